@@ -1,0 +1,3 @@
+"""minicrm: a CRM that lives in the terminal."""
+
+__version__ = "0.1.0"

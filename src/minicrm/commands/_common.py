@@ -1,0 +1,58 @@
+"""Option types and helpers shared by the command modules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from minicrm.output import Format
+
+if TYPE_CHECKING:
+    from minicrm.context import AppContext
+    from minicrm.dates import When
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most N rows.", show_default=False)]
+
+
+def app_ctx(ctx: typer.Context) -> AppContext:
+    return ctx.find_root().obj
+
+
+def when(actx: AppContext, text: str) -> When:
+    from minicrm.dates import parse_when
+
+    return parse_when(text, now=actx.now())
+
+
+def on_date(actx: AppContext, text: str) -> date:
+    return when(actx, text).date
+
+
+def at_datetime(actx: AppContext, text: str) -> datetime:
+    from minicrm.dates import parse_datetime
+
+    return parse_datetime(text, now=actx.now())
+
+
+def span_days(text: str) -> int:
+    from minicrm.dates import parse_span
+
+    return parse_span(text)
+
+
+def fields_of(specs: list[str] | None) -> dict[str, str]:
+    from minicrm.store.contacts import parse_field
+
+    return dict(parse_field(s) for s in specs or [])
+
+
+def read_text_arg(value: str | None) -> str | None:
+    """`-` reads the value from standard input."""
+    if value == "-":
+        import sys
+
+        return sys.stdin.read().strip()
+    return value

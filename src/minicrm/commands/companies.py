@@ -1,0 +1,229 @@
+"""`minicrm company ...`: add, list, show, edit, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, fields_of, span_days
+from minicrm.output import Format
+
+app = typer.Typer(help="Manage companies (counterparties).", no_args_is_help=True)
+
+RefArg = Annotated[str, typer.Argument(help="Company id or a name fragment matching one company.")]
+Text = Annotated[str | None, typer.Option()]
+
+
+def _values(actx, **options: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is None:
+            continue
+        if key == "every":
+            values["cadence_days"] = span_days(value) if value not in ("", "0", "never") else None
+        elif key == "owner":
+            from minicrm.store.users import ensure_user
+
+            values["owner_id"] = ensure_user(actx.session(), value, now=actx.now()) if value else None
+        else:
+            values[key] = value or None
+    return values
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Company name (unique, case-insensitive).")],
+    industry: Annotated[str | None, typer.Option("--industry")] = None,
+    city: Annotated[str | None, typer.Option("--city")] = None,
+    region: Annotated[str | None, typer.Option("--region")] = None,
+    country: Annotated[str | None, typer.Option("--country")] = None,
+    website: Annotated[str | None, typer.Option("--website")] = None,
+    address: Annotated[str | None, typer.Option("--address")] = None,
+    tax_id: Annotated[str | None, typer.Option("--tax-id")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")] = None,
+    field: Annotated[list[str] | None, typer.Option("--field", help="Custom field key=value (repeatable).")] = None,
+    every: Annotated[str | None, typer.Option("--every", help="Default stay-in-touch cadence for its people.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Owner (user name).")] = None,
+) -> None:
+    """Add a company and print its id."""
+    from minicrm import output
+    from minicrm.store.companies import create_company
+
+    actx = app_ctx(ctx)
+    values = _values(
+        actx, industry=industry, city=city, region=region, country=country, website=website, address=address,
+        tax_id=tax_id, phone=phone, email=email, notes=note, every=every, owner=owner,
+    )  # fmt: skip
+    company_id = create_company(
+        actx.session(), name=name, now=actx.now(), user_id=actx.user_id(), tags=tag or [], fields=fields_of(field),
+        **values,
+    )  # fmt: skip
+    output.write(str(company_id))
+
+
+COLUMNS = [
+    ("id", "ID"),
+    ("name", "Name"),
+    ("industry", "Industry"),
+    ("city", "City"),
+    ("contacts", "People"),
+    ("tags", "Tags"),
+    ("last_interaction_at", "Last contact"),
+]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    tag: Annotated[str | None, typer.Option("--tag", "-t")] = None,
+    industry: Annotated[str | None, typer.Option("--industry")] = None,
+    city: Annotated[str | None, typer.Option("--city")] = None,
+    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Full-text search.")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="name, last or created.")] = "name",
+    limit: LimitOpt = None,
+    archived: Annotated[bool, typer.Option("--archived", help="List archived companies instead.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List companies."""
+    from minicrm import output
+    from minicrm.commands.contacts import _owner_id
+    from minicrm.store.companies import list_companies
+
+    actx = app_ctx(ctx)
+    companies = list_companies(
+        actx.session(), tag=tag, industry=industry, city=city, owner_id=_owner_id(actx, owner), search_text=search,
+        sort=sort, limit=limit, archived=archived,
+    )  # fmt: skip
+    output.emit_rows([c.to_json() for c in companies], COLUMNS, fmt, empty="no companies")
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: RefArg, limit: LimitOpt = 15, fmt: FormatOpt = Format.table) -> None:
+    """Show a company: details, its people, open deals and their history."""
+    from minicrm import output
+    from minicrm.store.cards import company_card
+    from minicrm.store.refs import resolve_company
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    card = company_card(session, resolve_company(session, ref), limit=limit or 15)
+    output.emit_object(card, fmt, table=_renderables)
+
+
+def _renderables(card: dict[str, Any]):
+    from rich.table import Table
+
+    from minicrm.commands.contacts import _timeline_table
+    from minicrm.output import cell, key_values
+
+    yield key_values(
+        [
+            ("Name", f"{card['name']}  (#{card['id']})" + ("  [archived]" if card["archived"] else "")),
+            ("Industry", card["industry"]),
+            ("City", ", ".join(x for x in (card["city"], card["region"], card["country"]) if x)),
+            ("Website", card["website"]),
+            ("Phone", card["phone"]),
+            ("E-mail", card["email"]),
+            ("Address", card["address"]),
+            ("Tax id", card["tax_id"]),
+            ("Tags", card["tags"]),
+            ("Owner", card["owner"]),
+            ("Every", f"{card['cadence_days']} days" if card["cadence_days"] else None),
+            *((k, v) for k, v in card["fields"].items()),
+            ("Notes", card["notes"]),
+        ]
+    )
+    if card["people"]:
+        people = Table(title="People", title_justify="left", box=None, header_style="bold")
+        for header in ("ID", "Name", "Role", "Status", "E-mail", "Last contact", "Next"):
+            people.add_column(header, overflow="fold")
+        for p in card["people"]:
+            people.add_row(
+                str(p["id"]), p["name"], cell(p["role"]), p["status"], cell(p["emails"]),
+                cell(p["last_interaction_at"]).replace("T", " ")[:16], cell(p["next_contact_on"]),
+            )  # fmt: skip
+        yield ""
+        yield people
+    if card["deals"]:
+        deals = Table(title="Open deals", title_justify="left", box=None, header_style="bold")
+        for header in ("ID", "Title", "Stage", "Amount", "Close"):
+            deals.add_column(header)
+        for d in card["deals"]:
+            deals.add_row(
+                str(d["id"]), d["title"], d["stage"], f"{d['amount']} {d['currency']}", cell(d["expected_close"])
+            )
+        yield ""
+        yield deals
+    if card["interactions"]:
+        yield ""
+        yield _timeline_table(card["interactions"], title="History")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: RefArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    industry: Annotated[str | None, typer.Option("--industry")] = None,
+    city: Annotated[str | None, typer.Option("--city")] = None,
+    region: Annotated[str | None, typer.Option("--region")] = None,
+    country: Annotated[str | None, typer.Option("--country")] = None,
+    website: Annotated[str | None, typer.Option("--website")] = None,
+    address: Annotated[str | None, typer.Option("--address")] = None,
+    tax_id: Annotated[str | None, typer.Option("--tax-id")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t")] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag")] = None,
+    field: Annotated[list[str] | None, typer.Option("--field", help="Set key=value; key= removes it.")] = None,
+    every: Annotated[str | None, typer.Option("--every")] = None,
+    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    archive: Annotated[bool | None, typer.Option("--archive/--unarchive")] = None,
+) -> None:
+    """Change a company (only the options given)."""
+    from minicrm import output
+    from minicrm.store.companies import update_company
+    from minicrm.store.refs import resolve_company
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    company_id = resolve_company(session, ref)
+    values = _values(
+        actx, name=name, industry=industry, city=city, region=region, country=country, website=website,
+        address=address, tax_id=tax_id, phone=phone, email=email, notes=note, every=every, owner=owner,
+    )  # fmt: skip
+    if archive is not None:
+        values["archived"] = archive
+    update_company(
+        session, company_id, now=actx.now(), user_id=actx.user_id(), add_tags=tag or [], remove_tags=untag or [],
+        fields=fields_of(field), **values,
+    )  # fmt: skip
+    output.note(f"updated company {company_id}")
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    ref: RefArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Really delete (its people are kept).")] = False,
+) -> None:
+    """Delete a company; its people stay, without a company (refuses without --yes)."""
+    from minicrm import output
+    from minicrm.errors import Conflict
+    from minicrm.store.companies import delete_company
+    from minicrm.store.refs import resolve_company
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    company_id = resolve_company(session, ref)
+    if not yes:
+        raise Conflict(f"add --yes to delete company {company_id} (its people are kept, without a company)")
+    name, people = delete_company(session, company_id, now=actx.now(), user_id=actx.user_id())
+    output.note(f"deleted company {company_id} ({name}); {people} people detached")

@@ -1,0 +1,367 @@
+"""`minicrm contact ...`: add, list, show, edit, archive, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, fields_of, span_days, when
+from minicrm.output import Format
+
+app = typer.Typer(help="Manage contacts (people).", no_args_is_help=True)
+
+RefArg = Annotated[str, typer.Argument(help="Contact id, exact e-mail, or a name fragment matching one contact.")]
+EmailOpt = Annotated[list[str] | None, typer.Option("--email", "-e", help="E-mail (repeatable).")]
+PhoneOpt = Annotated[list[str] | None, typer.Option("--phone", "-p", help="Phone (repeatable).")]
+CompanyOpt = Annotated[str | None, typer.Option("--company", "-c", help="Company name or id (created if missing).")]
+RoleOpt = Annotated[str | None, typer.Option("--role", help="Role or title.")]
+StatusOpt = Annotated[
+    str | None, typer.Option("--status", help="lead, client, former-client, partner, supplier, competitor.")
+]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="How they found us.")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")]
+FieldOpt = Annotated[list[str] | None, typer.Option("--field", help="Custom field key=value (repeatable).")]
+BirthdayOpt = Annotated[
+    str | None, typer.Option("--birthday", help="1990-12-10, 10.12.1990, or year-less --12-10 / 10.12.")
+]
+NextOpt = Annotated[str | None, typer.Option("--next", help="Next contact: 2026-12-05, friday 15:00, +2w...")]
+GoalOpt = Annotated[str | None, typer.Option("--goal", help="What the next contact is for.")]
+EveryOpt = Annotated[str | None, typer.Option("--every", help="Stay in touch every N days/weeks/months: 14d, 2w, 1m.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Notes.")]
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Owner (a user name; created on first use).")]
+AddressOpt = Annotated[str | None, typer.Option("--address", help="Postal address.")]
+
+
+def _common_values(actx, *, role, source, birthday, nxt, goal, every, note, owner, address) -> dict[str, Any]:
+    """Columns set by the options add and edit share (only those given)."""
+    values: dict[str, Any] = {}
+    for key, value in (("role", role), ("source", source), ("notes", note), ("address", address)):
+        if value is not None:
+            values[key] = value or None
+    if birthday is not None:
+        from minicrm.dates import parse_birthday
+
+        values["birthday"] = parse_birthday(birthday, now=actx.now()).iso() if birthday else None
+    if nxt is not None:
+        w = when(actx, nxt)
+        values["next_contact_on"] = w.date
+        values["next_contact_time"] = w.time.strftime("%H:%M") if w.time else None
+        values["next_contact_goal"] = goal
+    elif goal is not None:
+        values["next_contact_goal"] = goal or None
+    if every is not None:
+        values["cadence_days"] = span_days(every) if every not in ("", "0", "never") else None
+    if owner is not None:
+        from minicrm.store.users import ensure_user
+
+        values["owner_id"] = ensure_user(actx.session(), owner, now=actx.now()) if owner else None
+    return values
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    email: EmailOpt = None,
+    phone: PhoneOpt = None,
+    company: CompanyOpt = None,
+    role: RoleOpt = None,
+    status: StatusOpt = None,
+    source: SourceOpt = None,
+    tag: TagOpt = None,
+    field: FieldOpt = None,
+    birthday: BirthdayOpt = None,
+    nxt: NextOpt = None,
+    goal: GoalOpt = None,
+    every: EveryOpt = None,
+    note: NoteOpt = None,
+    owner: OwnerOpt = None,
+    address: AddressOpt = None,
+) -> None:
+    """Add a contact and print its id."""
+    from minicrm import output
+    from minicrm.store.contacts import create_contact
+
+    actx = app_ctx(ctx)
+    fields = fields_of(field)
+    values = _common_values(
+        actx, role=role, source=source, birthday=birthday, nxt=nxt, goal=goal, every=every, note=note,
+        owner=owner, address=address,
+    )  # fmt: skip
+    if owner is None and actx.user:
+        values["owner_id"] = actx.user_id()
+    session = actx.session()
+    saved = create_contact(
+        session,
+        name=name,
+        now=actx.now(),
+        user_id=actx.user_id(),
+        emails=email or [],
+        phones=phone or [],
+        company=company,
+        status=status or "lead",
+        tags=tag or [],
+        fields=fields,
+        **values,
+    )
+    if saved.created_company:
+        output.note(f"created company '{saved.created_company}'")
+    output.write(str(saved.id))
+
+
+def _row(c) -> dict[str, Any]:
+    return c.to_json()
+
+
+CONTACT_COLUMNS = [
+    ("id", "ID"),
+    ("name", "Name"),
+    ("company", "Company"),
+    ("status", "Status"),
+    ("emails", "E-mail"),
+    ("phones", "Phone"),
+    ("tags", "Tags"),
+    ("last_interaction_at", "Last contact"),
+    ("next_contact_on", "Next"),
+    ("next_contact_goal", "Goal"),
+]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
+    company: Annotated[str | None, typer.Option("--company", "-c", help="Only at this company (REF).")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only with this status.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Only owned by this user ('me' = --as).")] = None,
+    field: Annotated[list[str] | None, typer.Option("--field", help="Only where key=value (repeatable).")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Full-text search (names, e-mails, notes).")
+    ] = None,
+    sort: Annotated[str | None, typer.Option("--sort", help="name, last, next or created.")] = None,
+    limit: LimitOpt = None,
+    archived: Annotated[bool, typer.Option("--archived", help="List archived contacts instead.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List contacts."""
+    from minicrm import output
+    from minicrm.store.contacts import list_contacts
+    from minicrm.store.refs import resolve_company
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    filters = fields_of(field)
+    owner_id = _owner_id(actx, owner)
+    company_id = resolve_company(session, company) if company else None
+    contacts = list_contacts(
+        session,
+        tag=tag,
+        company_id=company_id,
+        status=status,
+        owner_id=owner_id,
+        fields=filters,
+        search_text=search,
+        sort=sort,
+        limit=limit,
+        archived=archived,
+    )
+    output.emit_rows([c.to_json() for c in contacts], CONTACT_COLUMNS, fmt, empty="no contacts")
+
+
+def _owner_id(actx, owner: str | None) -> int | None:
+    if not owner or owner == "all":
+        return None
+    from minicrm.errors import BadInput
+    from minicrm.store.users import resolve_user
+
+    if owner == "me":
+        if not actx.user:
+            raise BadInput("--owner me needs --as USER or MINICRM_USER")
+        owner = actx.user
+    return resolve_user(actx.session(), owner)
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: RefArg, limit: LimitOpt = 10, fmt: FormatOpt = Format.table) -> None:
+    """Show a contact's card: details, next contact, open deals, latest interactions."""
+    from minicrm import output
+    from minicrm.store.cards import contact_card
+    from minicrm.store.refs import resolve_contact
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    card = contact_card(session, resolve_contact(session, ref), today=actx.today(), limit=limit or 10)
+    output.emit_object(card, fmt, table=_card_renderables)
+
+
+def _card_renderables(card: dict[str, Any]):
+    from rich.table import Table
+
+    from minicrm.output import cell, key_values
+
+    next_text = None
+    if card["next_contact_on"]:
+        next_text = card["next_contact_on"] + (f" {card['next_contact_time']}" if card["next_contact_time"] else "")
+        if card["next_contact_goal"]:
+            next_text += f" — {card['next_contact_goal']}"
+        if card.get("days_overdue"):
+            next_text += f" ({card['days_overdue']} days overdue)"
+    yield key_values(
+        [
+            ("Name", f"{card['name']}  (#{card['id']})" + ("  [archived]" if card["archived"] else "")),
+            ("Company", card["company"]),
+            ("Role", card["role"]),
+            ("Status", card["status"]),
+            ("E-mail", card["emails"]),
+            ("Phone", card["phones"]),
+            ("Tags", card["tags"]),
+            ("Birthday", card["birthday"]),
+            ("Source", card["source"]),
+            ("Owner", card["owner"]),
+            ("Address", card["address"]),
+            ("Last contact", card["last_interaction_at"]),
+            ("Next contact", next_text),
+            ("Every", f"{card['effective_cadence_days']} days" if card["effective_cadence_days"] else None),
+            *((k, v) for k, v in card["fields"].items()),
+            ("Notes", card["notes"]),
+        ]
+    )
+    if card["deals"]:
+        deals = Table(title="Open deals", title_justify="left", box=None, header_style="bold")
+        for header in ("ID", "Title", "Stage", "Amount", "Close", "Next step"):
+            deals.add_column(header)
+        for d in card["deals"]:
+            deals.add_row(
+                str(d["id"]), d["title"], d["stage"], f"{d['amount']} {d['currency']}", cell(d["expected_close"]),
+                cell(d["next_step"]),
+            )  # fmt: skip
+        yield ""
+        yield deals
+    if card["interactions"]:
+        yield ""
+        yield _timeline_table(card["interactions"], title="Latest interactions")
+
+
+def _timeline_table(items: list[dict[str, Any]], title: str | None = None):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", box=None, header_style="bold")
+    for header in ("When", "Kind", "", "Summary"):
+        table.add_column(header, overflow="fold")
+    for i in items:
+        arrow = {"in": "←", "out": "→"}.get(i["direction"] or "", "")
+        table.add_row(i["happened_at"].replace("T", " ")[:16], i["kind"], arrow, i["summary"])
+    return table
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: RefArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    email: EmailOpt = None,
+    remove_email: Annotated[list[str] | None, typer.Option("--remove-email", help="Remove an e-mail.")] = None,
+    phone: PhoneOpt = None,
+    remove_phone: Annotated[list[str] | None, typer.Option("--remove-phone", help="Remove a phone.")] = None,
+    company: CompanyOpt = None,
+    no_company: Annotated[bool, typer.Option("--no-company", help="Detach from the company.")] = False,
+    role: RoleOpt = None,
+    status: StatusOpt = None,
+    source: SourceOpt = None,
+    tag: TagOpt = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
+    field: Annotated[list[str] | None, typer.Option("--field", help="Set key=value; key= removes it.")] = None,
+    birthday: BirthdayOpt = None,
+    nxt: NextOpt = None,
+    goal: GoalOpt = None,
+    clear_next: Annotated[bool, typer.Option("--clear-next", help="Remove the next-contact date.")] = False,
+    every: EveryOpt = None,
+    note: NoteOpt = None,
+    owner: OwnerOpt = None,
+    address: AddressOpt = None,
+) -> None:
+    """Change a contact (only the options given)."""
+    from minicrm import output
+    from minicrm.errors import BadInput
+    from minicrm.store.contacts import update_contact
+    from minicrm.store.refs import resolve_contact
+
+    actx = app_ctx(ctx)
+    if clear_next and nxt:
+        raise BadInput("--next and --clear-next contradict each other")
+    session = actx.session()
+    contact_id = resolve_contact(session, ref)
+    fields = fields_of(field)
+    values = _common_values(
+        actx, role=role, source=source, birthday=birthday, nxt=nxt, goal=goal, every=every, note=note,
+        owner=owner, address=address,
+    )  # fmt: skip
+    if name is not None:
+        values["name"] = name
+    if clear_next:
+        values.update(next_contact_on=None, next_contact_time=None, next_contact_goal=None)
+    saved = update_contact(
+        session,
+        contact_id,
+        now=actx.now(),
+        user_id=actx.user_id(),
+        company=company,
+        clear_company=no_company,
+        status=status,
+        add_emails=email or [],
+        remove_emails=remove_email or [],
+        add_phones=phone or [],
+        remove_phones=remove_phone or [],
+        add_tags=tag or [],
+        remove_tags=untag or [],
+        fields=fields,
+        **values,
+    )
+    if saved.created_company:
+        output.note(f"created company '{saved.created_company}'")
+    output.note(f"updated contact {contact_id}")
+
+
+@app.command("archive")
+def archive(
+    ctx: typer.Context,
+    ref: RefArg,
+    undo: Annotated[bool, typer.Option("--undo", help="Bring the contact back from the archive.")] = False,
+) -> None:
+    """Archive a contact (hidden from lists and reports, history kept)."""
+    from minicrm import output
+    from minicrm.store.contacts import update_contact
+    from minicrm.store.refs import resolve_contact
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    contact_id = resolve_contact(session, ref)
+    update_contact(session, contact_id, now=actx.now(), user_id=actx.user_id(), archived=not undo)
+    output.note(f"{'restored' if undo else 'archived'} contact {contact_id}")
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    ref: RefArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Really delete, with all its interactions.")] = False,
+) -> None:
+    """Delete a contact and its interactions for good (refuses without --yes)."""
+    from minicrm import output
+    from minicrm.errors import Conflict
+    from minicrm.store.contacts import delete_contact
+    from minicrm.store.interactions import count_interactions
+    from minicrm.store.refs import resolve_contact
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    contact_id = resolve_contact(session, ref)
+    if not yes:
+        count = count_interactions(session, contact_id=contact_id)
+        raise Conflict(
+            f"deleting contact {contact_id} also deletes its {count} interactions; add --yes to confirm"
+            " (or use 'contact archive')"
+        )
+    name = delete_contact(session, contact_id, now=actx.now(), user_id=actx.user_id())
+    output.note(f"deleted contact {contact_id} ({name})")

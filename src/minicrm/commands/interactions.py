@@ -1,0 +1,184 @@
+"""`minicrm log`, `next`, `timeline`, `search` and `kind`: recording and finding contact history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, at_datetime, read_text_arg, when
+from minicrm.output import Format
+
+RefArg = Annotated[str, typer.Argument(help="Contact id, exact e-mail, or a name fragment matching one contact.")]
+kind_app = typer.Typer(help="Interaction kinds (call, email, meeting...).", no_args_is_help=True)
+
+
+def log(
+    ctx: typer.Context,
+    ref: RefArg,
+    kind: Annotated[str, typer.Argument(help="call, email, meeting, message, letter, note, visit, order, ...")],
+    summary: Annotated[str, typer.Argument(help="One line: what happened.")],
+    at: Annotated[str | None, typer.Option("--at", help="When it happened (default: now).")] = None,
+    direction: Annotated[
+        bool | None, typer.Option("--in/--out", help="Incoming (they contacted us) or outgoing.", show_default=False)
+    ] = None,
+    body: Annotated[str | None, typer.Option("--body", help="Longer text; - reads standard input.")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="Result of the contact.")] = None,
+    duration: Annotated[str | None, typer.Option("--duration", help="How long: 25m, 1h30m, 90 (minutes).")] = None,
+    deal: Annotated[int | None, typer.Option("--deal", help="Attach to this deal id.")] = None,
+    nxt: Annotated[
+        str | None, typer.Option("--next", help="Next contact date (otherwise the cadence decides).")
+    ] = None,
+    goal: Annotated[str | None, typer.Option("--goal", help="Goal of the next contact.")] = None,
+) -> None:
+    """Record an interaction with a contact and print its id."""
+    from minicrm import output
+    from minicrm.store.interactions import log_interaction
+    from minicrm.store.refs import resolve_contact
+
+    actx = app_ctx(ctx)
+    happened_at = at_datetime(actx, at) if at else actx.now()
+    next_when = when(actx, nxt) if nxt else None
+    minutes = parse_minutes(duration) if duration else None
+    text = read_text_arg(body)
+    session = actx.session()
+    contact_id = resolve_contact(session, ref)
+    logged = log_interaction(
+        session,
+        contact_id=contact_id,
+        kind=kind,
+        summary=summary,
+        happened_at=happened_at,
+        now=actx.now(),
+        user_id=actx.user_id(),
+        direction=None if direction is None else ("in" if direction else "out"),
+        body=text,
+        outcome=outcome,
+        duration_min=minutes,
+        deal_id=deal,
+        next_on=next_when.date if next_when else None,
+        next_time=next_when.time if next_when else None,
+        goal=goal,
+    )
+    if logged.next_changed:
+        if logged.next_contact_on:
+            goal_text = f" — {logged.next_contact_goal}" if logged.next_contact_goal else ""
+            output.note(f"next contact: {logged.next_contact_on.isoformat()}{goal_text}")
+        else:
+            output.note("next contact: none scheduled")
+    output.write(str(logged.id))
+
+
+def parse_minutes(text: str) -> int:
+    """`25m`, `1h`, `1h30m`, `90` → minutes."""
+    import re
+
+    from minicrm.errors import BadInput
+
+    value = text.strip().lower().replace(" ", "")
+    match = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)(?:m|min)?)?", value)
+    if not value or not match or not any(match.groups()):
+        raise BadInput(f"invalid duration '{text}' (try 25m, 1h30m or 90)")
+    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+
+
+def next_(
+    ctx: typer.Context,
+    ref: RefArg,
+    on: Annotated[str | None, typer.Argument(help="When: 2026-12-05, friday 15:00, +2w...", show_default=False)] = None,
+    goal: Annotated[str | None, typer.Option("--goal", help="What the contact is for.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the next-contact date.")] = False,
+) -> None:
+    """Set or clear the next-contact date of a contact."""
+    from minicrm import output
+    from minicrm.errors import BadInput
+    from minicrm.store.interactions import set_next
+    from minicrm.store.refs import resolve_contact
+
+    actx = app_ctx(ctx)
+    if clear == bool(on):
+        raise BadInput("give either WHEN or --clear")
+    w = when(actx, on) if on else None
+    session = actx.session()
+    contact_id = resolve_contact(session, ref)
+    set_next(session, contact_id, on=w.date if w else None, at=w.time if w else None, goal=goal, now=actx.now(),
+             user_id=actx.user_id())  # fmt: skip
+    if w:
+        output.note(f"next contact with {contact_id}: {w.date.isoformat()}" + (f" {w.time:%H:%M}" if w.time else ""))
+    else:
+        output.note(f"next contact with {contact_id}: cleared")
+
+
+TIMELINE_COLUMNS = [
+    ("id", "ID"),
+    ("happened_at", "When"),
+    ("kind", "Kind"),
+    ("direction", "Dir"),
+    ("contact", "Contact"),
+    ("summary", "Summary"),
+    ("outcome", "Outcome"),
+]
+
+
+def timeline_cmd(
+    ctx: typer.Context,
+    ref: RefArg,
+    limit: LimitOpt = 20,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only this kind.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """A contact's interactions, newest first."""
+    from minicrm import output
+    from minicrm.store.interactions import timeline
+    from minicrm.store.refs import resolve_contact
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    items = timeline(session, contact_id=resolve_contact(session, ref), kind=kind, limit=limit)
+    output.emit_rows([i.to_json() for i in items], TIMELINE_COLUMNS, fmt, empty="no interactions yet")
+
+
+def search_cmd(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to find (prefixes; case and accents ignored).")],
+    limit: LimitOpt = 50,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Search contacts, companies and interactions."""
+    from minicrm import output
+    from minicrm.store.search import search
+
+    actx = app_ctx(ctx)
+    hits = search(actx.session(), query, limit=limit or 50)
+    output.emit_rows(
+        [h.to_json() for h in hits],
+        [("kind", "Kind"), ("id", "ID"), ("title", "Name / summary"), ("detail", "Detail")],
+        fmt,
+        empty=f"nothing matches '{query}'",
+    )
+
+
+@kind_app.command("list")
+def kind_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """List the interaction kinds."""
+    from minicrm import output
+    from minicrm.store.interactions import kinds
+
+    output.emit_rows([{"name": k} for k in kinds(app_ctx(ctx).session())], [("name", "Kind")], fmt)
+
+
+@kind_app.command("add")
+def kind_add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="New kind, e.g. webinar.")]) -> None:
+    """Add an interaction kind."""
+    from minicrm import output
+    from minicrm.store.interactions import add_kind
+
+    output.note(f"kind '{add_kind(app_ctx(ctx).session(), name)}' is available")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+    app.command("next")(next_)
+    app.command("timeline")(timeline_cmd)
+    app.command("search")(search_cmd)
+    app.add_typer(kind_app, name="kind")

@@ -1,0 +1,32 @@
+"""Commands that belong to no noun: `demo`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from minicrm.commands._common import app_ctx
+
+
+def demo(
+    ctx: typer.Context,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing (and succeed) when data exists.")] = False,
+) -> None:
+    """Fill the selected (empty) database with a realistic sample client base."""
+    from minicrm import output
+    from minicrm.store.demo import fill, is_empty
+
+    actx = app_ctx(ctx)
+    if if_empty and not is_empty(actx.session()):
+        output.note(f"{actx.database.label} already holds data; demo left it as it is")
+        return
+    counts = fill(actx.session(), today=actx.today())
+    output.note(
+        f"demo data in {actx.database.label}: {counts['companies']} companies, {counts['contacts']} contacts,"
+        f" {counts['interactions']} interactions, {counts['deals']} deals"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

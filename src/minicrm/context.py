@@ -1,0 +1,85 @@
+"""Per-invocation state shared by every command: which database, what "today" is, who is acting."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from minicrm.errors import BadInput
+
+if TYPE_CHECKING:
+    from minicrm.store.db import Database, Session
+
+
+def parse_today(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadInput(f"invalid --today '{value}' (expected YYYY-MM-DD)") from None
+
+
+@dataclass
+class AppContext:
+    db_target: str | None = None
+    today_override: date | None = None
+    user: str | None = None
+    _session: Session | None = field(default=None, repr=False)
+    _database: Database | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_options(cls, db: str | None, today: str | None, user: str | None) -> AppContext:
+        return cls(
+            db_target=db or os.environ.get("MINICRM_DB") or None,
+            today_override=parse_today(today or os.environ.get("MINICRM_TODAY")),
+            user=user or os.environ.get("MINICRM_USER") or None,
+        )
+
+    def now(self) -> datetime:
+        """The current time, on the day given by --today when there is one."""
+        real = datetime.now().replace(microsecond=0)
+        if self.today_override is None:
+            return real
+        return datetime.combine(self.today_override, real.time())
+
+    def today(self) -> date:
+        return self.now().date()
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            from minicrm.paths import default_db_path
+            from minicrm.store.db import Database
+
+            self._database = Database(self.db_target or default_db_path())
+        return self._database
+
+    def session(self) -> Session:
+        """The open session, creating or migrating the database on first use."""
+        if self._session is None:
+            from minicrm.store.migrate import ensure_schema
+
+            session = self.database.connect()
+            try:
+                ensure_schema(self.database, session)
+            except BaseException:
+                session.close()
+                raise
+            self._session = session
+        return self._session
+
+    def user_id(self) -> int | None:
+        """The acting user's id (created on first use), or None when no user is configured."""
+        if not self.user:
+            return None
+        from minicrm.store.users import ensure_user
+
+        return ensure_user(self.session(), self.user, now=self.now())
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None

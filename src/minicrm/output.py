@@ -1,0 +1,141 @@
+"""All rendering: tables (rich), JSON and CSV for data on stdout; errors and notes on stderr.
+
+rich is imported only when a table is drawn (~100 ms), so JSON/CSV output and errors stay cheap.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(data: Any) -> str:
+    """UTF-8 JSON (names are not \\u-escaped), ISO dates, 2-space indent."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+def cell(value: Any) -> str:
+    """A value as text for a table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+Column = tuple[str, str]  # (key in the row dict, header)
+
+
+def emit_rows(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    fmt: Format,
+    *,
+    title: str | None = None,
+    empty: str = "nothing to show",
+    styles: Callable[[dict[str, Any]], str | None] | None = None,
+) -> None:
+    """A listing: JSON prints every field of every row; table and CSV print `columns`."""
+    if fmt is Format.json:
+        write(to_json(list(rows)))
+        return
+    if fmt is Format.csv:
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow([key for key, _ in columns])
+        for row in rows:
+            out.writerow([cell(row.get(key)) for key, _ in columns])
+        return
+    if not rows:
+        note(empty)
+        return
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+    for _, header in columns:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(cell(row.get(key)) for key, _ in columns), style=styles(row) if styles else None)
+    console().print(table)
+
+
+def emit_object(obj: dict[str, Any], fmt: Format, *, table: Callable[[dict[str, Any]], Iterable[Any]]) -> None:
+    """One record (`show`): JSON object, a one-row CSV of its scalar fields, or rich renderables."""
+    if fmt is Format.json:
+        write(to_json(obj))
+        return
+    if fmt is Format.csv:
+        keys = [k for k, v in obj.items() if not isinstance(v, (list, dict)) or k in ("emails", "phones", "tags")]
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(keys)
+        out.writerow([cell(obj[k]) for k in keys])
+        return
+    con = console()
+    for part in table(obj):
+        con.print(part)
+
+
+def key_values(pairs: Iterable[tuple[str, Any]], title: str | None = None):
+    """A two-column rich table of label: value, skipping empty values."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    if title:
+        grid.title = title
+    for label, value in pairs:
+        text = cell(value)
+        if text:
+            grid.add_row(label, text)
+    return grid
+
+
+def error(message: str) -> None:
+    """The one line a failed command prints: `error: ...` on stderr."""
+    sys.stderr.write(f"error: {message}\n")
+
+
+def note(message: str) -> None:
+    """A remark for the human on stderr, so stdout stays clean for scripts."""
+    sys.stderr.write(message + "\n")

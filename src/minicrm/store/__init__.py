@@ -1,0 +1,1 @@
+"""The data layer: schema, migrations and the service functions that hold the domain logic."""

@@ -1,0 +1,108 @@
+"""Bring a database to the current schema with Alembic, after a backup of an existing SQLite file.
+
+The revision check is one cheap SELECT; Alembic (and SQLAlchemy/SQLModel, ~0.8 s of imports) is
+loaded only when a database is new or older than this code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from minicrm.errors import StoreError
+from minicrm.store.db import Database, Session, mask_url
+
+#: The newest revision in minicrm/migrations/versions (a test keeps the two in step).
+SCHEMA_HEAD = "0001"
+#: Revisions this code knows, oldest first.
+KNOWN_REVISIONS = ("0001",)
+
+
+def current_revision(session: Session) -> str | None:
+    try:
+        return session.scalar("SELECT version_num FROM alembic_version")
+    except Exception:
+        return None
+
+
+def ensure_schema(db: Database, session: Session) -> None:
+    """Create or upgrade the schema of `db` if needed."""
+    revision = current_revision(session)
+    if revision == SCHEMA_HEAD:
+        return
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StoreError(f"{db.label} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm")
+    if revision is not None and db.path is not None:
+        backup_before_migration(db.path, revision)
+    upgrade(db)
+
+
+def backup_before_migration(path: Path, revision: str) -> Path:
+    """Copy the database with SQLite's online backup API, next to it, mode 0600."""
+    from minicrm.paths import create_private_file
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
+    create_private_file(target)
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Run the Alembic migrations in one transaction; a failure rolls back completely."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, event
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "minicrm:migrations")
+    cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    if db.dialect == "sqlite":
+        # foreign_keys must be OFF while Alembic's batch mode recreates a parent table, and it
+        # cannot change inside a transaction; the check below runs before the commit instead.
+        engine = create_engine(db.url, connect_args={"isolation_level": None, "timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn, _record):
+            conn.execute("PRAGMA foreign_keys=OFF")
+            conn.execute("PRAGMA busy_timeout=15000")
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        engine = create_engine(db.url)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            if db.dialect == "sqlite":
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError(f"migration would break {len(broken)} foreign keys; rolled back")
+                _ensure_database_id(conn)
+            else:
+                _ensure_database_id(conn)
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise StoreError(f"cannot migrate {mask_url(db.label)}: {exc}") from None
+    finally:
+        engine.dispose()
+
+
+def _ensure_database_id(conn) -> None:
+    """A random id per database, so iCal UIDs of two databases never collide."""
+    import uuid
+
+    from sqlalchemy import text
+
+    if conn.execute(text("SELECT value FROM meta WHERE key = 'database_id'")).first() is None:
+        conn.execute(text("INSERT INTO meta (key, value) VALUES ('database_id', :v)"), {"v": uuid.uuid4().hex[:16]})

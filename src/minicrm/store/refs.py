@@ -1,0 +1,68 @@
+"""Resolve what the user typed (an id, an exact email, a name fragment) to exactly one record."""
+
+from __future__ import annotations
+
+from minicrm.errors import Ambiguous, NotFound
+from minicrm.store.db import Session
+from minicrm.store.text import fold, like_pattern
+
+MAX_LISTED = 8
+
+
+def _pick(rows: list, what: str, ref: str) -> int:
+    if len(rows) == 1:
+        return rows[0]["id"]
+    if not rows:
+        raise NotFound(f"no {what} matches '{ref}'")
+    listed = ", ".join(f"{r['id']} {r['name']}" for r in rows[:MAX_LISTED])
+    more = f" and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else ""
+    raise Ambiguous(f"'{ref}' matches {len(rows)} {what}s: {listed}{more}; use the id or more of the name")
+
+
+def _by_name(session: Session, table: str, what: str, ref: str) -> int:
+    key = fold(ref)
+    if not key:
+        raise NotFound(f"no {what} matches '{ref}'")
+    exact = session.all(f"SELECT id, name FROM {table} WHERE name_key = ? ORDER BY id LIMIT 20", (key,))
+    if len(exact) == 1:
+        return exact[0]["id"]
+    if exact:
+        return _pick(exact, what, ref)
+    rows = session.all(
+        f"SELECT id, name FROM {table} WHERE name_key LIKE ? ESCAPE '\\' ORDER BY name_key, id LIMIT 50",
+        (like_pattern(key),),
+    )
+    return _pick(rows, what, ref)
+
+
+def resolve_contact(session: Session, ref: str) -> int:
+    """Contact id for REF: its id, an exact email, or a name fragment matching exactly one."""
+    ref = ref.strip()
+    if ref.isdigit():
+        if session.scalar("SELECT id FROM contact WHERE id = ?", (int(ref),)) is None:
+            raise NotFound(f"no contact with id {ref}")
+        return int(ref)
+    if "@" in ref:
+        rows = session.all(
+            "SELECT DISTINCT c.id, c.name FROM contact_email e JOIN contact c ON c.id = e.contact_id"
+            " WHERE e.email_key = ? ORDER BY c.id",
+            (ref.lower(),),
+        )
+        if rows:
+            return _pick(rows, "contact", ref)
+    return _by_name(session, "contact", "contact", ref)
+
+
+def resolve_company(session: Session, ref: str) -> int:
+    """Company id for REF: its id, or a name fragment matching exactly one."""
+    ref = ref.strip()
+    if ref.isdigit():
+        if session.scalar("SELECT id FROM company WHERE id = ?", (int(ref),)) is None:
+            raise NotFound(f"no company with id {ref}")
+        return int(ref)
+    return _by_name(session, "company", "company", ref)
+
+
+def find_company_by_name(session: Session, name: str) -> int | None:
+    """Exact (case- and accent-insensitive) company name, for `--company` on create."""
+    return session.scalar("SELECT id FROM company WHERE name_key = ?", (fold(name),))

@@ -1,0 +1,275 @@
+"""The schema, declared as SQLModel tables.
+
+This module is the source of truth for Alembic (`minicrm/migrations`) and is imported only when a
+database is created or migrated: importing SQLModel costs ~0.5-0.75 s, more than a whole read
+command is allowed to take, so the service functions run plain SQL over DB-API connections
+(`store.db`) and return the dataclasses of `store.records`.
+"""
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import BigInteger, Index, String, Text
+from sqlmodel import Field, SQLModel
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about this database (its random id for iCal UIDs, ...)."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class AppUser(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)
+    email: Optional[str] = None
+    active: bool = True
+    created_at: datetime
+
+
+class Company(SQLModel, table=True):
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)  # casefolded, accents removed: uniqueness and REF look-up
+    industry: Optional[str] = Field(default=None, index=True)
+    city: Optional[str] = Field(default=None, index=True)
+    region: Optional[str] = None
+    country: Optional[str] = None
+    website: Optional[str] = None
+    address: Optional[str] = None
+    tax_id: Optional[str] = None
+    phone: Optional[str] = None
+    email: Optional[str] = None
+    notes: Optional[str] = Field(default=None, sa_type=Text)
+    owner_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
+    cadence_days: Optional[int] = None
+    archived: bool = False
+    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime
+    updated_at: datetime
+    revision: int = 1
+
+
+class CompanyTag(SQLModel, table=True):
+    __tablename__ = "company_tag"
+    company_id: int = Field(foreign_key="company.id", ondelete="CASCADE", primary_key=True)
+    tag: str = Field(primary_key=True, index=True)
+
+
+class CompanyField(SQLModel, table=True):
+    __tablename__ = "company_field"
+    __table_args__ = (Index("ix_company_field_key_value", "key", "value"),)
+    company_id: int = Field(foreign_key="company.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Contact(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_contact_next", "next_contact_on"),
+        Index("ix_contact_last", "last_interaction_at"),
+        Index("ix_contact_birthday_md", "birthday_md"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(index=True)
+    company_id: Optional[int] = Field(default=None, foreign_key="company.id", ondelete="SET NULL", index=True)
+    role: Optional[str] = None
+    status: str = Field(default="lead", index=True)
+    source: Optional[str] = Field(default=None, index=True)
+    birthday: Optional[str] = None  # "1990-12-10" or year-less "--12-10"
+    birthday_md: Optional[str] = None  # "12-10": indexed for the upcoming-birthdays range query
+    address: Optional[str] = None
+    notes: Optional[str] = Field(default=None, sa_type=Text)
+    owner_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
+    next_contact_on: Optional[date] = None
+    next_contact_time: Optional[str] = Field(default=None, sa_type=String(5))  # "HH:MM"
+    next_contact_goal: Optional[str] = None
+    next_contact_auto: bool = False  # True when the date was derived from a cadence, not set by hand
+    cadence_days: Optional[int] = None
+    last_interaction_at: Optional[datetime] = None
+    archived: bool = Field(default=False, index=True)
+    vcard_uid: Optional[str] = Field(default=None, index=True)
+    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime
+    updated_at: datetime
+    revision: int = 1
+
+
+class ContactEmail(SQLModel, table=True):
+    __tablename__ = "contact_email"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", index=True)
+    email: str
+    email_key: str = Field(index=True)  # lower-cased
+    label: Optional[str] = None
+    position: int = 0
+
+
+class ContactPhone(SQLModel, table=True):
+    __tablename__ = "contact_phone"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", index=True)
+    phone: str
+    phone_key: str = Field(index=True)  # digits only (E.164 without '+' when known)
+    label: Optional[str] = None
+    position: int = 0
+
+
+class ContactTag(SQLModel, table=True):
+    __tablename__ = "contact_tag"
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", primary_key=True)
+    tag: str = Field(primary_key=True, index=True)
+
+
+class ContactField(SQLModel, table=True):
+    __tablename__ = "contact_field"
+    __table_args__ = (Index("ix_contact_field_key_value", "key", "value"),)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class ContactDate(SQLModel, table=True):
+    """Important dates other than the birthday (anniversary, contract renewal...)."""
+
+    __tablename__ = "contact_date"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", index=True)
+    label: str
+    value: str  # "2020-05-01" or year-less "--05-01"
+    md: str = Field(index=True)  # "05-01"
+    yearly: bool = True
+
+
+class InteractionKind(SQLModel, table=True):
+    __tablename__ = "interaction_kind"
+    name: str = Field(primary_key=True)
+    position: int = 0
+
+
+class PipelineStage(SQLModel, table=True):
+    __tablename__ = "pipeline_stage"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    position: int
+    probability: int  # percent, the default for deals in this stage
+    outcome: str = "open"  # open | won | lost
+
+
+class Deal(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_deal_stage_currency_amount", "stage_id", "currency", "amount_minor"),
+        Index("ix_deal_next_step_on", "next_step_on"),
+        Index("ix_deal_expected_close", "expected_close"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str
+    contact_id: Optional[int] = Field(default=None, foreign_key="contact.id", ondelete="SET NULL", index=True)
+    company_id: Optional[int] = Field(default=None, foreign_key="company.id", ondelete="SET NULL", index=True)
+    amount_minor: int = Field(default=0, sa_type=BigInteger)  # amount x 100, exact
+    currency: str = "EUR"
+    stage_id: int = Field(foreign_key="pipeline_stage.id", ondelete="RESTRICT")
+    probability: Optional[int] = None  # overrides the stage default
+    expected_close: Optional[date] = None
+    next_step: Optional[str] = None
+    next_step_on: Optional[date] = None
+    owner_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
+    source: Optional[str] = None
+    won_on: Optional[date] = Field(default=None, index=True)
+    lost_on: Optional[date] = None
+    lost_reason: Optional[str] = None
+    notes: Optional[str] = Field(default=None, sa_type=Text)
+    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime
+    updated_at: datetime
+    revision: int = 1
+
+
+class DealProduct(SQLModel, table=True):
+    __tablename__ = "deal_product"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", ondelete="CASCADE", index=True)
+    name: str = Field(index=True)
+    quantity: str  # a Decimal as text
+    unit_price_minor: int = Field(sa_type=BigInteger)
+    total_minor: int = Field(sa_type=BigInteger)  # quantity x price, rounded half-even to the cent
+
+
+class DealStageHistory(SQLModel, table=True):
+    __tablename__ = "deal_stage_history"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", ondelete="CASCADE", index=True)
+    from_stage_id: Optional[int] = Field(default=None, foreign_key="pipeline_stage.id", ondelete="SET NULL")
+    to_stage_id: int = Field(foreign_key="pipeline_stage.id", ondelete="RESTRICT")
+    changed_at: datetime
+    changed_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+
+
+class Interaction(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_interaction_contact_at", "contact_id", "happened_at"),
+        Index("ix_interaction_company_at", "company_id", "happened_at"),
+        Index("ix_interaction_at", "happened_at"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    company_id: Optional[int] = Field(default=None, foreign_key="company.id", ondelete="SET NULL")
+    kind: str
+    direction: Optional[str] = None  # in | out
+    happened_at: datetime
+    summary: str
+    body: Optional[str] = Field(default=None, sa_type=Text)
+    outcome: Optional[str] = None
+    duration_min: Optional[int] = None
+    deal_id: Optional[int] = Field(default=None, foreign_key="deal.id", ondelete="SET NULL", index=True)
+    logged_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
+    created_at: datetime
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (Index("ix_task_open_due", "done", "due_on"), {"sqlite_autoincrement": True})
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str
+    due_on: Optional[date] = None
+    due_time: Optional[str] = Field(default=None, sa_type=String(5))
+    contact_id: Optional[int] = Field(default=None, foreign_key="contact.id", ondelete="CASCADE", index=True)
+    company_id: Optional[int] = Field(default=None, foreign_key="company.id", ondelete="CASCADE", index=True)
+    deal_id: Optional[int] = Field(default=None, foreign_key="deal.id", ondelete="CASCADE", index=True)
+    assignee_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
+    done: bool = False
+    done_on: Optional[date] = None
+    notes: Optional[str] = Field(default=None, sa_type=Text)
+    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime
+    updated_at: datetime
+    revision: int = 1
+
+
+class CadenceRule(SQLModel, table=True):
+    """Stay-in-touch defaults for a tag or a company: scope 'tag:vip', 'company:12', 'default'."""
+
+    __tablename__ = "cadence_rule"
+    scope: str = Field(primary_key=True)
+    days: int
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only record of every change: who, when, what, old -> new (JSON)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"), {"sqlite_autoincrement": True})
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    user_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
+    entity: str
+    entity_id: int
+    action: str  # create | update | delete
+    changes: Optional[str] = Field(default=None, sa_type=Text)

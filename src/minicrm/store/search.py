@@ -1,0 +1,114 @@
+"""Full-text search (SQLite FTS5, `unicode61 remove_diacritics 2`), kept in step by the service layer."""
+
+from __future__ import annotations
+
+from minicrm.store.db import Session
+from minicrm.store.records import SearchHit
+from minicrm.store.text import fts_query
+
+
+def index_contact(session: Session, contact_id: int) -> None:
+    session.execute("DELETE FROM contact_fts WHERE rowid = ?", (contact_id,))
+    session.execute(
+        "INSERT INTO contact_fts (rowid, name, emails, phones, company, notes, tags)"
+        " SELECT c.id, c.name,"
+        " (SELECT group_concat(email, ' ') FROM contact_email WHERE contact_id = c.id),"
+        " (SELECT group_concat(phone, ' ') FROM contact_phone WHERE contact_id = c.id),"
+        " co.name, c.notes,"
+        " (SELECT group_concat(tag, ' ') FROM contact_tag WHERE contact_id = c.id)"
+        " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ?",
+        (contact_id,),
+    )
+
+
+def unindex_contact(session: Session, contact_id: int) -> None:
+    session.execute("DELETE FROM contact_fts WHERE rowid = ?", (contact_id,))
+    session.execute(
+        "DELETE FROM interaction_fts WHERE rowid IN (SELECT id FROM interaction WHERE contact_id = ?)", (contact_id,)
+    )
+
+
+def index_company(session: Session, company_id: int) -> None:
+    session.execute("DELETE FROM company_fts WHERE rowid = ?", (company_id,))
+    session.execute(
+        "INSERT INTO company_fts (rowid, name, industry, city, website, notes, tags)"
+        " SELECT c.id, c.name, c.industry, c.city, c.website, c.notes,"
+        " (SELECT group_concat(tag, ' ') FROM company_tag WHERE company_id = c.id)"
+        " FROM company c WHERE c.id = ?",
+        (company_id,),
+    )
+    for row in session.all("SELECT id FROM contact WHERE company_id = ?", (company_id,)):
+        index_contact(session, row["id"])
+
+
+def unindex_company(session: Session, company_id: int) -> None:
+    session.execute("DELETE FROM company_fts WHERE rowid = ?", (company_id,))
+
+
+def index_interaction(session: Session, interaction_id: int, summary: str, body: str | None) -> None:
+    session.execute("DELETE FROM interaction_fts WHERE rowid = ?", (interaction_id,))
+    session.execute(
+        "INSERT INTO interaction_fts (rowid, summary, body) VALUES (?, ?, ?)", (interaction_id, summary, body or "")
+    )
+
+
+def rebuild(session: Session) -> None:
+    """Refill every search table from the data, in bulk (after an import)."""
+    with session.write():
+        for table in ("contact_fts", "company_fts", "interaction_fts"):
+            session.execute(f"DELETE FROM {table}")
+        session.execute(
+            "INSERT INTO contact_fts (rowid, name, emails, phones, company, notes, tags)"
+            " SELECT c.id, c.name,"
+            " (SELECT group_concat(email, ' ') FROM contact_email WHERE contact_id = c.id),"
+            " (SELECT group_concat(phone, ' ') FROM contact_phone WHERE contact_id = c.id),"
+            " co.name, c.notes,"
+            " (SELECT group_concat(tag, ' ') FROM contact_tag WHERE contact_id = c.id)"
+            " FROM contact c LEFT JOIN company co ON co.id = c.company_id"
+        )
+        session.execute(
+            "INSERT INTO company_fts (rowid, name, industry, city, website, notes, tags)"
+            " SELECT c.id, c.name, c.industry, c.city, c.website, c.notes,"
+            " (SELECT group_concat(tag, ' ') FROM company_tag WHERE company_id = c.id) FROM company c"
+        )
+        session.execute(
+            "INSERT INTO interaction_fts (rowid, summary, body) SELECT id, summary, coalesce(body, '') FROM interaction"
+        )
+
+
+def contact_ids_matching(query: str) -> tuple[str, str]:
+    """SQL fragment (and its parameter) selecting contact ids that match `query`."""
+    return "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", fts_query(query)
+
+
+def search(session: Session, query: str, *, limit: int = 50) -> list[SearchHit]:
+    """Contacts, companies and interactions matching every word of `query` (prefixes), best first."""
+    match = fts_query(query)
+    if not match:
+        return []
+    hits: list[SearchHit] = []
+    for row in session.all(
+        "SELECT c.id, c.name, co.name AS company, c.archived FROM contact_fts f JOIN contact c ON c.id = f.rowid"
+        " LEFT JOIN company co ON co.id = c.company_id WHERE contact_fts MATCH ? ORDER BY f.rank LIMIT ?",
+        (match, limit),
+    ):
+        hits.append(SearchHit("contact", row["id"], row["name"], row["company"], row["id"]))
+    for row in session.all(
+        "SELECT c.id, c.name, c.city FROM company_fts f JOIN company c ON c.id = f.rowid"
+        " WHERE company_fts MATCH ? ORDER BY f.rank LIMIT ?",
+        (match, limit),
+    ):
+        hits.append(SearchHit("company", row["id"], row["name"], row["city"]))
+    for row in session.all(
+        "SELECT i.id, i.summary, i.kind, i.happened_at, i.contact_id, c.name FROM interaction_fts f"
+        " JOIN interaction i ON i.id = f.rowid JOIN contact c ON c.id = i.contact_id"
+        " WHERE interaction_fts MATCH ? ORDER BY f.rank LIMIT ?",
+        (match, limit),
+    ):
+        when = row["happened_at"].date().isoformat() if row["happened_at"] else ""
+        hits.append(
+            SearchHit(
+                "interaction", row["id"], row["summary"], f"{row['kind']} {when} {row['name']}", row["contact_id"]
+            )
+        )
+    return hits[:limit]

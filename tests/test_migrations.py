@@ -1,0 +1,98 @@
+"""Schema changes go through Alembic; old databases upgrade without losing a row."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from minicrm.store import migrate
+from minicrm.store.db import Database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_schema_head_matches_the_migration_scripts():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "minicrm:migrations")
+    script = ScriptDirectory.from_config(cfg)
+    assert script.get_current_head() == migrate.SCHEMA_HEAD
+    assert [r.revision for r in reversed(list(script.walk_revisions()))] == list(migrate.KNOWN_REVISIONS)
+
+
+def test_models_and_migrations_agree(tmp_path):
+    """The SQLModel tables and the migrated schema are the same (no forgotten migration)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    import minicrm.store.schema  # noqa: F401
+
+    db = Database(tmp_path / "m.db")
+    migrate.upgrade(db)
+    engine = create_engine(db.url)
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn,
+            opts={
+                "include_object": lambda obj, name, type_, *a: not (type_ == "table" and "_fts" in (name or "")),
+                "compare_type": True,
+            },
+        )
+        assert compare_metadata(ctx, SQLModel.metadata) == []
+    engine.dispose()
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("db-*.sqlite")), ids=lambda p: p.name)
+def test_old_database_upgrades_with_every_row(fixture, tmp_path, cli):
+    path = tmp_path / "old.db"
+    shutil.copy(fixture, path)
+    conn = sqlite3.connect(path)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%fts%'")]
+    before = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    old_revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    active = conn.execute("SELECT count(*) FROM contact WHERE archived = 0").fetchone()[0]
+    conn.close()
+    cli.db = path
+    assert len(cli.ok("contact", "list", "-f", "json").json()) == active
+    conn = sqlite3.connect(path)
+    after = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables if t != "alembic_version"}
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.SCHEMA_HEAD
+    for table, count in after.items():
+        assert count >= before[table], table
+    if old_revision != migrate.SCHEMA_HEAD:
+        assert list(tmp_path.glob("old.db.before-*.bak")), "no backup was taken before migrating"
+
+
+def test_newer_database_is_refused(cli, db_path):
+    cli.ok("contact", "add", "Ada")
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    cli.fails("contact", "list", code=1, match="newer than this minicrm knows")
+
+
+def test_new_database_file_is_private(cli, db_path):
+    cli.ok("contact", "add", "Ada")
+    assert db_path.stat().st_mode & 0o777 == 0o600
+
+
+def test_default_database_lives_in_a_private_data_dir(hermetic_home):
+    from conftest import run_minicrm
+
+    res = run_minicrm("contact", "add", "Ada", env={"MINICRM_HOME": str(hermetic_home)})
+    assert res.returncode == 0, res.stderr
+    assert (hermetic_home / "minicrm.db").stat().st_mode & 0o777 == 0o600
+    assert hermetic_home.stat().st_mode & 0o777 == 0o700
+
+
+def test_sqlite_runs_in_wal_mode(cli, db_path):
+    cli.ok("contact", "add", "Ada")
+    assert sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
