@@ -16,10 +16,11 @@ from typer.core import TyperGroup
 from minicrm import __version__
 from minicrm.errors import ExitCode, MinicrmError
 
-try:  # typer >= 0.22 vendors click as typer._click
-    from typer._click.exceptions import Abort, ClickException
+try:  # newer typer vendors click as typer._click
+    from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover
-    from click.exceptions import Abort, ClickException
+    from click.exceptions import ClickException
+Abort = typer.Abort
 
 
 class MinicrmGroup(TyperGroup):

@@ -61,7 +61,10 @@ def write(text: str) -> None:
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # In a pipe, rich would wrap at 80 columns; keep each row on one line for grep and less -S.
+    width = None if stream.isatty() else 240
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 Column = tuple[str, str]  # (key in the row dict, header)
