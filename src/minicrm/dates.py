@@ -175,9 +175,8 @@ def parse_when(text: str, *, now: datetime) -> When:
     if found is not None:
         return When(found)
     # "<day> <time>", "<day> at <time>" or a bare time (= today)
-    if m := _TIME.match(value):
-        if m.group(2) or m.group(4):
-            return When(today, _make_time(raw, m))
+    if (m := _TIME.match(value)) and (m.group(2) or m.group(4)):
+        return When(today, _make_time(raw, m))
     head, _, tail = value.rpartition(" ")
     if head and (m := _TIME.match(tail)) and (m.group(2) or m.group(4)):
         head = head.removesuffix(" at")
