@@ -1,293 +1,266 @@
-"""Parse the dates people type: ISO, day-first European, relative (`+2w`, `in 3 days`), weekdays, times.
+"""Parse user-typed dates, times, birthdays, spans and report periods (pure: `now`/`today` are injected).
 
-Pure functions; "now" is always injected so `--today` makes every result reproducible.
+Numeric dates are ISO year-first (2026-12-05) or European day-first (05.12.2026, 05/12/26); a year-less
+date (24.12, 5 dec) is its next occurrence on or after today. Every bad value raises `BadInput`.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from minicrm.errors import BadInput
 
-HINT = "try 2026-12-05, 05.12.2026, tomorrow, +3d, next friday 15:00"
-WEEKDAYS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("monday", "mon"),
-            ("tuesday", "tue", "tues"),
-            ("wednesday", "wed"),
-            ("thursday", "thu", "thur", "thurs"),
-            ("friday", "fri"),
-            ("saturday", "sat"),
-            ("sunday", "sun"),
-        ]
-    )
-    for name in names
-}
-UNITS = {
-    **dict.fromkeys(("d", "day", "days"), "days"),
-    **dict.fromkeys(("w", "week", "weeks"), "weeks"),
-    **dict.fromkeys(("m", "month", "months"), "months"),
-    **dict.fromkeys(("y", "year", "years"), "years"),
-}
-SPAN_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
-
-_TIME = re.compile(r"(?:at\s+)?(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(am|pm)?$")
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[t\s](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_DMY = re.compile(r"(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?$")
-_REL = re.compile(r"([+-])\s*(\d+)\s*([a-z]+)$")
-_IN = re.compile(r"in\s+(\d+)\s*([a-z]+)$")
-_AGO = re.compile(r"(\d+)\s*([a-z]+)\s+ago$")
-
-
-MIDNIGHT = time(0, 0)
+_MIDNIGHT = time(0, 0)
+_MAX_LEN = 100  # nothing valid is longer; keeps the regexes cheap on huge input
+_HINT = "try 2026-12-05, 05.12.2026, tomorrow, +3d, next friday 15:00"
+_MONTHS = [calendar.month_name[i].lower() for i in range(1, 13)]
+_WEEKDAYS = {n: i for i, full in enumerate(calendar.day_name) for n in (full.lower(), full[:3].lower())}
+_WEEKDAYS |= {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2, "day before yesterday": -2}
+_UNIT = r"(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)"
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+_MAX_SPAN = 100_000
+_TIME = re.compile(
+    r"(?:(?P<day>.*?)(?: at |\s*@\s*| |(?<=\d)t))?"
+    r"(?P<h>\d{1,2})(?::(?P<min>\d{2})(?::(?P<sec>\d{2}))?)?\s?(?P<ap>[ap]m)?",
+    re.ASCII,
+)
 
 
 @dataclass(frozen=True)
 class When:
-    """A day, with a time of day when one was given."""
+    """A day plus an optional time of day (None = all-day / no time given)."""
 
     date: date
     time: time | None = None
 
-    def as_datetime(self, default_time: time = MIDNIGHT) -> datetime:
-        return datetime.combine(self.date, self.time or default_time)
+    def as_datetime(self, default_time: time = _MIDNIGHT) -> datetime:
+        """The moment, using `default_time` when no time was given."""
+        return datetime.combine(self.date, self.time if self.time is not None else default_time)
 
 
 @dataclass(frozen=True)
 class Birthday:
+    """A birthday whose year may be unknown."""
+
     month: int
     day: int
     year: int | None = None
 
     def iso(self) -> str:
         """`1990-12-10`, or the vCard year-less form `--12-10`."""
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}" if self.year else f"--{self.month:02d}-{self.day:02d}"
+        md = f"{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{md}" if self.year is not None else f"--{md}"
 
 
-def _bad(text: str, why: str | None = None) -> BadInput:
-    if why:
-        return BadInput(f"invalid date '{text}': {why}")
-    return BadInput(f"cannot understand date '{text}' ({HINT})")
+def _q(text: str) -> str:
+    t = text.strip()
+    return repr(t if len(t) <= 40 else t[:37] + "...")
 
 
-def _make_date(text: str, year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except (ValueError, OverflowError) as exc:
-        raise _bad(text, str(exc)) from None
+def _norm(text: str, what: str) -> str:
+    s = " ".join(text.lower().split())
+    if not s:
+        raise BadInput(f"empty {what}")
+    return s if len(s) <= _MAX_LEN else "\x00"  # "\x00" matches nothing
 
 
-def _make_time(text: str, match: re.Match[str]) -> time:
-    hour, minute, second, meridiem = match.groups()
-    h = int(hour)
-    if meridiem:
-        if not 1 <= h <= 12:
-            raise _bad(text, "hour must be 1-12 with am/pm")
-        h = h % 12 + (12 if meridiem == "pm" else 0)
-    try:
-        return time(h, int(minute or 0), int(second or 0))
-    except ValueError as exc:
-        raise _bad(text, str(exc)) from None
+def _fm(pattern: str, s: str) -> re.Match[str] | None:
+    return re.fullmatch(pattern, s, re.ASCII)
 
 
-def _shift(base: date, sign: int, amount: int, unit: str, text: str) -> date:
+def _month(name: str) -> int | None:
+    hits = [i for i, m in enumerate(_MONTHS, 1) if len(name) >= 3 and m.startswith(name)]
+    return hits[0] if hits else None
+
+
+def _ymd(s: str) -> tuple[str | None, int, int] | None:
+    """(year digits or None, month, day): ISO is always year-first, everything else day-first."""
+    if m := _fm(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})", s) or _fm(r"(\d{4})()(\d{2})(\d{2})", s):
+        return m[1], int(m[3]), int(m[4])
+    if m := _fm(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})", s):
+        return m[4], int(m[3]), int(m[1])
+    if m := _fm(r"(\d{1,2})[./](\d{1,2})\.?", s):
+        return None, int(m[2]), int(m[1])
+    year = r"(?:,?[ /-]+(\d{4}|\d{2}))?"
+    if m := _fm(rf"(\d{{1,2}})(?:st|nd|rd|th)?\.?[ /-]?(?:of )?([a-z]+)\.?{year}", s):
+        day, name = m[1], m[2]
+    elif m := _fm(rf"([a-z]+)\.?[ /-]?(\d{{1,2}})(?:st|nd|rd|th)?{year}", s):
+        name, day = m[1], m[2]
+    else:
+        return None
+    month = _month(name)
+    return (m[3], month, int(day)) if month else None
+
+
+def _upcoming(month: int, day: int, today: date) -> date:
+    """Next occurrence of month/day on or after today."""
+    date(2000, month, day)  # validates (2000 is a leap year, so 29.02 passes)
+    for y in range(today.year, today.year + 9):
+        if ((month, day) != (2, 29) or calendar.isleap(y)) and (d := date(y, month, day)) >= today:
+            return d
+    raise ValueError("year is out of range")
+
+
+def _shift(today: date, n: int, unit: str) -> date:
     from dateutil.relativedelta import relativedelta
 
-    kind = UNITS.get(unit)
-    if kind is None:
-        raise _bad(text)
-    try:
-        return base + relativedelta(**{kind: sign * amount})
-    except (ValueError, OverflowError) as exc:
-        raise _bad(text, str(exc)) from None
+    key = {"d": "days", "w": "weeks", "m": "months", "y": "years"}[unit[0]]
+    return today + relativedelta(**{key: n})  # months/years are calendar ones: 31.01 +1m = 28.02
 
 
-def _day(text: str, part: str, today: date) -> date | None:
-    """The day named by `part` (no time in it), or None when it is not a day expression."""
-    if part in ("today", "now"):
-        return today
-    if part == "tomorrow":
-        return today + timedelta(days=1)
-    if part == "yesterday":
-        return today - timedelta(days=1)
-    if part == "day after tomorrow":
-        return today + timedelta(days=2)
-    if m := _ISO.match(part):
-        if m.group(4):
-            return None
-        return _make_date(text, int(m[1]), int(m[2]), int(m[3]))
-    if m := _DMY.match(part):
-        day, month, year = int(m[1]), int(m[2]), m[3]
-        if year is None:
-            found = _make_date(text, 2000, month, day)  # validates day/month (2000 is a leap year)
-            for offset in range(0, 9):
-                try:
-                    found = date(today.year + offset, month, day)
-                except ValueError:
-                    continue
-                if found >= today:
-                    return found
-            return found
-        full = int(year) + (2000 if len(year) == 2 else 0)
-        return _make_date(text, full, month, day)
-    if m := _REL.match(part):
-        return _shift(today, 1 if m[1] == "+" else -1, int(m[2]), m[3], text)
-    if m := _IN.match(part):
-        return _shift(today, 1, int(m[1]), m[2], text)
-    if m := _AGO.match(part):
-        return _shift(today, -1, int(m[1]), m[2], text)
-    words = part.split()
-    if words and words[0] in ("next", "this") and len(words) == 2 and words[1] in WEEKDAYS:
-        words = words[1:]
-    if len(words) == 1 and words[0] in WEEKDAYS:
-        ahead = (WEEKDAYS[words[0]] - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead)
-    if words and words[0] == "next" and len(words) == 2 and words[1] in UNITS:
-        return _shift(today, 1, 1, words[1], text)
+def _day(s: str, today: date) -> date | None:
+    if s in _WORDS:
+        return today + timedelta(days=_WORDS[s])
+    if m := _fm(rf"([+-]) ?(\d{{1,6}}) ?{_UNIT}", s):
+        return _shift(today, int(m[2]) * (-1 if m[1] == "-" else 1), m[3])
+    if m := _fm(rf"in (\d{{1,6}}) ?{_UNIT}", s):
+        return _shift(today, int(m[1]), m[2])
+    if m := _fm(rf"(\d{{1,6}}) ?{_UNIT} ago", s):
+        return _shift(today, -int(m[1]), m[2])
+    if (m := _fm(r"(?:(next|last) )?([a-z]+)", s)) and (wd := _WEEKDAYS.get(m[2])) is not None:
+        if m[1] == "last":
+            return today - timedelta(days=(today.weekday() - wd - 1) % 7 + 1)
+        return today + timedelta(days=(wd - today.weekday() - 1) % 7 + 1)
+    if ymd := _ymd(s):
+        y, month, day = ymd
+        if y is None:
+            return _upcoming(month, day, today)
+        return date(int(y) + (2000 if len(y) == 2 else 0), month, day)
     return None
 
 
+def _time(m: re.Match[str]) -> time:
+    h, ap = int(m["h"]), m["ap"]
+    if ap:
+        if not 1 <= h <= 12:
+            raise ValueError("hour must be in 1..12 with am/pm")
+        h = h % 12 + (12 if ap == "pm" else 0)
+    return time(h, int(m["min"] or 0), int(m["sec"] or 0))
+
+
 def parse_when(text: str, *, now: datetime) -> When:
-    """A day and an optional time of day; see the README for the accepted forms.
+    """A day with an optional time: ISO, day-first, words, +3d / in 2 weeks / 2 days ago, weekdays, then a time.
 
-    `friday` and `next friday` both mean the first Friday after today (never today itself).
+    `friday` and `next friday` both mean the next Friday strictly after today; `last friday` the one before.
+    A bare time (`15:00`, `3pm`) means today.
     """
-    raw = text
-    value = " ".join(str(text).strip().lower().split())
-    if not value or "\x00" in value or len(value) > 64:
-        raise _bad(raw)
-    today = now.date()
-    if value == "now":
-        return When(today, now.time().replace(microsecond=0))
-    if m := _ISO.match(value):
-        day = _make_date(raw, int(m[1]), int(m[2]), int(m[3]))
-        if m.group(4):
-            try:
-                return When(day, time(int(m[4]), int(m[5]), int(m[6] or 0)))
-            except ValueError as exc:
-                raise _bad(raw, str(exc)) from None
-        return When(day)
-    found = _day(raw, value, today)
-    if found is not None:
-        return When(found)
-    # "<day> <time>", "<day> at <time>" or a bare time (= today)
-    if (m := _TIME.match(value)) and (m.group(2) or m.group(4)):
-        return When(today, _make_time(raw, m))
-    head, _, tail = value.rpartition(" ")
-    if head and (m := _TIME.match(tail)) and (m.group(2) or m.group(4)):
-        head = head.removesuffix(" at")
-        found = _day(raw, head, today)
-        if found is not None:
-            return When(found, _make_time(raw, m))
-    return When(*_dateutil(raw, value))
-
-
-def _dateutil(raw: str, value: str) -> tuple[date, time | None]:
-    """Written-out dates such as `5 dec 2026` or `December 5, 2026 14:00` (a year is required)."""
-    if not re.search(r"[a-z]", value) or not re.search(r"\d{4}", value):
-        raise _bad(raw)
-    from dateutil import parser
-
+    s = _norm(text, "date")
     try:
-        parsed = parser.parse(value, dayfirst=True, default=datetime(1, 1, 1))
-    except (ValueError, OverflowError, TypeError):
-        raise _bad(raw) from None
-    has_time = bool(re.search(r"\d:\d|am|pm", value))
-    return parsed.date(), parsed.time() if has_time else None
+        if s == "now":
+            return When(now.date(), now.time())
+        day, t = s, None
+        if (m := _TIME.fullmatch(s)) and (m["min"] is not None or m["ap"]):
+            day, t = m["day"] or "", _time(m)
+        d = _day(day, now.date()) if day else now.date()
+    except (ValueError, OverflowError) as e:
+        raise BadInput(f"invalid date {_q(text)}: {e}") from None
+    if d is None:
+        raise BadInput(f"cannot understand date {_q(text)} ({_HINT})")
+    return When(d, t)
 
 
 def parse_date(text: str, *, now: datetime) -> date:
+    """Just the day of `parse_when` (any time given is ignored)."""
     return parse_when(text, now=now).date
 
 
 def parse_datetime(text: str, *, now: datetime) -> datetime:
-    """A moment: `now`, a value with a time, or a day at the current time of day (`--at yesterday`)."""
-    when = parse_when(text, now=now)
-    return datetime.combine(when.date, when.time or now.time().replace(microsecond=0))
+    """`now` is now; a value with a time is that moment; a date-only value gets now's clock time.
+
+    So `log --at yesterday` records yesterday at the current time of day.
+    """
+    if " ".join(text.lower().split()) == "now":
+        return now
+    w = parse_when(text, now=now)
+    return datetime.combine(w.date, w.time if w.time is not None else now.time(), tzinfo=now.tzinfo)
 
 
 def parse_birthday(text: str, *, now: datetime) -> Birthday:
-    """`1990-12-10`, `10.12.1990`, or year-less `--12-10`, `--1210`, `10.12`."""
-    value = str(text).strip()
-    m = re.fullmatch(r"--(\d{2})-?(\d{2})", value)
-    if m is None:
-        m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.?", value)
-        if m:
-            day, month = int(m[1]), int(m[2])
-            _make_date(text, 2000, month, day)
-            return Birthday(month, day)
-        m2 = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})|(\d{1,2})[./](\d{1,2})[./](\d{4})", value)
-        if m2 is None:
-            raise BadInput(f"cannot understand birthday '{text}' (try 1990-12-10, 10.12.1990, --12-10 or 10.12)")
-        if m2[1]:
-            year, month, day = int(m2[1]), int(m2[2]), int(m2[3])
+    """`1990-12-10`, `10.12.1990`, `10 dec 1990`, year-less `10.12` / `--12-10` / `--1210`; never in the future."""
+    s = _norm(text, "birthday")
+    try:
+        if m := _fm(r"--(\d{2})-?(\d{2})", s):
+            y, month, day = None, int(m[1]), int(m[2])
+        elif ymd := _ymd(s):
+            y, month, day = ymd
         else:
-            year, month, day = int(m2[6]), int(m2[5]), int(m2[4])
-        born = _make_date(text, year, month, day)
-        if born > now.date():
-            raise BadInput(f"invalid birthday '{text}': it is in the future")
-        return Birthday(month, day, year)
-    month, day = int(m[1]), int(m[2])
-    _make_date(text, 2000, month, day)
-    return Birthday(month, day)
+            raise BadInput(f"cannot understand birthday {_q(text)} (try 1990-12-10, 10.12.1990, 10.12 or --12-10)")
+        if y is None:
+            date(2000, month, day)
+            return Birthday(month, day, None)
+        year = int(y)
+        if len(y) == 2:  # 05.03.90 -> 1990, 05.03.04 -> 2004 (the latest year not in the future)
+            year += 2000 if date(2000 + year, month, day) <= now.date() else 1900
+        if date(year, month, day) > now.date():
+            raise ValueError("it is in the future")
+    except (ValueError, OverflowError) as e:
+        raise BadInput(f"invalid birthday {_q(text)}: {e}") from None
+    return Birthday(month, day, year)
 
 
 def parse_span(text: str) -> int:
-    """A length in days: `7d`, `2w`, `1m` (30 days), `1y` (365), `2 weeks`, or a bare number of days."""
-    value = " ".join(str(text).strip().lower().split())
-    m = re.fullmatch(r"(\d{1,5})\s*([a-z]*)", value)
-    unit = UNITS.get(m[2] or "days") if m else None
-    if not m or unit is None:
-        raise BadInput(f"invalid span '{text}' (try 7d, 2w, 1m or 10)")
-    return int(m[1]) * SPAN_DAYS[unit]
+    """Days in `7d`, `2w`, `1m` (30), `1y` (365), `2 weeks` or a plain number of days; 0 is allowed."""
+    s = _norm(text, "span")
+    if not (m := _fm(rf"\+?(\d{{1,6}}) ?{_UNIT}?", s)):
+        raise BadInput(f"cannot understand span {_q(text)} (try 7d, 2w, 1m, 1y; a plain number means days)")
+    days = int(m[1]) * _UNIT_DAYS[(m[2] or "d")[0]]
+    if days > _MAX_SPAN:
+        raise BadInput(f"invalid span {_q(text)}: longer than {_MAX_SPAN} days")
+    return days
 
 
-def _quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+def _months(year: int, month: int, n: int) -> tuple[date, date]:
+    """`n` calendar months from year/month (month may be <= 0 or > 12)."""
+    i = year * 12 + month - 1
+    return date(i // 12, i % 12 + 1, 1), date((i + n) // 12, (i + n) % 12 + 1, 1) - timedelta(days=1)
 
 
-def _month_end(year: int, month: int) -> date:
-    return (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+def _period(s: str, today: date) -> tuple[date, date] | None:
+    if ".." in s:
+        now = datetime.combine(today, _MIDNIGHT)
+        a, _, b = s.partition("..")
+        start, end = parse_date(a, now=now), parse_date(b, now=now)
+        if start > end:
+            raise ValueError("start is after end")
+        return start, end
+    s = re.sub(r"[ _]", "-", s)
+    y, qm, monday = today.year, (today.month - 1) // 3 * 3 + 1, today - timedelta(days=today.weekday())
+    named = {"this-month": (y, today.month, 1), "last-month": (y, today.month - 1, 1), "this-quarter": (y, qm, 3)}
+    named |= {"last-quarter": (y, qm - 3, 3), "this-year": (y, 1, 12), "last-year": (y - 1, 1, 12)}
+    if s in named:
+        return _months(*named[s])
+    if s in ("this-week", "last-week"):
+        start = monday - timedelta(days=7 if s == "last-week" else 0)
+        return start, start + timedelta(days=6)
+    if s == "ytd":
+        return date(y, 1, 1), today
+    if m := _fm(r"(\d{4})-?q([1-4])", s):
+        return _months(int(m[1]), int(m[2]) * 3 - 2, 3)
+    if m := _fm(r"(\d{4})-(\d{1,2})", s):
+        date(int(m[1]), int(m[2]), 1)  # validates the month
+        return _months(int(m[1]), int(m[2]), 1)
+    if _fm(r"\d{4}", s):
+        return _months(date(int(s), 1, 1).year, 1, 12)
+    if m := _fm(rf"last-(\d{{1,6}})-?{_UNIT}", s):
+        days = int(m[1]) * _UNIT_DAYS[m[2][0]]
+        if days < 1:
+            raise ValueError("must cover at least 1 day")
+        return today - timedelta(days=days - 1), today
+    return None
 
 
 def parse_period(text: str, *, today: date) -> tuple[date, date]:
-    """An inclusive range: `2026`, `2026-Q3`, `2026-10`, `last-90d`, `last-4w`, `this-month`, `ytd`..."""
-    value = str(text).strip().lower()
+    """Inclusive [start, end]: `2026-Q3`, `2026-10`, `2026`, `last-90d`, `this-month`, `last-quarter`, `ytd`,
+    `this-week` (Mon-Sun) or a range `2026-01-01..2026-03-31`."""
+    s = _norm(text, "period")
     try:
-        if m := re.fullmatch(r"(\d{4})", value):
-            return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
-        if m := re.fullmatch(r"(\d{4})-?q([1-4])", value):
-            start = date(int(m[1]), 3 * int(m[2]) - 2, 1)
-            return start, _month_end(start.year, start.month + 2)
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
-            start = date(int(m[1]), int(m[2]), 1)
-            return start, _month_end(start.year, start.month)
-        if m := re.fullmatch(r"last-(\d{1,5})([dwmy])", value):
-            days = int(m[1]) * SPAN_DAYS[UNITS[m[2]]]
-            if days < 1:
-                raise ValueError("empty period")
-            return today - timedelta(days=days - 1), today
-    except ValueError as exc:
-        raise BadInput(f"invalid period '{text}': {exc}") from None
-    if value == "this-month":
-        return today.replace(day=1), _month_end(today.year, today.month)
-    if value == "last-month":
-        end = today.replace(day=1) - timedelta(days=1)
-        return end.replace(day=1), end
-    if value == "this-quarter":
-        start = _quarter_start(today)
-        return start, _month_end(start.year, start.month + 2)
-    if value == "last-quarter":
-        end = _quarter_start(today) - timedelta(days=1)
-        return _quarter_start(end), end
-    if value == "this-year":
-        return date(today.year, 1, 1), date(today.year, 12, 31)
-    if value == "last-year":
-        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    if value == "ytd":
-        return date(today.year, 1, 1), today
-    raise BadInput(f"invalid period '{text}' (try 2026, 2026-Q3, 2026-10, last-90d, this-month, ytd)")
+        r = _period(s, today)
+    except (ValueError, OverflowError) as e:
+        raise BadInput(f"invalid period {_q(text)}: {e}") from None
+    if r is None:
+        raise BadInput(f"cannot understand period {_q(text)} (try 2026-Q3, 2026-10, 2026, last-90d, this-month, ytd)")
+    return r

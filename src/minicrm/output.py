@@ -51,7 +51,10 @@ def cell(value: Any) -> str:
         return ", ".join(cell(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items())
-    return str(value)
+    text = str(value)
+    if len(text) == 19 and text[10] == "T" and text[4] == "-":  # an ISO datetime from to_json()
+        return text[:10] + " " + text[11:16]
+    return text
 
 
 def write(text: str) -> None:

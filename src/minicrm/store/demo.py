@@ -10,6 +10,7 @@ from minicrm.store.companies import create_company
 from minicrm.store.contacts import create_contact
 from minicrm.store.db import Session
 from minicrm.store.interactions import log_interaction
+from minicrm.store.text import fold
 
 COMPANIES = [
     ("Acme, Inc.", "manufacturing", "Berlin", "Germany", "acme.example"),
@@ -127,7 +128,7 @@ def fill(session: Session, *, today: date, seed: int = 7) -> dict[str, int]:
         for index, name in enumerate(PEOPLE):
             company = COMPANIES[index % len(COMPANIES)][0] if index % 7 else None
             first = name.split()[0].lower()
-            local = "".join(ch for ch in first if ch.isascii() and ch.isalpha()) or f"contact{index}"
+            local = "".join(ch for ch in fold(first) if ch.isascii() and ch.isalpha()) or f"contact{index}"
             domain = COMPANIES[index % len(COMPANIES)][4] if company else "mail.example"
             birthday = None
             if index % 3 == 0:
