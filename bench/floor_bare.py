@@ -1,0 +1,22 @@
+"""The bare floor: stdlib Python opens the database, runs the case's SQL and prints the rows."""
+
+import sqlite3
+import sys
+
+from cases import statements
+
+name, db, busy = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if name == "help":
+    print("usage: floor_bare.py CASE DB BUSY")
+    sys.exit(0)
+conn = sqlite3.connect(db, isolation_level=None, timeout=15)
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("PRAGMA synchronous=FULL")
+write = "INSERT" in " ".join(statements(name, busy))
+if write:
+    conn.execute("BEGIN IMMEDIATE")
+for sql in statements(name, busy):
+    for row in conn.execute(sql):
+        print("\t".join("" if v is None else str(v) for v in row))
+if write:
+    conn.execute("COMMIT")
