@@ -11,7 +11,7 @@ from minicrm.errors import BadInput, Conflict
 from minicrm.store import audit, search
 from minicrm.store.db import Session
 from minicrm.store.records import Contact
-from minicrm.store.refs import find_company_by_name, resolve_company
+from minicrm.store.refs import as_id, find_company_by_name, resolve_company
 from minicrm.store.text import fold, phone_key
 
 STATUSES = ("lead", "client", "former-client", "partner", "supplier", "competitor")
@@ -90,7 +90,7 @@ def _company_for(session: Session, name: str, *, now: datetime, user_id: int | N
     name = name.strip()
     if not name:
         raise BadInput("empty company name")
-    if name.isdigit():
+    if as_id(name) is not None:
         return resolve_company(session, name), None
     found = find_company_by_name(session, name)
     if found is not None:

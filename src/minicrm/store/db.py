@@ -178,14 +178,23 @@ class Session:
             yield self
         except BaseException:
             self._depth = 0
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         self._depth = 0
         try:
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise _store_error(exc) from None
+
+    def _rollback(self) -> None:
+        """Roll back what is left: SQLite may already have done it itself (disk full, I/O error)."""
+        if self.dialect == "sqlite" and not self.conn.in_transaction:
+            return
+        try:
+            self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
     def close(self) -> None:
         self.conn.close()

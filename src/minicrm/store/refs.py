@@ -9,6 +9,15 @@ from minicrm.store.text import fold, like_pattern
 MAX_LISTED = 8
 
 
+def as_id(ref: str) -> int | None:
+    """The id REF names when it is all ASCII digits (`²` and `١٢` are digits to str.isdigit, not ids)."""
+    ref = ref.strip()
+    if ref.isascii() and ref.isdigit():
+        value = int(ref)
+        return value if value < 2**63 else -1
+    return None
+
+
 def _pick(rows: list, what: str, ref: str) -> int:
     if len(rows) == 1:
         return rows[0]["id"]
@@ -38,10 +47,10 @@ def _by_name(session: Session, table: str, what: str, ref: str) -> int:
 def resolve_contact(session: Session, ref: str) -> int:
     """Contact id for REF: its id, an exact email, or a name fragment matching exactly one."""
     ref = ref.strip()
-    if ref.isdigit():
-        if session.scalar("SELECT id FROM contact WHERE id = ?", (int(ref),)) is None:
+    if (ident := as_id(ref)) is not None:
+        if session.scalar("SELECT id FROM contact WHERE id = ?", (ident,)) is None:
             raise NotFound(f"no contact with id {ref}")
-        return int(ref)
+        return ident
     if "@" in ref:
         rows = session.all(
             "SELECT DISTINCT c.id, c.name FROM contact_email e JOIN contact c ON c.id = e.contact_id"
@@ -56,10 +65,10 @@ def resolve_contact(session: Session, ref: str) -> int:
 def resolve_company(session: Session, ref: str) -> int:
     """Company id for REF: its id, or a name fragment matching exactly one."""
     ref = ref.strip()
-    if ref.isdigit():
-        if session.scalar("SELECT id FROM company WHERE id = ?", (int(ref),)) is None:
+    if (ident := as_id(ref)) is not None:
+        if session.scalar("SELECT id FROM company WHERE id = ?", (ident,)) is None:
             raise NotFound(f"no company with id {ref}")
-        return int(ref)
+        return ident
     return _by_name(session, "company", "company", ref)
 
 

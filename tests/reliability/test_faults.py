@@ -1,0 +1,118 @@
+"""Disk full, read-only storage, kill -9 in the middle of writes: clear errors and no lost or corrupt data."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import run_minicrm
+
+
+def integrity(path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_disk_full_gives_a_clear_error_and_keeps_the_data(small_fs):
+    root, _ = small_fs
+    db = root / "crm.db"
+    assert run_minicrm("--db", str(db), "contact", "add", "Ada Lovelace").returncode == 0
+    big = "x" * 20_000
+    failures = 0
+    for i in range(200):
+        res = run_minicrm("--db", str(db), "log", "ada", "note", f"note {i}", "--body", big)
+        if res.returncode != 0:
+            failures += 1
+            assert res.stderr.startswith("error: "), res.stderr
+            assert "Traceback" not in res.stderr
+            assert len(res.stderr.strip().splitlines()) == 1
+            if failures >= 3:
+                break
+    assert failures, "the small file system never filled up"
+    assert "disk is full" in res.stderr or "database" in res.stderr
+    assert integrity(db) == "ok"
+    res = run_minicrm("--db", str(db), "timeline", "ada", "-f", "json", "--limit", "1000")
+    assert res.returncode == 0, res.stderr
+
+
+def test_read_only_storage_gives_a_clear_error(small_fs):
+    root, readonly = small_fs
+    db = root / "crm.db"
+    assert run_minicrm("--db", str(db), "contact", "add", "Ada Lovelace").returncode == 0
+    readonly()
+    res = run_minicrm("--db", str(db), "log", "ada", "call", "hello")
+    assert res.returncode == 1
+    assert res.stderr.startswith("error: ") and "read-only" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+    res = run_minicrm("--db", str(root / "new.db"), "contact", "list")
+    assert res.returncode == 1 and res.stderr.startswith("error: "), res.stderr
+
+
+def test_missing_folder_is_created_private(tmp_path):
+    db = tmp_path / "a" / "b" / "crm.db"
+    assert run_minicrm("--db", str(db), "contact", "add", "Ada").returncode == 0
+    assert db.stat().st_mode & 0o777 == 0o600
+    assert db.parent.stat().st_mode & 0o777 == 0o700
+
+
+def _kill_log_loop(db, kills: int, seed: int) -> tuple[set[int], int]:
+    """Start `minicrm log` processes and SIGKILL them at random moments; return ids reported as saved."""
+    rng = random.Random(seed)
+    saved: set[int] = set()
+    killed = 0
+    while killed < kills:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "minicrm", "--db", str(db), "log", "1", "call", f"attempt {killed}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(rng.uniform(0.05, 0.6))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed += 1
+        out, _ = proc.communicate()
+        if proc.returncode == 0 and out.strip().isdigit():
+            saved.add(int(out.strip()))
+    return saved, killed
+
+
+def _check_after_kills(db, saved: set[int]) -> None:
+    assert integrity(db) == "ok"
+    conn = sqlite3.connect(db)
+    present = {r[0] for r in conn.execute("SELECT id FROM interaction")}
+    assert saved <= present, f"lost {sorted(saved - present)}"
+    last = conn.execute("SELECT last_interaction_at FROM contact WHERE id = 1").fetchone()[0]
+    newest = conn.execute("SELECT max(happened_at) FROM interaction WHERE contact_id = 1").fetchone()[0]
+    assert last == newest  # the interaction and the contact's summary are written together or not at all
+    fts = conn.execute("SELECT count(*) FROM interaction_fts").fetchone()[0]
+    assert fts == len(present)
+    conn.close()
+
+
+def test_kill_minus_nine_during_log_loses_nothing_reported(tmp_path):
+    db = tmp_path / "crm.db"
+    assert run_minicrm("--db", str(db), "contact", "add", "Ada").returncode == 0
+    saved, killed = _kill_log_loop(db, kills=5, seed=1)
+    assert killed == 5
+    _check_after_kills(db, saved)
+    assert run_minicrm("--db", str(db), "log", "1", "call", "after the kills").returncode == 0
+
+
+@pytest.mark.slow
+def test_kill_minus_nine_twenty_times(tmp_path):
+    db = tmp_path / "crm.db"
+    assert run_minicrm("--db", str(db), "contact", "add", "Ada").returncode == 0
+    saved, killed = _kill_log_loop(db, kills=25, seed=2)
+    print(f"kills tried: {killed}, successful logs: {len(saved)}")
+    _check_after_kills(db, saved)
