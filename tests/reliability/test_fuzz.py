@@ -53,7 +53,7 @@ def test_search_never_crashes(session, query):
 @given(st.text(max_size=40))
 def test_field_spec_parses_or_fails_cleanly(spec):
     try:
-        key, value = parse_field(spec)
+        key, _value = parse_field(spec)
     except MinicrmError as exc:
         assert spec[:10] in str(exc) or "\x00" in spec
         return
