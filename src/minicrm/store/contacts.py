@@ -480,27 +480,32 @@ def _filters(
 
 
 def upcoming_birthdays(session: Session, *, today: date, days: int) -> list[tuple[Contact, date]]:
-    """Contacts whose birthday falls within [today, today + days], soonest first."""
-    found: list[tuple[Contact, date]] = []
-    ids: dict[int, date] = {}
-    for offset in range(days + 1):
-        day = today + timedelta(days=offset)
-        mds = [day.strftime("%m-%d")]
-        if day.month == 3 and day.day == 1 and not _leap(day.year):
-            mds.append("02-29")  # Feb 29 birthdays are celebrated on Mar 1 in common years
-        marks = ", ".join("?" * len(mds))
-        for row in session.all(
-            f"SELECT id FROM contact WHERE archived = ? AND birthday_md IN ({marks})", [False, *mds]
-        ):
-            ids.setdefault(row["id"], day)
-    if not ids:
-        return found
-    records = {
-        c.id: c
-        for c in _hydrate(session, session.all(_SELECT + f" WHERE c.id IN ({', '.join('?' * len(ids))})", list(ids)))
-    }
-    return sorted(((records[i], d) for i, d in ids.items()), key=lambda pair: (pair[1], pair[0].name))
+    """Contacts whose birthday falls within [today, today + days], soonest first (one indexed range query).
+
+    A 29 February birthday is celebrated on 1 March in common years.
+    """
+    end = today + timedelta(days=min(days, 365))
+    ranges = [(today.strftime("%m-%d"), end.strftime("%m-%d"))]
+    if end.year > today.year:  # the window wraps around New Year
+        ranges = [(today.strftime("%m-%d"), "12-31"), ("01-01", end.strftime("%m-%d"))]
+    where = " OR ".join("c.birthday_md BETWEEN ? AND ?" for _ in ranges)
+    params: list[Any] = [False, *(v for pair in ranges for v in pair)]
+    if not any(a <= "02-29" <= b for a, b in ranges) and any(a <= "03-01" <= b for a, b in ranges):
+        where += " OR c.birthday_md = '02-29'"
+    rows = session.all(_SELECT + f" WHERE c.archived = ? AND ({where})", params)
+    found = []
+    for contact in _hydrate(session, rows):
+        month, day = int(contact.birthday[-5:-3]), int(contact.birthday[-2:])
+        found.append((contact, _next_occurrence(today, month, day)))
+    return sorted((pair for pair in found if pair[1] <= end), key=lambda pair: (pair[1], pair[0].name))
 
 
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+def _next_occurrence(today: date, month: int, day: int) -> date:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:  # 29 February in a common year
+            candidate = date(year, 3, 1)
+        if candidate >= today:
+            return candidate
+    return date(today.year + 1, month, min(day, 28))
