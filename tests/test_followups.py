@@ -49,8 +49,17 @@ def show(cli, ref):
 @pytest.fixture
 def queue(cli, db_path):
     """Contacts with every kind of item around today (2026-11-22)."""
-    cli.ok("contact", "add", "Ada Lovelace", "--company", "Analytical Engines", "--next", "2026-11-20",
-           "--goal", "send proposal")  # fmt: skip
+    cli.ok(
+        "contact",
+        "add",
+        "Ada Lovelace",
+        "--company",
+        "Analytical Engines",
+        "--next",
+        "2026-11-20",
+        "--goal",
+        "send proposal",
+    )
     cli.ok("contact", "add", "Bob Babbage", "--next", "2026-11-25 15:00", "--goal", "demo")
     cli.ok("contact", "add", "Carl Gauss", "--birthday", "1984-11-24")
     cli.ok("contact", "add", "Dora Archived", "--next", "2026-11-21", "--birthday", "--11-23")
@@ -61,8 +70,11 @@ def queue(cli, db_path):
     add_task(db_path, "Far away", "2026-12-30", contact_id=2)
     add_deal(db_path, "Engine", contact_id=1, amount=12000, step="call the CFO", step_on="2026-11-23")
     add_deal(db_path, "Won already", stage="won", contact_id=1, step="old step", step_on="2026-11-22")
-    sql(db_path, "INSERT INTO contact_date (contact_id, label, value, md, yearly) VALUES (3, 'Contract renewal',"
-        " '2020-11-26', '11-26', 1)")  # fmt: skip
+    sql(
+        db_path,
+        "INSERT INTO contact_date (contact_id, label, value, md, yearly) VALUES (3, 'Contract renewal',"
+        " '2020-11-26', '11-26', 1)",
+    )
     return cli
 
 
