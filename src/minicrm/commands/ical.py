@@ -198,6 +198,8 @@ def push(
         password = os.environ.get(password_env)
         if password is None:
             raise BadInput(f"environment variable {password_env} is not set (it should hold the CalDAV password)")
+    if user and password is None:
+        password = ""  # a user without a password still authenticates (Basic auth sends the name)
     actx = app_ctx(ctx)
     options = _options(name, tz, "PT1H", alarm, todo)
     tz_info = feed.zone(options.tz)

@@ -10,6 +10,7 @@ other minicrm databases) put in the calendar are never touched.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,10 +93,10 @@ def push(
         with caldav.DAVClient(url=url, username=username, password=password) as client:
             cal = client.calendar(url=url)
             try:
-                existing = [*cal.get_events(), *cal.get_todos(include_completed=True)]
+                cal.get_display_name()  # PROPFIND: does the calendar exist? (a REPORT on a missing one may say [])
             except caldav_error.NotFoundError:
                 cal = _create(client, url, display_name)
-                existing = []
+            existing = [*cal.get_events(), *cal.get_todos(include_completed=True)]
             ours: dict[str, Any] = {}
             for obj in existing:
                 comp = _component(obj)
@@ -126,6 +127,12 @@ def push(
                 result.deleted.append(uid)
     except MinicrmError:
         raise
+    except caldav_error.MkcalendarError as exc:
+        status = re.search(r"\d{3}[^'\n]*", str(exc))
+        raise CalDavError(
+            f"cannot create the calendar {mask_url(url)} (server said: {status.group(0) if status else 'no'});"
+            " create it in the calendar app, or check --user"
+        ) from None
     except caldav_error.AuthorizationError:
         raise CalDavError(f"CalDAV server refused the credentials for {mask_url(url)}") from None
     except Exception as exc:
@@ -135,9 +142,21 @@ def push(
 
 
 def _create(client: Any, url: str, display_name: str) -> Any:
-    """Create the calendar at `url` (MKCALENDAR)."""
+    """Create the calendar at `url` (MKCALENDAR in its parent collection)."""
+    from urllib.parse import urlsplit
+
     import caldav
 
-    cal = caldav.Calendar(client=client, url=url, name=display_name)
-    cal.save()
-    return cal
+    parts = urlsplit(url)
+    try:
+        # Servers such as Radicale create the user's home collection when the principal is first looked up.
+        caldav.DAVClient(url=f"{parts.scheme}://{parts.netloc}/", username=client.username,
+                         password=client.password).principal()  # fmt: skip
+    except Exception:  # not every server answers principal discovery at its root; MKCALENDAR may still work
+        pass
+    path = parts.path.rstrip("/")
+    parent, _, cal_id = path.rpartition("/")
+    parent_url = f"{parts.scheme}://{parts.netloc}{parent}/"
+    return caldav.CalendarSet(client=client, url=parent_url).make_calendar(
+        name=display_name, cal_id=cal_id, supported_calendar_component_set=["VEVENT", "VTODO"]
+    )
