@@ -334,10 +334,13 @@ class ForgottenRow:
         }
 
 
-_DEAL_VALUE = (
-    "(SELECT sum(d.amount_minor) FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
-    " WHERE d.{column} = {owner}.id AND s.outcome IN ('won', 'open'))"
-)
+def _deal_value(session: Session, column: str, owner: str) -> str:
+    """SQL: the won + open deal amount (minor units) of a contact or company, looked up by its own index."""
+    plus = "+" if session.dialect == "sqlite" else ""  # keeps SQLite on the deal.<column> index (not a scan)
+    return (
+        f"(SELECT sum(d.amount_minor) FROM deal d WHERE d.{column} = {owner}.id AND {plus}d.stage_id IN"
+        " (SELECT st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open')))"
+    )
 
 
 def _forgotten_sql(
@@ -383,24 +386,29 @@ def _forgotten_sql(
             where_params.append(owner_id)
         parts.append(
             "SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS last_at,"
-            f" c.created_at, {_DEAL_VALUE.format(column='contact_id', owner='c')} AS value_minor"
+            f" c.created_at, {_deal_value(session, 'contact_id', 'c')} AS value_minor"
             " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE " + " AND ".join(where)
         )
         params += where_params
     if "company" in kinds:
+        plus = "+" if session.dialect == "sqlite" else ""  # keep SQLite on the company_id indexes
         last = "(SELECT max(p.last_interaction_at) FROM contact p WHERE p.company_id = co.id)"
         where = [
             "co.archived = ?",
             f"({last} IS NULL OR {last} < ?)",
             "NOT EXISTS (SELECT 1 FROM contact p WHERE p.company_id = co.id AND p.archived = ?"
             " AND p.next_contact_on >= ?)",
-            "NOT EXISTS (SELECT 1 FROM task t WHERE t.done = ? AND t.due_on >= ? AND (t.company_id = co.id"
-            " OR t.contact_id IN (SELECT p.id FROM contact p WHERE p.company_id = co.id)))",
-            "NOT EXISTS (SELECT 1 FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id WHERE s.outcome = 'open'"
-            " AND d.next_step_on >= ? AND (d.company_id = co.id"
-            " OR d.contact_id IN (SELECT p.id FROM contact p WHERE p.company_id = co.id)))",
+            # driven by the indexes on task.company_id / contact.company_id + task.contact_id (same for deals)
+            "NOT EXISTS (SELECT 1 FROM task t WHERE t.company_id = co.id"
+            f" AND {plus}t.done = ? AND {plus}t.due_on >= ?)",
+            "NOT EXISTS (SELECT 1 FROM contact p JOIN task t ON t.contact_id = p.id WHERE p.company_id = co.id"
+            " AND t.done = ? AND t.due_on >= ?)",
+            "NOT EXISTS (SELECT 1 FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id WHERE d.company_id = co.id"
+            f" AND s.outcome = 'open' AND {plus}d.next_step_on >= ?)",
+            "NOT EXISTS (SELECT 1 FROM contact p JOIN deal d ON d.contact_id = p.id JOIN pipeline_stage s"
+            " ON s.id = d.stage_id WHERE p.company_id = co.id AND s.outcome = 'open' AND d.next_step_on >= ?)",
         ]
-        where_params = [False, cutoff, False, today, False, today, today]
+        where_params = [False, cutoff, False, today, False, today, False, today, today, today]
         if status_keys:
             where.append(
                 "EXISTS (SELECT 1 FROM contact p WHERE p.company_id = co.id AND p.archived = ?"
@@ -415,7 +423,7 @@ def _forgotten_sql(
             where_params.append(owner_id)
         parts.append(
             f"SELECT 'company' AS kind, co.id, co.name, NULL AS company, NULL AS status, {last} AS last_at,"
-            f" co.created_at, {_DEAL_VALUE.format(column='company_id', owner='co')} AS value_minor"
+            f" co.created_at, {_deal_value(session, 'company_id', 'co')} AS value_minor"
             " FROM company co WHERE " + " AND ".join(where)
         )
         params += where_params
@@ -609,7 +617,7 @@ def _contact_details(session: Session, ids: list[int]) -> dict[int, dict[str, An
             chunk,
         ):
             out[r["id"]].update(company=r["company"], email=r["email"], phone=r["phone"], last_id=r["last_id"])
-        last_ids = [d["last_id"] for i, d in out.items() if i in chunk and d.get("last_id")]
+        last_ids = [out[i]["last_id"] for i in chunk if out[i].get("last_id")]
         if last_ids:
             for r in session.all(
                 "SELECT contact_id, happened_at, kind, summary FROM interaction"
@@ -634,6 +642,18 @@ def _details_lines(details: dict[str, Any] | None) -> list[str]:
     elif "company" in details:
         lines.append("Last contact: never")
     return lines
+
+
+def feed_fingerprint(session: Session) -> tuple[Any, ...]:
+    """Changes whenever anything the feed shows may have changed: every write is audited; tasks and deals
+    are also compared by their newest `updated_at` and their count, in case a tool wrote them directly."""
+    row = session.one(
+        "SELECT (SELECT max(id) FROM audit_log) AS audit,"
+        " (SELECT max(updated_at) FROM task) AS task_at, (SELECT count(*) FROM task) AS tasks,"
+        " (SELECT max(updated_at) FROM deal) AS deal_at, (SELECT count(*) FROM deal) AS deals,"
+        " (SELECT max(updated_at) FROM contact) AS contact_at, (SELECT count(*) FROM contact_date) AS dates"
+    )
+    return tuple(row[k] for k in ("audit", "task_at", "tasks", "deal_at", "deals", "contact_at", "dates"))
 
 
 def feed_entries(
