@@ -372,3 +372,12 @@ def test_remind_in_a_real_process(cli, db_path):
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
     loud = run_minicrm("--db", str(db_path), "--today", "2026-12-22", "remind", "--exit-code")
     assert loud.returncode == 3 and "Overdue (1)" in loud.stdout
+
+
+@pytest.mark.parametrize("args", [("due",), ("forgotten",), ("remind",), ("cadence", "list")])
+def test_followup_commands_skip_heavy_imports(cli, db_path, args):
+    """Cron runs `remind` every day: no icalendar, caldav, Textual or SQLAlchemy on these paths."""
+    from tests.test_import_hygiene import loaded
+
+    cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-11-20")
+    assert loaded("--db", str(db_path), *args) == []
