@@ -100,12 +100,14 @@ def root(
 
 
 def _register() -> None:
-    from minicrm.commands import companies, contacts, interactions, misc
+    from minicrm.commands import companies, contacts, followups, ical, interactions, misc
 
     app.add_typer(contacts.app, name="contact")
     app.add_typer(companies.app, name="company")
     interactions.register(app)
     misc.register(app)
+    followups.register(app)
+    ical.register(app)
 
 
 _register()

@@ -41,21 +41,9 @@ def add_kind(session: Session, name: str) -> str:
 
 def effective_cadence(session: Session, contact_id: int) -> int | None:
     """Stay-in-touch days: the contact's own, else its tags' (the shortest), else its company's, else the default."""
-    row = session.one(
-        "SELECT c.cadence_days AS own, co.cadence_days AS company_days,"
-        " (SELECT min(r.days) FROM cadence_rule r JOIN contact_tag t ON r.scope = 'tag:' || t.tag"
-        "  WHERE t.contact_id = c.id) AS tag_days,"
-        " (SELECT days FROM cadence_rule WHERE scope = 'company:' || c.company_id) AS company_rule,"
-        " (SELECT days FROM cadence_rule WHERE scope = 'default') AS default_days"
-        " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ?",
-        (contact_id,),
-    )
-    if row is None:
-        return None
-    for key in ("own", "tag_days", "company_rule", "company_days", "default_days"):
-        if row[key]:
-            return row[key]
-    return None
+    from minicrm.store.cadence import effective_cadence as _effective
+
+    return _effective(session, contact_id)
 
 
 @dataclass
