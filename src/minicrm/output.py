@@ -106,7 +106,9 @@ def emit_rows(
         table.add_row(*(cell(row.get(key)) for key, _ in columns), style=styles(row) if styles else None)
     console().print(table)
     if len(rows) > MAX_TABLE_ROWS:
-        note(f"... and {len(rows) - MAX_TABLE_ROWS} more rows: narrow with --limit or filters, or use --format json|csv")
+        note(
+            f"... and {len(rows) - MAX_TABLE_ROWS} more rows: narrow with --limit or filters, or use --format json|csv"
+        )
 
 
 def emit_object(obj: dict[str, Any], fmt: Format, *, table: Callable[[dict[str, Any]], Iterable[Any]]) -> None:
