@@ -100,12 +100,15 @@ def root(
 
 
 def _register() -> None:
-    from minicrm.commands import companies, contacts, interactions, misc
+    from minicrm.commands import campaigns, companies, contacts, interactions, misc, requests, whois
 
     app.add_typer(contacts.app, name="contact")
     app.add_typer(companies.app, name="company")
     interactions.register(app)
     misc.register(app)
+    campaigns.register(app)
+    requests.register(app)
+    whois.register(app)
 
 
 _register()
