@@ -180,6 +180,7 @@ def update(
     contact: ContactOpt = None,
     company: CompanyOpt = None,
     resolution: Annotated[str | None, typer.Option("--resolution", help="How it was solved.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it was resolved/closed (default: now).")] = None,
 ) -> None:
     """Change a request ('' clears a value)."""
     from minicrm import output
@@ -202,7 +203,8 @@ def update(
     values.update(_client(session, contact, company))
     if not values:
         raise BadInput("nothing to change (see: minicrm request update --help)")
-    r = update_request(session, request_id, now=actx.now(), user_id=actx.user_id(), **values)
+    stamp = at_datetime(actx, at) if at else None
+    r = update_request(session, request_id, now=actx.now(), user_id=actx.user_id(), at=stamp, **values)
     output.note(f"request {r.id}: {r.status}")
 
 
@@ -211,13 +213,17 @@ def close(
     ctx: typer.Context,
     request_id: IdArg,
     resolution: Annotated[str | None, typer.Option("--resolution", "-r", help="How it was solved.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it was closed (default: now).")] = None,
 ) -> None:
     """Close a request (stamps the resolved and closed times)."""
     from minicrm import output
     from minicrm.store.requests import close_request
 
     actx = app_ctx(ctx)
-    r = close_request(actx.session(), request_id, now=actx.now(), user_id=actx.user_id(), resolution=resolution)
+    stamp = at_datetime(actx, at) if at else None
+    r = close_request(
+        actx.session(), request_id, now=actx.now(), user_id=actx.user_id(), resolution=resolution, at=stamp
+    )
     output.note(f"request {r.id} closed ({r.minutes} min spent)")
 
 

@@ -232,9 +232,19 @@ EDITABLE = (
 
 
 def update_request(
-    session: Session, request_id: int, *, now: datetime, user_id: int | None = None, **values: Any
+    session: Session,
+    request_id: int,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    at: datetime | None = None,
+    **values: Any,
 ) -> Request:
-    """Change a request; a status move stamps resolved_at / closed_at (or clears them when reopened)."""
+    """Change a request; a status move stamps resolved_at / closed_at with `at` (default now), or clears
+    them when the request is reopened."""
+    stamp = at or now
+    if stamp > now:
+        raise BadInput(f"a request cannot be resolved in the future ({stamp:%Y-%m-%d %H:%M})")
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise BadInput(f"unknown request fields: {', '.join(sorted(unknown))}")
@@ -254,10 +264,14 @@ def update_request(
         old = dict(old)
         if "status" in values:
             status = values["status"] = normalize_status(values["status"])
+            if status in ("resolved", "closed") and stamp < old["opened_at"]:
+                raise BadInput(
+                    f"request {request_id} was opened {old['opened_at']:%Y-%m-%d %H:%M}, after {stamp:%Y-%m-%d %H:%M}"
+                )
             if status in ("resolved", "closed") and old["resolved_at"] is None:
-                values["resolved_at"] = now
+                values["resolved_at"] = stamp
             if status == "closed" and old["closed_at"] is None:
-                values["closed_at"] = now
+                values["closed_at"] = stamp
             if status in OPEN_STATUSES:
                 values["resolved_at"] = None
                 values["closed_at"] = None
@@ -283,12 +297,18 @@ def update_request(
 
 
 def close_request(
-    session: Session, request_id: int, *, now: datetime, user_id: int | None = None, resolution: str | None = None
+    session: Session,
+    request_id: int,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    resolution: str | None = None,
+    at: datetime | None = None,
 ) -> Request:
     values: dict[str, Any] = {"status": "closed"}
     if resolution:
         values["resolution"] = resolution
-    return update_request(session, request_id, now=now, user_id=user_id, **values)
+    return update_request(session, request_id, now=now, user_id=user_id, at=at, **values)
 
 
 def add_time(
