@@ -263,7 +263,7 @@ def report_service(
     rate: Annotated[
         str | None, typer.Option("--rate", help="Hourly cost of service, e.g. 60: adds the cost per client.")
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="How many frequent subjects.")] = 10,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many subjects (and, in the table, clients).")] = 10,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Service report: requests by status, time to resolve, time spent per client, frequent subjects."""
@@ -294,13 +294,16 @@ def report_service(
         f" longest {res['longest_hours'] or '-'} h"
     )
     output.write("")
+    clients = data["time_per_client"]
     output.emit_rows(
-        data["time_per_client"],
+        clients[:top],
         [("client", "Client"), ("requests", "Requests"), ("minutes", "Minutes"), ("hours", "Hours"), ("cost", "Cost")],
         fmt,
         title="Time spent per client",
         empty="no time logged",
     )
+    if len(clients) > top:
+        output.note(f"... and {len(clients) - top} more clients (all of them: --format csv or json)")
     output.write("")
     output.emit_rows(
         data["subjects"],
