@@ -256,3 +256,17 @@ def test_campaign_commands_skip_heavy_imports(dataset, db_path):
 
     assert loaded("--db", str(db_path), "campaign", "report", "-f", "json") == []
     assert loaded("--db", str(db_path), "campaign", "members", "1", "--export", "csv") == []
+
+
+def test_delete_campaign_keeps_interactions_and_deals(dataset):
+    dataset.fails("campaign", "delete", "nope", "--yes", code=1, match="no campaign matches 'nope'")
+    assert "deleted campaign 'Winter mailing'" in dataset.ok("campaign", "delete", "winter", "--yes").stderr
+    assert [c["name"] for c in dataset.ok("campaign", "list", "-f", "json").json()] == [
+        "Postcard follow-up",
+        "Spring webinar",
+    ]
+    items = dataset.ok("timeline", "ada", "-f", "json").json()
+    assert [(i["summary"], i["campaign_id"]) for i in items] == [
+        ("Asked for prices", None),
+        ("Replied to mailing", None),
+    ]

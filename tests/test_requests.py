@@ -150,3 +150,9 @@ def test_request_bad_input_changes_nothing(tickets):
     cli.fails("request", "list", "--status", "bogus", code=2, match="unknown request status 'bogus'")
     cli.fails("request", "report", "--rate", "-1", code=2, match="negative rate")
     cli.fails("request", "show", "abc", code=2, match="request_id")
+
+
+def test_report_table_lists_top_clients(tickets):
+    res = tickets.ok("request", "report", "--top", "1")
+    assert "Acme" in res.stdout and "Bob Stone" not in res.stdout
+    assert "and 1 more clients" in res.stderr
