@@ -100,7 +100,7 @@ def root(
 
 
 def _register() -> None:
-    from minicrm.commands import companies, contacts, followups, ical, interactions, misc
+    from minicrm.commands import campaigns, companies, contacts, followups, ical, interactions, misc, requests, whois
 
     app.add_typer(contacts.app, name="contact")
     app.add_typer(companies.app, name="company")
@@ -108,6 +108,9 @@ def _register() -> None:
     misc.register(app)
     followups.register(app)
     ical.register(app)
+    campaigns.register(app)
+    requests.register(app)
+    whois.register(app)
 
 
 _register()

@@ -68,6 +68,7 @@ def log_interaction(
     outcome: str | None = None,
     duration_min: int | None = None,
     deal_id: int | None = None,
+    campaign_id: int | None = None,
     next_on: date | None = None,
     next_time: time | None = None,
     goal: str | None = None,
@@ -94,9 +95,12 @@ def log_interaction(
         )
         if deal_id is not None and session.scalar("SELECT 1 FROM deal WHERE id = ?", (deal_id,)) is None:
             raise BadInput(f"no deal with id {deal_id}")
+        if campaign_id is not None and session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
+            raise BadInput(f"no campaign with id {campaign_id}")
         interaction_id = session.insert(
             "INSERT INTO interaction (contact_id, company_id, kind, direction, happened_at, summary, body, outcome,"
-            " duration_min, deal_id, logged_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " duration_min, deal_id, campaign_id, logged_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 contact_id,
                 contact["company_id"],
@@ -108,6 +112,7 @@ def log_interaction(
                 outcome,
                 duration_min,
                 deal_id,
+                campaign_id,
                 user_id,
                 now,
             ),
@@ -213,6 +218,7 @@ def _record(r: Any) -> Interaction:
         outcome=r["outcome"],
         duration_min=r["duration_min"],
         deal_id=r["deal_id"],
+        campaign_id=r["campaign_id"],
         logged_by=r["logged_by_name"],
         created_at=r["created_at"],
     )
