@@ -44,38 +44,38 @@ class Card:
     website: str | None = None
 
 
-def split_cards(text: str, source: str = "") -> Iterator[RawCard | BadInput]:
-    """Yield each card's text, or a BadInput naming the line of a card that never ends or stray lines."""
+def split_cards(text: str, source: str = "") -> Iterator[RawCard | tuple[int, str, str]]:
+    """Yield each card's text, or (line, reason, text) for a card that never ends or for stray lines."""
     lines = text.splitlines()
     start: int | None = None
     for number, line in enumerate(lines, 1):
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
             if start is not None:
-                yield BadInput(f"{_where(source, start)}: card has no END:VCARD before the next BEGIN:VCARD")
+                yield start, "card has no END:VCARD before the next BEGIN:VCARD", _lines(lines, start, number - 1)
             start = number
         elif upper == "END:VCARD":
             if start is None:
-                yield BadInput(f"{_where(source, number)}: END:VCARD without BEGIN:VCARD")
+                yield number, "END:VCARD without BEGIN:VCARD", ""
                 continue
             yield RawCard(start, "\r\n".join(lines[start - 1 : number]) + "\r\n", source)
             start = None
         elif start is None and upper and not line[:1].isspace():
-            yield BadInput(f"{_where(source, number)}: text outside a vCard: {line.strip()[:40]!r}")
+            yield number, f"text outside a vCard: {line.strip()[:40]!r}", ""
     if start is not None:
-        yield BadInput(f"{_where(source, start)}: card has no END:VCARD (the file ends inside it)")
+        yield start, "card has no END:VCARD (the file ends inside it)", _lines(lines, start, len(lines))
 
 
-def _where(source: str, line: int) -> str:
-    return f"{source}: line {line}" if source else f"line {line}"
+def _lines(lines: list[str], first: int, last: int) -> str:
+    return "\r\n".join(lines[first - 1 : last]) + "\r\n"
 
 
 def parse_card(raw: RawCard) -> Card:
-    """Parse one card; raises BadInput naming its line."""
+    """Parse one card; raises BadInput saying what is wrong (the caller knows the line)."""
     try:
-        comp = vobject.readOne(raw.text, ignoreUnreadable=True, allowQP=True)
+        comp = vobject.readOne(_escape_text_commas(raw.text), ignoreUnreadable=True, allowQP=True)
     except Exception as exc:  # vobject raises ParseError and assorted ValueErrors
-        raise BadInput(f"{_where(raw.source, raw.line)}: unreadable vCard ({_short(exc)})") from None
+        raise BadInput(f"unreadable vCard ({_short(exc)})") from None
     card = Card(raw.line)
     labels = _group_labels(comp)
     for prop in comp.getChildren():
@@ -83,10 +83,35 @@ def parse_card(raw: RawCard) -> Card:
         try:
             _take(card, name, prop, labels)
         except Exception as exc:
-            raise BadInput(f"{_where(raw.source, raw.line)}: bad {name} ({_short(exc)})") from None
+            raise BadInput(f"bad {name} ({_short(exc)})") from None
     if not card.name:
         card.name = _name_from_n(comp)
     return card
+
+
+_TEXT_PROPS = re.compile(r"^((?:[\w-]+\.)?(?:NOTE|FN|TITLE|NICKNAME|ROLE))([;:])", re.IGNORECASE)
+
+
+def _escape_text_commas(text: str) -> str:
+    """Many writers leave commas in NOTE/FN/TITLE unescaped; vobject would keep only the text before the first."""
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)
+    out = []
+    for line in unfolded.splitlines():
+        if _TEXT_PROPS.match(line) and "QUOTED-PRINTABLE" not in line.upper().split(":", 1)[0]:
+            head, colon, value = _split_value(line)
+            line = head + colon + re.sub(r"(?<!\\),", r"\\,", value)
+        out.append(line)
+    return "\r\n".join(out) + "\r\n"
+
+
+def _split_value(line: str) -> tuple[str, str, str]:
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            return line[:i], ":", line[i + 1 :]
+    return line, "", ""
 
 
 def _short(exc: Exception) -> str:
@@ -153,7 +178,7 @@ def _take(card: Card, name: str, prop: Any, labels: dict[str, str]) -> None:
     elif name == "UID":
         card.uid = _text(value) or None
     elif name == "URL" and card.website is None:
-        card.website = _text(value) or None
+        card.website = _text(value).replace("\\:", ":") or None
 
 
 def _address(value: Any) -> str | None:

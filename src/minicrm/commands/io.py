@@ -87,7 +87,7 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
         )  # fmt: skip
     if parsed.bad:
         for bad in parsed.bad[:20]:
-            output.note(f"bad row: line {bad.line}: {bad.reason}")
+            output.note(f"bad: {bad.where or source}: line {bad.line}: {bad.reason}")
         if len(parsed.bad) > 20:
             output.note(f"... and {len(parsed.bad) - 20} more bad rows")
         if not dry_run:
@@ -101,7 +101,9 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
     summary = (
         f"{'dry run, nothing written: would create' if dry_run else 'created'} {result.count('create')},"
         f" {'update' if dry_run else 'updated'} {result.count('update')}, unchanged {result.count('unchanged')},"
-        f" skipped {result.count('skip')}" + (f", rejected {len(result.bad)}" if result.bad else "")
+        f" skipped {result.count('skip')}"
+        + (f", merged {result.count('merge')} (same person twice in the file)" if result.count("merge") else "")
+        + (f", rejected {len(result.bad)}" if result.bad else "")
     )
     if result.companies_created:
         summary += f"; new companies: {len(result.companies_created)}"

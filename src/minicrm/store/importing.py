@@ -54,6 +54,7 @@ class BadRow:
     line: int
     reason: str
     raw: Any = None  # CSV cells or vCard text, for the reject file
+    where: str | None = None  # the file, when an import reads several
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Parsed:
 @dataclass
 class PlanItem:
     line: int
-    action: str  # create | update | unchanged | skip
+    action: str  # create | update | unchanged | skip | merge (into an earlier row of the file that creates)
     name: str
     contact_id: int | None = None
     match: str | None = None  # uid | email | phone | name+company | file (an earlier row of the same file)
@@ -104,6 +105,7 @@ class ImportResult:
             "updated": self.count("update"),
             "unchanged": self.count("unchanged"),
             "skipped": self.count("skip"),
+            "merged": self.count("merge"),
             "rejected": len(self.bad),
             "companies_created": self.companies_created,
             "rejects": [{"line": b.line, "reason": b.reason} for b in self.bad],
@@ -115,7 +117,6 @@ class ImportResult:
 
 # -- decoding --------------------------------------------------------------------------------
 
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
 _HIGH_WORD = re.compile(rb"[A-Za-z\x80-\xff]*[\x80-\xff][A-Za-z\x80-\xff]*")
 
 
@@ -133,7 +134,10 @@ def decode(data: bytes, *, source: str, encoding: str | None = None) -> tuple[st
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
-        if _UTF8_MULTIBYTE.search(data):
+        loose = data.decode("utf-8", errors="replace")
+        invalid = loose.count("\ufffd")
+        valid = sum(1 for ch in loose if ord(ch) > 127) - invalid
+        if valid >= invalid:  # mostly UTF-8 with a few foreign bytes: a damaged or mixed file
             line = data[: exc.start].count(b"\n") + 1
             raise BadInput(
                 f"{source}: line {line}: invalid UTF-8 (byte 0x{data[exc.start]:02x}) in a file that is otherwise"
@@ -193,6 +197,8 @@ _ALIASES = {
     "сайт": "website", "uid": "uid", "id": "ignore", "город": "city", "city": "city", "country": "country",
     "страна": "country",
 }  # fmt: skip
+
+_ALIASES = {" ".join(fold(k).split()): v for k, v in _ALIASES.items()}  # keys as _norm_header makes them
 
 _NUMBERED = [
     (re.compile(r"e-?mail \d+ - value"), "email"),
@@ -465,16 +471,14 @@ def read_vcards(files: Sequence[tuple[str, str]], *, now: datetime) -> Parsed:
     bad: list[BadRow] = []
     for source, text in files:
         for raw in vcard.split_cards(text, source):
-            if isinstance(raw, BadInput):
-                line = int(re.search(r"line (\d+)", str(raw))[1])
-                bad.append(BadRow(line, str(raw).split(": ", 2)[-1] if source else str(raw), None))
+            if isinstance(raw, tuple):
+                bad.append(BadRow(raw[0], raw[1], raw[2] or None, source or None))
                 continue
             try:
                 card = vcard.parse_card(raw)
                 candidates.append(_card_candidate(card, now=now))
             except BadInput as exc:
-                bad.append(BadRow(raw.line, str(exc).removeprefix(f"{source}: ").removeprefix(f"line {raw.line}: "),
-                                  raw.text))  # fmt: skip
+                bad.append(BadRow(raw.line, str(exc), raw.text, source or None))
     if not candidates and not bad:
         raise BadInput("no vCard found (BEGIN:VCARD ... END:VCARD)")
     return Parsed(candidates, bad)
@@ -494,7 +498,7 @@ def _card_candidate(card: Any, *, now: datetime) -> Candidate:
     cand.role = card.role
     if card.birthday:
         cand.birthday = birthday_iso(card.birthday, now=now, year_omitted=card.birthday_year_omitted)
-    cand.tags = [normalize_tag(t) for t in card.tags if t.strip()]
+    cand.tags = [t for raw in card.tags for t in _tags(raw)]
     cand.notes = card.notes
     cand.address = card.address
     cand.uid = card.uid
@@ -597,6 +601,7 @@ def plan(
             item.match, item.contact_id = "file", None
             item.action = "skip"
             if on_duplicate == "update":
+                item.action = "merge"
                 earlier.merged.append(cand)
                 item.changes = [f"merged into line {earlier.item.line}"]
         else:
@@ -878,7 +883,8 @@ def run(
         first = parsed.bad[0]
         more = f" (and {len(parsed.bad) - 1} more bad rows)" if len(parsed.bad) > 1 else ""
         raise BadInput(
-            f"{source}: line {first.line}: {first.reason}{more}; nothing was imported (--skip-bad imports the rest)"
+            f"{first.where or source}: line {first.line}: {first.reason}{more}; nothing was imported"
+            " (--skip-bad imports the rest)"
         )
     if dry_run:
         ops = plan(session, parsed.candidates, on_duplicate=on_duplicate, tags=tags, progress=progress)
