@@ -42,6 +42,8 @@ class Card:
     address: str | None = None
     uid: str | None = None
     website: str | None = None
+    status: str | None = None  # minicrm's own X-MINICRM-STATUS
+    fields: dict[str, str] = field(default_factory=dict)  # minicrm's own X-MINICRM-FIELD;X-KEY=...
 
 
 def split_cards(text: str, source: str = "") -> Iterator[RawCard | tuple[int, str, str]]:
@@ -177,6 +179,10 @@ def _take(card: Card, name: str, prop: Any, labels: dict[str, str]) -> None:
         card.address = _address(value)
     elif name == "UID":
         card.uid = _text(value) or None
+    elif name == "X-MINICRM-FIELD" and prop.params.get("X-KEY"):
+        card.fields[str(prop.params["X-KEY"][0])] = str(value)
+    elif name == "X-MINICRM-STATUS":
+        card.status = _text(value) or None
     elif name == "URL" and card.website is None:
         card.website = _text(value).replace("\\:", ":") or None
 
@@ -230,12 +236,8 @@ def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> st
             prop.params["PREF"] = ["1"]
     for phone in contact["phones"]:
         prop = card.add("tel")
+        prop.value = phone  # free text, as typed (RFC 6350 allows it; a tel: URI would lose the spacing)
         label = (contact.get("phone_labels") or {}).get(phone)
-        if version == "4.0":
-            prop.value = "tel:" + "".join(phone.split())
-            prop.params["VALUE"] = ["uri"]
-        else:
-            prop.value = phone
         if label:
             prop.params["TYPE"] = [label]
     if contact.get("company"):
@@ -258,6 +260,15 @@ def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> st
         card.add("adr").value = vobject.vcard.Address(street=contact["address"])
     if contact.get("notes"):
         card.add("note").value = contact["notes"]
+    if (contact.get("fields") or {}).get("website"):
+        card.add("url").value = contact["fields"]["website"]
+    for key, value in sorted((contact.get("fields") or {}).items()):
+        if key != "website":
+            prop = card.add("x-minicrm-field")
+            prop.value = value
+            prop.params["X-KEY"] = [key]
+    if contact.get("status"):
+        card.add("x-minicrm-status").value = contact["status"]
     if contact.get("updated_at"):
         card.add("rev").value = contact["updated_at"].replace("-", "").replace(":", "")
     return card.serialize()

@@ -206,7 +206,7 @@ def _read_document(stream: TextIO, source: str) -> tuple[dict[str, Any], Iterato
         head = json.loads(first) if first.strip() else None
     except json.JSONDecodeError:
         head = None
-    if isinstance(head, dict) and head.get("format") == FORMAT:  # NDJSON
+    if isinstance(head, dict) and head.get("format") == FORMAT and "tables" not in head:  # NDJSON
         sequences: dict[str, int] = {}
 
         def rows() -> Iterator[tuple[str, dict[str, Any]]]:

@@ -504,6 +504,9 @@ def _card_candidate(card: Any, *, now: datetime) -> Candidate:
     cand.uid = card.uid
     if card.website:
         cand.fields["website"] = card.website
+    cand.fields.update(card.fields)
+    if card.status:
+        cand.status = normalize_status(card.status)
     return cand
 
 
