@@ -20,7 +20,6 @@ from minicrm.errors import BadInput, Conflict, StoreError
 from minicrm.store.db import BUSY_TIMEOUT_MS, Database
 
 DEFAULT_KEEP = 10
-_STAMPED = re.compile(r"-\d{8}-\d{6}(-\d+)?\.db$")
 
 
 @dataclass
@@ -136,12 +135,15 @@ def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int
 
 
 def _prune(folder: Path, stem: str, keep: int) -> list[Path]:
-    stamped = sorted(
-        p
-        for p in folder.glob(f"{stem}-*.db")
-        if _STAMPED.search(p.name) and p.name[len(stem) + 1 : len(stem) + 2].isdigit()
-    )
-    old = stamped[:-keep] if len(stamped) > keep else []
+    """Delete all but the newest `keep` timestamped backups of this database in `folder`."""
+    pattern = re.compile(re.escape(stem) + r"-(\d{8}-\d{6})(?:-(\d+))?\.db$")
+    stamped = []
+    for path in folder.glob(f"{stem}-*.db"):
+        m = pattern.fullmatch(path.name)
+        if m:
+            stamped.append(((m[1], int(m[2] or 1)), path))
+    stamped.sort()
+    old = [path for _, path in stamped[:-keep]] if len(stamped) > keep else []
     for path in old:
         path.unlink()
     return old
