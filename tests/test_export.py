@@ -229,3 +229,11 @@ def test_export_json_matches_database(filled, db_path):
     contact = doc["tables"]["contact"][0]
     assert contact["created_at"] == conn.execute("SELECT created_at FROM contact WHERE id = 1").fetchone()[0]
     assert doc["sequences"]["contact"] == 9
+
+
+def test_csv_commands_do_not_load_vobject(filled, db_path):
+    from test_import_hygiene import loaded
+
+    assert loaded("--db", str(db_path), "export", "csv") == []
+    assert loaded("--db", str(db_path), "import", "csv", str(FIX / "semicolon.csv")) == []
+    assert loaded("--db", str(db_path), "export", "vcard") == ["vobject"]

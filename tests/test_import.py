@@ -293,3 +293,56 @@ def test_contact_edit_ids_on_stdin(cli):
     assert [people[n]["status"] for n in ("Ada", "Bob", "Cid")] == ["client", "client", "lead"]
     assert people["Bob"]["tags"] == ["newsletter"]
     cli.fails("contact", "edit", "-", "--name", "Same", input="1 2", code=2, match="cannot rename 2 contacts")
+
+
+def test_matching_against_a_larger_database(cli, tmp_path, db_path):
+    """Few rows against many contacts: look-ups by index (IN lists), not table scans; same answers."""
+    rows = "\n".join(f"Person {i},p{i}@example.org,+49 30 {i:07d},Firm {i % 5}" for i in range(60))
+    (tmp_path / "many.csv").write_text("name,email,phone,company\n" + rows + "\n", encoding="utf-8")
+    cli.ok("import", "csv", str(tmp_path / "many.csv"))
+    (tmp_path / "few.csv").write_text(
+        "name,email,phone,company\n"
+        "P. Seven,P7@EXAMPLE.ORG,,\n"  # e-mail, other case
+        "Someone,,0049 30 0000008,\n"  # phone, 00 = +
+        "person 9,,,FIRM 4\n"  # exact name + company, case-insensitive
+        "Person 10,,,Firm 4\n"  # same name, other company: a new person
+        "New Person,new@example.org,,\n",
+        encoding="utf-8",
+    )
+    plan = cli.ok("import", "csv", str(tmp_path / "few.csv"), "--on-duplicate", "skip", "-n", "-f", "json").json()
+    assert [(i["action"], i["contact_id"], i["match"]) for i in plan["items"]] == [
+        ("skip", 8, "email"),
+        ("skip", 9, "phone"),
+        ("skip", 10, "name+company"),
+        ("create", None, None),
+        ("create", None, None),
+    ]
+
+
+def test_progress_bar_only_on_a_terminal(db_path, tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    rows = "\n".join(f"Person {i},p{i}@example.org" for i in range(3000))
+    (tmp_path / "big.csv").write_text("name,email\n" + rows + "\n", encoding="utf-8")
+    args = [sys.executable, "-m", "minicrm", "--db", str(db_path), "import", "csv", str(tmp_path / "big.csv")]
+    piped = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr.splitlines() == ["created 3000, updated 0, unchanged 0, skipped 0"]
+    master, slave = pty.openpty()
+    proc = subprocess.run([*args[:-1], str(tmp_path / "big.csv"), "--on-duplicate", "create"], stdout=subprocess.PIPE,
+                          stderr=slave, timeout=120, env={**os.environ, "COLUMNS": "100"})  # fmt: skip
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.returncode == 0
+    assert b"importing" in seen and b"100%" in seen and b"created 3000" in seen
