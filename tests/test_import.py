@@ -346,3 +346,13 @@ def test_progress_bar_only_on_a_terminal(db_path, tmp_path):
     os.close(master)
     assert proc.returncode == 0
     assert b"importing" in seen and b"100%" in seen and b"created 3000" in seen
+
+
+def test_fast_fold_equals_text_fold():
+    from minicrm.store.importing import _fold
+    from minicrm.store.text import fold
+
+    samples = ["Ada  Lovelace", "JOSÉ Álvarez", "Пётр Сидоров", "Ёлка Й", "Đặng Thị Ngọc Thịnh", "ﬁle Straße",
+               "한국어 이름", "Zoë\u00a0Ärger", "emoji 🙂 café", "İstanbul", "ǅemal", "x\u0301\u0327y", ""]  # fmt: skip
+    for text in samples:
+        assert _fold(text) == fold(text), text

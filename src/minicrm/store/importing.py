@@ -13,6 +13,7 @@ import csv
 import gc
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -130,10 +131,24 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
+class _DropCombining(dict):
+    """A str.translate table deleting combining marks, filled lazily (one look-up per distinct character)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DROP_COMBINING = _DropCombining()
+
+
 @lru_cache(maxsize=262144)
 def _fold(text: str) -> str:
-    """`text.fold`, with a fast path for ASCII (where NFKD changes nothing): 100,000 names fold in ~0.1 s."""
-    return " ".join(text.lower().split()) if text.isascii() else fold(text)
+    """Exactly `text.fold` (a test checks), ~5x faster: ASCII needs no NFKD, the rest uses str.translate."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    return " ".join(unicodedata.normalize("NFKD", text.casefold()).translate(_DROP_COMBINING).split())
 
 
 #: Each phone's key is needed three times (matching, in-file duplicates, the row); compute it once.
@@ -412,7 +427,10 @@ def _csv_candidate(line: int, cells: list[str], columns: list[_Column], *, now: 
     address_groups: dict[str, dict[str, str]] = {}
     fields: dict[str, str] = {}
     for col in columns:
-        value = _unneutralise(cells[col.index])
+        value = cells[col.index]
+        if not value:  # most cells of a Google/Outlook export are empty
+            continue
+        value = _unneutralise(value)
         if not value:
             continue
         t = col.target
@@ -588,7 +606,7 @@ def _lookup(session: Session, sql: str, keys: Iterable[str], table: str) -> dict
 
     Many keys against a small table: one scan of the table beats hundreds of IN queries.
     """
-    wanted = sorted(set(keys))
+    wanted = list(set(keys))
     found: dict[str, int] = {}
     if not wanted:
         return found
@@ -635,39 +653,42 @@ def plan(
         (_fold(c.name) for c in candidates),
         "contact",
     )
+    # One dict of "kind<TAB>key" → contact id, so each row costs a few dict probes.
+    known: dict[str, int] = {}
+    for kind, index in (("uid", by_uid), ("email", by_email), ("phone", by_phone), ("name+company", by_name)):
+        known.update((f"{kind}\t{key}", cid) for key, cid in index.items())
     pending: dict[str, _Op] = {}  # keys of contacts this file creates → their op
     ops: list[_Op] = []
     matched: dict[int, list[_Op]] = {}
+    create = on_duplicate == "create"
     for n, cand in enumerate(candidates, 1):
         if progress and n % 1000 == 0:
             progress(1000)
-        cand.tags = sorted({*cand.tags, *extra_tags})
+        if extra_tags or len(cand.tags) > 1:
+            cand.tags = sorted({*cand.tags, *extra_tags})
         keys = _keys(cand)
-        found = None
-        for kind, key in keys:
-            index = {"uid": by_uid, "email": by_email, "phone": by_phone, "name+company": by_name}[kind]
-            if key in index:
-                found = (kind, index[key])
-                break
-        earlier = next((pending[k] for k in (f"{kind}:{key}" for kind, key in keys) if k in pending), None)
         item = PlanItem(cand.line, "create", cand.name)
         op = _Op(item, cand)
-        if found and on_duplicate != "create":
-            item.match, item.contact_id = found
+        ops.append(op)
+        if create:
+            continue
+        found = next((k for k in keys if k in known), None) if known else None
+        if found is not None:
+            item.match, item.contact_id = found.split("\t", 1)[0], known[found]
             item.action = "skip" if on_duplicate == "skip" else "update"
             if item.action == "update":
-                matched.setdefault(found[1], []).append(op)
-        elif earlier is not None and on_duplicate != "create":
-            item.match, item.contact_id = "file", None
+                matched.setdefault(item.contact_id, []).append(op)
+            continue
+        earlier = next((pending[k] for k in keys if k in pending), None)
+        if earlier is not None:
+            item.match = "file"
             item.action = "skip"
             if on_duplicate == "update":
                 item.action = "merge"
                 earlier.merged.append(cand)
                 item.changes = [f"merged into line {earlier.item.line}"]
-        else:
-            for kind, key in keys:
-                pending.setdefault(f"{kind}:{key}", op)
-        ops.append(op)
+        for key in keys:
+            pending.setdefault(key, earlier or op)
     if progress:
         progress(len(candidates) % 1000)
     _diff_updates(session, matched)
@@ -678,13 +699,16 @@ def plan(
     return ops
 
 
-def _keys(cand: Candidate) -> list[tuple[str, str]]:
-    keys = []
-    if cand.uid:
-        keys.append(("uid", cand.uid))
-    keys += [("email", e.lower()) for e, _ in cand.emails]
-    keys += [("phone", k) for k in (_phone_key(p) for p, _ in cand.phones) if k]
-    keys.append(("name+company", _fold(cand.name) + "\x1f" + (_fold(cand.company) if cand.company else "")))
+def _keys(cand: Candidate) -> list[str]:
+    """Match keys in priority order: uid, e-mails, phones, name + company."""
+    keys = [f"uid\t{cand.uid}"] if cand.uid else []
+    for email, _ in cand.emails:
+        keys.append("email\t" + email.lower())
+    for phone, _ in cand.phones:
+        key = _phone_key(phone)
+        if key:
+            keys.append("phone\t" + key)
+    keys.append("name+company\t" + _fold(cand.name) + "\x1f" + (_fold(cand.company) if cand.company else ""))
     return keys
 
 
