@@ -356,3 +356,10 @@ def test_fast_fold_equals_text_fold():
                "한국어 이름", "Zoë\u00a0Ärger", "emoji 🙂 café", "İstanbul", "ǅemal", "x\u0301\u0327y", ""]  # fmt: skip
     for text in samples:
         assert _fold(text) == fold(text), text
+
+
+def test_outlook_vcard_21_quoted_printable(cli):
+    cli.ok("import", "vcard", str(FIX / "outlook_v21.vcf"))
+    [c] = cli.ok("contact", "list", "-f", "json").json()
+    assert (c["name"], c["company"], c["notes"]) == ("Jürgen Müller", "Outlook GmbH", "Line one\nLine two, with comma")
+    assert c["phones"] == ["+49 171 1234567", "+49 30 999"] and c["emails"] == ["juergen@example.de"]

@@ -99,7 +99,7 @@ def _escape_text_commas(text: str) -> str:
     unfolded = re.sub(r"\r?\n[ \t]", "", text)
     out = []
     for line in unfolded.splitlines():
-        if _TEXT_PROPS.match(line) and "QUOTED-PRINTABLE" not in line.upper().split(":", 1)[0]:
+        if _TEXT_PROPS.match(line):
             head, colon, value = _split_value(line)
             line = head + colon + re.sub(r"(?<!\\),", r"\\,", value)
         out.append(line)
