@@ -100,7 +100,18 @@ def root(
 
 
 def _register() -> None:
-    from minicrm.commands import campaigns, companies, contacts, followups, ical, interactions, misc, requests, whois
+    from minicrm.commands import (
+        campaigns,
+        companies,
+        contacts,
+        followups,
+        ical,
+        interactions,
+        io,
+        misc,
+        requests,
+        whois,
+    )
 
     app.add_typer(contacts.app, name="contact")
     app.add_typer(companies.app, name="company")
@@ -108,6 +119,7 @@ def _register() -> None:
     misc.register(app)
     followups.register(app)
     ical.register(app)
+    io.register(app)
     campaigns.register(app)
     requests.register(app)
     whois.register(app)

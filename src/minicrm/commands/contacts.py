@@ -285,13 +285,12 @@ def edit(
     from minicrm import output
     from minicrm.errors import BadInput
     from minicrm.store.contacts import update_contact
-    from minicrm.store.refs import resolve_contact
 
     actx = app_ctx(ctx)
     if clear_next and nxt:
         raise BadInput("--next and --clear-next contradict each other")
     session = actx.session()
-    contact_id = resolve_contact(session, ref)
+    contact_ids = refs_or_stdin(session, [ref])
     fields = fields_of(field)
     values = _common_values(
         actx, role=role, source=source, birthday=birthday, nxt=nxt, goal=goal, every=every, note=note,
@@ -301,26 +300,33 @@ def edit(
         values["name"] = name
     if clear_next:
         values.update(next_contact_on=None, next_contact_time=None, next_contact_goal=None)
-    saved = update_contact(
-        session,
-        contact_id,
-        now=actx.now(),
-        user_id=actx.user_id(),
-        company=company,
-        clear_company=no_company,
-        status=status,
-        add_emails=email or [],
-        remove_emails=remove_email or [],
-        add_phones=phone or [],
-        remove_phones=remove_phone or [],
-        add_tags=tag or [],
-        remove_tags=untag or [],
-        fields=fields,
-        **values,
-    )
-    if saved.created_company:
-        output.note(f"created company '{saved.created_company}'")
-    output.note(f"updated contact {contact_id}")
+    if name is not None and len(contact_ids) > 1:
+        raise BadInput(f"--name cannot rename {len(contact_ids)} contacts at once")
+    with session.write():  # several ids from stdin: all or nothing
+        for contact_id in contact_ids:
+            saved = update_contact(
+                session,
+                contact_id,
+                now=actx.now(),
+                user_id=actx.user_id(),
+                company=company,
+                clear_company=no_company,
+                status=status,
+                add_emails=email or [],
+                remove_emails=remove_email or [],
+                add_phones=phone or [],
+                remove_phones=remove_phone or [],
+                add_tags=tag or [],
+                remove_tags=untag or [],
+                fields=fields,
+                **values,
+            )
+            if saved.created_company:
+                output.note(f"created company '{saved.created_company}'")
+    if len(contact_ids) == 1:
+        output.note(f"updated contact {contact_ids[0]}")
+    else:
+        output.note(f"updated {len(contact_ids)} contacts")
 
 
 @app.command("archive")
@@ -365,3 +371,61 @@ def delete(
         )
     name = delete_contact(session, contact_id, now=actx.now(), user_id=actx.user_id())
     output.note(f"deleted contact {contact_id} ({name})")
+
+
+# -- bulk actions for scripts: `contact tag add|remove TAG REF...|-`, `contact edit -` (ids on stdin) --------------
+
+tag_app = typer.Typer(help="Add or remove a tag on many contacts (REFs, or - for ids on stdin).", no_args_is_help=True)
+app.add_typer(tag_app, name="tag")
+
+TagNameArg = Annotated[str, typer.Argument(help="The tag.")]
+RefsArg = Annotated[
+    list[str],
+    typer.Argument(help="Contact REFs, or - to read ids (or 'contact list -f json|csv' output) from stdin."),
+]
+
+
+def refs_or_stdin(session, refs: list[str]) -> list[int]:
+    """Contact ids for REFs; a lone `-` reads ids, or `contact list --format json|csv` output, from stdin."""
+    from minicrm.store.bulk import check_contacts, ids_from_text
+    from minicrm.store.refs import resolve_contact
+
+    if "-" in refs:
+        if refs != ["-"]:
+            from minicrm.errors import BadInput
+
+            raise BadInput("'-' (ids on stdin) cannot be mixed with other REFs")
+        import sys
+
+        ids = ids_from_text(sys.stdin.read())
+        check_contacts(session, ids)
+        return ids
+    return list(dict.fromkeys(resolve_contact(session, ref) for ref in refs))
+
+
+def _tag(ctx: typer.Context, tag: str, refs: list[str], *, remove: bool) -> None:
+    from minicrm import output
+    from minicrm.store.bulk import tag_contacts
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    ids = refs_or_stdin(session, refs)
+    changed = tag_contacts(session, ids, tag, remove=remove, now=actx.now(), user_id=actx.user_id())
+    verb = "untagged" if remove else "tagged"
+    rest = len(ids) - len(changed)
+    output.note(
+        f"{verb} {len(changed)} contacts '{tag}'"
+        + (f" ({rest} {'did not have' if remove else 'already had'} it)" if rest else "")
+    )
+
+
+@tag_app.command("add")
+def tag_add(ctx: typer.Context, tag: TagNameArg, refs: RefsArg) -> None:
+    """Tag contacts: `minicrm contact list -f json --status client | minicrm contact tag add warm -`."""
+    _tag(ctx, tag, refs, remove=False)
+
+
+@tag_app.command("remove")
+def tag_remove(ctx: typer.Context, tag: TagNameArg, refs: RefsArg) -> None:
+    """Remove a tag from contacts (REFs, or - for ids on stdin)."""
+    _tag(ctx, tag, refs, remove=True)

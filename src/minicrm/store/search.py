@@ -112,3 +112,41 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[SearchHit]:
             )
         )
     return hits[:limit]
+
+
+# -- bulk (imports, bulk tagging) --------------------------------------------------------------
+
+
+def _id_table(session: Session, name: str, ids: list[int]) -> None:
+    session.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)")
+    session.execute(f"DELETE FROM {name}")
+    session.executemany(f"INSERT OR IGNORE INTO {name} (id) VALUES (?)", [(i,) for i in ids])
+
+
+def index_contacts_bulk(session: Session, contact_ids: list[int]) -> None:
+    """Re-index many contacts with two statements (instead of two per contact)."""
+    _id_table(session, "_reindex_ids", contact_ids)
+    session.execute("DELETE FROM contact_fts WHERE rowid IN (SELECT id FROM _reindex_ids)")
+    session.execute(
+        "INSERT INTO contact_fts (rowid, name, emails, phones, company, notes, tags)"
+        " SELECT c.id, c.name,"
+        " (SELECT group_concat(email, ' ') FROM contact_email WHERE contact_id = c.id),"
+        " (SELECT group_concat(phone, ' ') FROM contact_phone WHERE contact_id = c.id),"
+        " co.name, c.notes,"
+        " (SELECT group_concat(tag, ' ') FROM contact_tag WHERE contact_id = c.id)"
+        " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id IN (SELECT id FROM _reindex_ids)"
+    )
+    session.execute("DELETE FROM _reindex_ids")
+
+
+def index_companies_bulk(session: Session, company_ids: list[int]) -> None:
+    """Index many companies (their contacts are not re-indexed: use for new companies)."""
+    _id_table(session, "_reindex_ids", company_ids)
+    session.execute("DELETE FROM company_fts WHERE rowid IN (SELECT id FROM _reindex_ids)")
+    session.execute(
+        "INSERT INTO company_fts (rowid, name, industry, city, website, notes, tags)"
+        " SELECT c.id, c.name, c.industry, c.city, c.website, c.notes,"
+        " (SELECT group_concat(tag, ' ') FROM company_tag WHERE company_id = c.id)"
+        " FROM company c WHERE c.id IN (SELECT id FROM _reindex_ids)"
+    )
+    session.execute("DELETE FROM _reindex_ids")

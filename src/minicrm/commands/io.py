@@ -1,0 +1,368 @@
+"""`minicrm import csv|vcard|json`, `export csv|vcard|json`, `backup` and `restore`."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.output import Format
+
+import_app = typer.Typer(help="Import contacts (CSV, vCard) or a whole database (JSON).", no_args_is_help=True)
+export_app = typer.Typer(help="Export contacts (CSV, vCard) or the whole database (JSON).", no_args_is_help=True)
+
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be created/updated; write nothing.")]
+OnDupOpt = Annotated[
+    str, typer.Option("--on-duplicate", help="skip, update (merge the file's values in) or create anyway.")
+]
+ImportTagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag every imported contact (repeatable).")]
+SkipBadOpt = Annotated[
+    bool, typer.Option("--skip-bad", help="Import the good rows; write the bad ones to a reject file.")
+]
+RejectsOpt = Annotated[
+    Path | None, typer.Option("--rejects", help="Reject file for --skip-bad (default: FILE.rejects.csv/.vcf).")
+]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE (default: standard output).")]
+ExportTagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", "-t", help="Only contacts with this tag (repeatable: any of them).")
+]
+
+PLAN_COLUMNS = [
+    ("line", "Line"),
+    ("action", "Action"),
+    ("name", "Name"),
+    ("contact_id", "Contact"),
+    ("match", "Matched by"),
+    ("changes", "Changes"),
+]
+
+
+def _read(path: Path) -> bytes:
+    from minicrm.errors import BadInput
+
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"no file {path}") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path} is a folder, expected a file") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+@contextmanager
+def _progress(total: int, what: str):
+    """A rich progress bar on stderr when it is a terminal and the file is long; else nothing."""
+    if not sys.stderr.isatty() or total < 2000:
+        yield None
+        return
+    from rich.progress import Progress
+
+    from minicrm.output import console
+
+    with Progress(console=console(stderr=True)) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dry_run: bool, on_duplicate: str,
+                tag, skip_bad: bool, fmt: Format, default_rejects: Path) -> None:  # fmt: skip
+    from minicrm import output
+    from minicrm.store import importing
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    for remark in parsed.notes:
+        output.note(remark)
+    with _progress(len(parsed.candidates), f"importing {source}") as progress:
+        result = importing.run(
+            session, parsed, now=actx.now(), user_id=actx.user_id(), source=source, on_duplicate=on_duplicate,
+            tags=tag or [], dry_run=dry_run, skip_bad=skip_bad, progress=progress,
+        )  # fmt: skip
+    if parsed.bad:
+        for bad in parsed.bad[:20]:
+            output.note(f"bad: {bad.where or source}: line {bad.line}: {bad.reason}")
+        if len(parsed.bad) > 20:
+            output.note(f"... and {len(parsed.bad) - 20} more bad rows")
+        if not dry_run:
+            path = rejects or default_rejects
+            importing.write_rejects(parsed, path, kind=kind)
+            output.note(f"{len(parsed.bad)} bad rows written to {path}")
+    if fmt is Format.json:
+        output.write(output.to_json(result.to_json()))
+    elif dry_run:
+        output.emit_rows([i.to_json() for i in result.items], PLAN_COLUMNS, fmt, empty="nothing to import")
+    summary = (
+        f"{'dry run, nothing written: would create' if dry_run else 'created'} {result.count('create')},"
+        f" {'update' if dry_run else 'updated'} {result.count('update')}, unchanged {result.count('unchanged')},"
+        f" skipped {result.count('skip')}"
+        + (f", merged {result.count('merge')} (same person twice in the file)" if result.count("merge") else "")
+        + (f", rejected {len(result.bad)}" if result.bad else "")
+    )
+    if result.companies_created:
+        summary += f"; new companies: {len(result.companies_created)}"
+    output.note(summary)
+
+
+@import_app.command("csv")
+def import_csv(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="CSV file (Google Contacts, Outlook, Excel, any spreadsheet); - = stdin.")
+    ],
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help='Column mapping "Header=target,..." (name, email, phone, company, field:KEY...).'),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    on_duplicate: OnDupOpt = "update",
+    tag: ImportTagOpt = None,
+    skip_bad: SkipBadOpt = False,
+    rejects: RejectsOpt = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Force the encoding (default: detect).")] = None,
+    delimiter: Annotated[str | None, typer.Option("--delimiter", help="Force the delimiter (default: detect).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Import contacts from a CSV file: duplicates (e-mail, phone, name+company) are updated, not doubled."""
+    from minicrm.store import importing
+
+    actx = app_ctx(ctx)
+    maps = _parse_map(mapping or [])
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1:
+            from minicrm.errors import BadInput
+
+            raise BadInput(f"invalid --delimiter '{delimiter}' (one character, or 'tab')")
+    source = "stdin" if str(file) == "-" else str(file)
+    parsed = importing.read_csv(
+        _read(file), source=source, now=actx.now(), mapping=maps, encoding=encoding, delimiter=delimiter
+    )
+    _run_import(ctx, parsed, source=source, kind="csv", rejects=rejects, dry_run=dry_run, on_duplicate=on_duplicate,
+                tag=tag, skip_bad=skip_bad, fmt=fmt, default_rejects=Path(f"{file}.rejects.csv"))  # fmt: skip
+
+
+def _parse_map(specs: list[str]) -> dict[str, str]:
+    from minicrm.errors import BadInput
+
+    out: dict[str, str] = {}
+    for spec in specs:
+        for part in spec.split(","):
+            if not part.strip():
+                continue
+            head, sep, target = part.rpartition("=")
+            if not sep or not head.strip() or not target.strip():
+                raise BadInput(f"invalid --map '{part}' (expected 'Header=target')")
+            out[head.strip()] = target.strip().lower() if not target.strip().startswith("field:") else target.strip()
+    return out
+
+
+@import_app.command("vcard")
+def import_vcard(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A .vcf file (one or many cards), a vdir folder of .vcf, or -.")],
+    dry_run: DryRunOpt = False,
+    on_duplicate: OnDupOpt = "update",
+    tag: ImportTagOpt = None,
+    skip_bad: SkipBadOpt = False,
+    rejects: RejectsOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Import vCards (2.1/3.0/4.0: Google, Apple, Outlook, khard/CardDAV folders); a known UID updates."""
+    from minicrm.errors import BadInput
+    from minicrm.store import importing
+
+    actx = app_ctx(ctx)
+    if str(path) != "-" and path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".vcf", ".vcard") and p.is_file())
+        if not files:
+            raise BadInput(f"no .vcf files in {path}")
+    else:
+        files = [path]
+    texts = []
+    for f in files:
+        name = "stdin" if str(f) == "-" else str(f)
+        text, _ = importing.decode(_read(f), source=name)
+        texts.append((name if len(files) > 1 else "", text))
+    source = "stdin" if str(path) == "-" else str(path)
+    parsed = importing.read_vcards(texts, now=actx.now())
+    _run_import(ctx, parsed, source=source, kind="vcard", rejects=rejects, dry_run=dry_run,
+                on_duplicate=on_duplicate, tag=tag, skip_bad=skip_bad, fmt=fmt,
+                default_rejects=Path(f"{str(path).rstrip('/')}.rejects.vcf"))  # fmt: skip
+
+
+@import_app.command("json")
+def import_json(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A file made by 'minicrm export json' (document or --nl), or -.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a database that already holds data (everything in it).")
+    ] = False,
+) -> None:
+    """Restore a whole database from 'export json' (into an empty database unless --replace)."""
+    import io
+
+    from minicrm import output
+    from minicrm.store.exporting import restore_json
+    from minicrm.store.importing import decode
+
+    actx = app_ctx(ctx)
+    source = "stdin" if str(file) == "-" else str(file)
+    text, _ = decode(_read(file), source=source)
+    counts = restore_json(actx.session(), io.StringIO(text), source=source, replace=replace)
+    output.note(
+        f"restored {sum(counts.values())} rows: "
+        + ", ".join(f"{counts[t]} {t}" for t in ("contact", "company", "interaction", "deal", "task") if t in counts)
+    )
+
+
+@contextmanager
+def _out(path: Path | None, *, newline: str | None = None):
+    """Standard output, or a new file written under a temporary name and renamed (mode 0600) when complete."""
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    import os
+
+    from minicrm.errors import BadInput
+    from minicrm.paths import create_private_file
+
+    if path.is_dir():
+        raise BadInput(f"{path} is a folder; give a file name")
+    partial = path.with_name(path.name + ".part")
+    try:
+        partial.unlink(missing_ok=True)
+        create_private_file(partial)
+        with partial.open("w", encoding="utf-8", newline=newline) as fh:
+            yield fh
+        os.replace(partial, path)
+    except OSError as exc:
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _no_tags_for_json(tag) -> None:
+    if tag:
+        from minicrm.errors import BadInput
+
+        raise BadInput("--tag does not apply to 'export json' (it is the whole database)")
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context,
+    output_file: OutOpt = None,
+    tag: ExportTagOpt = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start with a UTF-8 BOM (Excel then shows accents right).")
+    ] = False,
+    delimiter: Annotated[str, typer.Option("--delimiter", help="Cell separator: , ; or tab.")] = ",",
+) -> None:
+    """Contacts as CSV (cells starting with = + - @ are neutralised against formula injection)."""
+    from minicrm import output
+    from minicrm.errors import BadInput
+    from minicrm.store.exporting import export_csv as run
+
+    delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
+    if delimiter not in (",", ";", "\t", "|"):
+        raise BadInput(f"invalid --delimiter '{delimiter}' (one of , ; | tab)")
+    session = app_ctx(ctx).session()
+    with _out(output_file, newline="") as out:
+        n = run(session, out, tags=tag or [], bom=bom, delimiter=delimiter)
+    if output_file:
+        output.note(f"exported {n} contacts to {output_file}")
+
+
+@export_app.command("vcard")
+def export_vcard(
+    ctx: typer.Context,
+    output_file: OutOpt = None,
+    tag: ExportTagOpt = None,
+    vcard3: Annotated[bool, typer.Option("--vcard3", help="Write vCard 3.0 instead of 4.0.")] = False,
+) -> None:
+    """Contacts as vCard 4.0 (or 3.0), one file of many cards."""
+    from minicrm import output
+    from minicrm.store.exporting import export_vcard as run
+
+    session = app_ctx(ctx).session()
+    with _out(output_file, newline="") as out:
+        n = run(session, out, tags=tag or [], version="3.0" if vcard3 else "4.0")
+    if output_file:
+        output.note(f"exported {n} contacts to {output_file}")
+
+
+@export_app.command("json")
+def export_json(
+    ctx: typer.Context,
+    output_file: OutOpt = None,
+    tag: ExportTagOpt = None,
+    nl: Annotated[bool, typer.Option("--nl", help="NDJSON: a header line, then one row per line.")] = False,
+) -> None:
+    """The whole database (every table) as JSON; 'import json' restores it exactly."""
+    from minicrm import output
+    from minicrm.store.exporting import export_json as run
+
+    _no_tags_for_json(tag)
+    session = app_ctx(ctx).session()
+    with _out(output_file) as out:
+        counts = run(session, out, lines=nl)
+    if output_file:
+        output.note(f"exported {sum(counts.values())} rows of {len(counts)} tables to {output_file}")
+
+
+def backup(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None, typer.Argument(help="Backup file or folder (default: the backups folder, timestamped).")
+    ] = None,
+    keep: Annotated[int, typer.Option("--keep", min=0, help="Timestamped backups to keep (0 = all).")] = 10,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Copy the database while it is in use (SQLite backup API); prints the backup's path."""
+    from datetime import datetime
+
+    from minicrm import output
+    from minicrm.store.backup import backup as run
+
+    actx = app_ctx(ctx)
+    result = run(actx.database, file, now=datetime.now(), keep=keep)
+    if fmt is Format.json:
+        output.write(output.to_json(result.to_json()))
+    else:
+        output.write(str(result.path))
+    for path in result.pruned:
+        output.note(f"removed old backup {path}")
+
+
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A backup made by 'minicrm backup' (or any minicrm database).")],
+) -> None:
+    """Replace the database with a backup after checking it; the replaced database is kept beside it."""
+    from datetime import datetime
+
+    from minicrm import output
+    from minicrm.store.backup import restore as run
+
+    actx = app_ctx(ctx)
+    result = run(actx.database, file, now=datetime.now())
+    if result.migrated_from:
+        output.note(f"upgraded the backup from schema {result.migrated_from} to {result.revision}")
+    if result.replaced_kept:
+        output.note(f"the replaced database is kept as {result.replaced_kept}")
+    output.note(f"restored {file}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(import_app, name="import")
+    app.add_typer(export_app, name="export")
+    app.command("backup")(backup)
+    app.command("restore")(restore)
