@@ -19,6 +19,7 @@ from typing import Any
 from minicrm.errors import StoreError
 
 BUSY_TIMEOUT_MS = 15_000
+POSTGRES_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
 
 
 def _adapt_datetime(value: datetime) -> str:
@@ -44,7 +45,8 @@ sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
 
 def mask_url(url: str) -> str:
     """Hide the password of a database URL for every message we print."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    url = re.sub(r"(://[^:/@\s]+:)\S*@", r"\1***@", url)
+    return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", url)
 
 
 class Database:
@@ -55,8 +57,14 @@ class Database:
         if target.startswith("sqlite://"):
             target = target.split("sqlite:///", 1)[-1] if target.startswith("sqlite:///") else ":memory:"
         if "://" in target:
+            scheme, _, rest = target.partition("://")
+            if scheme not in POSTGRES_SCHEMES:
+                raise StoreError(
+                    f"unsupported database URL '{mask_url(target)}' (a file path, sqlite:///PATH or"
+                    " postgresql+psycopg://USER@HOST/DB)"
+                )
             self.dialect = "postgresql"
-            self.url = target
+            self.url = f"postgresql+psycopg://{rest}"
             self.path: Path | None = None
         else:
             self.dialect = "sqlite"
@@ -137,6 +145,10 @@ class Session:
             return self.conn.execute(self._sql(sql), tuple(params))
         except sqlite3.OperationalError as exc:
             raise _store_error(exc) from None
+        except Exception as exc:
+            if self.dialect == "sqlite" or not _is_postgres_operational(exc):
+                raise
+            raise _postgres_error(exc) from None
 
     def executemany(self, sql: str, rows: Any) -> None:
         cur = self.conn.cursor()
@@ -144,6 +156,10 @@ class Session:
             cur.executemany(self._sql(sql), rows)
         except sqlite3.OperationalError as exc:
             raise _store_error(exc) from None
+        except Exception as exc:
+            if self.dialect == "sqlite" or not _is_postgres_operational(exc):
+                raise
+            raise _postgres_error(exc) from None
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self.execute(sql, params).fetchall()
@@ -206,3 +222,15 @@ def _store_error(exc: sqlite3.OperationalError) -> StoreError:
     if "locked" in text or "busy" in text:
         return StoreError("the database is busy (another minicrm kept it locked too long); try again")
     return StoreError(f"database error: {text}")
+
+
+def _is_postgres_operational(exc: Exception) -> bool:
+    """A server/connection problem (not a bug in our SQL): lost connection, lock timeout, read-only, disk full."""
+    import psycopg
+
+    return isinstance(exc, psycopg.OperationalError | psycopg.errors.ReadOnlySqlTransaction | psycopg.errors.DiskFull)
+
+
+def _postgres_error(exc: Exception) -> StoreError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreError(f"database error: {mask_url(first)}")

@@ -14,9 +14,9 @@ from minicrm.errors import StoreError
 from minicrm.store.db import Database, Session, mask_url
 
 #: The newest revision in minicrm/migrations/versions (a test keeps the two in step).
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 #: Revisions this code knows, oldest first.
-KNOWN_REVISIONS = ("0001",)
+KNOWN_REVISIONS = ("0001", "0002")
 
 
 def current_revision(session: Session) -> str | None:
@@ -93,7 +93,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
     except StoreError:
         raise
     except Exception as exc:
-        raise StoreError(f"cannot migrate {mask_url(db.label)}: {exc}") from None
+        raise StoreError(f"cannot migrate {db.label}: {mask_url(str(exc).strip().splitlines()[0])}") from None
     finally:
         engine.dispose()
 
