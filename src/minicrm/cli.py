@@ -100,12 +100,13 @@ def root(
 
 
 def _register() -> None:
-    from minicrm.commands import companies, contacts, interactions, misc
+    from minicrm.commands import companies, contacts, interactions, misc, team
 
     app.add_typer(contacts.app, name="contact")
     app.add_typer(companies.app, name="company")
     interactions.register(app)
     misc.register(app)
+    team.register(app)
 
 
 _register()

@@ -26,16 +26,17 @@ def current_revision(session: Session) -> str | None:
         return None
 
 
-def ensure_schema(db: Database, session: Session) -> None:
-    """Create or upgrade the schema of `db` if needed."""
+def ensure_schema(db: Database, session: Session) -> bool:
+    """Create or upgrade the schema of `db` if needed; True when the database was created just now."""
     revision = current_revision(session)
     if revision == SCHEMA_HEAD:
-        return
+        return False
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise StoreError(f"{db.label} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm")
     if revision is not None and db.path is not None:
         backup_before_migration(db.path, revision)
     upgrade(db)
+    return revision is None
 
 
 def backup_before_migration(path: Path, revision: str) -> Path:
