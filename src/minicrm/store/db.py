@@ -19,6 +19,8 @@ from typing import Any
 from minicrm.errors import StoreError
 
 BUSY_TIMEOUT_MS = 15_000
+#: PostgreSQL advisory lock taken by every write transaction ("minicrm" in ASCII, as a number).
+WRITE_LOCK_KEY = 0x6D696E69_63726D
 POSTGRES_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
 
 
@@ -188,7 +190,17 @@ class Session:
             finally:
                 self._depth -= 1
             return
-        self.execute("BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN")
+        if self.dialect == "sqlite":
+            self.execute("BEGIN IMMEDIATE")
+        else:
+            # The same semantics as SQLite's BEGIN IMMEDIATE: one writer at a time (readers never wait),
+            # so the services' read-then-write steps see the latest data on PostgreSQL too.
+            self.execute("BEGIN")
+            try:
+                self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
         self._depth = 1
         try:
             yield self
@@ -202,6 +214,10 @@ class Session:
         except sqlite3.OperationalError as exc:
             self.conn.execute("ROLLBACK")
             raise _store_error(exc) from None
+        except Exception as exc:
+            if self.dialect == "sqlite" or not _is_postgres_operational(exc):
+                raise
+            raise _postgres_error(exc) from None
 
     def close(self) -> None:
         self.conn.close()
