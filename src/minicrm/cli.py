@@ -110,6 +110,7 @@ def _register() -> None:
         io,
         misc,
         requests,
+        team,
         whois,
     )
 
@@ -123,6 +124,7 @@ def _register() -> None:
     campaigns.register(app)
     requests.register(app)
     whois.register(app)
+    team.register(app)
 
 
 _register()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from minicrm.errors import BadInput
+from minicrm.errors import BadInput, MinicrmError
 
 if TYPE_CHECKING:
     from minicrm.store.db import Database, Session
@@ -27,16 +27,33 @@ class AppContext:
     db_target: str | None = None
     today_override: date | None = None
     user: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    config_error: MinicrmError | None = None
     _session: Session | None = field(default=None, repr=False)
     _database: Database | None = field(default=None, repr=False)
 
     @classmethod
     def from_options(cls, db: str | None, today: str | None, user: str | None) -> AppContext:
+        """Options win over MINICRM_* variables, which win over the config file."""
+        from minicrm import config
+
+        settings: dict[str, Any] = {}
+        error = None
+        try:
+            settings = config.load()
+        except MinicrmError as exc:  # `minicrm config ...` must still run to repair the file
+            error = exc
         return cls(
-            db_target=db or os.environ.get("MINICRM_DB") or None,
+            db_target=db or os.environ.get("MINICRM_DB") or _text(settings.get("db")),
             today_override=parse_today(today or os.environ.get("MINICRM_TODAY")),
-            user=user or os.environ.get("MINICRM_USER") or None,
+            user=user or os.environ.get("MINICRM_USER") or _text(settings.get("user")),
+            settings=settings,
+            config_error=error,
         )
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A value from the config file (`forgotten_days`, `default_cadence`, `currency`, `date_format`...)."""
+        return self.settings.get(key, default)
 
     def now(self) -> datetime:
         """The current time, on the day given by --today when there is one."""
@@ -62,9 +79,13 @@ class AppContext:
         if self._session is None:
             from minicrm.store.migrate import ensure_schema
 
+            if self.config_error is not None:
+                raise self.config_error
             session = self.database.connect()
             try:
-                ensure_schema(self.database, session)
+                created = ensure_schema(self.database, session)
+                if created and self.setting("default_cadence"):
+                    _seed_default_cadence(session, int(self.setting("default_cadence")))
             except BaseException:
                 session.close()
                 raise
@@ -83,3 +104,14 @@ class AppContext:
         if self._session is not None:
             self._session.close()
             self._session = None
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _seed_default_cadence(session: Session, days: int) -> None:
+    """A new database starts with the configured stay-in-touch default (`config set default_cadence`)."""
+    with session.write():
+        if session.scalar("SELECT 1 FROM cadence_rule WHERE scope = 'default'") is None:
+            session.execute("INSERT INTO cadence_rule (scope, days) VALUES ('default', ?)", (days,))

@@ -257,13 +257,11 @@ def list_companies(
         where.append("co.owner_id = ?")
         params.append(owner_id)
     if search_text:
-        from minicrm.store.text import fts_query
-
-        match = fts_query(search_text)
-        if not match:
+        matched = search.matching(session, "company_fts", search_text)
+        if matched is None:
             return []
-        where.append("co.id IN (SELECT rowid FROM company_fts WHERE company_fts MATCH ?)")
-        params.append(match)
+        where.append(f"co.id IN (SELECT fid FROM ({matched[0]}) f)")
+        params += matched[1]
     orders = {"name": "co.name_key, co.id", "last": "last_at IS NULL, last_at DESC, co.id", "created": "co.id DESC"}
     if sort not in orders:
         raise BadInput(f"unknown sort '{sort}' (one of: {', '.join(orders)})")

@@ -420,13 +420,11 @@ def list_contacts(
     )
     sql = _SELECT
     if search_text:
-        from minicrm.store.text import fts_query
-
-        match = fts_query(search_text)
-        if not match:
+        matched = search.matching(session, "contact_fts", search_text)
+        if matched is None:
             return []
-        sql += " JOIN (SELECT rowid AS fid, rank FROM contact_fts WHERE contact_fts MATCH ?) f ON f.fid = c.id"
-        params.insert(0, match)
+        sql += f" JOIN ({matched[0]}) f ON f.fid = c.id"
+        params[:0] = matched[1]
     if where:
         sql += " WHERE " + " AND ".join(where)
     if sort is not None and sort not in SORTS:

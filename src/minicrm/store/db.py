@@ -19,6 +19,9 @@ from typing import Any
 from minicrm.errors import StoreError
 
 BUSY_TIMEOUT_MS = 15_000
+#: PostgreSQL advisory lock taken by every write transaction ("minicrm" in ASCII, as a number).
+WRITE_LOCK_KEY = 0x6D696E69_63726D
+POSTGRES_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
 
 
 def _adapt_datetime(value: datetime) -> str:
@@ -44,7 +47,8 @@ sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
 
 def mask_url(url: str) -> str:
     """Hide the password of a database URL for every message we print."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    url = re.sub(r"(://[^:/@\s]+:)\S*@", r"\1***@", url)
+    return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", url)
 
 
 class Database:
@@ -55,8 +59,14 @@ class Database:
         if target.startswith("sqlite://"):
             target = target.split("sqlite:///", 1)[-1] if target.startswith("sqlite:///") else ":memory:"
         if "://" in target:
+            scheme, _, rest = target.partition("://")
+            if scheme not in POSTGRES_SCHEMES:
+                raise StoreError(
+                    f"unsupported database URL '{mask_url(target)}' (a file path, sqlite:///PATH or"
+                    " postgresql+psycopg://USER@HOST/DB)"
+                )
             self.dialect = "postgresql"
-            self.url = target
+            self.url = f"postgresql+psycopg://{rest}"
             self.path: Path | None = None
         else:
             self.dialect = "sqlite"
@@ -137,6 +147,10 @@ class Session:
             return self.conn.execute(self._sql(sql), tuple(params))
         except sqlite3.OperationalError as exc:
             raise _store_error(exc) from None
+        except Exception as exc:
+            if self.dialect == "sqlite" or not _is_postgres_operational(exc):
+                raise
+            raise _postgres_error(exc) from None
 
     def executemany(self, sql: str, rows: Any) -> None:
         cur = self.conn.cursor()
@@ -144,6 +158,10 @@ class Session:
             cur.executemany(self._sql(sql), rows)
         except sqlite3.OperationalError as exc:
             raise _store_error(exc) from None
+        except Exception as exc:
+            if self.dialect == "sqlite" or not _is_postgres_operational(exc):
+                raise
+            raise _postgres_error(exc) from None
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self.execute(sql, params).fetchall()
@@ -172,7 +190,17 @@ class Session:
             finally:
                 self._depth -= 1
             return
-        self.execute("BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN")
+        if self.dialect == "sqlite":
+            self.execute("BEGIN IMMEDIATE")
+        else:
+            # The same semantics as SQLite's BEGIN IMMEDIATE: one writer at a time (readers never wait),
+            # so the services' read-then-write steps see the latest data on PostgreSQL too.
+            self.execute("BEGIN")
+            try:
+                self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
         self._depth = 1
         try:
             yield self
@@ -186,6 +214,10 @@ class Session:
         except sqlite3.OperationalError as exc:
             self._rollback()
             raise _store_error(exc) from None
+        except Exception as exc:
+            if self.dialect == "sqlite" or not _is_postgres_operational(exc):
+                raise
+            raise _postgres_error(exc) from None
 
     def _rollback(self) -> None:
         """Roll back what is left: SQLite may already have done it itself (disk full, I/O error)."""
@@ -215,3 +247,15 @@ def _store_error(exc: sqlite3.OperationalError) -> StoreError:
     if "locked" in text or "busy" in text:
         return StoreError("the database is busy (another minicrm kept it locked too long); try again")
     return StoreError(f"database error: {text}")
+
+
+def _is_postgres_operational(exc: Exception) -> bool:
+    """A server/connection problem (not a bug in our SQL): lost connection, lock timeout, read-only, disk full."""
+    import psycopg
+
+    return isinstance(exc, psycopg.OperationalError | psycopg.errors.ReadOnlySqlTransaction | psycopg.errors.DiskFull)
+
+
+def _postgres_error(exc: Exception) -> StoreError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreError(f"database error: {mask_url(first)}")

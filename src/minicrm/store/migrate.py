@@ -16,7 +16,7 @@ from minicrm.store.db import Database, Session, mask_url
 #: The newest revision in minicrm/migrations/versions (a test keeps the two in step).
 SCHEMA_HEAD = "0003"
 #: Revisions this code knows, oldest first.
-KNOWN_REVISIONS = ("0001", "0003")
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 
 
 def current_revision(session: Session) -> str | None:
@@ -26,16 +26,17 @@ def current_revision(session: Session) -> str | None:
         return None
 
 
-def ensure_schema(db: Database, session: Session) -> None:
-    """Create or upgrade the schema of `db` if needed."""
+def ensure_schema(db: Database, session: Session) -> bool:
+    """Create or upgrade the schema of `db` if needed; True when the database was created just now."""
     revision = current_revision(session)
     if revision == SCHEMA_HEAD:
-        return
+        return False
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise StoreError(f"{db.label} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm")
     if revision is not None and db.path is not None:
         backup_before_migration(db.path, revision)
     upgrade(db)
+    return revision is None
 
 
 def backup_before_migration(path: Path, revision: str) -> Path:
@@ -93,7 +94,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
     except StoreError:
         raise
     except Exception as exc:
-        raise StoreError(f"cannot migrate {mask_url(db.label)}: {exc}") from None
+        raise StoreError(f"cannot migrate {db.label}: {mask_url(str(exc).strip().splitlines()[0])}") from None
     finally:
         engine.dispose()
 

@@ -1,4 +1,8 @@
-"""Full-text search (SQLite FTS5, `unicode61 remove_diacritics 2`), kept in step by the service layer."""
+"""Full-text search, kept in step by the service layer.
+
+SQLite: FTS5 (`unicode61 remove_diacritics 2`). PostgreSQL: tables of the same names with a generated
+tsvector column (migration 0002). `matching()` is the only place where the two differ.
+"""
 
 from __future__ import annotations
 
@@ -76,34 +80,59 @@ def rebuild(session: Session) -> None:
         )
 
 
+SEARCH_TABLES = ("contact_fts", "company_fts", "interaction_fts")
+
+
+def matching(session: Session, table: str, query: str) -> tuple[str, list[str]] | None:
+    """SQL selecting `fid, rank` of the rows of search table `table` matching every word of `query`.
+
+    Every word is a prefix; case and accents are ignored (`иван` finds `Иван`, `jose` finds `José`).
+    A lower rank is a better match. None when `query` has no word. The one place where SQLite (FTS5
+    MATCH, bm25 rank) and PostgreSQL (tsvector @@ tsquery, see migration 0002) differ.
+    """
+    if table not in SEARCH_TABLES:
+        raise ValueError(f"not a search table: {table}")
+    match = fts_query(query)
+    if not match:
+        return None
+    if session.dialect == "sqlite":
+        return f"SELECT rowid AS fid, rank FROM {table} WHERE {table} MATCH ?", [match]
+    return (
+        f"SELECT rowid AS fid, -ts_rank(tsv, minicrm_tsquery(?)) AS rank FROM {table} WHERE tsv @@ minicrm_tsquery(?)",
+        [query, query],
+    )
+
+
 def contact_ids_matching(query: str) -> tuple[str, str]:
-    """SQL fragment (and its parameter) selecting contact ids that match `query`."""
+    """SQL fragment (and its parameter) selecting contact ids that match `query`. SQLite only: use `matching()`."""
     return "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", fts_query(query)
 
 
 def search(session: Session, query: str, *, limit: int = 50) -> list[SearchHit]:
     """Contacts, companies and interactions matching every word of `query` (prefixes), best first."""
-    match = fts_query(query)
-    if not match:
+    contacts = matching(session, "contact_fts", query)
+    if contacts is None:
         return []
+    companies = matching(session, "company_fts", query)
+    interactions = matching(session, "interaction_fts", query)
+    assert companies is not None and interactions is not None
     hits: list[SearchHit] = []
     for row in session.all(
-        "SELECT c.id, c.name, co.name AS company, c.archived FROM contact_fts f JOIN contact c ON c.id = f.rowid"
-        " LEFT JOIN company co ON co.id = c.company_id WHERE contact_fts MATCH ? ORDER BY f.rank LIMIT ?",
-        (match, limit),
+        f"SELECT c.id, c.name, co.name AS company, c.archived FROM ({contacts[0]}) f JOIN contact c ON c.id = f.fid"
+        " LEFT JOIN company co ON co.id = c.company_id ORDER BY f.rank, c.id LIMIT ?",
+        [*contacts[1], limit],
     ):
         hits.append(SearchHit("contact", row["id"], row["name"], row["company"], row["id"]))
     for row in session.all(
-        "SELECT c.id, c.name, c.city FROM company_fts f JOIN company c ON c.id = f.rowid"
-        " WHERE company_fts MATCH ? ORDER BY f.rank LIMIT ?",
-        (match, limit),
+        f"SELECT c.id, c.name, c.city FROM ({companies[0]}) f JOIN company c ON c.id = f.fid"
+        " ORDER BY f.rank, c.id LIMIT ?",
+        [*companies[1], limit],
     ):
         hits.append(SearchHit("company", row["id"], row["name"], row["city"]))
     for row in session.all(
-        "SELECT i.id, i.summary, i.kind, i.happened_at, i.contact_id, c.name FROM interaction_fts f"
-        " JOIN interaction i ON i.id = f.rowid JOIN contact c ON c.id = i.contact_id"
-        " WHERE interaction_fts MATCH ? ORDER BY f.rank LIMIT ?",
-        (match, limit),
+        f"SELECT i.id, i.summary, i.kind, i.happened_at, i.contact_id, c.name FROM ({interactions[0]}) f"
+        " JOIN interaction i ON i.id = f.fid JOIN contact c ON c.id = i.contact_id ORDER BY f.rank, i.id LIMIT ?",
+        [*interactions[1], limit],
     ):
         when = row["happened_at"].date().isoformat() if row["happened_at"] else ""
         hits.append(

@@ -1,0 +1,296 @@
+"""Team commands: `user`, `handover`, `history`, `audit`, `config`, `migrate-to`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx
+from minicrm.output import Format
+
+users_app = typer.Typer(help="Users of a shared database: who owns and who logged what.", no_args_is_help=True)
+config_app = typer.Typer(help="Your settings file (default database, user, ...).", no_args_is_help=True)
+
+USER_COLUMNS = [
+    ("id", "ID"),
+    ("name", "Name"),
+    ("email", "E-mail"),
+    ("active", "Active"),
+    ("contacts", "Contacts"),
+    ("companies", "Companies"),
+    ("open_deals", "Open deals"),
+    ("open_tasks", "Open tasks"),
+]
+AUDIT_COLUMNS = [
+    ("id", "ID"),
+    ("at", "When"),
+    ("user", "User"),
+    ("entity", "Entity"),
+    ("entity_id", "Record"),
+    ("action", "Action"),
+    ("summary", "Changes"),
+]
+UserArg = Annotated[str, typer.Argument(help="User name (case and accents ignored).")]
+
+
+# -- users ----------------------------------------------------------------------------------------
+@users_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: UserArg,
+    email: Annotated[str | None, typer.Option("--email", help="The user's e-mail address.")] = None,
+) -> None:
+    """Add a user and print its id."""
+    from minicrm import output
+    from minicrm.store.users import add_user
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    acting = _acting_user(actx)
+    output.write(str(add_user(session, name, email=email, now=actx.now(), user_id=acting)))
+
+
+@users_app.command("list")
+def user_list(
+    ctx: typer.Context,
+    active: Annotated[bool, typer.Option("--active", help="Only active users.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Users with how many contacts, companies, open deals and open tasks each owns."""
+    from minicrm import output
+    from minicrm.store.users import list_users
+
+    users = list_users(app_ctx(ctx).session(), include_inactive=not active)
+    output.emit_rows([u.to_json() for u in users], USER_COLUMNS, fmt, empty="no users")
+
+
+@users_app.command("deactivate")
+def user_deactivate(ctx: typer.Context, name: UserArg) -> None:
+    """Deactivate a user: their records stay; they can no longer act or be given records."""
+    _set_active(ctx, name, False)
+
+
+@users_app.command("activate")
+def user_activate(ctx: typer.Context, name: UserArg) -> None:
+    """Reactivate a deactivated user."""
+    _set_active(ctx, name, True)
+
+
+def _set_active(ctx: typer.Context, name: str, active: bool) -> None:
+    from minicrm import output
+    from minicrm.store.users import set_active
+
+    actx = app_ctx(ctx)
+    acting = _acting_user(actx)
+    set_active(actx.session(), name, active, now=actx.now(), user_id=acting)
+    output.note(f"user '{name}' {'activated' if active else 'deactivated'}")
+
+
+def _acting_user(actx) -> int | None:
+    """The acting user's id if one is set and exists (user admin commands never create the actor)."""
+    if not actx.user:
+        return None
+    from minicrm.store.users import find_user
+
+    return find_user(actx.session(), actx.user)
+
+
+# -- handover -------------------------------------------------------------------------------------
+def handover(
+    ctx: typer.Context,
+    from_user: Annotated[str, typer.Option("--from", help="The user who hands over.", show_default=False)],
+    to_user: Annotated[str, typer.Option("--to", help="The user who takes over.", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would move.")] = False,
+    deactivate: Annotated[bool, typer.Option("--deactivate", help="Also deactivate the --from user.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Move every contact, company, open deal and open task of one user to another, in one transaction."""
+    from minicrm import output
+    from minicrm.store.team import handover as run_handover
+    from minicrm.store.users import check_active, resolve_user
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    from_id = resolve_user(session, from_user)
+    to_id = check_active(session, resolve_user(session, to_user), to_user)
+    result = run_handover(
+        session,
+        from_id=from_id,
+        to_id=to_id,
+        now=actx.now(),
+        user_id=actx.user_id(),
+        dry_run=dry_run,
+        deactivate=deactivate,
+    )
+    if fmt is Format.json:
+        output.write(output.to_json(result.to_json()))
+        return
+    counts = (
+        f"{result.contacts} contacts, {result.companies} companies, {result.deals} open deals,"
+        f" {result.tasks} open tasks"
+    )
+    verb = "would move" if dry_run else "moved"
+    output.write(f"{verb} {counts} from {result.from_user} to {result.to_user}")
+
+
+# -- history and audit ------------------------------------------------------------------------------
+def history(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Record: contact REF, or ENTITY:REF (company:Acme, deal:12, user:bob).")],
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Every recorded change of one record, oldest first: who, when, which fields, old → new."""
+    from minicrm.store.team import audit_entries
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    entity, entity_id = _resolve_record(session, ref)
+    entries = audit_entries(session, entity=entity, entity_id=entity_id, limit=limit, oldest_first=True)
+    _emit_audit(entries, fmt, empty=f"no recorded changes for {entity} {entity_id}")
+
+
+def _resolve_record(session, ref: str) -> tuple[str, int]:
+    from minicrm.errors import NotFound
+    from minicrm.store import refs
+    from minicrm.store.team import check_entity, record_exists
+    from minicrm.store.users import resolve_user
+
+    entity, sep, key = ref.partition(":")
+    if not sep or not entity.strip().isalpha():
+        entity, key = "contact", ref
+    entity = check_entity(entity)
+    key = key.strip()
+    if key.isdigit():
+        # an id: also for a deleted record, whose history stays in the log
+        record_id = int(key)
+        if record_exists(session, entity, record_id) or session.scalar(
+            "SELECT 1 FROM audit_log WHERE entity = ? AND entity_id = ? LIMIT 1", (entity, record_id)
+        ):
+            return entity, record_id
+        raise NotFound(f"no {entity} with id {record_id}")
+    resolvers = {"contact": refs.resolve_contact, "company": refs.resolve_company, "user": resolve_user}
+    if entity not in resolvers:
+        raise NotFound(f"no {entity} with id '{key}' (use the {entity}'s id)")
+    return entity, resolvers[entity](session, key)
+
+
+def audit(
+    ctx: typer.Context,
+    user: Annotated[str | None, typer.Option("--user", "-u", help="Only changes by this user ('me' = --as).")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only since WHEN: 2026-11-01, yesterday, 7d...", show_default=False)
+    ] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", "-e", help="contact, company, deal, task, interaction or user.")
+    ] = None,
+    action: Annotated[str | None, typer.Option("--action", help="create, update or delete.")] = None,
+    limit: LimitOpt = 100,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Recent changes in the whole database, newest first."""
+    from minicrm import output  # noqa: F401
+    from minicrm.store.team import audit_entries
+    from minicrm.store.users import resolve_user
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    user_id = None
+    if user:
+        if user == "me":
+            from minicrm.errors import BadInput
+
+            if not actx.user:
+                raise BadInput("--user me needs --as USER, MINICRM_USER or `minicrm config set user NAME`")
+            user = actx.user
+        user_id = resolve_user(session, user)
+    entries = audit_entries(
+        session,
+        entity=entity,
+        user_id=user_id,
+        since=_since(actx, since) if since else None,
+        action=action,
+        limit=limit,
+    )
+    _emit_audit(entries, fmt, empty="no changes recorded")
+
+
+def _since(actx, text: str) -> datetime:
+    """`7d` / `2w` = that long ago; otherwise any date `parse_when` reads (start of day unless a time is given)."""
+    from datetime import time, timedelta
+
+    from minicrm.dates import parse_span, parse_when
+    from minicrm.errors import BadInput
+
+    try:
+        return datetime.combine(actx.today() - timedelta(days=parse_span(text)), time())
+    except BadInput:
+        pass
+    found = parse_when(text, now=actx.now())
+    return datetime.combine(found.date, found.time or time())
+
+
+def _emit_audit(entries, fmt: Format, *, empty: str) -> None:
+    from minicrm import output
+
+    rows = []
+    for entry in entries:
+        row = entry.to_json()
+        if fmt is not Format.json:
+            row["summary"] = entry.summary()
+        rows.append(row)
+    output.emit_rows(rows, AUDIT_COLUMNS, fmt, empty=empty)
+
+
+# -- config -----------------------------------------------------------------------------------------
+@config_app.command("path")
+def config_path() -> None:
+    """Print where the config file is (it may not exist yet)."""
+    from minicrm import output
+    from minicrm.config import config_path as path
+
+    output.write(str(path()))
+
+
+@config_app.command("show")
+def config_show(fmt: FormatOpt = Format.table) -> None:
+    """Every setting, its value and what it does."""
+    from minicrm import output
+    from minicrm.config import KEYS, load
+    from minicrm.store.db import mask_url
+
+    data = load()
+    if fmt is Format.json:
+        output.write(output.to_json({k: data.get(k) for k in KEYS}))
+        return
+    rows = [
+        {"key": k, "value": mask_url(str(data[k])) if k in data else "", "about": about}
+        for k, (_, about) in KEYS.items()
+    ]
+    output.emit_rows(rows, [("key", "Key"), ("value", "Value"), ("about", "About")], fmt)
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="db, user, forgotten_days, default_cadence, currency or date_format.")],
+    value: Annotated[str, typer.Argument(help="The value; '' removes the setting.")],
+) -> None:
+    """Set (or with '' remove) one setting; the file is created readable by you only."""
+    from minicrm import output
+    from minicrm.config import config_path as path
+    from minicrm.config import set_value
+    from minicrm.store.db import mask_url
+
+    stored = set_value(key, value)
+    shown = "removed" if stored is None else f"= {mask_url(str(stored))}"
+    output.note(f"{key} {shown} (in {path()})")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(users_app, name="user")
+    app.add_typer(config_app, name="config")
+    app.command("handover")(handover)
+    app.command("history")(history)
+    app.command("audit")(audit)

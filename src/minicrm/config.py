@@ -1,0 +1,145 @@
+"""The user's config file: TOML in `paths.config_dir()/config.toml`, mode 0600 (it may hold a database URL).
+
+Keys (all optional): `db` (default database file or URL), `user` (who you are), `forgotten_days`
+(when a contact counts as forgotten), `default_cadence` (stay-in-touch days for new databases),
+`currency` (ISO code for new deals) and `date_format` (iso | dmy | mdy). Command-line options and
+MINICRM_* variables win over the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from minicrm.errors import BadInput, StoreError
+
+
+def _days(value: str) -> int:
+    from minicrm.dates import parse_span
+
+    days = parse_span(value)
+    if days < 1:
+        raise BadInput(f"invalid number of days '{value}' (at least 1)")
+    return days
+
+
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise BadInput(f"invalid currency '{value}' (a 3-letter ISO code such as EUR)")
+    return code
+
+
+def _date_format(value: str) -> str:
+    key = value.strip().lower()
+    if key not in DATE_FORMATS:
+        raise BadInput(f"invalid date format '{value}' (one of: {', '.join(DATE_FORMATS)})")
+    return key
+
+
+def _db(value: str) -> str:
+    from minicrm.store.db import Database
+
+    text = value.strip()
+    if not text:
+        raise BadInput("empty database")
+    Database(text)  # refuses unsupported URLs
+    return text
+
+
+def _user(value: str) -> str:
+    name = " ".join(value.split())
+    if not name or name.lower() in ("me", "all"):
+        raise BadInput(f"invalid user name '{value}'")
+    return name
+
+
+DATE_FORMATS = {"iso": "%Y-%m-%d", "dmy": "%d.%m.%Y", "mdy": "%m/%d/%Y"}
+
+#: key -> (parser of the typed text, description)
+KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
+    "db": (_db, "default database file or URL (postgresql+psycopg://USER@HOST/DB)"),
+    "user": (_user, "who you are: recorded as owner/created_by/logged_by"),
+    "forgotten_days": (_days, "a contact not reached for this long counts as forgotten (e.g. 90d)"),
+    "default_cadence": (_days, "stay-in-touch interval set on new databases (e.g. 4w)"),
+    "currency": (_currency, "currency of new deals (ISO code)"),
+    "date_format": (_date_format, "how dates are shown: iso, dmy or mdy"),
+}
+
+
+def config_path() -> Path:
+    from minicrm.paths import config_dir
+
+    return config_dir() / "config.toml"
+
+
+def load(path: Path | None = None) -> dict[str, Any]:
+    """The settings in the file ({} when there is none); unknown keys are kept but ignored."""
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise StoreError(f"cannot read config file {path}: {exc.strerror}") from None
+    import tomllib
+
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise StoreError(f"invalid config file {path}: {exc}") from None
+
+
+def parse_value(key: str, value: str) -> Any:
+    if key not in KEYS:
+        raise BadInput(f"unknown config key '{key}' (one of: {', '.join(KEYS)})")
+    return KEYS[key][0](value)
+
+
+def set_value(key: str, value: str | None, path: Path | None = None) -> Any:
+    """Store `key = value` (None or '' removes the key); returns the stored value."""
+    path = path or config_path()
+    if key not in KEYS:
+        raise BadInput(f"unknown config key '{key}' (one of: {', '.join(KEYS)})")
+    data = load(path)
+    if value is None or value == "":
+        data.pop(key, None)
+        stored = None
+    else:
+        stored = data[key] = parse_value(key, value)
+    write(data, path)
+    return stored
+
+
+def write(data: dict[str, Any], path: Path) -> None:
+    """Write a flat TOML table, atomically, mode 0600."""
+    from minicrm.paths import private_dir
+
+    private_dir(path.parent)
+    lines = ["# minicrm settings: edit with `minicrm config set KEY VALUE`"]
+    for key, value in data.items():
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
+            continue
+        lines.append(f"{key} = {_toml_value(value)}")
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    try:
+        os.write(fd, ("\n".join(lines) + "\n").encode("utf-8"))
+    finally:
+        os.close(fd)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
+    return f'"{escaped}"'
