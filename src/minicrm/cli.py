@@ -109,6 +109,7 @@ def _register() -> None:
         interactions,
         io,
         misc,
+        reports,
         requests,
         team,
         whois,
@@ -125,6 +126,7 @@ def _register() -> None:
     requests.register(app)
     whois.register(app)
     team.register(app)
+    reports.register(app)
 
 
 _register()

@@ -185,38 +185,41 @@ def fill(session: Session, *, today: date, seed: int = 7) -> dict[str, int]:
 
 
 def _deals(session: Session, rng: random.Random, contact_ids: list[int], *, today: date, now: datetime) -> int:
-    stages = {r["name"]: r["id"] for r in session.all("SELECT id, name FROM pipeline_stage")}
+    from decimal import Decimal
+
+    from minicrm.store.deals import create_deal, lose_deal, move_deal, win_deal
+    from minicrm.store.tasks import create_task
+
     titles = ["Website redesign", "Annual support", "Licences 2027", "Consulting package", "Training day", "Migration"]
+    ladder = ["lead", "qualified", "proposal", "negotiation"]
     count = 0
     for contact_id in rng.sample(contact_ids, 20):
-        stage = rng.choice(list(stages))
-        created = now - timedelta(days=rng.randint(20, 300))
-        company_id = session.scalar("SELECT company_id FROM contact WHERE id = ?", (contact_id,))
-        closed = created.date() + timedelta(days=rng.randint(10, 60)) if stage in ("won", "lost") else None
-        deal_id = session.insert(
-            "INSERT INTO deal (title, contact_id, company_id, amount_minor, currency, stage_id, expected_close,"
-            " next_step, next_step_on, won_on, lost_on, lost_reason, created_at, updated_at, revision)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-            (
-                rng.choice(titles),
-                contact_id,
-                company_id,
-                rng.choice([1200, 2500, 4800, 9900, 15000, 32000]) * 100,
-                rng.choice(["EUR", "EUR", "EUR", "USD"]),
-                stages[stage],
-                closed or today + timedelta(days=rng.randint(5, 120)),
-                None if closed else rng.choice(["send quote", "call the buyer", "demo"]),
-                None if closed else today + timedelta(days=rng.randint(-3, 14)),
-                closed if stage == "won" else None,
-                closed if stage == "lost" else None,
-                "price" if stage == "lost" else None,
-                created,
-                created,
-            ),
+        created = now - timedelta(days=rng.randint(40, 300))
+        steps = rng.randint(0, 3)
+        fate = rng.choice(["open", "open", "won", "lost"])
+        deal_id = create_deal(
+            session,
+            title=rng.choice(titles),
+            now=created,
+            contact_id=contact_id,
+            amount=Decimal(rng.choice([1200, 2500, 4800, 9900, 15000, 32000])),
+            currency=rng.choice(["EUR", "EUR", "EUR", "USD"]),
+            expected_close=today + timedelta(days=rng.randint(5, 120)),
+            next_step=rng.choice(["send quote", "call the buyer", "demo"]),
+            next_step_on=today + timedelta(days=rng.randint(-3, 14)),
+            products=[("Consulting day", Decimal(rng.randint(1, 5)), Decimal("850.00"))] if rng.random() < 0.4 else (),
         )
-        session.execute(
-            "INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, changed_at) VALUES (?, ?, ?, ?)",
-            (deal_id, None, stages[stage], created),
-        )
+        moment = created
+        for stage in ladder[1 : steps + 1]:
+            moment += timedelta(days=rng.randint(3, 12))
+            move_deal(session, deal_id, stage, now=moment)
+        moment += timedelta(days=rng.randint(3, 20))
+        if fate == "won":
+            win_deal(session, deal_id, on=moment.date(), now=moment)
+        elif fate == "lost":
+            lose_deal(session, deal_id, reason=rng.choice(["price", "timing", "went with a competitor"]), now=moment)
+        elif rng.random() < 0.5:
+            create_task(session, title="Prepare the offer", now=now, deal_id=deal_id,
+                        due_on=today + timedelta(days=rng.randint(-2, 10)))  # fmt: skip
         count += 1
     return count

@@ -1,0 +1,348 @@
+"""`minicrm deal ...` and `minicrm pipeline [stages ...]`: the sales pipeline."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, on_date, span_days
+from minicrm.output import Format
+
+app = typer.Typer(help="Deals in the sales pipeline.", no_args_is_help=True)
+stages_app = typer.Typer(help="The pipeline's stages (configurable per database).", no_args_is_help=True)
+
+IdArg = Annotated[int, typer.Argument(help="Deal id.")]
+ProductOpt = Annotated[list[str] | None, typer.Option("--product", help="name:quantity:price (repeatable).")]
+
+DEAL_COLUMNS = [
+    ("id", "ID"),
+    ("title", "Title"),
+    ("contact", "Contact"),
+    ("company", "Company"),
+    ("stage", "Stage"),
+    ("amount", "Amount"),
+    ("currency", ""),
+    ("probability", "%"),
+    ("expected_close", "Close"),
+    ("next_step", "Next step"),
+    ("next_step_on", "On"),
+]
+
+
+def _refs(actx, contact: str | None, company: str | None) -> tuple[int | None, int | None]:
+    from minicrm.store.refs import resolve_company, resolve_contact
+
+    session = actx.session()
+    return (
+        resolve_contact(session, contact) if contact else None,
+        resolve_company(session, company) if company else None,
+    )
+
+
+def _products(specs: list[str] | None):
+    from minicrm.store.deals import parse_product
+
+    return [parse_product(s) for s in specs or []]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="What is being sold.")],
+    contact: Annotated[str | None, typer.Option("--contact", help="Contact REF.")] = None,
+    company: Annotated[str | None, typer.Option("--company", help="Company REF.")] = None,
+    amount: Annotated[str | None, typer.Option("--amount", help="Amount (default: the products' total).")] = None,
+    currency: Annotated[str, typer.Option("--currency", help="3-letter currency code.")] = "EUR",
+    stage: Annotated[str | None, typer.Option("--stage", help="Stage (default: the first).")] = None,
+    close: Annotated[str | None, typer.Option("--close", help="Expected close date.")] = None,
+    next_step: Annotated[str | None, typer.Option("--next-step", help="The next step.")] = None,
+    next_step_on: Annotated[str | None, typer.Option("--next-step-on", help="When the next step is due.")] = None,
+    product: ProductOpt = None,
+    probability: Annotated[int | None, typer.Option("--probability", help="Override the stage's %.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Owner (user name).")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Where the deal came from.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
+) -> None:
+    """Add a deal and print its id."""
+    from minicrm import output
+    from minicrm.store.deals import create_deal, parse_amount
+    from minicrm.store.users import ensure_user
+
+    actx = app_ctx(ctx)
+    value = parse_amount(amount) if amount is not None else None
+    products = _products(product)
+    close_on = on_date(actx, close) if close else None
+    step_on = on_date(actx, next_step_on) if next_step_on else None
+    contact_id, company_id = _refs(actx, contact, company)
+    session = actx.session()
+    owner_id = ensure_user(session, owner, now=actx.now()) if owner else actx.user_id()
+    deal_id = create_deal(
+        session, title=title, now=actx.now(), user_id=actx.user_id(), contact_id=contact_id, company_id=company_id,
+        amount=value, currency=currency, stage=stage, expected_close=close_on, next_step=next_step,
+        next_step_on=step_on, products=products, probability=probability, owner_id=owner_id, notes=note,
+        source=source,
+    )  # fmt: skip
+    output.write(str(deal_id))
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    stage: Annotated[str | None, typer.Option("--stage", help="Only in this stage.")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Only open deals.")] = False,
+    won: Annotated[bool, typer.Option("--won", help="Only won deals.")] = False,
+    lost: Annotated[bool, typer.Option("--lost", help="Only lost deals.")] = False,
+    owner: Annotated[str | None, typer.Option("--owner", help="me, NAME or all.")] = None,
+    closing_within: Annotated[str | None, typer.Option("--closing-within", help="Open, closing within 30d.")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="Only this contact's deals.")] = None,
+    company: Annotated[str | None, typer.Option("--company", help="Only this company's deals.")] = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List deals, by stage then expected close."""
+    from datetime import timedelta
+
+    from minicrm import output
+    from minicrm.commands.contacts import _owner_id
+    from minicrm.errors import BadInput
+    from minicrm.store.deals import list_deals
+
+    actx = app_ctx(ctx)
+    states = [name for name, flag in (("open", open_), ("won", won), ("lost", lost)) if flag]
+    if len(states) > 1:
+        raise BadInput("choose one of --open, --won, --lost")
+    closing_by = actx.today() + timedelta(days=span_days(closing_within)) if closing_within else None
+    contact_id, company_id = _refs(actx, contact, company)
+    deals = list_deals(
+        actx.session(), stage=stage, state=states[0] if states else None, owner_id=_owner_id(actx, owner),
+        closing_by=closing_by, contact_id=contact_id, company_id=company_id, limit=limit,
+    )  # fmt: skip
+    output.emit_rows([d.to_json() for d in deals], DEAL_COLUMNS, fmt, empty="no deals")
+
+
+@app.command("show")
+def show(ctx: typer.Context, deal_id: IdArg, fmt: FormatOpt = Format.table) -> None:
+    """A deal with its products, stage history, tasks and timeline."""
+    from minicrm import output
+    from minicrm.store.deals import get_deal, stage_history
+    from minicrm.store.interactions import timeline
+    from minicrm.store.tasks import list_tasks
+
+    session = app_ctx(ctx).session()
+    card = get_deal(session, deal_id).to_json()
+    card["history"] = stage_history(session, deal_id)
+    card["tasks"] = [t.to_json() for t in list_tasks(session, deal_id=deal_id)]
+    card["interactions"] = [i.to_json() for i in timeline(session, deal_id=deal_id, limit=20)]
+    output.emit_object(card, fmt, table=_renderables)
+
+
+def _renderables(card: dict[str, Any]):
+    from rich.table import Table
+
+    from minicrm.commands.contacts import _timeline_table
+    from minicrm.output import key_values
+
+    yield key_values(
+        [
+            ("Deal", f"{card['title']}  (#{card['id']})"),
+            ("Contact", card["contact"]),
+            ("Company", card["company"]),
+            ("Stage", f"{card['stage']} ({card['probability']}%)"),
+            ("Amount", f"{card['amount']} {card['currency']} (weighted {card['weighted_amount']})"),
+            ("Close", card["expected_close"]),
+            ("Next step", " ".join(x for x in (card["next_step_on"], card["next_step"]) if x)),
+            ("Owner", card["owner"]),
+            ("Won", card["won_on"]),
+            ("Lost", " ".join(x for x in (card["lost_on"], card["lost_reason"]) if x)),
+            ("Notes", card["notes"]),
+        ]
+    )
+    if card["products"]:
+        table = Table(title="Products", title_justify="left", box=None, header_style="bold")
+        for header in ("Product", "Qty", "Price", "Total"):
+            table.add_column(header)
+        for p in card["products"]:
+            table.add_row(p["name"], p["quantity"], p["price"], p["total"])
+        yield ""
+        yield table
+    if card["history"]:
+        table = Table(title="Stage history", title_justify="left", box=None, header_style="bold")
+        for header in ("When", "From", "To", "By"):
+            table.add_column(header)
+        for h in card["history"]:
+            table.add_row(h["at"].replace("T", " ")[:16], h["from"] or "", h["to"], h["by"] or "")
+        yield ""
+        yield table
+    if card["tasks"]:
+        table = Table(title="Tasks", title_justify="left", box=None, header_style="bold")
+        for header in ("ID", "Due", "Task", "Done"):
+            table.add_column(header)
+        for t in card["tasks"]:
+            table.add_row(str(t["id"]), t["due_on"] or "", t["title"], "yes" if t["done"] else "")
+        yield ""
+        yield table
+    if card["interactions"]:
+        yield ""
+        yield _timeline_table(card["interactions"], title="Timeline")
+
+
+@app.command("move")
+def move(ctx: typer.Context, deal_id: IdArg, stage: Annotated[str, typer.Argument(help="Target stage.")]) -> None:
+    """Move an open deal to another stage."""
+    from minicrm import output
+    from minicrm.store.deals import move_deal
+
+    actx = app_ctx(ctx)
+    deal = move_deal(actx.session(), deal_id, stage, now=actx.now(), user_id=actx.user_id())
+    output.note(f"deal {deal_id} is now in stage '{deal.stage}'")
+
+
+@app.command("won")
+def won_(
+    ctx: typer.Context, deal_id: IdArg, on: Annotated[str | None, typer.Option("--on", help="Won on.")] = None
+) -> None:
+    """Mark a deal as won."""
+    from minicrm import output
+    from minicrm.store.deals import win_deal
+
+    actx = app_ctx(ctx)
+    day = on_date(actx, on) if on else actx.today()
+    deal = win_deal(actx.session(), deal_id, on=day, now=actx.now(), user_id=actx.user_id())
+    output.note(f"deal {deal_id} won on {deal.won_on}: {deal.amount} {deal.currency}")
+
+
+@app.command("lost")
+def lost_(
+    ctx: typer.Context,
+    deal_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why it was lost.")],
+    on: Annotated[str | None, typer.Option("--on", help="Lost on.")] = None,
+) -> None:
+    """Mark a deal as lost, with the reason."""
+    from minicrm import output
+    from minicrm.store.deals import lose_deal
+
+    actx = app_ctx(ctx)
+    day = on_date(actx, on) if on else None
+    lose_deal(actx.session(), deal_id, reason=reason, on=day, now=actx.now(), user_id=actx.user_id())
+    output.note(f"deal {deal_id} lost: {reason}")
+
+
+@app.command("reopen")
+def reopen(ctx: typer.Context, deal_id: IdArg, stage: Annotated[str, typer.Argument(help="Open stage.")]) -> None:
+    """Reopen a won or lost deal into an open stage."""
+    from minicrm import output
+    from minicrm.store.deals import reopen_deal
+
+    actx = app_ctx(ctx)
+    reopen_deal(actx.session(), deal_id, stage, now=actx.now(), user_id=actx.user_id())
+    output.note(f"deal {deal_id} reopened in '{stage}'")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    deal_id: IdArg,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    amount: Annotated[str | None, typer.Option("--amount")] = None,
+    currency: Annotated[str | None, typer.Option("--currency")] = None,
+    close: Annotated[str | None, typer.Option("--close")] = None,
+    next_step: Annotated[str | None, typer.Option("--next-step")] = None,
+    next_step_on: Annotated[str | None, typer.Option("--next-step-on")] = None,
+    product: ProductOpt = None,
+    probability: Annotated[int | None, typer.Option("--probability")] = None,
+    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    contact: Annotated[str | None, typer.Option("--contact")] = None,
+    company: Annotated[str | None, typer.Option("--company")] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+) -> None:
+    """Change a deal (only the options given; --product replaces the product lines)."""
+    from minicrm import output
+    from minicrm.store.deals import update_deal
+    from minicrm.store.users import ensure_user
+
+    actx = app_ctx(ctx)
+    values: dict[str, Any] = {}
+    for key, value in (("title", title), ("amount", amount), ("currency", currency), ("next_step", next_step),
+                       ("probability", probability), ("notes", note)):  # fmt: skip
+        if value is not None:
+            values[key] = value
+    if close is not None:
+        values["expected_close"] = on_date(actx, close) if close else None
+    if next_step_on is not None:
+        values["next_step_on"] = on_date(actx, next_step_on) if next_step_on else None
+    contact_id, company_id = _refs(actx, contact, company)
+    if contact_id:
+        values["contact_id"] = contact_id
+    if company_id:
+        values["company_id"] = company_id
+    session = actx.session()
+    if owner:
+        values["owner_id"] = ensure_user(session, owner, now=actx.now())
+    products = _products(product) if product else None
+    update_deal(session, deal_id, now=actx.now(), user_id=actx.user_id(), products=products, **values)
+    output.note(f"updated deal {deal_id}")
+
+
+@app.command("delete")
+def delete(ctx: typer.Context, deal_id: IdArg, yes: Annotated[bool, typer.Option("--yes", "-y")] = False) -> None:
+    """Delete a deal (refuses without --yes)."""
+    from minicrm import output
+    from minicrm.errors import Conflict
+    from minicrm.store.deals import delete_deal
+
+    actx = app_ctx(ctx)
+    if not yes:
+        raise Conflict(f"add --yes to delete deal {deal_id}")
+    delete_deal(actx.session(), deal_id, now=actx.now(), user_id=actx.user_id())
+    output.note(f"deleted deal {deal_id}")
+
+
+@stages_app.command("list")
+def stages_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """List the stages in order."""
+    from minicrm import output
+    from minicrm.store.deals import list_stages
+
+    rows = [s.to_json() for s in list_stages(app_ctx(ctx).session())]
+    output.emit_rows(rows, [("position", "#"), ("name", "Stage"), ("probability", "%"), ("outcome", "Outcome")], fmt)
+
+
+@stages_app.command("add")
+def stages_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="New stage.")],
+    probability: Annotated[int, typer.Option("--probability", help="Default probability %.")] = 50,
+    before: Annotated[str | None, typer.Option("--before", help="Place it before this stage.")] = None,
+) -> None:
+    """Add an open stage (before won/lost unless --before says otherwise)."""
+    from minicrm import output
+    from minicrm.store.deals import add_stage
+
+    stage = add_stage(app_ctx(ctx).session(), name, probability=probability, before=before)
+    output.note(f"stage '{stage.name}' added at position {stage.position}")
+
+
+@stages_app.command("rename")
+def stages_rename(ctx: typer.Context, old: str, new: str) -> None:
+    """Rename a stage."""
+    from minicrm.store.deals import rename_stage
+
+    rename_stage(app_ctx(ctx).session(), old, new)
+
+
+@stages_app.command("probability")
+def stages_probability(ctx: typer.Context, name: str, probability: int) -> None:
+    """Set a stage's default probability (percent)."""
+    from minicrm.store.deals import set_stage_probability
+
+    set_stage_probability(app_ctx(ctx).session(), name, probability)
+
+
+@stages_app.command("reorder")
+def stages_reorder(ctx: typer.Context, names: Annotated[list[str], typer.Argument(help="Every open stage.")]) -> None:
+    """Put the open stages in a new order."""
+    from minicrm.store.deals import reorder_stages
+
+    reorder_stages(app_ctx(ctx).session(), names)

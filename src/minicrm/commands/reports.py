@@ -1,0 +1,225 @@
+"""`minicrm report ...` and `minicrm pipeline`: analytics over deals and interactions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from minicrm.commands._common import FormatOpt, app_ctx, on_date
+from minicrm.output import Format
+
+app = typer.Typer(help="Reports: pipeline, forecast, sales, clients, activity, segments, campaigns, service.",
+                  no_args_is_help=True)  # fmt: skip
+
+FromOpt = Annotated[str | None, typer.Option("--from", help="First day of the period.")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last day of the period.")]
+PeriodOpt = Annotated[str | None, typer.Option("--period", help="2026-Q3, 2026-10, 2026, last-90d, ytd...")]
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help="me, NAME or all.")]
+
+
+def period_of(actx, start: str | None, end: str | None, period: str | None) -> tuple[date | None, date | None]:
+    from minicrm.dates import parse_period
+    from minicrm.errors import BadInput
+
+    if period and (start or end):
+        raise BadInput("give --period or --from/--to, not both")
+    if period:
+        return parse_period(period, today=actx.today())
+    first = on_date(actx, start) if start else None
+    last = on_date(actx, end) if end else None
+    if first and last and first > last:
+        raise BadInput(f"--from {first} is after --to {last}")
+    return first, last
+
+
+def _money_text(value: dict[str, str]) -> str:
+    return ", ".join(f"{amount} {cur}" for cur, amount in value.items())
+
+
+def pipeline_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, period: PeriodOpt = None,
+                    owner: OwnerOpt = None, fmt: FormatOpt = Format.table) -> None:  # fmt: skip
+    """Per stage: deals, amount, weighted amount, conversion to the next stage, days in stage; a funnel chart."""
+    from minicrm import output
+    from minicrm.commands.contacts import _owner_id
+    from minicrm.store.reports import pipeline
+
+    actx = app_ctx(ctx)
+    first, last = period_of(actx, start, end, period)
+    rows = [r.to_json() for r in pipeline(actx.session(), start=first, end=last, owner_id=_owner_id(actx, owner))]
+    if fmt is not Format.table:
+        flat = [{**r, "totals": _money_text(r["totals"]), "weighted": _money_text(r["weighted"])} for r in rows]
+        output.emit_rows(rows if fmt is Format.json else flat, _PIPELINE_COLUMNS, fmt)
+        return
+    _funnel(rows)
+
+
+_PIPELINE_COLUMNS = [("stage", "Stage"), ("count", "Deals"), ("totals", "Amount"), ("weighted", "Weighted"),
+                     ("conversion", "Conversion"), ("avg_days", "Avg days")]  # fmt: skip
+
+
+def _funnel(rows: list[dict[str, Any]]) -> None:
+    from rich.bar import Bar
+    from rich.table import Table
+
+    from minicrm.output import console
+
+    widest = max((r["count"] for r in rows), default=0) or 1
+    table = Table(title="Pipeline", title_justify="left", box=None, header_style="bold")
+    for header in ("Stage", "Deals", "", "Amount", "Weighted", "→ next", "Avg days"):
+        table.add_column(header, justify="right" if header in ("Deals", "→ next", "Avg days") else "left")
+    for r in rows:
+        share = r["count"] / widest
+        pad = (1 - share) / 2 * 30
+        conversion = f"{r['conversion']:.0%}" if r["conversion"] is not None else ""
+        days = f"{r['avg_days']:.1f}" if r["avg_days"] is not None else ""
+        colour = {"won": "green", "lost": "red"}.get(r["outcome"], "cyan")
+        table.add_row(r["stage"], str(r["count"]), Bar(30, pad, 30 - pad, color=colour, width=30),
+                      _money_text(r["totals"]), _money_text(r["weighted"]), conversion, days)  # fmt: skip
+    console().print(table)
+
+
+@app.command("forecast")
+def forecast_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, period: PeriodOpt = None,
+                    owner: OwnerOpt = None, fmt: FormatOpt = Format.table) -> None:  # fmt: skip
+    """Expected revenue by month of expected close (amount, weighted) against what was won that month."""
+    from minicrm import output
+    from minicrm.commands.contacts import _owner_id
+    from minicrm.store.reports import forecast
+
+    actx = app_ctx(ctx)
+    first, last = period_of(actx, start, end, period)
+    rows = [r.to_json() for r in forecast(actx.session(), start=first, end=last, owner_id=_owner_id(actx, owner))]
+    output.emit_rows(rows, [("month", "Month"), ("currency", ""), ("open_count", "Open"), ("open_amount", "Amount"),
+                            ("weighted", "Weighted"), ("won_count", "Won"), ("won_amount", "Won amount")],
+                     fmt, empty="no deals with an expected close date")  # fmt: skip
+
+
+@app.command("sales")
+def sales_report(
+    ctx: typer.Context,
+    by: Annotated[
+        str, typer.Option("--by", help="month, quarter, product, industry, region, source or owner.")
+    ] = "month",
+    start: FromOpt = None,
+    end: ToOpt = None,
+    period: PeriodOpt = None,
+    owner: OwnerOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Won revenue grouped by month, quarter, product, industry, region, source or owner; win rate, average deal."""
+    from minicrm import output
+    from minicrm.commands.contacts import _owner_id
+    from minicrm.store.reports import sales
+
+    actx = app_ctx(ctx)
+    first, last = period_of(actx, start, end, period)
+    report = sales(actx.session(), by=by, start=first, end=last, owner_id=_owner_id(actx, owner))
+    if fmt is Format.json:
+        output.write(output.to_json(report.to_json()))
+        return
+    output.emit_rows(report.rows, [(by, by.capitalize()), ("currency", ""), ("deals", "Deals"), ("amount", "Amount")],
+                     fmt, empty="no won deals in the period")  # fmt: skip
+    if fmt is Format.table:
+        rate = f"{report.win_rate:.0%}" if report.win_rate is not None else "n/a"
+        average = _money_text({k: str(v) for k, v in report.average.items()}) or "n/a"
+        output.note(f"won {report.won_count}, lost {report.lost_count}, win rate {rate}; average won deal {average}")
+
+
+@app.command("clients")
+def clients_report(
+    ctx: typer.Context,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    period: PeriodOpt = None,
+    owner: OwnerOpt = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many top clients to flag.")] = 10,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Client value: lifetime won revenue, deals, first/last purchase, days since contact; regular and top clients."""
+    from minicrm import output
+    from minicrm.commands.contacts import _owner_id
+    from minicrm.store.reports import clients
+
+    actx = app_ctx(ctx)
+    first, last = period_of(actx, start, end, period)
+    rows = clients(actx.session(), today=actx.today(), start=first, end=last, owner_id=_owner_id(actx, owner), top=top)
+    output.emit_rows(rows, [("client", "Client"), ("currency", ""), ("lifetime_value", "Lifetime"),
+                            ("won_deals", "Deals"), ("first_purchase", "First"), ("last_purchase", "Last"),
+                            ("days_since_interaction", "Silent days"), ("regular", "Regular"), ("top", "Top"),
+                            ("products", "Products")], fmt, empty="no won deals yet")  # fmt: skip
+
+
+@app.command("activity")
+def activity_report(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", help="day, week or month.")] = "week",
+    per: Annotated[str, typer.Option("--per", help="user or client.")] = "user",
+    start: FromOpt = None,
+    end: ToOpt = None,
+    period: PeriodOpt = None,
+    owner: OwnerOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Interactions per person per day/week by kind (how active each one is), or per client."""
+    from minicrm import output
+    from minicrm.commands.contacts import _owner_id
+    from minicrm.store.reports import activity
+
+    actx = app_ctx(ctx)
+    first, last = period_of(actx, start, end, period)
+    rows = activity(actx.session(), start=first, end=last, by=by, per=per, owner_id=_owner_id(actx, owner))
+    columns = ([("client", "Client"), ("kind", "Kind"), ("count", "Count")] if per == "client" else
+               [("period", by.capitalize()), ("user", "User"), ("kind", "Kind"), ("count", "Count")])  # fmt: skip
+    output.emit_rows(rows, columns, fmt, empty="no interactions in the period")
+
+
+@app.command("segments")
+def segments_report(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", help="industry, city, status, source, tag or field:NAME.")],
+    start: FromOpt = None,
+    end: ToOpt = None,
+    period: PeriodOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Contacts, won revenue and average value per segment."""
+    from minicrm import output
+    from minicrm.store.reports import segments
+
+    actx = app_ctx(ctx)
+    first, last = period_of(actx, start, end, period)
+    rows = segments(actx.session(), by=by, start=first, end=last)
+    if fmt is not Format.json:
+        rows = [{**r, "revenue": _money_text(r["revenue"]),
+                 "average_per_contact": _money_text(r["average_per_contact"])} for r in rows]  # fmt: skip
+    output.emit_rows(rows, [("segment", by), ("contacts", "Contacts"), ("won_deals", "Won deals"),
+                            ("revenue", "Revenue"), ("average_per_contact", "Avg per contact")], fmt)  # fmt: skip
+
+
+def register(root: typer.Typer) -> None:
+    from minicrm.commands.campaign_report import report_campaigns
+    from minicrm.commands.deals import app as deal_app
+    from minicrm.commands.deals import stages_app
+    from minicrm.commands.requests import report_service
+    from minicrm.commands.tasks import app as task_app
+
+    app.command("pipeline")(pipeline_report)
+    app.command("campaigns")(report_campaigns)
+    app.command("service")(report_service)
+    pipeline_app = typer.Typer(help="The sales funnel; `pipeline stages` configures the stages.",
+                               invoke_without_command=True)  # fmt: skip
+
+    @pipeline_app.callback()
+    def pipeline_default(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, period: PeriodOpt = None,
+                         owner: OwnerOpt = None, fmt: FormatOpt = Format.table) -> None:  # fmt: skip
+        """Per stage: deals, amount, weighted amount, conversion, days in stage (same as report pipeline)."""
+        if ctx.invoked_subcommand is None:
+            pipeline_report(ctx, start, end, period, owner, fmt)
+
+    pipeline_app.add_typer(stages_app, name="stages")
+    root.add_typer(deal_app, name="deal")
+    root.add_typer(task_app, name="task")
+    root.add_typer(pipeline_app, name="pipeline")
+    root.add_typer(app, name="report")
