@@ -184,3 +184,10 @@ def test_tasks(cli, book):
     cli.fails("task", "done", "999", code=1, match="no task with id 999")
     cli.fails("task", "add", "X", "--due", "31.02.2026", code=2, match="31.02.2026")
     cli.fails("task", "add", "X", "--deal", "999", code=2, match="no deal with id 999")
+
+
+def test_deal_credits_a_campaign(cli, book):
+    cli.ok("campaign", "add", "Winter mailing", "--channel", "mailing")
+    deal = cli.ok("deal", "add", "From the mailing", "--contact", "ada", "--campaign", "winter").stdout.strip()
+    assert cli.ok("deal", "show", deal, "-f", "json").json()["campaign_id"] == 1
+    cli.fails("deal", "add", "X", "--contact", "ada", "--campaign", "summer", code=1, match="summer")

@@ -156,3 +156,14 @@ def test_report_table_lists_top_clients(tickets):
     res = tickets.ok("request", "report", "--top", "1")
     assert "Acme" in res.stdout and "Bob Stone" not in res.stdout
     assert "and 1 more clients" in res.stderr
+
+
+def test_open_requests_are_in_the_due_queue(cli):
+    cli.ok("contact", "add", "Ada Lovelace")
+    cli.ok("request", "add", "Printer on fire", "--contact", "ada", "--priority", "high", "--due", "2026-11-20")
+    items = [i for i in cli.ok("due", "-f", "json").json() if i["kind"] == "request"]
+    assert [(i["title"], i["on"], i["days_overdue"], i["contact"]) for i in items] == [
+        ("[high] Printer on fire", "2026-11-20", 2, "Ada Lovelace")
+    ]
+    cli.ok("request", "close", "1")
+    assert [i for i in cli.ok("due", "-f", "json").json() if i["kind"] == "request"] == []

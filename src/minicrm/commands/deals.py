@@ -63,6 +63,9 @@ def add(
     owner: Annotated[str | None, typer.Option("--owner", help="Owner (user name).")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Where the deal came from.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
+    campaign: Annotated[
+        str | None, typer.Option("--campaign", help="The campaign that brought it (id or name).")
+    ] = None,
 ) -> None:
     """Add a deal and print its id."""
     from minicrm import output
@@ -77,11 +80,16 @@ def add(
     contact_id, company_id = _refs(actx, contact, company)
     session = actx.session()
     owner_id = ensure_user(session, owner, now=actx.now()) if owner else actx.user_id()
+    campaign_id = None
+    if campaign:
+        from minicrm.store.campaigns import resolve_campaign
+
+        campaign_id = resolve_campaign(session, campaign)
     deal_id = create_deal(
         session, title=title, now=actx.now(), user_id=actx.user_id(), contact_id=contact_id, company_id=company_id,
         amount=value, currency=currency, stage=stage, expected_close=close_on, next_step=next_step,
         next_step_on=step_on, products=products, probability=probability, owner_id=owner_id, notes=note,
-        source=source,
+        source=source, campaign_id=campaign_id,
     )  # fmt: skip
     output.write(str(deal_id))
 

@@ -108,6 +108,7 @@ class Deal:
     updated_at: datetime
     revision: int
     outcome: str = "open"
+    campaign_id: int | None = None
     products: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -137,6 +138,7 @@ class Deal:
             "lost_reason": self.lost_reason,
             "notes": self.notes,
             "products": self.products,
+            "campaign_id": self.campaign_id,
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at),
             "revision": self.revision,
@@ -257,6 +259,7 @@ def _record(r: Any) -> Deal:
         updated_at=r["updated_at"],
         revision=r["revision"],
         outcome=r["outcome"],
+        campaign_id=r["campaign_id"],
     )
 
 

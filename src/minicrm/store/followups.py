@@ -17,7 +17,7 @@ from minicrm.store.cadence import EFFECTIVE_CADENCE_SQL, cadence_date_sql, days_
 from minicrm.store.db import Session
 from minicrm.store.records import iso
 
-KINDS = ("follow-up", "task", "deal", "birthday", "date")
+KINDS = ("follow-up", "task", "deal", "request", "birthday", "date")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 
@@ -294,6 +294,8 @@ def due_items(
         items += [_task_item(r, today) for r in _task_rows(session, since=None, until=last, owner_id=owner_id)]
     if "deal" in kinds:
         items += [_deal_item(r, today) for r in _deal_rows(session, since=None, until=last, owner_id=owner_id)]
+    if "request" in kinds and owner_id is None:
+        items += _request_items(session, today=today, until=last)
     if not overdue_only:
         if "birthday" in kinds:
             rows = _yearly_rows(session, table=_BIRTHDAY_TABLE, md_column="c.birthday_md", extra=_BIRTHDAY_COLS,
@@ -302,6 +304,30 @@ def due_items(
         if "date" in kinds:
             items += [_date_item(r, day) for r, day in _date_rows(session, start=today, end=until, owner_id=owner_id)]
     items.sort(key=lambda i: (i.on, i.time or "", _KIND_ORDER[i.kind], i.contact or "", i.ref_id))
+    return items
+
+
+def _request_items(session: Session, *, today: date, until: date) -> list[DueItem]:
+    """Open service requests (a request without a due date is due the day it was opened)."""
+    from minicrm.store.requests import open_requests_due
+
+    items = []
+    for r in open_requests_due(session, today=today, until=until):
+        late = r["days_overdue"]
+        items.append(
+            DueItem(
+                kind="request",
+                on=date.fromisoformat(r["due_on"]),
+                time=None,
+                contact_id=r["contact_id"],
+                contact=r["contact"],
+                company=r["company"],
+                title=f"[{r['priority']}] {r['subject']}",
+                days_overdue=late,
+                ref_id=r["id"],
+                reason=f"service request #{r['id']} is {r['status']}{_overdue_text(late)}",
+            )
+        )
     return items
 
 
