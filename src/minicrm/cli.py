@@ -101,11 +101,13 @@ def root(
 
 def _register() -> None:
     from minicrm.commands import companies, contacts, interactions, misc
+    from minicrm.commands import tui as tui_cmd
 
     app.add_typer(contacts.app, name="contact")
     app.add_typer(companies.app, name="company")
     interactions.register(app)
     misc.register(app)
+    tui_cmd.register(app)
 
 
 _register()
