@@ -100,13 +100,18 @@ def root(
 
 
 def _register() -> None:
-    from minicrm.commands import companies, contacts, interactions, misc
+    from minicrm.commands import campaigns, companies, contacts, followups, ical, interactions, misc, requests, whois
     from minicrm.commands import tui as tui_cmd
 
     app.add_typer(contacts.app, name="contact")
     app.add_typer(companies.app, name="company")
     interactions.register(app)
     misc.register(app)
+    followups.register(app)
+    ical.register(app)
+    campaigns.register(app)
+    requests.register(app)
+    whois.register(app)
     tui_cmd.register(app)
 
 

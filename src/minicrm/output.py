@@ -71,6 +71,8 @@ def console(stderr: bool = False):
 
 
 Column = tuple[str, str]  # (key in the row dict, header)
+#: A rich table costs ~1 ms a row; past this many rows a table is cut (JSON and CSV never are).
+MAX_TABLE_ROWS = 1000
 
 
 def emit_rows(
@@ -100,9 +102,13 @@ def emit_rows(
     table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
     for _, header in columns:
         table.add_column(header, overflow="fold")
-    for row in rows:
+    for row in rows[:MAX_TABLE_ROWS]:
         table.add_row(*(cell(row.get(key)) for key, _ in columns), style=styles(row) if styles else None)
     console().print(table)
+    if len(rows) > MAX_TABLE_ROWS:
+        note(
+            f"... and {len(rows) - MAX_TABLE_ROWS} more rows: narrow with --limit or filters, or use --format json|csv"
+        )
 
 
 def emit_object(obj: dict[str, Any], fmt: Format, *, table: Callable[[dict[str, Any]], Iterable[Any]]) -> None:

@@ -26,6 +26,9 @@ def log(
     outcome: Annotated[str | None, typer.Option("--outcome", help="Result of the contact.")] = None,
     duration: Annotated[str | None, typer.Option("--duration", help="How long: 25m, 1h30m, 90 (minutes).")] = None,
     deal: Annotated[int | None, typer.Option("--deal", help="Attach to this deal id.")] = None,
+    campaign: Annotated[
+        str | None, typer.Option("--campaign", help="Credit to this campaign (id or name): a response.")
+    ] = None,
     nxt: Annotated[
         str | None, typer.Option("--next", help="Next contact date (otherwise the cadence decides).")
     ] = None,
@@ -43,6 +46,11 @@ def log(
     text = read_text_arg(body)
     session = actx.session()
     contact_id = resolve_contact(session, ref)
+    campaign_id = None
+    if campaign is not None:
+        from minicrm.store.campaigns import resolve_campaign
+
+        campaign_id = resolve_campaign(session, campaign)
     logged = log_interaction(
         session,
         contact_id=contact_id,
@@ -56,6 +64,7 @@ def log(
         outcome=outcome,
         duration_min=minutes,
         deal_id=deal,
+        campaign_id=campaign_id,
         next_on=next_when.date if next_when else None,
         next_time=next_when.time if next_when else None,
         goal=goal,

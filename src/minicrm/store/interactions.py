@@ -41,21 +41,9 @@ def add_kind(session: Session, name: str) -> str:
 
 def effective_cadence(session: Session, contact_id: int) -> int | None:
     """Stay-in-touch days: the contact's own, else its tags' (the shortest), else its company's, else the default."""
-    row = session.one(
-        "SELECT c.cadence_days AS own, co.cadence_days AS company_days,"
-        " (SELECT min(r.days) FROM cadence_rule r JOIN contact_tag t ON r.scope = 'tag:' || t.tag"
-        "  WHERE t.contact_id = c.id) AS tag_days,"
-        " (SELECT days FROM cadence_rule WHERE scope = 'company:' || c.company_id) AS company_rule,"
-        " (SELECT days FROM cadence_rule WHERE scope = 'default') AS default_days"
-        " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ?",
-        (contact_id,),
-    )
-    if row is None:
-        return None
-    for key in ("own", "tag_days", "company_rule", "company_days", "default_days"):
-        if row[key]:
-            return row[key]
-    return None
+    from minicrm.store.cadence import effective_cadence as _effective
+
+    return _effective(session, contact_id)
 
 
 @dataclass
@@ -80,6 +68,7 @@ def log_interaction(
     outcome: str | None = None,
     duration_min: int | None = None,
     deal_id: int | None = None,
+    campaign_id: int | None = None,
     next_on: date | None = None,
     next_time: time | None = None,
     goal: str | None = None,
@@ -106,9 +95,12 @@ def log_interaction(
         )
         if deal_id is not None and session.scalar("SELECT 1 FROM deal WHERE id = ?", (deal_id,)) is None:
             raise BadInput(f"no deal with id {deal_id}")
+        if campaign_id is not None and session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
+            raise BadInput(f"no campaign with id {campaign_id}")
         interaction_id = session.insert(
             "INSERT INTO interaction (contact_id, company_id, kind, direction, happened_at, summary, body, outcome,"
-            " duration_min, deal_id, logged_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " duration_min, deal_id, campaign_id, logged_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 contact_id,
                 contact["company_id"],
@@ -120,6 +112,7 @@ def log_interaction(
                 outcome,
                 duration_min,
                 deal_id,
+                campaign_id,
                 user_id,
                 now,
             ),
@@ -225,6 +218,7 @@ def _record(r: Any) -> Interaction:
         outcome=r["outcome"],
         duration_min=r["duration_min"],
         deal_id=r["deal_id"],
+        campaign_id=r["campaign_id"],
         logged_by=r["logged_by_name"],
         created_at=r["created_at"],
     )

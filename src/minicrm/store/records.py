@@ -141,6 +141,7 @@ class Interaction:
     deal_id: int | None = None
     logged_by: str | None = None
     created_at: datetime | None = None
+    campaign_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -157,6 +158,7 @@ class Interaction:
             "outcome": self.outcome,
             "duration_min": self.duration_min,
             "deal_id": self.deal_id,
+            "campaign_id": self.campaign_id,
             "logged_by": self.logged_by,
             "created_at": iso(self.created_at),
         }

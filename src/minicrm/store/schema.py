@@ -182,6 +182,7 @@ class Deal(SQLModel, table=True):
     next_step_on: Optional[date] = None
     owner_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
     source: Optional[str] = None
+    campaign_id: Optional[int] = Field(default=None, foreign_key="campaign.id", ondelete="SET NULL", index=True)
     won_on: Optional[date] = Field(default=None, index=True)
     lost_on: Optional[date] = None
     lost_reason: Optional[str] = None
@@ -230,6 +231,7 @@ class Interaction(SQLModel, table=True):
     outcome: Optional[str] = None
     duration_min: Optional[int] = None
     deal_id: Optional[int] = Field(default=None, foreign_key="deal.id", ondelete="SET NULL", index=True)
+    campaign_id: Optional[int] = Field(default=None, foreign_key="campaign.id", ondelete="SET NULL", index=True)
     logged_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
     created_at: datetime
 
@@ -273,3 +275,91 @@ class AuditLog(SQLModel, table=True):
     entity_id: int
     action: str  # create | update | delete
     changes: Optional[str] = Field(default=None, sa_type=Text)
+
+
+class SavedSegment(SQLModel, table=True):
+    """A named contact filter (tags, statuses, fields, company industry/city) usable wherever a filter is."""
+
+    __tablename__ = "saved_segment"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)
+    definition: str = Field(sa_type=Text)  # JSON, see store.segments
+    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime
+    updated_at: datetime
+
+
+class Campaign(SQLModel, table=True):
+    """A marketing action: who it targets, what it cost, and (through campaign_id) what it brought."""
+
+    __table_args__ = (Index("ix_campaign_channel_start", "channel", "starts_on"), {"sqlite_autoincrement": True})
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)
+    channel: str
+    starts_on: Optional[date] = None
+    ends_on: Optional[date] = None
+    currency: str = "EUR"
+    budget_minor: Optional[int] = Field(default=None, sa_type=BigInteger)
+    cost_minor: Optional[int] = Field(default=None, sa_type=BigInteger)  # actual cost
+    segment_id: Optional[int] = Field(default=None, foreign_key="saved_segment.id", ondelete="SET NULL", index=True)
+    target: Optional[str] = Field(default=None, sa_type=Text)  # JSON filter when no saved segment is named
+    notes: Optional[str] = Field(default=None, sa_type=Text)
+    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime
+    updated_at: datetime
+    revision: int = 1
+
+
+class CampaignMember(SQLModel, table=True):
+    """The contacts a campaign reached (its mail-merge or call list), fixed when added."""
+
+    __tablename__ = "campaign_member"
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", primary_key=True, index=True)
+    added_at: datetime
+
+
+class ServiceRequest(SQLModel, table=True):
+    """A client request (ticket): new -> open -> waiting -> resolved -> closed."""
+
+    __tablename__ = "service_request"
+    __table_args__ = (
+        Index("ix_service_request_status_due", "status", "due_on"),
+        Index("ix_service_request_opened", "opened_at"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: Optional[int] = Field(default=None, foreign_key="contact.id", ondelete="SET NULL", index=True)
+    company_id: Optional[int] = Field(default=None, foreign_key="company.id", ondelete="SET NULL", index=True)
+    subject: str
+    subject_key: str = Field(index=True)  # folded, for "most frequent subjects"
+    description: Optional[str] = Field(default=None, sa_type=Text)
+    channel: Optional[str] = None
+    priority: str = "normal"  # low | normal | high | urgent
+    status: str = "new"  # new | open | waiting | resolved | closed
+    opened_at: datetime
+    due_on: Optional[date] = None
+    resolved_at: Optional[datetime] = Field(default=None, index=True)
+    closed_at: Optional[datetime] = None
+    resolution: Optional[str] = Field(default=None, sa_type=Text)
+    assignee_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
+    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime
+    updated_at: datetime
+    revision: int = 1
+
+
+class RequestTime(SQLModel, table=True):
+    """Time spent on a service request: who, how many minutes, on which day, doing what."""
+
+    __tablename__ = "request_time"
+    __table_args__ = (Index("ix_request_time_spent_on", "spent_on"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="service_request.id", ondelete="CASCADE", index=True)
+    user_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    minutes: int
+    spent_on: date
+    note: Optional[str] = None
+    created_at: datetime

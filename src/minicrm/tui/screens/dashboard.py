@@ -76,22 +76,24 @@ class DashboardScreen(ContactActions, CrmScreen):
         with Horizontal(id="dash"):
             with Vertical(id="dash-left"):
                 with Container(id="due-box", classes="panel"):
-                    yield self._table("due", "When", "Contact", "What", "Late")
+                    yield self._table("due", ("When", 10), ("Contact", 22), ("What", 24), ("Late", 6))
                 with Container(id="forgotten-box", classes="panel"):
-                    yield self._table("forgotten", "Name", "Company", "Silent")
+                    yield self._table("forgotten", ("Name", 24), ("Company", 22), ("Silent", 7))
             with Vertical(id="dash-right"):
                 with Container(id="pipeline-box", classes="panel"):
-                    yield self._table("pipeline", "Stage", "Deals", "Amount", "")
+                    yield self._table("pipeline", ("Stage", 12), ("Deals", 5), ("Amount", 22), ("", 12))
                 with Container(id="week-box", classes="panel"):
                     yield Static("", id="week")
                 with Container(id="birthdays-box", classes="panel"):
-                    yield self._table("birthdays", "Day", "Name", "Company")
+                    yield self._table("birthdays", ("Day", 10), ("Name", 20), ("Company", 16))
         yield self.footer()
 
     @staticmethod
-    def _table(table_id: str, *columns: str) -> DataTable:
+    def _table(table_id: str, *columns: tuple[str, int]) -> DataTable:
+        """Fixed column widths: the panels do not reflow when the data arrives."""
         table: DataTable = DataTable(id=table_id, cursor_type="row", show_cursor=True)
-        table.add_columns(*columns)
+        for label, width in columns:
+            table.add_column(label, width=width)
         return table
 
     def on_mount(self) -> None:

@@ -1,0 +1,57 @@
+"""`minicrm report campaigns`: one function the `report` group attaches (also `minicrm campaign report`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.output import Format
+
+
+class By(StrEnum):
+    campaign = "campaign"
+    channel = "channel"
+
+
+CAMPAIGN_COLUMNS = [
+    ("id", "ID"),
+    ("campaign", "Campaign"),
+    ("channel", "Channel"),
+    ("reach", "Reach"),
+    ("responses", "Responses"),
+    ("response_rate", "Rate %"),
+    ("deals", "Deals"),
+    ("won_deals", "Won"),
+    ("won_revenue", "Won revenue"),
+    ("cost", "Cost"),
+    ("cost_per_response", "Cost/resp."),
+    ("roi", "ROI %"),
+    ("currency", "Cur"),
+]
+CHANNEL_COLUMNS = [("channel", "Channel"), ("campaigns", "Campaigns"), *CAMPAIGN_COLUMNS[3:]]
+
+
+def report_campaigns(
+    ctx: typer.Context,
+    by: Annotated[By, typer.Option("--by", help="One row per campaign or per channel.")] = By.campaign,
+    period: Annotated[
+        str | None, typer.Option("--period", help="Campaigns running in: 2026-Q4, 2026-11, ytd, last-90d...")
+    ] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="Only this channel.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Campaign results: reach, responses, response rate, deals, won revenue, cost per response, ROI."""
+    from minicrm import output
+    from minicrm.dates import parse_period
+    from minicrm.store.campaigns import campaign_stats, channel_stats
+
+    actx = app_ctx(ctx)
+    start, end = parse_period(period, today=actx.today()) if period else (None, None)
+    rows = campaign_stats(actx.session(), today=actx.today(), channel=channel, start=start, end=end)
+    if by is By.channel:
+        output.emit_rows(channel_stats(rows), CHANNEL_COLUMNS, fmt, empty="no campaigns")
+    else:
+        output.emit_rows(rows, CAMPAIGN_COLUMNS, fmt, empty="no campaigns")

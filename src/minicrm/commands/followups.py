@@ -1,0 +1,270 @@
+"""`minicrm due`, `forgotten`, `remind` and `cadence`: who to contact, who went quiet, stay-in-touch rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, on_date, span_days
+from minicrm.output import Format
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from minicrm.context import AppContext
+
+cadence_app = typer.Typer(help="Stay-in-touch cadences per tag, company, contact, or by default.", no_args_is_help=True)
+
+OwnerOpt = Annotated[
+    str | None, typer.Option("--owner", help="Only what this user owns ('me' = --as; 'all' = everyone).")
+]
+DUE_COLUMNS = [
+    ("on", "When"),
+    ("time", "Time"),
+    ("kind", "Kind"),
+    ("contact", "Contact"),
+    ("company", "Company"),
+    ("title", "What"),
+    ("late", "Overdue"),
+    ("reason", "Why"),
+]
+
+
+def _owner_id(actx: AppContext, owner: str | None) -> int | None:
+    from minicrm.commands.contacts import _owner_id as resolve
+
+    return resolve(actx, owner)
+
+
+def _until(actx: AppContext, within: str | None, until: str | None, default_days: int) -> date:
+    """The last day of the window: `--within Nd` covers N days starting today (1d = today only)."""
+    from datetime import timedelta
+
+    from minicrm.errors import BadInput
+
+    if within is not None and until is not None:
+        raise BadInput("give either --within or --until, not both")
+    if until is not None:
+        return on_date(actx, until)
+    days = span_days(within) if within is not None else default_days
+    if days < 1:
+        raise BadInput(f"invalid --within '{within}' (at least 1d: today)")
+    return actx.today() + timedelta(days=days - 1)
+
+
+def due(
+    ctx: typer.Context,
+    within: Annotated[
+        str | None, typer.Option("--within", help="Window from today: 1d (today only), 7d (default), 2w, 1m.")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last day of the window (inclusive).")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only what is overdue.")] = False,
+    owner: OwnerOpt = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", "-k", help="Only follow-up, task, deal, birthday or date (repeatable)."),
+    ] = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """What needs doing: follow-ups, tasks, deal next steps, birthdays and dates; overdue first."""
+    from minicrm import output
+    from minicrm.store.followups import KINDS, due_items
+
+    actx = app_ctx(ctx)
+    last = _until(actx, within, until, 7)
+    session = actx.session()
+    kinds = tuple(k.strip().lower() for part in kind for k in part.split(",")) if kind else KINDS
+    items = due_items(
+        session, today=actx.today(), until=last, overdue_only=overdue, owner_id=_owner_id(actx, owner), kinds=kinds
+    )
+    if limit:
+        items = items[:limit]
+    rows = [item.to_json() for item in items]
+    if fmt is not Format.json:
+        for row in rows:
+            row["late"] = f"{row['days_overdue']}d" if row["days_overdue"] else ""
+    empty = "nothing overdue" if overdue else f"nothing due until {last.isoformat()}"
+    output.emit_rows(rows, DUE_COLUMNS, fmt, empty=empty, styles=lambda r: "red" if r["overdue"] else None)
+
+
+def forgotten(
+    ctx: typer.Context,
+    days: Annotated[
+        int | None,
+        typer.Option("--days", min=1, help="Silent for at least N days (default 90, env MINICRM_FORGOTTEN_DAYS)."),
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="Only these statuses, comma-separated: client,lead,...")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only contacts (companies) with this tag.")] = None,
+    min_value: Annotated[
+        str | None, typer.Option("--min-value", help="Only those whose won + open deals total at least X.")
+    ] = None,
+    owner: OwnerOpt = None,
+    kind: Annotated[
+        str, typer.Option("--kind", help="contact, company, or all (default).", show_default=False)
+    ] = "all",
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Contacts and companies without news for N days and nothing planned, most valuable first."""
+    from minicrm import output
+    from minicrm.errors import BadInput
+    from minicrm.store.followups import forgotten as find
+
+    actx = app_ctx(ctx)
+    threshold = days or _default_forgotten_days()
+    value = _decimal(min_value) if min_value is not None else None
+    kinds = {"all": ("contact", "company"), "contact": ("contact",), "company": ("company",)}.get(kind.lower())
+    if kinds is None:
+        raise BadInput(f"unknown --kind '{kind}' (contact, company or all)")
+    statuses = [s for s in (status or "").split(",") if s.strip()] or None
+    session = actx.session()
+    rows = find(session, today=actx.today(), days=threshold, statuses=statuses, tag=tag, min_value=value,
+                owner_id=_owner_id(actx, owner), limit=limit, kinds=kinds)  # fmt: skip
+    out = [r.to_json() for r in rows]
+    if fmt is not Format.json:
+        for row, r in zip(out, rows, strict=True):
+            row["silent"] = "never contacted" if r.never_contacted else f"{r.days_silent} days"
+            row["last_interaction_at"] = r.last_interaction_at
+    output.emit_rows(
+        out,
+        [
+            ("kind", "Kind"),
+            ("id", "ID"),
+            ("name", "Name"),
+            ("company", "Company"),
+            ("status", "Status"),
+            ("last_interaction_at", "Last contact"),
+            ("silent", "Silent"),
+            ("value", "Value"),
+        ],
+        fmt,
+        empty=f"nobody forgotten: everyone heard from you in the last {threshold} days or has something planned",
+    )
+
+
+def _default_forgotten_days() -> int:
+    import os
+
+    from minicrm.errors import BadInput
+
+    raw = os.environ.get("MINICRM_FORGOTTEN_DAYS")
+    if not raw:
+        return 90
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise BadInput(f"invalid MINICRM_FORGOTTEN_DAYS '{raw}' (a number of days)")
+    return int(raw)
+
+
+def _decimal(text: str):
+    from decimal import Decimal, InvalidOperation
+
+    from minicrm.errors import BadInput
+
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise BadInput(f"invalid amount '{text}' (e.g. 5000 or 1234.50)") from None
+    if not value.is_finite() or value < 0:
+        raise BadInput(f"invalid amount '{text}' (e.g. 5000 or 1234.50)")
+    return value
+
+
+def remind(
+    ctx: typer.Context,
+    within: Annotated[
+        str, typer.Option("--within", help="Window from today: 1d = today only (default), 7d = a week.")
+    ] = "1d",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit with status 3 when something is overdue.")
+    ] = False,
+    owner: OwnerOpt = None,
+    days: Annotated[
+        int | None, typer.Option("--forgotten-days", min=1, help="Threshold of the forgotten count (default 90).")
+    ] = None,
+) -> None:
+    """The cron / systemd entry point: a short digest, and no output at all when there is nothing to say."""
+    from minicrm import output
+    from minicrm.errors import BadInput, ExitCode
+    from minicrm.store.followups import remind_digest
+
+    if fmt not in ("text", "json"):
+        raise BadInput(f"unknown --format '{fmt}' (text or json)")
+    actx = app_ctx(ctx)
+    last = _until(actx, within, None, 1)
+    digest = remind_digest(actx.session(), today=actx.today(), until=last, owner_id=_owner_id(actx, owner),
+                           forgotten_days=days or _default_forgotten_days())  # fmt: skip
+    if fmt == "json":
+        output.write(output.to_json(digest.to_json()))
+    else:
+        text = digest.text()
+        if text:
+            import sys
+
+            sys.stdout.write(text)
+    if exit_code and digest.overdue:
+        raise typer.Exit(ExitCode.OVERDUE)
+
+
+CADENCE_COLUMNS = [("scope", "Scope"), ("target", "For"), ("days", "Every (days)"), ("contacts", "Contacts")]
+
+
+@cadence_app.command("set")
+def cadence_set(
+    ctx: typer.Context,
+    scope: Annotated[str, typer.Argument(help="tag:NAME, company:REF, contact:REF or default.")],
+    every: Annotated[str, typer.Argument(help="14d, 2w, 1m (30 days), 1y, or a number of days.")],
+) -> None:
+    """Set a stay-in-touch cadence; cadence-derived next-contact dates are recomputed at once."""
+    from minicrm import output
+    from minicrm.store.cadence import set_cadence
+
+    actx = app_ctx(ctx)
+    days = span_days(every)
+    rule = set_cadence(actx.session(), scope, days, now=actx.now(), user_id=actx.user_id())
+    target = f" ({rule.target})" if rule.target and rule.target not in rule.scope else ""
+    output.note(
+        f"{rule.scope}{target}: every {rule.days} days; {rule.contacts} contact(s) covered,"
+        f" {rule.rescheduled} next-contact date(s) recomputed"
+    )
+
+
+@cadence_app.command("unset")
+def cadence_unset(
+    ctx: typer.Context,
+    scope: Annotated[str, typer.Argument(help="tag:NAME, company:REF, contact:REF or default.")],
+) -> None:
+    """Remove a cadence; the dates it implied are recomputed (or cleared)."""
+    from minicrm import output
+    from minicrm.store.cadence import unset_cadence
+
+    actx = app_ctx(ctx)
+    rule = unset_cadence(actx.session(), scope, now=actx.now(), user_id=actx.user_id())
+    output.note(f"{rule.scope}: removed; {rule.rescheduled} next-contact date(s) recomputed")
+
+
+@cadence_app.command("list")
+def cadence_list(
+    ctx: typer.Context,
+    contacts: Annotated[bool, typer.Option("--contacts", help="Also list contacts' own cadences.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The cadence rules, most specific first (a contact's own > tag > company > default)."""
+    from minicrm import output
+    from minicrm.store.cadence import list_cadences
+
+    rules = list_cadences(app_ctx(ctx).session(), include_contacts=contacts)
+    output.emit_rows(
+        [r.to_json() for r in rules], CADENCE_COLUMNS, fmt, empty="no cadence rules (minicrm cadence set tag:vip 14d)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("due")(due)
+    app.command("forgotten")(forgotten)
+    app.command("remind")(remind)
+    app.add_typer(cadence_app, name="cadence")

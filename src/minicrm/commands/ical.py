@@ -1,0 +1,237 @@
+"""`minicrm ical export|serve|push`: follow-ups, tasks, deal steps and birthdays in the user's calendar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from minicrm.commands._common import app_ctx
+
+if TYPE_CHECKING:
+    from minicrm.context import AppContext
+    from minicrm.ical.feed import FeedOptions
+
+app = typer.Typer(help="Calendar feed: export an .ics file, serve it, or push it to CalDAV.", no_args_is_help=True)
+
+DaysBackOpt = Annotated[
+    int, typer.Option("--days-back", min=0, help="Keep overdue items planned up to N days ago (shown today).")
+]
+DaysAheadOpt = Annotated[int, typer.Option("--days-ahead", min=0, help="Items planned up to N days ahead.")]
+IncludeOpt = Annotated[
+    str | None,
+    typer.Option("--include", help="Comma-separated: followups,tasks,birthdays,deals,dates (default: all).",
+                 show_default=False),
+]  # fmt: skip
+TodoOpt = Annotated[
+    bool, typer.Option("--todo", help="Also add VTODOs for follow-ups and tasks (Thunderbird, CalDAV).")
+]
+AlarmOpt = Annotated[bool, typer.Option("--alarm", help="Add a reminder (09:00 on the day; 15 min before timed ones).")]
+NameOpt = Annotated[str, typer.Option("--name", help="Calendar name shown by the app.")]
+TzOpt = Annotated[
+    str | None, typer.Option("--tz", help="IANA time zone of timed items (default: local).", show_default=False)
+]
+RefreshOpt = Annotated[str, typer.Option("--refresh", help="Suggested refresh interval (ISO 8601 duration).")]
+
+
+def _include(text: str | None) -> tuple[str, ...] | None:
+    if not text:
+        return None
+    return tuple(part.strip().lower() for part in text.split(",") if part.strip())
+
+
+def _options(name: str, tz: str | None, refresh: str, alarm: bool, todo: bool) -> FeedOptions:
+    from minicrm.ical.feed import FeedOptions
+
+    return FeedOptions(name=name, tz=tz, refresh=refresh, alarm=alarm, todo=todo)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    out: Annotated[str | None, typer.Option("--output", "-o", help="Write to FILE (default: standard output).")] = None,
+    days_back: DaysBackOpt = 365,
+    days_ahead: DaysAheadOpt = 90,
+    include: IncludeOpt = None,
+    todo: TodoOpt = False,
+    alarm: AlarmOpt = False,
+    name: NameOpt = "minicrm follow-ups",
+    tz: TzOpt = None,
+    refresh: RefreshOpt = "PT1H",
+) -> None:
+    """Write the calendar (.ics); the same data always gives the same bytes."""
+    from minicrm import output
+    from minicrm.ical.feed import build_feed
+
+    actx = app_ctx(ctx)
+    data = build_feed(actx.session(), today=actx.today(), options=_options(name, tz, refresh, alarm, todo),
+                      days_back=days_back, days_ahead=days_ahead, include=_include(include))  # fmt: skip
+    if out is None or out == "-":
+        import sys
+
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    _write_atomically(out, data)
+    output.note(f"wrote {data.count(b'BEGIN:VEVENT')} events to {out}")
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    """Replace FILE in one step, so a web server or a sync tool never reads half a calendar."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from minicrm.errors import MinicrmError
+
+    target = Path(path).expanduser()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise MinicrmError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", help="Required as ?token= (env MINICRM_ICAL_TOKEN); mandatory off loopback.", show_default=False
+        ),
+    ] = None,
+    days_back: DaysBackOpt = 365,
+    days_ahead: DaysAheadOpt = 90,
+    include: IncludeOpt = None,
+    todo: TodoOpt = False,
+    alarm: AlarmOpt = False,
+    name: NameOpt = "minicrm follow-ups",
+    tz: TzOpt = None,
+    refresh: RefreshOpt = "PT1H",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests.")] = False,
+) -> None:
+    """Serve the feed over HTTP for calendar subscriptions (webcal://HOST:PORT/minicrm.ics); Ctrl-C stops."""
+    import os
+
+    from minicrm import output
+    from minicrm.ical.feed import build_feed, zone
+    from minicrm.ical.serve import FEED_PATH, make_server
+    from minicrm.store.followups import feed_fingerprint
+
+    actx = app_ctx(ctx)
+    token = token or os.environ.get("MINICRM_ICAL_TOKEN") or None
+    options = _options(name, tz, refresh, alarm, todo)
+    zone(options.tz)
+    kinds = _include(include)
+    actx.session()  # create or migrate the database once, before the first request
+
+    cache: dict[str, Any] = {}
+
+    def render() -> bytes:
+        # icalendar needs ~0.4 ms per item: re-render only when the data or the day changed.
+        session = actx.database.connect(create=False)
+        try:
+            key = (_today(actx), feed_fingerprint(session))
+            if cache.get("key") == key:
+                return cache["body"]
+            body = build_feed(session, today=key[0], options=options, days_back=days_back,
+                              days_ahead=days_ahead, include=kinds)  # fmt: skip
+            cache.update(key=key, body=body)
+            return body
+        finally:
+            session.close()
+
+    server = make_server(render, host=host, port=port, token=token, log=None if quiet else output.note)
+    bound = server.server_address[1]
+    shown = f"[{host}]" if ":" in host else host
+    query = "?token=YOUR-TOKEN" if token else ""
+    output.note(f"serving webcal://{shown}:{bound}{FEED_PATH}{query} (http:// works too); Ctrl-C stops")
+    import sys
+
+    sys.stderr.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        output.note("stopped")
+    finally:
+        server.server_close()
+
+
+def _today(actx: AppContext):
+    """--today when given, else the real date at each request (a server runs for days)."""
+    return actx.today()
+
+
+@app.command("push")
+def push(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="CalDAV calendar URL (created if missing).")],
+    user: Annotated[str | None, typer.Option("--user", "-u", help="CalDAV user name.")] = None,
+    password_env: Annotated[
+        str | None,
+        typer.Option(
+            "--password-env", help="Name of the environment variable holding the password.", show_default=False
+        ),
+    ] = None,
+    days_back: DaysBackOpt = 365,
+    days_ahead: DaysAheadOpt = 90,
+    include: IncludeOpt = None,
+    todo: TodoOpt = False,
+    alarm: AlarmOpt = False,
+    name: NameOpt = "minicrm follow-ups",
+    tz: TzOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Make a CalDAV calendar hold the feed: create new items, update changed ones, delete those no longer due."""
+    import os
+
+    from minicrm import output
+    from minicrm.errors import BadInput
+    from minicrm.ical import feed
+    from minicrm.ical.push import push as push_to
+    from minicrm.ical.push import resources
+    from minicrm.store.followups import FEED_INCLUDES, database_id, feed_entries
+
+    if fmt not in ("text", "json"):
+        raise BadInput(f"unknown --format '{fmt}' (text or json)")
+    if not url.startswith(("http://", "https://")):
+        raise BadInput(f"invalid CalDAV URL '{url}' (http:// or https://)")
+    password = None
+    if password_env:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise BadInput(f"environment variable {password_env} is not set (it should hold the CalDAV password)")
+    if user and password is None:
+        password = ""  # a user without a password still authenticates (Basic auth sends the name)
+    actx = app_ctx(ctx)
+    options = _options(name, tz, "PT1H", alarm, todo)
+    tz_info = feed.zone(options.tz)
+    session = actx.session()
+    today = actx.today()
+    entries = feed_entries(session, today=today, days_back=days_back, days_ahead=days_ahead,
+                           include=_include(include) or FEED_INCLUDES)  # fmt: skip
+    dbid = database_id(session)
+    components = []
+    for entry in entries:
+        components.append(feed.event(entry, dbid, tz_info, options))
+        if todo and entry.todo:
+            components.append(feed.todo(entry, dbid, tz_info))
+    wanted = resources(components, lambda c: feed.single(c, options, today=today))
+    result = push_to(url, wanted, uid_suffix=f".{dbid}@minicrm", username=user, password=password, display_name=name)
+    if fmt == "json":
+        output.write(output.to_json(result.to_json()))
+    else:
+        output.note(
+            f"{result.url}: {len(result.created)} created, {len(result.updated)} updated,"
+            f" {len(result.deleted)} deleted, {result.unchanged} unchanged"
+        )
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="ical")

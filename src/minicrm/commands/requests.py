@@ -1,0 +1,319 @@
+"""`minicrm request ...`: service requests (tickets), the time spent on them, and the service report."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, at_datetime, on_date, read_text_arg
+from minicrm.output import Format
+
+app = typer.Typer(help="Service requests: what clients asked and the time spent on it.", no_args_is_help=True)
+
+IdArg = Annotated[int, typer.Argument(help="Request id.", min=1)]
+ContactOpt = Annotated[str | None, typer.Option("--contact", "-c", help="Client contact (REF).")]
+CompanyOpt = Annotated[str | None, typer.Option("--company", help="Client company (REF; default: the contact's).")]
+PriorityOpt = Annotated[str | None, typer.Option("--priority", "-p", help="low, normal, high or urgent.")]
+ChannelOpt = Annotated[str | None, typer.Option("--channel", help="How it came in: phone, email, portal...")]
+DueOpt = Annotated[str | None, typer.Option("--due", help="Answer by (2026-11-25, friday, +2d...).")]
+AssignOpt = Annotated[str | None, typer.Option("--assign", help="Assignee (a user name; created on first use).")]
+DescriptionOpt = Annotated[str | None, typer.Option("--description", "-d", help="Details; - reads standard input.")]
+
+
+def _client(session, contact: str | None, company: str | None) -> dict[str, Any]:
+    from minicrm.store.refs import resolve_company, resolve_contact
+
+    values: dict[str, Any] = {}
+    if contact is not None:
+        values["contact_id"] = resolve_contact(session, contact) if contact else None
+    if company is not None:
+        values["company_id"] = resolve_company(session, company) if company else None
+    return values
+
+
+def _assignee(actx, name: str | None) -> int | None:
+    from minicrm.store.users import ensure_user
+
+    return ensure_user(actx.session(), name, now=actx.now()) if name else None
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Argument(help="One line: what the client needs.")],
+    contact: ContactOpt = None,
+    company: CompanyOpt = None,
+    description: DescriptionOpt = None,
+    channel: ChannelOpt = None,
+    priority: PriorityOpt = None,
+    due: DueOpt = None,
+    assign: AssignOpt = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it came in (default: now).")] = None,
+) -> None:
+    """Record a client request and print its id."""
+    from minicrm import output
+    from minicrm.store.requests import create_request
+
+    actx = app_ctx(ctx)
+    opened_at = at_datetime(actx, at) if at else None
+    due_on = on_date(actx, due) if due else None
+    text = read_text_arg(description)
+    session = actx.session()
+    client = _client(session, contact, company)
+    request_id = create_request(
+        session,
+        subject=subject,
+        now=actx.now(),
+        user_id=actx.user_id(),
+        description=text,
+        channel=channel,
+        priority=priority or "normal",
+        due_on=due_on,
+        assignee_id=_assignee(actx, assign),
+        opened_at=opened_at,
+        **client,
+    )
+    output.write(str(request_id))
+
+
+LIST_COLUMNS = [
+    ("id", "ID"),
+    ("opened_at", "Opened"),
+    ("priority", "Priority"),
+    ("status", "Status"),
+    ("subject", "Subject"),
+    ("contact", "Contact"),
+    ("company", "Company"),
+    ("assignee", "Assignee"),
+    ("due_on", "Due"),
+    ("minutes", "Min"),
+]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", "-s", help="Only these statuses (default: open ones; 'all').")
+    ] = None,
+    contact: ContactOpt = None,
+    company: CompanyOpt = None,
+    assignee: Annotated[str | None, typer.Option("--assignee", help="Only assigned to this user.")] = None,
+    priority: PriorityOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List requests, most urgent first (open ones unless --status says otherwise)."""
+    from minicrm import output
+    from minicrm.store.requests import OPEN_STATUSES, list_requests
+    from minicrm.store.users import resolve_user
+
+    actx = app_ctx(ctx)
+    session = actx.session()
+    statuses: tuple[str, ...] | None = OPEN_STATUSES
+    if status:
+        statuses = None if "all" in status else tuple(status)
+    client = _client(session, contact, company)
+    rows = list_requests(
+        session,
+        statuses=statuses,
+        contact_id=client.get("contact_id"),
+        company_id=client.get("company_id"),
+        assignee_id=resolve_user(session, assignee) if assignee else None,
+        priority=priority,
+        limit=limit,
+    )
+    output.emit_rows([r.to_json() for r in rows], LIST_COLUMNS, fmt, empty="no requests")
+
+
+@app.command("show")
+def show(ctx: typer.Context, request_id: IdArg, fmt: FormatOpt = Format.table) -> None:
+    """Show a request with its time entries."""
+    from minicrm import output
+    from minicrm.store.requests import get_request
+
+    output.emit_object(get_request(app_ctx(ctx).session(), request_id).to_json(), fmt, table=_card)
+
+
+def _card(r: dict[str, Any]):
+    from minicrm.output import key_values
+
+    yield key_values(
+        [
+            ("Request", f"#{r['id']} {r['subject']}"),
+            ("Status", f"{r['status']} ({r['priority']})"),
+            ("Client", " / ".join(x for x in (r["contact"], r["company"]) if x)),
+            ("Channel", r["channel"]),
+            ("Assignee", r["assignee"]),
+            ("Opened", r["opened_at"]),
+            ("Due", r["due_on"]),
+            ("Resolved", r["resolved_at"]),
+            ("Closed", r["closed_at"]),
+            ("Description", r["description"]),
+            ("Resolution", r["resolution"]),
+            ("Time spent", f"{r['minutes']} min"),
+        ]
+    )
+    if r["time"]:
+        from rich.table import Table
+
+        table = Table(box=None, header_style="bold", title="Time", title_justify="left")
+        for header in ("Day", "Min", "Who", "Note"):
+            table.add_column(header)
+        for t in r["time"]:
+            table.add_row(t["spent_on"], str(t["minutes"]), t["user"] or "", t["note"] or "")
+        yield table
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    request_id: IdArg,
+    status: Annotated[str | None, typer.Option("--status", "-s", help="new, open, waiting, resolved, closed.")] = None,
+    priority: PriorityOpt = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="New subject.")] = None,
+    description: DescriptionOpt = None,
+    channel: ChannelOpt = None,
+    due: DueOpt = None,
+    assign: AssignOpt = None,
+    contact: ContactOpt = None,
+    company: CompanyOpt = None,
+    resolution: Annotated[str | None, typer.Option("--resolution", help="How it was solved.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it was resolved/closed (default: now).")] = None,
+) -> None:
+    """Change a request ('' clears a value)."""
+    from minicrm import output
+    from minicrm.errors import BadInput
+    from minicrm.store.requests import update_request
+
+    actx = app_ctx(ctx)
+    values: dict[str, Any] = {}
+    for key, value in (("status", status), ("priority", priority), ("subject", subject)):
+        if value is not None:
+            values[key] = value
+    for key, value in (("channel", channel), ("resolution", resolution), ("description", read_text_arg(description))):
+        if value is not None:
+            values[key] = value or None
+    if due is not None:
+        values["due_on"] = on_date(actx, due) if due else None
+    session = actx.session()
+    if assign is not None:
+        values["assignee_id"] = _assignee(actx, assign)
+    values.update(_client(session, contact, company))
+    if not values:
+        raise BadInput("nothing to change (see: minicrm request update --help)")
+    stamp = at_datetime(actx, at) if at else None
+    r = update_request(session, request_id, now=actx.now(), user_id=actx.user_id(), at=stamp, **values)
+    output.note(f"request {r.id}: {r.status}")
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    request_id: IdArg,
+    resolution: Annotated[str | None, typer.Option("--resolution", "-r", help="How it was solved.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it was closed (default: now).")] = None,
+) -> None:
+    """Close a request (stamps the resolved and closed times)."""
+    from minicrm import output
+    from minicrm.store.requests import close_request
+
+    actx = app_ctx(ctx)
+    stamp = at_datetime(actx, at) if at else None
+    r = close_request(
+        actx.session(), request_id, now=actx.now(), user_id=actx.user_id(), resolution=resolution, at=stamp
+    )
+    output.note(f"request {r.id} closed ({r.minutes} min spent)")
+
+
+@app.command("time", context_settings={"ignore_unknown_options": True})
+def time_(
+    ctx: typer.Context,
+    request_id: IdArg,
+    duration: Annotated[str, typer.Argument(help="Time spent: 25m, 1h30m, 90 (minutes).")],
+    note: Annotated[str | None, typer.Argument(help="What was done.")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="Day it was spent (default: today).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who spent it (default: --as user).")] = None,
+) -> None:
+    """Log time spent on a request; prints the request's total minutes."""
+    from minicrm import output
+    from minicrm.commands.interactions import parse_minutes
+    from minicrm.errors import BadInput
+    from minicrm.store.requests import add_time, get_request
+
+    actx = app_ctx(ctx)
+    if duration.strip().startswith("-"):
+        raise BadInput(f"negative time '{duration}'")
+    minutes = parse_minutes(duration)
+    spent_on = on_date(actx, on) if on else None
+    session = actx.session()
+    user_id = _assignee(actx, by) if by else actx.user_id()
+    add_time(session, request_id, minutes=minutes, note=note, spent_on=spent_on, now=actx.now(), user_id=user_id)
+    total = get_request(session, request_id).minutes
+    output.note(f"request {request_id}: +{minutes} min, {total} min in all")
+    output.write(str(total))
+
+
+def report_service(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None, typer.Option("--period", help="2026-Q4, 2026-11, ytd, last-90d... (default: all time).")
+    ] = None,
+    rate: Annotated[
+        str | None, typer.Option("--rate", help="Hourly cost of service, e.g. 60: adds the cost per client.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many subjects (and, in the table, clients).")] = 10,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Service report: requests by status, time to resolve, time spent per client, frequent subjects."""
+    from minicrm import output
+    from minicrm.dates import parse_period
+    from minicrm.store.campaigns import parse_amount
+    from minicrm.store.requests import service_report
+
+    actx = app_ctx(ctx)
+    start, end = parse_period(period, today=actx.today()) if period else (None, None)
+    rate_minor = parse_amount(rate, "rate") if rate is not None else None
+    data = service_report(actx.session(), start=start, end=end, rate_minor=rate_minor, top=top)
+    if fmt is Format.json:
+        output.write(output.to_json(data))
+        return
+    if fmt is Format.csv:
+        output.emit_rows(
+            data["time_per_client"],
+            [("client", "client"), ("requests", "requests"), ("minutes", "minutes"), ("hours", "hours"),
+             ("cost", "cost")],
+            fmt,
+        )  # fmt: skip
+        return
+    res = data["resolution"]
+    output.emit_rows(data["by_status"], [("status", "Status"), ("requests", "Requests")], fmt, title="By status")
+    output.write(
+        f"\nResolved: {res['resolved']}, average {res['average_hours'] or '-'} h,"
+        f" longest {res['longest_hours'] or '-'} h"
+    )
+    output.write("")
+    clients = data["time_per_client"]
+    output.emit_rows(
+        clients[:top],
+        [("client", "Client"), ("requests", "Requests"), ("minutes", "Minutes"), ("hours", "Hours"), ("cost", "Cost")],
+        fmt,
+        title="Time spent per client",
+        empty="no time logged",
+    )
+    if len(clients) > top:
+        output.note(f"... and {len(clients) - top} more clients (all of them: --format csv or json)")
+    output.write("")
+    output.emit_rows(
+        data["subjects"],
+        [("subject", "Subject"), ("requests", "Requests"), ("open", "Open")],
+        fmt,
+        title="Most frequent subjects",
+        empty="no requests",
+    )
+
+
+def register(root: typer.Typer) -> None:
+    app.command("report")(report_service)
+    root.add_typer(app, name="request")

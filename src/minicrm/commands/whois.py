@@ -1,0 +1,64 @@
+"""`minicrm whois NUMBER|EMAIL`: who is calling, with their short card."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.output import Format
+
+
+def whois(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="A phone number (any format) or an e-mail address.")],
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="Region for numbers without +country (DE, GB...; env MINICRM_REGION)."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Find the contact or company a phone number or e-mail belongs to."""
+    from minicrm import output
+    from minicrm.store.whois import lookup
+
+    found = lookup(app_ctx(ctx).session(), query, region=region)
+    if fmt is Format.json:
+        output.write(output.to_json(found))
+        return
+    if fmt is Format.csv:
+        output.emit_rows(
+            found["matches"],
+            [("kind", "kind"), ("id", "id"), ("name", "name"), ("company", "company"), ("next_contact_on", "next")],
+            fmt,
+        )
+        return
+    con = output.console()
+    for match in found["matches"]:
+        con.print(output.key_values(_lines(match)))
+        con.print()
+
+
+def _lines(m: dict[str, Any]):
+    last = m["last_interaction"]
+    yield ("Contact" if m["kind"] == "contact" else "Company", f"{m['name']}  (#{m['id']})")
+    if m["kind"] == "contact":
+        yield ("Company", m["company"])
+        yield ("Role", m.get("role"))
+        yield ("Status", m.get("status"))
+    yield ("Phone", ", ".join(m["phones"]))
+    yield ("E-mail", ", ".join(m["emails"]))
+    if last:
+        yield ("Last", f"{last['happened_at'][:16].replace('T', ' ')} {last['kind']}: {last['summary']}")
+    if m.get("next_contact_on"):
+        goal = f" — {m['next_contact_goal']}" if m.get("next_contact_goal") else ""
+        yield ("Next", f"{m['next_contact_on']}{goal}")
+    for d in m["open_deals"]:
+        yield ("Deal", f"#{d['id']} {d['title']} ({d['stage']}, {d['amount']} {d['currency']})")
+    for r in m["open_requests"]:
+        yield ("Request", f"#{r['id']} {r['subject']} ({r['status']}, {r['priority']})")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("whois")(whois)

@@ -1,0 +1,1 @@
+"""The iCal side of minicrm: `feed` renders (icalendar), `serve` publishes over HTTP, `push` writes to CalDAV."""

@@ -1,0 +1,162 @@
+"""Write the feed to a CalDAV calendar; the only module that imports caldav.
+
+One resource per UID (CalDAV servers such as Radicale refuse several UIDs in one resource). Each resource
+carries `X-MINICRM-HASH`, a digest of what minicrm rendered, so a second push with unchanged data sends
+nothing; changed items are overwritten in place (by UID, with `increase_seqno=False`: SEQUENCE is minicrm's
+revision), and items of this database that are no longer due are deleted. Objects that other programs (or
+other minicrm databases) put in the calendar are never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from minicrm.errors import MinicrmError
+from minicrm.store.db import mask_url
+
+HASH_PROP = "X-MINICRM-HASH"
+
+
+class CalDavError(MinicrmError):
+    """The CalDAV server could not be reached or refused a request."""
+
+
+@dataclass
+class Resource:
+    uid: str
+    is_todo: bool
+    ics: bytes
+    digest: str
+
+
+@dataclass
+class PushResult:
+    url: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "deleted": len(self.deleted),
+            "unchanged": self.unchanged,
+        }
+
+
+def resources(components: list[Any], render_one) -> list[Resource]:
+    """Wrap each component (icalendar) in its own VCALENDAR, stamped with the digest of its content."""
+    out = []
+    for component in components:
+        digest = hashlib.sha256(render_one(component)).hexdigest()[:32]
+        component.add(HASH_PROP, digest)
+        out.append(Resource(str(component["uid"]), component.name == "VTODO", render_one(component), digest))
+    return out
+
+
+def _safe(text: str, secret: str | None) -> str:
+    text = mask_url(text)
+    if secret:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _component(obj: Any) -> Any:
+    cal = obj.icalendar_instance
+    for sub in cal.walk():
+        if sub.name in ("VEVENT", "VTODO"):
+            return sub
+    return None
+
+
+def push(
+    url: str,
+    wanted: list[Resource],
+    *,
+    uid_suffix: str,
+    username: str | None = None,
+    password: str | None = None,
+    display_name: str = "minicrm follow-ups",
+) -> PushResult:
+    """Make the calendar at `url` hold exactly `wanted` among this database's objects (UIDs ending `uid_suffix`)."""
+    import caldav
+    from caldav.lib import error as caldav_error
+
+    result = PushResult(mask_url(url))
+    try:
+        with caldav.DAVClient(url=url, username=username, password=password) as client:
+            cal = client.calendar(url=url)
+            try:
+                cal.get_display_name()  # PROPFIND: does the calendar exist? (a REPORT on a missing one may say [])
+            except caldav_error.NotFoundError:
+                cal = _create(client, url, display_name)
+            existing = [*cal.get_events(), *cal.get_todos(include_completed=True)]
+            ours: dict[str, Any] = {}
+            for obj in existing:
+                comp = _component(obj)
+                if comp is None:
+                    continue
+                uid = str(comp.get("uid", ""))
+                if not uid.endswith(uid_suffix):
+                    continue
+                if uid in ours:  # a duplicate left by an interrupted run: keep one
+                    obj.delete()
+                    result.deleted.append(uid)
+                    continue
+                ours[uid] = (obj, str(comp.get(HASH_PROP, "")))
+            for res in wanted:
+                found = ours.pop(res.uid, None)
+                if found is None:
+                    (cal.add_todo if res.is_todo else cal.add_event)(res.ics.decode(), increase_seqno=False)
+                    result.created.append(res.uid)
+                elif found[1] != res.digest:
+                    obj = found[0]
+                    obj.data = res.ics.decode()
+                    obj.save(increase_seqno=False)
+                    result.updated.append(res.uid)
+                else:
+                    result.unchanged += 1
+            for uid, (obj, _) in sorted(ours.items()):
+                obj.delete()
+                result.deleted.append(uid)
+    except MinicrmError:
+        raise
+    except caldav_error.MkcalendarError as exc:
+        status = re.search(r"\d{3}[^'\n]*", str(exc))
+        raise CalDavError(
+            f"cannot create the calendar {mask_url(url)} (server said: {status.group(0) if status else 'no'});"
+            " create it in the calendar app, or check --user"
+        ) from None
+    except caldav_error.AuthorizationError:
+        raise CalDavError(f"CalDAV server refused the credentials for {mask_url(url)}") from None
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CalDavError(f"CalDAV {mask_url(url)}: {_safe(first, password)[:300]}") from None
+    return result
+
+
+def _create(client: Any, url: str, display_name: str) -> Any:
+    """Create the calendar at `url` (MKCALENDAR in its parent collection)."""
+    from urllib.parse import urlsplit
+
+    import caldav
+
+    parts = urlsplit(url)
+    try:
+        # Servers such as Radicale create the user's home collection when the principal is first looked up.
+        caldav.DAVClient(url=f"{parts.scheme}://{parts.netloc}/", username=client.username,
+                         password=client.password).principal()  # fmt: skip
+    except Exception:  # not every server answers principal discovery at its root; MKCALENDAR may still work
+        pass
+    path = parts.path.rstrip("/")
+    parent, _, cal_id = path.rpartition("/")
+    parent_url = f"{parts.scheme}://{parts.netloc}{parent}/"
+    return caldav.CalendarSet(client=client, url=parent_url).make_calendar(
+        name=display_name, cal_id=cal_id, supported_calendar_component_set=["VEVENT", "VTODO"]
+    )

@@ -1,0 +1,117 @@
+"""Serve the feed over HTTP (stdlib only) so a calendar app can subscribe to `webcal://HOST:PORT/minicrm.ics`.
+
+The feed is rendered from the database on every request (an ETag lets clients skip unchanged bodies).
+Bound to loopback by default; any other address requires a token, compared in constant time, given as
+`?token=...` (what calendar apps can store in a subscription URL) or `Authorization: Bearer ...`.
+The token never appears in the request log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import socket
+import sys
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from minicrm.errors import BadInput, MinicrmError
+
+FEED_PATH = "/minicrm.ics"
+MIN_PUBLIC_TOKEN = 16
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_binding(host: str, token: str | None) -> None:
+    """Refuse to publish a CRM on a network without a (long enough) token."""
+    if is_loopback(host):
+        return
+    if not token:
+        raise BadInput(f"--token is required to serve on '{host}' (not loopback); anyone on the network could read it")
+    if len(token) < MIN_PUBLIC_TOKEN:
+        raise BadInput(
+            f"--token is too short for serving on '{host}' (at least {MIN_PUBLIC_TOKEN} characters;"
+            ' try: python -c "import secrets; print(secrets.token_urlsafe())")'
+        )
+
+
+def token_ok(given: str | None, expected: str | None) -> bool:
+    if not expected:
+        return True
+    return hmac.compare_digest((given or "").encode(), expected.encode())
+
+
+def make_server(
+    render: Callable[[], bytes], *, host: str, port: int, token: str | None, log: Callable[[str], None] | None = None
+) -> ThreadingHTTPServer:
+    check_binding(host, token)
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "minicrm"
+        sys_version = ""
+
+        def _token(self, query: dict[str, list[str]]) -> str | None:
+            auth = self.headers.get("Authorization", "")
+            if auth.lower().startswith("bearer "):
+                return auth[7:].strip()
+            values = query.get("token")
+            return values[0] if values else None
+
+        def _reply(self, code: int, body: bytes = b"", ctype: str = "text/plain; charset=utf-8", **headers) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in headers.items():
+                self.send_header(key.replace("_", "-"), value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            if parts.path not in (FEED_PATH, "/"):
+                self._reply(404, b"not found; the feed is at /minicrm.ics\n")
+                return
+            if not token_ok(self._token(parse_qs(parts.query)), token):
+                self._reply(403, b"forbidden\n")
+                return
+            try:
+                body = render()
+            except Exception as exc:  # one bad request must not stop the server
+                sys.stderr.write(f"error: cannot render the feed: {type(exc).__name__}: {exc}\n")
+                self._reply(500, b"cannot render the feed\n")
+                return
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self._reply(304, ETag=etag)
+                return
+            self._reply(200, body, "text/calendar; charset=utf-8", ETag=etag, Cache_Control="no-cache",
+                        Content_Disposition='inline; filename="minicrm.ics"')  # fmt: skip
+
+        do_HEAD = do_GET
+
+        def log_message(self, format: str, *args) -> None:
+            if log is not None:
+                # The request line holds the token: log only the method and path.
+                path = urlsplit(self.path).path if hasattr(self, "path") else "-"
+                status = args[1] if len(args) > 1 else ""
+                log(f"{self.address_string()} {getattr(self, 'command', '-')} {path} {status}")
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    try:
+        return Server((host.strip("[]"), port), Handler)
+    except OSError as exc:
+        raise MinicrmError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

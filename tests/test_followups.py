@@ -1,0 +1,383 @@
+"""`minicrm due`, `forgotten`, `remind` and `cadence`, with today fixed at Sunday 2026-11-22.
+
+Tasks, deals and important dates have no commands on this branch (issue 4 writes them), so those rows are
+inserted with plain SQL in the tests' setup (`sql()` below); everything else goes through the CLI.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+
+def sql(db_path, statement: str, params: tuple = ()) -> int:
+    conn = sqlite3.connect(db_path)
+    try:
+        cur = conn.execute(statement, params)
+        conn.commit()
+        return cur.lastrowid
+    finally:
+        conn.close()
+
+
+def add_task(db_path, title, due_on, *, contact_id=None, done=False, assignee_id=None) -> int:
+    return sql(
+        db_path,
+        "INSERT INTO task (title, due_on, contact_id, done, assignee_id, created_at, updated_at, revision)"
+        " VALUES (?, ?, ?, ?, ?, '2026-11-01 09:00:00', '2026-11-01 09:00:00', 1)",
+        (title, due_on, contact_id, done, assignee_id),
+    )
+
+
+def add_deal(db_path, title, *, stage="proposal", contact_id=None, company_id=None, amount=0, step=None, step_on=None):
+    return sql(
+        db_path,
+        "INSERT INTO deal (title, contact_id, company_id, amount_minor, currency, stage_id, next_step, next_step_on,"
+        " created_at, updated_at, revision)"
+        " VALUES (?, ?, ?, ?, 'EUR', (SELECT id FROM pipeline_stage WHERE name = ?), ?, ?,"
+        " '2026-11-01 09:00:00', '2026-11-01 09:00:00', 1)",
+        (title, contact_id, company_id, amount * 100, stage, step, step_on),
+    )
+
+
+def show(cli, ref):
+    return cli.ok("contact", "show", ref, "-f", "json").json()
+
+
+@pytest.fixture
+def queue(cli, db_path):
+    """Contacts with every kind of item around today (2026-11-22)."""
+    cli.ok(
+        "contact",
+        "add",
+        "Ada Lovelace",
+        "--company",
+        "Analytical Engines",
+        "--next",
+        "2026-11-20",
+        "--goal",
+        "send proposal",
+    )
+    cli.ok("contact", "add", "Bob Babbage", "--next", "2026-11-25 15:00", "--goal", "demo")
+    cli.ok("contact", "add", "Carl Gauss", "--birthday", "1984-11-24")
+    cli.ok("contact", "add", "Dora Archived", "--next", "2026-11-21", "--birthday", "--11-23")
+    cli.ok("contact", "archive", "dora")
+    add_task(db_path, "Prepare the demo", "2026-11-21", contact_id=2)
+    add_task(db_path, "Already done", "2026-11-19", contact_id=2, done=True)
+    add_task(db_path, "Archived person's task", "2026-11-20", contact_id=4)
+    add_task(db_path, "Far away", "2026-12-30", contact_id=2)
+    add_deal(db_path, "Engine", contact_id=1, amount=12000, step="call the CFO", step_on="2026-11-23")
+    add_deal(db_path, "Won already", stage="won", contact_id=1, step="old step", step_on="2026-11-22")
+    sql(
+        db_path,
+        "INSERT INTO contact_date (contact_id, label, value, md, yearly) VALUES (3, 'Contract renewal',"
+        " '2020-11-26', '11-26', 1)",
+    )
+    return cli
+
+
+def test_due_is_one_queue_overdue_first(queue):
+    items = queue.ok("due", "-f", "json").json()
+    got = [(i["kind"], i["on"], i["contact"], i["title"], i["days_overdue"]) for i in items]
+    assert got == [
+        ("follow-up", "2026-11-20", "Ada Lovelace", "send proposal", 2),
+        ("task", "2026-11-21", "Bob Babbage", "Prepare the demo", 1),
+        ("deal", "2026-11-23", "Ada Lovelace", "call the CFO", 0),
+        ("birthday", "2026-11-24", "Carl Gauss", "Birthday (turns 42)", 0),
+        ("follow-up", "2026-11-25", "Bob Babbage", "demo", 0),
+        ("date", "2026-11-26", "Carl Gauss", "Contract renewal (6 years)", 0),
+    ]
+    first = items[0]
+    assert first["company"] == "Analytical Engines" and first["overdue"] is True and first["ref_id"] == 1
+    assert "overdue by 2 days" in first["reason"]
+    assert items[4]["time"] == "15:00"
+    assert "deal 'Engine'" in items[2]["reason"] and "12000.00 EUR" in items[2]["reason"]
+    table = queue.ok("due").stdout
+    assert "send proposal" in table and "Dora" not in table and "Already done" not in table
+
+
+def test_due_windows_and_filters(queue):
+    overdue = queue.ok("due", "--overdue", "-f", "json").json()
+    assert [i["title"] for i in overdue] == ["send proposal", "Prepare the demo"]
+    today_only = queue.ok("due", "--within", "1d", "-f", "json").json()
+    assert [i["on"] for i in today_only] == ["2026-11-20", "2026-11-21"]
+    until = queue.ok("due", "--until", "2026-11-24", "-f", "json").json()
+    assert until[-1]["kind"] == "birthday"
+    month = queue.ok("due", "--within", "6w", "-f", "json").json()
+    assert "Far away" in [i["title"] for i in month]
+    assert [i["kind"] for i in queue.ok("due", "--kind", "task,deal", "-f", "json").json()] == ["task", "deal"]
+    assert len(queue.ok("due", "--limit", "2", "-f", "json").json()) == 2
+
+
+def test_due_owner_filter(cli):
+    cli.ok("contact", "add", "Mine", "--owner", "alice", "--next", "2026-11-23")
+    cli.ok("contact", "add", "Theirs", "--owner", "bob", "--next", "2026-11-23")
+    assert [i["contact"] for i in cli.ok("--as", "alice", "due", "--owner", "me", "-f", "json").json()] == ["Mine"]
+    assert [i["contact"] for i in cli.ok("due", "--owner", "bob", "-f", "json").json()] == ["Theirs"]
+    assert len(cli.ok("due", "--owner", "all", "-f", "json").json()) == 2
+
+
+def test_due_year_end_window_and_leap_day_birthdays(cli):
+    cli.ok("contact", "add", "New Year", "--birthday", "1990-01-02")
+    cli.ok("contact", "add", "Leap", "--birthday", "2004-02-29")
+    cli.ok("contact", "add", "Yearless", "--birthday", "--12-31")
+    items = cli.ok("--today", "2026-12-30", "due", "--within", "1w", "-f", "json").json()
+    assert [(i["contact"], i["on"], i["title"]) for i in items] == [
+        ("Yearless", "2026-12-31", "Birthday"),
+        ("New Year", "2027-01-02", "Birthday (turns 37)"),
+    ]
+    leap = cli.ok("--today", "2027-02-27", "due", "--within", "3d", "-f", "json").json()
+    assert [(i["contact"], i["on"]) for i in leap] == [("Leap", "2027-03-01")]
+
+
+def test_due_empty_and_bad_input(cli):
+    cli.ok("contact", "add", "Ada Lovelace")
+    res = cli.ok("due")
+    assert res.stdout == "" and "nothing due until 2026-11-28" in res.stderr
+    assert cli.ok("due", "-f", "json").json() == []
+    cli.fails("due", "--within", "soon", code=2, match="span 'soon'")
+    cli.fails("due", "--until", "31.02.2026", code=2, match="31.02.2026")
+    cli.fails("due", "--until", "2026-11-01", code=2, match="before today")
+    cli.fails("due", "--within", "2d", "--until", "2026-12-01", code=2, match="either --within or --until")
+    cli.fails("due", "--kind", "meeting", code=2, match="unknown kind 'meeting'")
+    cli.fails("due", "--owner", "nobody", code=1, match="no user named 'nobody'")
+
+
+# -- cadence --------------------------------------------------------------------------------------
+
+
+def test_cadence_most_specific_wins_and_rules_reschedule(cli, db_path):
+    cli.ok("company", "add", "Acme")
+    cli.ok("contact", "add", "Ada Vip", "--company", "Acme", "--tag", "vip")
+    cli.ok("contact", "add", "Bob Acme", "--company", "Acme")
+    cli.ok("contact", "add", "Carl Own", "--company", "Acme", "--tag", "vip", "--every", "7d")
+    cli.ok("contact", "add", "Dan Nobody")
+    cli.ok("contact", "add", "Eve Byhand", "--tag", "vip", "--next", "2026-12-01", "--goal", "contract")
+    cli.ok("contact", "add", "Fred Two Tags", "--tag", "vip", "--tag", "hot")
+
+    res = cli.ok("cadence", "set", "default", "60d")
+    assert "4 next-contact date(s) recomputed" in res.stderr  # Ada, Bob, Dan, Fred: Carl has his own, Eve by hand
+    cli.ok("cadence", "set", "company:acme", "30d")
+    cli.ok("cadence", "set", "tag:VIP", "2w")
+    cli.ok("cadence", "set", "tag:hot", "5d")
+    expect = {
+        "Ada Vip": ("2026-12-06", 14),  # tag beats company
+        "Bob Acme": ("2026-12-22", 30),  # company rule beats default
+        "Carl Own": ("2026-11-29", 7),  # own beats tag
+        "Dan Nobody": ("2027-01-21", 60),  # default
+        "Eve Byhand": ("2026-12-01", 14),  # a date set by hand is never moved by a rule
+        "Fred Two Tags": ("2026-11-27", 5),  # the shortest tag cadence
+    }
+    for name, (on, days) in expect.items():
+        card = show(cli, name)
+        assert (card["next_contact_on"], card["effective_cadence_days"]) == (on, days), name
+    assert show(cli, "eve")["next_contact_goal"] == "contract"
+
+    # logging an interaction moves the next date by the inherited cadence
+    cli.ok("log", "bob", "call", "Catch-up", "--at", "2026-11-22 10:00")
+    assert show(cli, "bob")["next_contact_on"] == "2026-12-22"
+    # removing the company rule falls back to the default, from the last interaction
+    res = cli.ok("cadence", "unset", "company:Acme")
+    assert show(cli, "bob")["next_contact_on"] == "2027-01-21"
+    assert show(cli, "ada")["next_contact_on"] == "2026-12-06"
+    cli.ok("cadence", "unset", "default")
+    assert show(cli, "dan")["next_contact_on"] is None
+    assert show(cli, "bob")["next_contact_on"] is None
+
+    rules = cli.ok("cadence", "list", "-f", "json").json()
+    assert [(r["scope"], r["days"], r["contacts"]) for r in rules] == [("tag:hot", 5, 1), ("tag:vip", 14, 4)]
+    own = cli.ok("cadence", "list", "--contacts", "-f", "json").json()
+    assert ("contact:3", 7, "Carl Own") in [(r["scope"], r["days"], r["target"]) for r in own]
+    audit = sqlite3.connect(db_path).execute(
+        "SELECT count(*) FROM audit_log WHERE entity = 'contact' AND changes LIKE '%\"cadence\"%'"
+    )
+    assert audit.fetchone()[0] >= 8
+
+
+def test_cadence_for_one_contact_and_errors(cli):
+    cli.ok("contact", "add", "Ada Lovelace")
+    cli.ok("log", "ada", "call", "Hello", "--at", "2026-11-10 09:00")
+    cli.ok("cadence", "set", "contact:ada", "10d")
+    card = show(cli, "ada")
+    assert (card["cadence_days"], card["next_contact_on"]) == (10, "2026-11-20")
+    assert cli.ok("due", "--overdue", "-f", "json").json()[0]["days_overdue"] == 2
+    cli.ok("cadence", "unset", "contact:ada")
+    assert show(cli, "ada")["next_contact_on"] is None
+    cli.fails("cadence", "set", "tag:vip", "0d", code=2, match="at least 1 day")
+    cli.fails("cadence", "set", "tag:vip", "often", code=2, match="span 'often'")
+    cli.fails("cadence", "set", "group:x", "14d", code=2, match="invalid cadence scope 'group:x'")
+    cli.fails("cadence", "set", "company:Nope", "14d", code=1, match="no company matches 'Nope'")
+    cli.fails("cadence", "unset", "tag:vip", code=1, match="no cadence rule for 'tag:vip'")
+    cli.fails("cadence", "unset", "contact:ada", code=1, match="has no cadence of its own")
+
+
+def test_due_shows_cadence_dates_not_yet_materialised(cli, db_path):
+    """A contact tagged after the rule exists has no stored date; `due` still derives it from the cadence."""
+    cli.ok("cadence", "set", "tag:vip", "14d")
+    cli.ok("contact", "add", "Ada Lovelace", "--tag", "vip")
+    cli.ok("log", "ada", "call", "Long ago", "--at", "2026-10-01 10:00", "--next", "2026-10-05")
+    sql(db_path, "UPDATE contact SET next_contact_on = NULL WHERE id = 1")  # as if cleared by hand
+    items = cli.ok("due", "-f", "json").json()
+    assert [(i["kind"], i["on"], i["days_overdue"]) for i in items] == [("follow-up", "2026-10-15", 38)]
+    assert "every 14 days, last contact 2026-10-01" in items[0]["reason"]
+
+
+# -- forgotten --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def silent(cli, db_path):
+    cli.ok("company", "add", "Acme")
+    cli.ok("contact", "add", "Ada Client", "--status", "client", "--company", "Acme", "--tag", "vip")
+    cli.ok("log", "ada", "call", "Last call", "--at", "2026-07-01 10:00")  # 144 days
+    cli.ok("contact", "add", "Bob Recent", "--status", "client")
+    cli.ok("log", "bob", "call", "Recent", "--at", "2026-10-01 10:00")  # 52 days
+    cli.ok("contact", "add", "Carl Never", "--status", "lead")
+    cli.ok("contact", "add", "Dora Archived", "--status", "client")
+    cli.ok("contact", "archive", "dora")
+    cli.ok("contact", "add", "Eve Planned", "--status", "client")
+    cli.ok("log", "eve planned", "call", "Old", "--at", "2026-05-06 10:00", "--next", "2026-12-01")
+    cli.ok("contact", "add", "Fay Tasked", "--status", "client")
+    cli.ok("log", "fay", "call", "Old", "--at", "2026-07-25 10:00")  # 120 days
+    add_task(db_path, "Send the catalogue", "2026-12-05", contact_id=6)
+    cli.ok("contact", "add", "Gus Rich", "--status", "client")
+    cli.ok("log", "gus", "call", "Old", "--at", "2026-08-14 10:00")  # 100 days
+    return cli
+
+
+def test_forgotten_lists_silent_and_never_contacted(silent):
+    rows = silent.ok("forgotten", "-f", "json").json()
+    got = [(r["kind"], r["name"], r["days_silent"], r["never_contacted"]) for r in rows]
+    # ranked by days silent while there are no deals; never-contacted ones count from their creation (today)
+    assert got == [
+        ("contact", "Ada Client", 144, False),
+        ("company", "Acme", 144, False),
+        ("contact", "Gus Rich", 100, False),
+        ("contact", "Carl Never", None, True),
+    ]
+    assert rows[0]["last_interaction_at"] == "2026-07-01T10:00:00" and rows[0]["status"] == "client"
+    assert rows[0]["company"] == "Acme" and rows[0]["value"] is None
+    table = silent.ok("forgotten").stdout
+    assert "never contacted" in table and "Dora" not in table and "Eve" not in table and "Fay" not in table
+
+
+def test_forgotten_ranks_by_value_once_deals_exist(silent, db_path):
+    add_deal(db_path, "Big", contact_id=7, amount=5000)  # Gus: 5000 x 100 days
+    add_deal(db_path, "Small", contact_id=1, amount=100, stage="won")  # Ada: 100 x 144 days
+    add_deal(db_path, "Lost", contact_id=1, amount=90000, stage="lost")  # lost deals do not count
+    rows = silent.ok("forgotten", "--kind", "contact", "-f", "json").json()
+    assert [(r["name"], r["value"]) for r in rows] == [
+        ("Gus Rich", "5000.00"),
+        ("Ada Client", "100.00"),
+        ("Carl Never", None),
+    ]
+    assert [r["name"] for r in silent.ok("forgotten", "--min-value", "1000", "-f", "json").json()] == ["Gus Rich"]
+
+
+def test_forgotten_filters(silent):
+    names = lambda *args: [r["name"] for r in silent.ok("forgotten", *args, "-f", "json").json()]  # noqa: E731
+    assert names("--status", "lead") == ["Carl Never"]
+    assert names("--status", "client,lead", "--kind", "contact") == ["Ada Client", "Gus Rich", "Carl Never"]
+    assert names("--tag", "vip") == ["Ada Client"]
+    assert names("--days", "50", "--kind", "contact") == ["Ada Client", "Gus Rich", "Bob Recent", "Carl Never"]
+    assert names("--days", "120", "--kind", "company") == ["Acme"]
+    assert names("--limit", "1") == ["Ada Client"]
+    silent.fails("forgotten", "--status", "vip", code=2, match="unknown status 'vip'")
+    silent.fails("forgotten", "--min-value", "lots", code=2, match="invalid amount 'lots'")
+    silent.fails("forgotten", "--days", "0", code=2, match="--days")
+    silent.fails("forgotten", "--kind", "deal", code=2, match="unknown --kind 'deal'")
+
+
+def test_forgotten_threshold_from_environment(silent, monkeypatch):
+    monkeypatch.setenv("MINICRM_FORGOTTEN_DAYS", "130")
+    assert [r["name"] for r in silent.ok("forgotten", "--kind", "contact", "-f", "json").json()] == [
+        "Ada Client",
+        "Carl Never",
+    ]
+
+
+def test_forgotten_never_reads_interactions(silent, db_path):
+    """The report must stay fast on a million interactions: it may not touch the interaction table at all."""
+    from minicrm.store.db import Database
+    from minicrm.store.followups import forgotten, forgotten_count
+
+    session = Database(db_path).connect()
+    read_tables = set()
+
+    def authorizer(action, arg1, arg2, dbname, source):
+        if action == sqlite3.SQLITE_READ:
+            read_tables.add(arg1)
+            if arg1 == "interaction":
+                return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    session.conn.set_authorizer(authorizer)
+    try:
+        rows = forgotten(session, today=date(2026, 11, 22))
+        assert [r.name for r in rows][:2] == ["Ada Client", "Acme"]
+        assert forgotten_count(session, today=date(2026, 11, 22)) == 3
+    finally:
+        session.close()
+    assert "contact" in read_tables and "interaction" not in read_tables
+
+
+# -- remind -----------------------------------------------------------------------------------------
+
+
+def test_remind_is_silent_when_there_is_nothing_to_say(cli):
+    cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-12-10")
+    cli.ok("contact", "add", "Old Friend")  # forgotten (never contacted) alone is no news
+    cli.ok("contact", "add", "Archived", "--next", "2026-11-01")
+    cli.ok("contact", "archive", "archived")
+    res = cli.ok("remind", "--exit-code")
+    assert (res.stdout, res.stderr) == ("", "")
+    digest = cli.ok("remind", "--format", "json").json()
+    assert digest["empty"] is True and digest["overdue"] == [] and digest["forgotten"] == 1
+
+
+def test_remind_digest_and_exit_code(cli, db_path):
+    cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-11-20", "--goal", "send proposal")
+    cli.ok("contact", "add", "Bob Babbage", "--next", "2026-11-22 14:00", "--goal", "demo")
+    cli.ok("contact", "add", "Carl Gauss", "--birthday", "1984-11-22")
+    add_task(db_path, "Invoice", "2026-11-23", contact_id=2)
+    res = cli(*["remind", "--exit-code"])
+    assert res.exit_code == 3, res.stderr
+    text = res.stdout
+    assert text.startswith("minicrm: Sunday 22 November 2026\n")
+    assert "Overdue (1):" in text and "Ada Lovelace — send proposal  [2 days overdue]" in text
+    assert "Due today (1):" in text and "2026-11-22 14:00" in text and "Bob Babbage — demo" in text
+    assert "Birthdays and dates today (1):" in text and "Birthday (turns 42)" in text
+    assert "Invoice" not in text  # tomorrow: outside --within 1d
+    assert "Invoice" in cli.ok("remind", "--within", "2d").stdout
+    assert cli.ok("remind").exit_code == 0  # without --exit-code, overdue is not an error
+    digest = cli(*["remind", "--format", "json", "--exit-code"])
+    assert digest.exit_code == 3
+    data = digest.json()
+    assert [i["contact"] for i in data["overdue"]] == ["Ada Lovelace"]
+    assert [i["title"] for i in data["due"]] == ["demo"] and [i["kind"] for i in data["dates"]] == ["birthday"]
+    # not overdue any more: exit 0
+    cli.ok("log", "ada", "call", "Sent it")
+    assert cli("remind", "--exit-code").exit_code == 0
+    cli.fails("remind", "--format", "xml", code=2, match="unknown --format 'xml'")
+
+
+def test_remind_in_a_real_process(cli, db_path):
+    """What cron runs: the installed entry point, output only when there is something to say."""
+    from tests.conftest import run_minicrm
+
+    cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-12-20")
+    quiet = run_minicrm("--db", str(db_path), "--today", "2026-11-22", "remind", "--exit-code")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    loud = run_minicrm("--db", str(db_path), "--today", "2026-12-22", "remind", "--exit-code")
+    assert loud.returncode == 3 and "Overdue (1)" in loud.stdout
+
+
+@pytest.mark.parametrize("args", [("due",), ("forgotten",), ("remind",), ("cadence", "list")])
+def test_followup_commands_skip_heavy_imports(cli, db_path, args):
+    """Cron runs `remind` every day: no icalendar, caldav, Textual or SQLAlchemy on these paths."""
+    from tests.test_import_hygiene import loaded
+
+    cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-11-20")
+    assert loaded("--db", str(db_path), *args) == []
