@@ -32,7 +32,7 @@ tmux new-session -d -s "$SESSION" -x 120 -y 36 \
     "cd '$ROOT' && TERM=xterm-256color PYTHONPATH=src '$PY' -m minicrm --db '$DB' --today 2026-11-22 tui; sleep 30"
 wait_for "Quit"
 footer=$(since "$start")
-wait_for "overdue ─"          # the due queue is filled (its border subtitle counts the overdue items)
+wait_for " overdue ─"          # the due queue is filled (its border subtitle counts the overdue items)
 first=$(since "$start")
 pane | sed -n 1,12p
 

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 DUE_DAYS = 7
 BIRTHDAY_DAYS = 14
+#: Rows drawn per panel; the border tells how many more there are (a big database has thousands overdue).
+MAX_ROWS = 200
 FORGOTTEN_DAYS = 90
 
 
@@ -46,7 +48,8 @@ def fetch_dashboard(session: Session, *, today: Any) -> dict[str, Any]:
         from minicrm.store import followups
 
         data["due"] = [i for i in followups.due_items(session, today=today, until=until) if i.kind != "birthday"]
-        data["forgotten"] = followups.forgotten(session, today=today, days=FORGOTTEN_DAYS, limit=10)
+        # contacts only: ranking companies too costs ~15 s on 100,000 contacts (measured), contacts ~0.4 s
+        data["forgotten"] = followups.forgotten(session, today=today, days=FORGOTTEN_DAYS, limit=10, kinds=("contact",))
     else:
         data["due"] = dashboard.next_contacts(session, today=today, until=until)
         data["forgotten"] = None
@@ -137,7 +140,7 @@ class DashboardScreen(ContactActions, CrmScreen):
         today = self.crm.today()
         table = self.query_one("#due", DataTable)
         table.clear()
-        for item in items:
+        for item in items[:MAX_ROWS]:
             style = "red" if item.days_overdue else ""
             day = item.on.isoformat()[5:] if item.on.year == today.year else item.on.isoformat()
             when = day + (f" {item.time}" if item.time else "")
@@ -152,7 +155,8 @@ class DashboardScreen(ContactActions, CrmScreen):
                 Text(f"{item.days_overdue} d" if item.days_overdue else "", style="bold red"),
                 key=f"{target}:{len(table.rows)}",
             )
-        self.query_one("#due-box").border_subtitle = f"{sum(1 for i in items if i.days_overdue)} overdue"
+        more = f"{len(items) - MAX_ROWS:,} more · " if len(items) > MAX_ROWS else ""
+        self.query_one("#due-box").border_subtitle = f"{more}{sum(1 for i in items if i.days_overdue):,} overdue"
         if not items:
             table.add_row("", Text("Nothing due. Well done.", style="dim"), "", "", key="none:0:0")
 
@@ -203,7 +207,7 @@ class DashboardScreen(ContactActions, CrmScreen):
         table = self.query_one("#birthdays", DataTable)
         table.clear()
         today = self.crm.today()
-        for contact, day in rows:
+        for contact, day in rows[:MAX_ROWS]:
             label = "today" if day == today else f"{day:%a %d %b}"
             table.add_row(
                 Text(label, style="bold" if day == today else ""),
