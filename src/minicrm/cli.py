@@ -114,6 +114,7 @@ def _register() -> None:
         team,
         whois,
     )
+    from minicrm.commands import tui as tui_cmd
 
     app.add_typer(contacts.app, name="contact")
     app.add_typer(companies.app, name="company")
@@ -127,6 +128,7 @@ def _register() -> None:
     whois.register(app)
     team.register(app)
     reports.register(app)
+    tui_cmd.register(app)
 
 
 _register()

@@ -1,0 +1,30 @@
+"""`minicrm tui`: the full-screen dashboard. Textual (~0.3 s of imports) loads only here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from minicrm.commands._common import app_ctx
+
+
+def tui(
+    ctx: typer.Context,
+    theme: Annotated[str, typer.Option("--theme", help="dark or light (F2 switches).")] = "dark",
+) -> None:
+    """Open the full-screen dashboard (keyboard first; ? lists the keys)."""
+    from minicrm.errors import BadInput
+
+    if theme not in ("dark", "light"):
+        raise BadInput(f"unknown theme '{theme}' (dark or light)")
+    actx = app_ctx(ctx)
+    actx.session()  # create or migrate the database (and report problems) before the screen takes over
+    actx.close()
+    from minicrm.tui.app import MiniCrmApp
+
+    MiniCrmApp(actx.database.path or actx.database.url, today=actx.today_override, user=actx.user, theme=theme).run()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tui")(tui)

@@ -1,0 +1,1 @@
+"""The full-screen dashboard (Textual); imported only by `minicrm tui`."""

@@ -1,0 +1,117 @@
+"""MiniCrmApp: the Textual application behind `minicrm tui`.
+
+The app takes the database target and an optional fixed "today" in its constructor so tests hand it
+a temporary database. Screens never hold a session: each worker opens one (`open_session()`), runs
+store service functions and closes it, so a cron job or a shell can write to the same file meanwhile.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from minicrm.store.db import Database, Session
+from minicrm.tui.screens.companies import CompaniesScreen
+from minicrm.tui.screens.contacts import ContactsScreen
+from minicrm.tui.screens.dashboard import DashboardScreen
+from minicrm.tui.screens.deals import DealsScreen
+from minicrm.tui.screens.reports import ReportsScreen
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+#: Screen name, title and key, in the order of the navigation bar.
+SCREENS = (
+    ("dashboard", "Dashboard", "1"),
+    ("contacts", "Contacts", "2"),
+    ("companies", "Companies", "3"),
+    ("deals", "Deals", "4"),
+    ("reports", "Reports", "5"),
+)
+
+
+class MiniCrmApp(App[None]):
+    """Dashboard, contacts, companies, deals and reports over one minicrm database."""
+
+    CSS_PATH = "minicrm.tcss"
+    TITLE = "minicrm"
+    MODES: ClassVar[dict[str, Any]] = {
+        "dashboard": DashboardScreen,
+        "contacts": ContactsScreen,
+        "companies": CompaniesScreen,
+        "deals": DealsScreen,
+        "reports": ReportsScreen,
+    }
+    DEFAULT_MODE = "dashboard"
+    #: Below 100 columns the preview panes hide, so tables keep readable widths at 80x24.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(key, f"go('{name}')", title, show=False, id=f"go-{name}") for name, title, key in SCREENS),
+        Binding("question_mark", "help", "Keys", key_display="?", id="help"),
+        Binding("f2", "toggle_theme", "Theme", show=False, id="theme"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(
+        self,
+        db: str | Path,
+        *,
+        today: date | None = None,
+        user: str | None = None,
+        theme: str = "dark",
+    ) -> None:
+        super().__init__()
+        self.database = Database(db)
+        self.today_override = today
+        self.user = user
+        self._user_id: int | None = None
+        self.theme = THEMES.get(theme, theme)
+
+    # -- data access (called from worker threads) -------------------------------------------------
+    def open_session(self) -> Session:
+        """A new session for one worker operation; use it as a context manager."""
+        return self.database.connect()
+
+    def now(self) -> datetime:
+        real = datetime.now().replace(microsecond=0)
+        if self.today_override is None:
+            return real
+        return datetime.combine(self.today_override, real.time())
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def user_id(self, session: Session) -> int | None:
+        if not self.user:
+            return None
+        if self._user_id is None:
+            from minicrm.store.users import ensure_user
+
+            self._user_id = ensure_user(session, self.user, now=self.now())
+        return self._user_id
+
+    # -- life cycle -------------------------------------------------------------------------------
+    def on_load(self) -> None:
+        """Create or migrate the schema once, before the first screen queries it."""
+        from minicrm.store.migrate import ensure_schema
+
+        with self.open_session() as session:
+            ensure_schema(self.database, session)
+
+    # -- actions ----------------------------------------------------------------------------------
+    async def action_go(self, mode: str) -> None:
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
+
+    def action_help(self) -> None:
+        from minicrm.tui.modals.help import HelpModal
+
+        if isinstance(self.screen, HelpModal):
+            return
+        self.push_screen(HelpModal(self.screen))

@@ -1,0 +1,1 @@
+"""Forms and confirmations (ModalScreen) that dismiss with a result, or None on Escape."""

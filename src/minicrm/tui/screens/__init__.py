@@ -1,0 +1,1 @@
+"""Full screens: dashboard, contacts, companies, deals, reports and the detail views."""

@@ -1,0 +1,112 @@
+"""What every minicrm screen shares: the navigation bar, the footer, `r` to refresh and DB workers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, get_current_worker
+
+from minicrm.errors import MinicrmError
+from minicrm.tui.widgets.nav import NavBar
+
+if TYPE_CHECKING:
+    from minicrm.store.db import Session
+    from minicrm.tui.app import MiniCrmApp
+
+T = TypeVar("T")
+
+
+def run_db(
+    node: Any,
+    fn: Callable[[Session], T],
+    done: Callable[[T], None] | None = None,
+    *,
+    group: str = "load",
+    delay: float = 0.0,
+    exclusive: bool = True,
+) -> Worker[None]:
+    """Run `fn(session)` in a thread worker with its own session; hand the result to `done` on the UI thread.
+
+    `exclusive` cancels the previous worker of the same group, so a newer filter wins; `delay`
+    debounces typing. Domain errors become one error notification, like `error:` on the CLI.
+    """
+    app: MiniCrmApp = node.app
+
+    def job() -> None:
+        worker = get_current_worker()
+        if delay:
+            time.sleep(delay)
+        if worker.is_cancelled:
+            return
+        try:
+            with app.open_session() as session:
+                result = fn(session)
+        except MinicrmError as exc:
+            app.call_from_thread(app.notify, str(exc), title="error", severity="error")
+            return
+        except Exception as exc:  # keep the user's screen alive; the message names the failure
+            app.call_from_thread(
+                app.notify, f"internal error: {type(exc).__name__}: {exc}", title="error", severity="error"
+            )
+            return
+        if done is not None and not worker.is_cancelled:
+            app.call_from_thread(done, result)
+
+    return node.run_worker(job, thread=True, exclusive=exclusive, group=group, exit_on_error=False)
+
+
+class CrmScreen(Screen):
+    """A top-level or detail screen: reloads its data when shown and on `r`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "refresh", "Refresh", id="refresh")]
+    #: Name in the navigation bar (None for detail screens, which keep their parent's).
+    NAV: ClassVar[str | None] = None
+
+    @property
+    def crm(self) -> MiniCrmApp:
+        return self.app  # type: ignore[return-value]
+
+    def nav(self) -> NavBar:
+        return NavBar(self.NAV)
+
+    def footer(self) -> Footer:
+        return Footer()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch this screen's data (in a worker) and show it."""
+
+    def db(self, fn: Callable[[Session], T], done: Callable[[T], None] | None = None, **kw: Any) -> Worker[None]:
+        return run_db(self, fn, done, **kw)
+
+    def write(self, fn: Callable[[Session], T], done: Callable[[T], None] | None = None, *, message: str = "") -> None:
+        """Run a write in a worker, notify `message`, then reload this screen."""
+
+        def finished(result: T) -> None:
+            if message:
+                self.notify(message)
+            if done is not None:
+                done(result)
+            self.reload()
+
+        run_db(self, fn, finished, group="write", exclusive=False)
+
+    def open_contact(self, contact_id: int) -> None:
+        from minicrm.tui.screens.contact_detail import ContactDetailScreen
+
+        self.app.push_screen(ContactDetailScreen(contact_id))
+
+    def open_company(self, company_id: int) -> None:
+        from minicrm.tui.screens.company_detail import CompanyDetailScreen
+
+        self.app.push_screen(CompanyDetailScreen(company_id))

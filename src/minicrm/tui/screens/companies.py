@@ -1,0 +1,136 @@
+"""Companies: a table with a live filter (full-text words plus tag:/industry:/city:) and a preview."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Static
+
+from minicrm.errors import MinicrmError
+from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.widgets.render import company_preview, day_text
+
+if TYPE_CHECKING:
+    from minicrm.store.db import Session
+
+#: list_companies has no OFFSET: show the first LIMIT rows and let the filter narrow them.
+LIMIT = 500
+FILTER_DELAY = 0.15
+
+
+def parse_company_filter(text: str) -> dict[str, Any]:
+    from minicrm.store.contacts import normalize_tag
+
+    kw: dict[str, Any] = {}
+    words = []
+    for token in text.split():
+        key, sep, value = token.partition(":")
+        if sep and value and key.lower() in ("tag", "industry", "city"):
+            kw[key.lower()] = normalize_tag(value) if key.lower() == "tag" else value
+        else:
+            words.append(token)
+    if words:
+        kw["search_text"] = " ".join(words)
+    return kw
+
+
+class CompaniesScreen(CrmScreen):
+    NAV = "companies"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", key_display="/", id="filter"),
+        Binding("escape", "leave_filter", "Table", show=False),
+        Binding("enter", "open", "Open", show=False),
+        *CrmScreen.BINDINGS,
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield self.nav()
+        yield Input(placeholder="Filter: words (name, industry, city, notes) tag:vip industry:retail city:Lyon",
+                    id="filter")  # fmt: skip
+        with Horizontal(id="companies-body"):
+            with Vertical(id="companies-left"):
+                table: DataTable = DataTable(id="companies", cursor_type="row", zebra_stripes=True)
+                table.add_columns("Name", "Industry", "City", "People", "Last")
+                yield table
+                yield Static("", id="companies-status", classes="status-line")
+            yield Static("", id="preview", classes="preview")
+        yield self.footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#companies", DataTable).focus()
+
+    def reload(self, delay: float = 0.0) -> None:
+        from minicrm.store.companies import list_companies
+
+        text = self.query_one("#filter", Input).value
+
+        def fetch(s: Session) -> tuple[list[Any], str | None]:
+            try:
+                kw = parse_company_filter(text)
+            except MinicrmError as exc:
+                return [], str(exc)
+            return list_companies(s, **kw, limit=LIMIT), None
+
+        self.db(fetch, self._show, group="page", delay=delay)
+
+    def _show(self, result: tuple[list[Any], str | None]) -> None:
+        rows, error = result
+        status = self.query_one("#companies-status", Static)
+        if error:
+            status.update(Text(error, style="red"))
+            return
+        table = self.query_one("#companies", DataTable)
+        table.clear()
+        for c in rows:
+            table.add_row(c.name, c.industry or "", c.city or "", str(c.contacts), day_text(c.last_interaction_at),
+                          key=str(c.id))  # fmt: skip
+        more = f" (the first {LIMIT}: type to narrow)" if len(rows) == LIMIT else ""
+        status.update(f"{len(rows):,} companies{more}")
+        if rows:
+            self._preview(rows[0].id)
+        else:
+            text = self.query_one("#filter", Input).value.strip()
+            self.query_one("#preview", Static).update(
+                f"No company matches '{text}'." if text else "No companies yet.\n\nminicrm company add 'Acme, Inc.'"
+            )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload(delay=FILTER_DELAY)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#companies", DataTable).focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self._preview(int(event.row_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_company(int(event.row_key.value))
+
+    def _preview(self, company_id: int) -> None:
+        from minicrm.store.cards import company_card
+
+        self.db(
+            lambda s: company_card(s, company_id, limit=5),
+            lambda card: self.query_one("#preview", Static).update(company_preview(card)),
+            group="preview",
+            delay=0.05,
+        )
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_leave_filter(self) -> None:
+        self.query_one("#companies", DataTable).focus()
+
+    def action_open(self) -> None:
+        table = self.query_one("#companies", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            if key is not None:
+                self.open_company(int(key))

@@ -1,0 +1,131 @@
+"""Turn service records into rich Text for tables and panes (no data access here)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from rich.text import Text
+
+BAR = "█"
+
+
+def day_text(value: Any, *, today: date | None = None, overdue: bool = False) -> Text:
+    """A date (or the date of a datetime) as YYYY-MM-DD; red when `overdue` and before `today`."""
+    if value is None or value == "":
+        return Text("")
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    day = value.date() if isinstance(value, datetime) else value
+    style = "bold red" if overdue and today is not None and day < today else ""
+    return Text(day.isoformat(), style=style)
+
+
+def money(amount: Any, currency: str | None = None) -> str:
+    if amount is None:
+        return ""
+    value = Decimal(str(amount))
+    text = f"{value:,.2f}".replace(",", " ")
+    return f"{text} {currency}" if currency else text
+
+
+def totals_text(totals: dict[str, Any]) -> str:
+    return ", ".join(money(v, k) for k, v in sorted(totals.items())) or "—"
+
+
+def bar(value: float, maximum: float, width: int) -> str:
+    if maximum <= 0 or value <= 0:
+        return ""
+    return BAR * max(1, round(width * value / maximum))
+
+
+def _line(text: Text, label: str, value: Any, style: str = "") -> None:
+    if value in (None, "", []):
+        return
+    text.append(f"{label:<10}", style="dim")
+    text.append(f"{value}\n", style=style)
+
+
+def contact_card_text(card: dict[str, Any], *, today: date) -> Text:
+    """The header of a contact: who, where, how to reach, when next."""
+    text = Text()
+    text.append(card["name"], style="bold")
+    if card.get("archived"):
+        text.append("  (archived)", style="yellow")
+    text.append("\n")
+    role = " at ".join(v for v in (card.get("role"), card.get("company")) if v)
+    _line(text, "Works", role)
+    _line(text, "Status", card.get("status"))
+    _line(text, "E-mail", ", ".join(card.get("emails") or []))
+    _line(text, "Phone", ", ".join(card.get("phones") or []))
+    _line(text, "Tags", ", ".join(card.get("tags") or []))
+    _line(text, "Owner", card.get("owner"))
+    nxt = card.get("next_contact_on")
+    if nxt:
+        late = card.get("days_overdue") or 0
+        goal = f" — {card['next_contact_goal']}" if card.get("next_contact_goal") else ""
+        when = nxt + (f" {card['next_contact_time']}" if card.get("next_contact_time") else "")
+        _line(text, "Next", f"{when}{goal}" + (f"  ({late} d overdue)" if late else ""), "bold red" if late else "")
+    else:
+        _line(text, "Next", "not scheduled", "dim")
+    cadence = card.get("effective_cadence_days")
+    _line(text, "Cadence", f"every {cadence} days" if cadence else None)
+    last = card.get("last_interaction_at")
+    _line(text, "Last", last.replace("T", " ")[:16] if last else "never", "" if last else "dim")
+    _line(text, "Birthday", card.get("birthday"))
+    _line(text, "Notes", card.get("notes"))
+    return text
+
+
+def contact_preview(card: dict[str, Any], *, today: date) -> Text:
+    text = contact_card_text(card, today=today)
+    deals = card.get("deals") or []
+    if deals:
+        text.append("\nOpen deals\n", style="bold underline")
+        for d in deals:
+            text.append(f"  {d['title']} · {d['stage']} · {money(d['amount'], d['currency'])}\n")
+    text.append("\nLatest\n", style="bold underline")
+    items = card.get("interactions") or []
+    if not items:
+        text.append("  no interactions yet\n", style="dim")
+    for i in items:
+        text.append(f"  {i['happened_at'][:10]} ", style="dim")
+        text.append(f"{i['kind']:<8} ", style="cyan")
+        text.append(f"{i['summary']}\n")
+    return text
+
+
+def company_card_text(card: dict[str, Any]) -> Text:
+    text = Text()
+    text.append(card["name"], style="bold")
+    if card.get("archived"):
+        text.append("  (archived)", style="yellow")
+    text.append("\n")
+    _line(text, "Industry", card.get("industry"))
+    _line(text, "City", ", ".join(v for v in (card.get("city"), card.get("country")) if v))
+    _line(text, "Website", card.get("website"))
+    _line(text, "E-mail", card.get("email"))
+    _line(text, "Phone", card.get("phone"))
+    _line(text, "Tags", ", ".join(card.get("tags") or []))
+    _line(text, "Owner", card.get("owner"))
+    last = card.get("last_interaction_at")
+    _line(text, "Last", last.replace("T", " ")[:16] if last else "never", "" if last else "dim")
+    _line(text, "Notes", card.get("notes"))
+    return text
+
+
+def company_preview(card: dict[str, Any]) -> Text:
+    text = company_card_text(card)
+    text.append(f"\nPeople ({len(card['people'])})\n", style="bold underline")
+    for p in card["people"][:8]:
+        text.append(f"  {p['name']}", style="bold")
+        text.append(f"  {p['role'] or ''}\n", style="dim")
+    text.append("\nLatest\n", style="bold underline")
+    for i in card["interactions"]:
+        text.append(f"  {i['happened_at'][:10]} ", style="dim")
+        text.append(f"{i['kind']:<8} ", style="cyan")
+        text.append(f"{i['contact']}: {i['summary']}\n")
+    if not card["interactions"]:
+        text.append("  no interactions yet\n", style="dim")
+    return text
