@@ -46,7 +46,25 @@ def test_help_is_light():
         ("search", "ada"),
         ("timeline", "1"),
         ("log", "1", "call", "hello"),
+        ("due",),
+        ("forgotten",),
+        ("remind",),
+        ("pipeline",),
+        ("report", "sales"),
+        ("deal", "list"),
+        ("task", "list"),
+        ("whois", "ada@example.org"),
+        ("export", "csv"),
+        ("export", "json"),
     ],
 )
 def test_everyday_commands_skip_heavy_imports(ready_db, args):
     assert loaded("--db", ready_db, *args) == []
+
+
+def test_ical_export_loads_icalendar_but_not_textual(ready_db):
+    assert loaded("--db", ready_db, "ical", "export") == ["icalendar"]
+
+
+def test_vcard_export_loads_vobject_only(ready_db):
+    assert loaded("--db", ready_db, "export", "vcard") == ["vobject"]
