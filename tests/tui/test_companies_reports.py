@@ -53,3 +53,22 @@ async def test_reports_show_weekly_activity(demo_db):
             "SELECT kind FROM interaction WHERE happened_at >= '2026-08-25' GROUP BY kind ORDER BY count(*) DESC, kind",
         )[0][0]
         assert kinds.startswith(top)
+
+
+async def test_reports_show_forecast_and_sales(demo_db):
+    won, lost = query(
+        demo_db,
+        "SELECT sum(s.outcome = 'won'), sum(s.outcome = 'lost') FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+        " WHERE coalesce(d.won_on, d.lost_on) >= '2025-11-01'",
+    )[0]
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        sales = str(app.screen.query_one("#sales-chart", Static).render())
+        assert f"(won {won}, lost {lost})" in sales
+        forecast = str(app.screen.query_one("#forecast-chart", Static).render())
+        assert "weighted" in forecast and "█" in forecast
+        pipeline = str(app.screen.query_one("#pipeline-chart", Static).render())
+        assert pipeline.splitlines()[0].startswith("lead")
