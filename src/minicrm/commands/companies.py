@@ -227,3 +227,7 @@ def delete(
         raise Conflict(f"add --yes to delete company {company_id} (its people are kept, without a company)")
     name, people = delete_company(session, company_id, now=actx.now(), user_id=actx.user_id())
     output.note(f"deleted company {company_id} ({name}); {people} people detached")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="company")

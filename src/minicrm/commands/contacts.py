@@ -429,3 +429,7 @@ def tag_add(ctx: typer.Context, tag: TagNameArg, refs: RefsArg) -> None:
 def tag_remove(ctx: typer.Context, tag: TagNameArg, refs: RefsArg) -> None:
     """Remove a tag from contacts (REFs, or - for ids on stdin)."""
     _tag(ctx, tag, refs, remove=True)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="contact")
