@@ -67,6 +67,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("team", "Every recorded change of one record, oldest first: who, when, which fields, old → new."),
     "audit": ("team", "Recent changes in the whole database, newest first."),
     "config": ("team", "Your settings file (default database, user, ...)."),
+    "migrate-to": (
+        "team",
+        "Copy this database into an empty one on another backend (SQLite <-> PostgreSQL), checking row counts.",
+    ),
     "kind": ("interactions", "Interaction kinds (call, email, meeting...)."),
     "demo": ("misc", "Fill the selected (empty) database with a realistic sample client base."),
 }

@@ -288,7 +288,26 @@ def config_set(
     output.note(f"{key} {shown} (in {path()})")
 
 
+def migrate_to(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Target: a postgresql+psycopg:// URL or a SQLite file (must be empty).")],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Copy this database into an empty one on another backend (SQLite <-> PostgreSQL), checking row counts."""
+    from minicrm import output
+    from minicrm.store.db import Database
+    from minicrm.store.transfer import copy_database
+
+    actx = app_ctx(ctx)
+    target = Database(url)
+    report = copy_database(actx.database, target)
+    rows = [{"table": c.table, "source": c.source, "target": c.target} for c in report]
+    output.emit_rows(rows, [("table", "Table"), ("source", "Source rows"), ("target", "Copied")], fmt)
+    output.note(f"copied {sum(c.source for c in report)} rows from {actx.database.label} to {target.label}")
+
+
 def register(app: typer.Typer) -> None:
+    app.command("migrate-to")(migrate_to)
     app.add_typer(users_app, name="user")
     app.add_typer(config_app, name="config")
     app.command("handover")(handover)
