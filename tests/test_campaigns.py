@@ -270,3 +270,16 @@ def test_delete_campaign_keeps_interactions_and_deals(dataset):
         ("Asked for prices", None),
         ("Replied to mailing", None),
     ]
+
+
+def test_contact_list_by_saved_segment(people):
+    cli = people
+    cli.ok("segment", "save", "software clients", "--status", "client", "--industry", "software")
+    names = [c["name"] for c in cli.ok("contact", "list", "--segment", "software clients", "-f", "json").json()]
+    assert names == ["Ada Lovelace", "Eve Berg"]
+    names = [
+        c["name"]
+        for c in cli.ok("contact", "list", "--segment", "software clients", "--tag", "news", "-f", "json").json()
+    ]
+    assert names == ["Eve Berg"]
+    cli.fails("contact", "list", "--segment", "nope", code=1, match="nope")

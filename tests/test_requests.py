@@ -167,3 +167,13 @@ def test_open_requests_are_in_the_due_queue(cli):
     ]
     cli.ok("request", "close", "1")
     assert [i for i in cli.ok("due", "-f", "json").json() if i["kind"] == "request"] == []
+
+
+def test_contact_card_lists_open_requests(cli):
+    cli.ok("contact", "add", "Ada Lovelace")
+    cli.ok("request", "add", "Printer on fire", "--contact", "ada", "--priority", "urgent")
+    card = cli.ok("contact", "show", "ada", "-f", "json").json()
+    assert [(r["subject"], r["priority"], r["status"]) for r in card["requests"]] == [
+        ("Printer on fire", "urgent", "new")
+    ]
+    assert "Printer on fire" in cli.ok("contact", "show", "ada").stdout

@@ -142,6 +142,7 @@ def list_(
     sort: Annotated[str | None, typer.Option("--sort", help="name, last, next or created.")] = None,
     limit: LimitOpt = None,
     archived: Annotated[bool, typer.Option("--archived", help="List archived contacts instead.")] = False,
+    segment: Annotated[str | None, typer.Option("--segment", help="Only those in this saved segment.")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List contacts."""
@@ -154,6 +155,11 @@ def list_(
     filters = fields_of(field)
     owner_id = _owner_id(actx, owner)
     company_id = resolve_company(session, company) if company else None
+    definition = None
+    if segment:
+        from minicrm.store.segments import get_segment
+
+        definition = get_segment(session, segment).definition
     contacts = list_contacts(
         session,
         tag=tag,
@@ -165,6 +171,7 @@ def list_(
         sort=sort,
         limit=limit,
         archived=archived,
+        segment=definition,
     )
     output.emit_rows([c.to_json() for c in contacts], CONTACT_COLUMNS, fmt, empty="no contacts")
 
@@ -238,6 +245,14 @@ def _card_renderables(card: dict[str, Any]):
             )  # fmt: skip
         yield ""
         yield deals
+    if card.get("requests"):
+        requests = Table(title="Open requests", title_justify="left", box=None, header_style="bold")
+        for header in ("ID", "Priority", "Status", "Due", "Subject"):
+            requests.add_column(header)
+        for r in card["requests"]:
+            requests.add_row(str(r["id"]), r["priority"], r["status"], r["due_on"] or "", r["subject"])
+        yield ""
+        yield requests
     if card["interactions"]:
         yield ""
         yield _timeline_table(card["interactions"], title="Latest interactions")

@@ -50,8 +50,18 @@ def contact_card(session: Session, contact_id: int, *, today: date, limit: int =
     card["days_overdue"] = max(overdue, 0)
     card["effective_cadence_days"] = effective_cadence(session, contact_id)
     card["deals"] = open_deals(session, contact_id=contact_id)
+    card["requests"] = _open_requests(session, contact_id=contact_id)
     card["interactions"] = [i.to_json() for i in timeline(session, contact_id=contact_id, limit=limit)]
     return card
+
+
+def _open_requests(session: Session, *, contact_id: int) -> list[dict[str, Any]]:
+    from minicrm.store.requests import list_requests
+
+    return [
+        {"id": r.id, "subject": r.subject, "priority": r.priority, "status": r.status, "due_on": iso(r.due_on)}
+        for r in list_requests(session, contact_id=contact_id, limit=20)
+    ]
 
 
 def company_card(session: Session, company_id: int, *, limit: int = 10) -> dict[str, Any]:

@@ -413,11 +413,14 @@ def list_contacts(
     limit: int | None = None,
     offset: int = 0,
     archived: bool | None = False,
+    segment: dict[str, Any] | None = None,
 ) -> list[Contact]:
-    """Contacts matching every filter given. `archived=None` includes archived ones."""
+    """Contacts matching every filter given (`segment` is a saved segment's definition). `archived=None` includes
+    archived ones."""
     where, params = _filters(
-        tag=tag, company_id=company_id, status=status, owner_id=owner_id, fields=fields, archived=archived
-    )
+        tag=tag, company_id=company_id, status=status, owner_id=owner_id, fields=fields, archived=archived,
+        segment=segment,
+    )  # fmt: skip
     sql = _SELECT
     if search_text:
         matched = search.matching(session, "contact_fts", search_text)
@@ -451,9 +454,16 @@ def _filters(
     owner_id: int | None = None,
     fields: dict[str, str] | None = None,
     archived: bool | None = False,
+    segment: dict[str, Any] | None = None,
 ) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
+    if segment is not None:
+        from minicrm.store.segments import matching_ids_sql
+
+        sql, segment_params = matching_ids_sql(segment)
+        where.append(f"c.id IN ({sql})")
+        params += segment_params
     if archived is not None:
         where.append("c.archived = ?")
         params.append(archived)

@@ -20,6 +20,7 @@ from minicrm.tui.screens.contacts import ContactsScreen
 from minicrm.tui.screens.dashboard import DashboardScreen
 from minicrm.tui.screens.deals import DealsScreen
 from minicrm.tui.screens.reports import ReportsScreen
+from minicrm.tui.screens.requests import RequestsScreen
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -30,6 +31,7 @@ SCREENS = (
     ("companies", "Companies", "3"),
     ("deals", "Deals", "4"),
     ("reports", "Reports", "5"),
+    ("requests", "Requests", "6"),
 )
 
 
@@ -44,6 +46,7 @@ class MiniCrmApp(App[None]):
         "companies": CompaniesScreen,
         "deals": DealsScreen,
         "reports": ReportsScreen,
+        "requests": RequestsScreen,
     }
     DEFAULT_MODE = "dashboard"
     #: Below 100 columns the preview panes hide, so tables keep readable widths at 80x24.

@@ -92,6 +92,13 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         for t in card["tasks"] or []:
             due = t.get("due_on") or ""
             tasks.append(f"{due} {t.get('title', '')}\n")
+        tasks.append("\nOpen requests\n", style="bold underline")
+        for r in card.get("requests", []):
+            tasks.append(
+                f"#{r['id']} [{r['priority']}] {r['subject']}\n", style="red" if r["priority"] == "urgent" else ""
+            )
+        if not card.get("requests"):
+            tasks.append("none\n", style="dim")
         self.query_one("#tasks", Static).update(tasks)
         table = self.query_one("#timeline", DataTable)
         table.clear()
@@ -219,19 +226,8 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         app.push_screen(TaskModal((self.card or {}).get("name", ""), now=app.now()), save)
 
 
-def _tasks(session: Session, contact_id: int) -> list[dict[str, Any]] | None:
-    """Open tasks of the contact, or None while the tasks service does not exist."""
-    if not has_module("minicrm.store.tasks"):
-        return None
+def _tasks(session: Session, contact_id: int) -> list[dict[str, Any]]:
+    """Open tasks of the contact."""
     from minicrm.store import tasks
 
-    try:
-        items = tasks.list_tasks(session, contact_id=contact_id)
-    except TypeError:
-        return None
-    out = []
-    for t in items:
-        data = t.to_json() if hasattr(t, "to_json") else dict(t)
-        if not data.get("done"):
-            out.append(data)
-    return out
+    return [t.to_json() for t in tasks.list_tasks(session, contact_id=contact_id, open_only=True)]

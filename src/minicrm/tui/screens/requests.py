@@ -1,0 +1,113 @@
+"""Service requests: open ones by urgency (`a` shows every status), `c` closes one, Enter opens the client."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from minicrm.tui.screens.base import CrmScreen
+
+if TYPE_CHECKING:
+    from minicrm.store.db import Session
+
+PRIORITY_STYLE = {"urgent": "bold red", "high": "red", "normal": "", "low": "dim"}
+
+
+class RequestsScreen(CrmScreen):
+    NAV = "requests"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "toggle_all", "All/open", id="requests-all"),
+        Binding("c", "close_request", "Close", id="request-close"),
+        Binding("enter", "open", "Open client", show=False),
+        *CrmScreen.BINDINGS,
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_all = False
+        self.rows: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield self.nav()
+        with Vertical(id="requests-body"):
+            table: DataTable = DataTable(id="requests", cursor_type="row", zebra_stripes=True)
+            table.add_columns("ID", "Priority", "Status", "Subject", "Client", "Due", "Time", "Assignee")
+            yield table
+            yield Static("", id="requests-status", classes="status-line")
+        yield self.footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#requests", DataTable).focus()
+
+    def reload(self) -> None:
+        from minicrm.store.requests import list_requests
+
+        show_all = self.show_all
+
+        def fetch(s: Session) -> list[Any]:
+            return list_requests(s, statuses=None if show_all else ("new", "open", "waiting"), limit=500)
+
+        self.db(fetch, self._show)
+
+    def _show(self, requests: list[Any]) -> None:
+        from rich.text import Text
+
+        table = self.query_one("#requests", DataTable)
+        table.clear()
+        self.rows = {}
+        for r in requests:
+            self.rows[str(r.id)] = r
+            client = r.contact or r.company or ""
+            if r.contact and r.company:
+                client = f"{r.contact} ({r.company})"
+            table.add_row(
+                str(r.id), Text(r.priority, style=PRIORITY_STYLE.get(r.priority, "")), r.status, r.subject, client,
+                r.due_on.isoformat() if r.due_on else "", f"{r.minutes} min" if r.minutes else "", r.assignee or "",
+                key=str(r.id),
+            )  # fmt: skip
+        which = "requests" if self.show_all else "open requests"
+        empty = " — none. minicrm request add 'Subject' --contact REF" if not requests else ""
+        self.query_one("#requests-status", Static).update(f"{len(requests)} {which}{empty} (a: all/open, c: close)")
+
+    def _selected(self) -> Any | None:
+        table = self.query_one("#requests", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self.rows.get(key or "")
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.reload()
+
+    def action_close_request(self) -> None:
+        from minicrm.store.requests import close_request
+        from minicrm.tui.modals.confirm import ConfirmModal
+
+        request, app = self._selected(), self.crm
+        if request is None or request.status == "closed":
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.write(
+                    lambda s: close_request(s, request.id, now=app.now()), message=f"request #{request.id} closed"
+                )
+
+        app.push_screen(ConfirmModal(f"Close request #{request.id} '{request.subject}'?", yes="Close"), answer)
+
+    def action_open(self) -> None:
+        request = self._selected()
+        if request is None:
+            return
+        if request.contact_id:
+            self.open_contact(request.contact_id)
+        elif request.company_id:
+            self.open_company(request.company_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
