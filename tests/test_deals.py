@@ -149,9 +149,9 @@ def test_activity_and_segments(cli, book):
     cli.ok("--as", "bob", "log", "bob", "call", "three", "--at", "2026-01-13 10:00")
     rows = cli.ok("report", "activity", "--by", "week", "-f", "json").json()
     assert rows == [
-        {"period": "2026-W01", "user": "alice", "kind": "call", "count": 1},
-        {"period": "2026-W01", "user": "alice", "kind": "email", "count": 1},
-        {"period": "2026-W02", "user": "bob", "kind": "call", "count": 1},
+        {"period": "2026-01-05", "user": "alice", "kind": "call", "count": 1},  # the week's Monday
+        {"period": "2026-01-05", "user": "alice", "kind": "email", "count": 1},
+        {"period": "2026-01-12", "user": "bob", "kind": "call", "count": 1},
     ]
     per_client = cli.ok("report", "activity", "--per", "client", "-f", "json").json()
     assert per_client == [

@@ -12,7 +12,10 @@ import pytest
 
 import test_companies_cli
 import test_contacts_cli
+import test_deals
+import test_followups
 import test_log_cli
+import test_requests
 from backends import *  # noqa: F403
 from backends import BackendCli, plain, target_digest
 
@@ -38,8 +41,14 @@ def _names(argnames) -> list[str]:
     return argnames.split(",") if isinstance(argnames, str) else list(argnames)
 
 
-for _module in (test_contacts_cli, test_companies_cli, test_log_cli):
+for _module in (test_contacts_cli, test_companies_cli, test_log_cli, test_followups, test_requests):
     _reuse(_module)
+
+# Deals, tasks and the reports with their hand-computed figures, on PostgreSQL (`book` builds on `cli` above).
+book = test_deals.book
+for _name, _fn in vars(test_deals).items():
+    if _name.startswith("test_") and set(inspect.signature(_fn).parameters) <= {"cli", "book"}:
+        globals()[f"test_pg_deals_{_name.removeprefix('test_')}"] = _fn
 
 
 # -- main flows, parametrised over SQLite and PostgreSQL ------------------------------------------

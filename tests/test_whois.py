@@ -93,3 +93,10 @@ def test_whois_is_light(book, db_path):
     from test_import_hygiene import loaded
 
     assert loaded("--db", str(db_path), "whois", "+49301234567", "-f", "json") == []
+
+
+def test_region_from_the_config_file(book, monkeypatch):
+    book.ok("config", "set", "region", "de")
+    assert names(book.ok("whois", "030 1234567", "-f", "json")) == ["Ada Lovelace", "Dora Dup"]
+    monkeypatch.setenv("MINICRM_REGION", "US")  # the environment wins over the file
+    book.fails("whois", "030 1234567", code=1, match="nobody has the number")

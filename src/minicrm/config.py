@@ -67,6 +67,7 @@ KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
     "default_cadence": (_days, "stay-in-touch interval set on new databases (e.g. 4w)"),
     "currency": (_currency, "currency of new deals (ISO code)"),
     "date_format": (_date_format, "how dates are shown: iso, dmy or mdy"),
+    "region": (lambda v: v.strip().upper(), "region for phone numbers without +country (DE, GB, FR...)"),
 }
 
 

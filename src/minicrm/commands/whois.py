@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 import typer
@@ -15,7 +16,9 @@ def whois(
     query: Annotated[str, typer.Argument(help="A phone number (any format) or an e-mail address.")],
     region: Annotated[
         str | None,
-        typer.Option("--region", help="Region for numbers without +country (DE, GB...; env MINICRM_REGION)."),
+        typer.Option(
+            "--region", help="Region for numbers without +country (DE, GB...; env MINICRM_REGION, config key region)."
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -23,7 +26,12 @@ def whois(
     from minicrm import output
     from minicrm.store.whois import lookup
 
-    found = lookup(app_ctx(ctx).session(), query, region=region)
+    actx = app_ctx(ctx)
+    from minicrm.store.whois import REGION_ENV
+
+    if region is None and not os.environ.get(REGION_ENV):
+        region = actx.setting("region")  # options and MINICRM_* variables win over the config file
+    found = lookup(actx.session(), query, region=region)
     if fmt is Format.json:
         output.write(output.to_json(found))
         return

@@ -370,7 +370,10 @@ def activity(session: Session, *, start: date | None = None, end: date | None = 
     sqlite = session.dialect == "sqlite"
     bucket = {
         "day": "date(i.happened_at)" if sqlite else "to_char(i.happened_at, 'YYYY-MM-DD')",
-        "week": "strftime('%Y-W%W', i.happened_at)" if sqlite else "to_char(i.happened_at, 'IYYY-\"W\"IW')",
+        # a week is named by its Monday (SQLite 3.40 has no ISO week number)
+        "week": "date(i.happened_at, 'weekday 0', '-6 days')"
+        if sqlite
+        else "to_char(date_trunc('week', i.happened_at), 'YYYY-MM-DD')",
         "month": _month(session, "i.happened_at"),
     }[by]
     where, params = _period("i.happened_at", start, None)

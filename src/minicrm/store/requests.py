@@ -402,13 +402,14 @@ def open_requests_due(session: Session, *, today: date, until: date) -> list[dic
     company(_id), assignee — most urgent first.
     """
     marks = ", ".join("?" * len(OPEN_STATUSES))
+    opened = "date(r.opened_at)" if session.dialect == "sqlite" else "CAST(r.opened_at AS DATE)"
     rows = session.all(
         "SELECT r.id, r.subject, r.priority, r.status, r.contact_id, r.company_id, r.due_on,"
-        " substr(r.opened_at, 1, 10) AS opened_on, c.name AS contact, co.name AS company, u.name AS assignee"
+        f" {opened} AS opened_on, c.name AS contact, co.name AS company, u.name AS assignee"
         " FROM service_request r LEFT JOIN contact c ON c.id = r.contact_id"
         " LEFT JOIN company co ON co.id = r.company_id LEFT JOIN app_user u ON u.id = r.assignee_id"
-        f" WHERE r.status IN ({marks}) AND coalesce(r.due_on, substr(r.opened_at, 1, 10)) <= ?"
-        f" ORDER BY coalesce(r.due_on, substr(r.opened_at, 1, 10)), {PRIORITY_ORDER}, r.id",
+        f" WHERE r.status IN ({marks}) AND coalesce(r.due_on, {opened}) <= ?"
+        f" ORDER BY coalesce(r.due_on, {opened}), {PRIORITY_ORDER}, r.id",
         [*OPEN_STATUSES, until.isoformat()],
     )
     out = []
@@ -459,9 +460,12 @@ def service_report(
         f"SELECT r.status, count(*) AS n FROM service_request r{opened_where} GROUP BY r.status", opened_params
     ):
         by_status[r["status"]] = r["n"]
+    if session.dialect == "sqlite":
+        span = "(julianday(r.resolved_at) - julianday(r.opened_at)) * 24"
+    else:
+        span = "extract(epoch from (r.resolved_at - r.opened_at)) / 3600.0"
     res = session.one(
-        "SELECT count(*) AS n, avg((julianday(r.resolved_at) - julianday(r.opened_at)) * 24) AS hours,"
-        " max((julianday(r.resolved_at) - julianday(r.opened_at)) * 24) AS longest"
+        f"SELECT count(*) AS n, avg({span}) AS hours, max({span}) AS longest"
         f" FROM service_request r WHERE r.resolved_at IS NOT NULL{resolved_where}",
         resolved_params,
     )
@@ -485,7 +489,7 @@ def service_report(
     )
 
     def hours(value: float | None) -> str | None:
-        return None if value is None else str(Decimal(repr(value)).quantize(Decimal("0.1"), ROUND_HALF_EVEN))
+        return None if value is None else str(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_EVEN))
 
     def cost(minutes: int) -> str | None:
         if rate_minor is None:
