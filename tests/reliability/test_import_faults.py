@@ -1,0 +1,73 @@
+"""Imports are all-or-nothing: kill -9 in the middle, or feed them garbage, and nothing half-written remains."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import Cli, db_digest, run_minicrm
+
+
+def _csv(path, rows: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Name", "E-mail", "Phone", "Company"])
+        for i in range(rows):
+            out.writerow([f"Person {i}", f"p{i}@example.org", f"+33 1 {10000000 + i}", f"Company {i % 300}"])
+
+
+def _count(db) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return conn.execute("SELECT count(*) FROM contact").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_kill_minus_nine_during_import_is_all_or_nothing(tmp_path):
+    db, data = tmp_path / "crm.db", tmp_path / "big.csv"
+    _csv(data, 20_000)
+    assert run_minicrm("--db", str(db), "contact", "add", "Ada").returncode == 0
+    rng = random.Random(3)
+    outcomes = []
+    for _ in range(4):
+        proc = subprocess.Popen([sys.executable, "-m", "minicrm", "--db", str(db), "import", "csv", str(data)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(rng.uniform(0.4, 2.5))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        count = _count(db)
+        assert count in (1, 20_001), f"half an import is in the database: {count} contacts"
+        outcomes.append(count)
+        if count == 20_001:
+            break
+    assert run_minicrm("--db", str(db), "import", "csv", str(data)).returncode == 0
+    assert _count(db) == 20_001  # a later import completes, and a re-import adds nothing twice
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=400))
+def test_random_bytes_import_cleanly_or_not_at_all(tmp_path_factory, payload):
+    base = tmp_path_factory.mktemp("fuzz")
+    cli = Cli(base / "crm.db")
+    cli.ok("contact", "add", "Ada Lovelace", "--email", "ada@example.org")
+    for kind, name in (("csv", "in.csv"), ("vcard", "in.vcf")):
+        source = base / name
+        source.write_bytes(payload)
+        before = db_digest(cli.db)
+        res = cli("import", kind, str(source))
+        assert "Traceback" not in res.stderr
+        if res.exit_code != 0:
+            assert res.stderr.startswith("error: "), res.stderr
+            assert db_digest(cli.db) == before
