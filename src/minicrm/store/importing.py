@@ -679,7 +679,7 @@ def plan(
             if item.action == "update":
                 matched.setdefault(item.contact_id, []).append(op)
             continue
-        earlier = next((pending[k] for k in keys if k in pending), None)
+        earlier = next((pending[k] for k in keys if k in pending and _same_card(pending[k].cand, cand)), None)
         if earlier is not None:
             item.match = "file"
             item.action = "skip"
@@ -697,6 +697,11 @@ def plan(
             for other in op.merged:
                 _merge(op.cand, other)
     return ops
+
+
+def _same_card(a: Candidate, b: Candidate) -> bool:
+    """Two cards of one file that carry different UIDs are two people, even with one name or e-mail."""
+    return not (a.uid and b.uid and a.uid != b.uid)
 
 
 def _keys(cand: Candidate) -> list[str]:

@@ -1,0 +1,51 @@
+"""Export -> import round trips of random valid data give back exactly what went in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import Cli
+from minicrm.store.contacts import create_contact
+from minicrm.store.db import Database
+from minicrm.store.migrate import ensure_schema
+
+NAME = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+    lambda s: s.strip()
+)
+WORD = st.text("abcdefghijklmnopqrstuvwxyzäöüéñжщ", min_size=1, max_size=10)
+CONTACT = st.fixed_dictionaries(
+    {
+        "name": NAME,
+        "emails": st.lists(st.builds(lambda a, b: f"{a}@{b}.example", WORD, WORD), max_size=2),
+        "tags": st.lists(WORD, max_size=3),
+        "fields": st.dictionaries(WORD, NAME, max_size=2),
+        "notes": st.none() | NAME,
+    }
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(CONTACT, min_size=1, max_size=5))
+def test_json_and_vcard_round_trips(tmp_path_factory, contacts):
+    base = tmp_path_factory.mktemp("rt")
+    source = Database(base / "a.db")
+    with source.connect() as session:
+        ensure_schema(source, session)
+        for c in contacts:
+            create_contact(session, name=c["name"], now=datetime(2026, 11, 22, 10), emails=c["emails"],
+                           tags=c["tags"], fields=c["fields"], notes=c["notes"])  # fmt: skip
+    a = Cli(base / "a.db")
+    doc = a.ok("export", "json").stdout
+    (base / "a.json").write_text(doc, encoding="utf-8")
+    b = Cli(base / "b.db")
+    b.ok("import", "json", str(base / "a.json"))
+    assert b.ok("export", "json").stdout == doc
+    a.ok("export", "vcard", "-o", str(base / "a.vcf"))
+    c = Cli(base / "c.db")
+    c.ok("import", "vcard", str(base / "a.vcf"))
+    left = sorted((x["name"], sorted(x["emails"])) for x in a.ok("contact", "list", "-f", "json").json())
+    right = sorted((x["name"], sorted(x["emails"])) for x in c.ok("contact", "list", "-f", "json").json())
+    assert left == right
