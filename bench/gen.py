@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from minicrm.store import migrate, search
+from minicrm.store import cadence, migrate, search
 from minicrm.store.db import Database
 from minicrm.store.text import fold, phone_key
 
@@ -197,6 +197,7 @@ def generate(path: Path, scale: str, seed: int = 42) -> dict[str, float]:
             deal_rows,
         )
         session.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench_today', ?)", (TODAY.isoformat(),))
+        cadence.fill_cadence_dates(session)  # as the store keeps them: a contact with a cadence has a next day
     search.rebuild(session)
     session.execute("ANALYZE")
     session.execute("PRAGMA wal_checkpoint(TRUNCATE)")

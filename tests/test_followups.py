@@ -213,15 +213,35 @@ def test_cadence_for_one_contact_and_errors(cli):
     cli.fails("cadence", "unset", "contact:ada", code=1, match="has no cadence of its own")
 
 
-def test_due_shows_cadence_dates_not_yet_materialised(cli, db_path):
-    """A contact tagged after the rule exists has no stored date; `due` still derives it from the cadence."""
+def test_every_write_that_gives_a_cadence_stores_the_date(cli, db_path):
+    """`due` reads only the stored next day, so each way of coming under a cadence must store it."""
+
+    def stored(name):
+        return show(cli, name)["next_contact_on"]
+
     cli.ok("cadence", "set", "tag:vip", "14d")
-    cli.ok("contact", "add", "Ada Lovelace", "--tag", "vip")
+    cli.ok("contact", "add", "Ada Lovelace", "--tag", "vip")  # created under a tag rule
+    assert stored("ada") == "2026-12-06"
     cli.ok("log", "ada", "call", "Long ago", "--at", "2026-10-01 10:00", "--next", "2026-10-05")
-    sql(db_path, "UPDATE contact SET next_contact_on = NULL WHERE id = 1")  # as if cleared by hand
+    cli.ok("next", "ada", "--clear")  # the hand-set date goes, the cadence takes over
     items = cli.ok("due", "-f", "json").json()
     assert [(i["kind"], i["on"], i["days_overdue"]) for i in items] == [("follow-up", "2026-10-15", 38)]
     assert "every 14 days, last contact 2026-10-01" in items[0]["reason"]
+    cli.ok("contact", "add", "Bob Builder")
+    assert stored("bob") is None
+    cli.ok("contact", "edit", "bob", "--tag", "vip")  # tagged later
+    assert stored("bob") == "2026-12-06"
+    cli.ok("company", "add", "Acme")
+    cli.ok("contact", "add", "Carl Acme", "--company", "Acme")
+    cli.ok("company", "edit", "Acme", "--every", "30d")  # the company's own cadence
+    assert stored("carl") == "2026-12-22"
+    cli.ok("company", "delete", "Acme", "--yes")
+    assert stored("carl") is None
+    cli.ok("cadence", "set", "default", "60d")
+    (db_path.parent / "in.csv").write_text("Name,E-mail\nDora Import,dora@example.org\n", encoding="utf-8")
+    cli.ok("import", "csv", str(db_path.parent / "in.csv"))
+    assert stored("dora") == "2027-01-21"
+    assert stored("carl") == "2027-01-21"
 
 
 # -- forgotten --------------------------------------------------------------------------------------
@@ -361,6 +381,24 @@ def test_remind_digest_and_exit_code(cli, db_path):
     cli.ok("log", "ada", "call", "Sent it")
     assert cli("remind", "--exit-code").exit_code == 0
     cli.fails("remind", "--format", "xml", code=2, match="unknown --format 'xml'")
+
+
+def test_remind_stays_short_on_a_big_backlog(cli, db_path):
+    """A cron mail lists the first items of each section and counts the rest; `due --limit` cuts the same way."""
+    for n in range(30):
+        cli.ok("contact", "add", f"Client {n:02d}", "--next", f"2026-10-{n + 1:02d}")
+    cli.ok("contact", "add", "Today One", "--next", "2026-11-22")
+    text = cli.ok("remind", "--limit", "5").stdout
+    assert "Overdue (30):" in text and "Client 00" in text and "Client 04" in text and "Client 05" not in text
+    assert "  … and 25 more: minicrm due --overdue" in text and "Due today (1):" in text
+    assert text.count("follow-up") == 6
+    data = cli.ok("remind", "-f", "json").json()  # 20 by default
+    assert (len(data["overdue"]), data["overdue_count"], data["due_count"], data["dates_count"]) == (20, 30, 1, 0)
+    assert len(cli.ok("remind", "-f", "json", "--limit", "0").json()["overdue"]) == 30
+    assert cli("remind", "--limit", "1", "--exit-code").exit_code == 3
+    first = cli.ok("due", "--limit", "3", "-f", "json").json()
+    assert [i["contact"] for i in first] == ["Client 00", "Client 01", "Client 02"]
+    assert cli.ok("due", "-f", "json").json()[:3] == first
 
 
 def test_remind_in_a_real_process(cli, db_path):

@@ -96,3 +96,25 @@ def test_default_database_lives_in_a_private_data_dir(hermetic_home):
 def test_sqlite_runs_in_wal_mode(cli, db_path):
     cli.ok("contact", "add", "Ada")
     assert sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_upgrade_stores_the_dates_cadences_implied(tmp_path, cli):
+    """Before 0004 a contact under a cadence could have no stored next day; the upgrade stores it."""
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "db-0003.sqlite", path)
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO cadence_rule (scope, days) VALUES ('default', 30)")
+    conn.execute("UPDATE contact SET next_contact_on = NULL, next_contact_auto = 0, last_interaction_at = NULL,"
+                 " created_at = '2026-11-01 09:00:00' WHERE id = 2")  # fmt: skip
+    hand_set = conn.execute("SELECT id, next_contact_on FROM contact WHERE next_contact_on IS NOT NULL").fetchall()
+    conn.commit()
+    conn.close()
+    cli.db = path
+    card = cli.ok("contact", "show", "2", "-f", "json").json()
+    assert card["next_contact_on"] == "2026-12-01"
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT next_contact_auto FROM contact WHERE id = 2").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM contact WHERE next_contact_on IS NULL").fetchone()[0] == 0
+    for contact_id, day in hand_set:  # dates already stored are never moved
+        assert conn.execute("SELECT next_contact_on FROM contact WHERE id = ?", (contact_id,)).fetchone()[0] == day
+    conn.close()

@@ -76,11 +76,8 @@ def due(
     last = _until(actx, within, until, 7)
     session = actx.session()
     kinds = tuple(k.strip().lower() for part in kind for k in part.split(",")) if kind else KINDS
-    items = due_items(
-        session, today=actx.today(), until=last, overdue_only=overdue, owner_id=_owner_id(actx, owner), kinds=kinds
-    )
-    if limit:
-        items = items[:limit]
+    items = due_items(session, today=actx.today(), until=last, overdue_only=overdue, owner_id=_owner_id(actx, owner),
+                      kinds=kinds, limit=limit)  # fmt: skip
     rows = [item.to_json() for item in items]
     if fmt is not Format.json:
         for row in rows:
@@ -186,6 +183,9 @@ def remind(
     days: Annotated[
         int | None, typer.Option("--forgotten-days", min=1, help="Threshold of the forgotten count (default 90).")
     ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="List at most N items per section (0 = all); counts stay whole.")
+    ] = 20,
 ) -> None:
     """The cron / systemd entry point: a short digest, and no output at all when there is nothing to say."""
     from minicrm import output
@@ -197,7 +197,7 @@ def remind(
     actx = app_ctx(ctx)
     last = _until(actx, within, None, 1)
     digest = remind_digest(actx.session(), today=actx.today(), until=last, owner_id=_owner_id(actx, owner),
-                           forgotten_days=days or _default_forgotten_days())  # fmt: skip
+                           forgotten_days=days or _default_forgotten_days(), limit=limit or None)  # fmt: skip
     if fmt == "json":
         output.write(output.to_json(digest.to_json()))
     else:
@@ -206,7 +206,7 @@ def remind(
             import sys
 
             sys.stdout.write(text)
-    if exit_code and digest.overdue:
+    if exit_code and digest.overdue_count:
         raise typer.Exit(ExitCode.OVERDUE)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from minicrm.errors import BadInput, NotFound
 from minicrm.store import audit, search
+from minicrm.store.cadence import fill_cadence_dates_of
 from minicrm.store.contacts import normalize_tag
 from minicrm.store.db import Session
 
@@ -104,5 +105,6 @@ def tag_contacts(
                 session, entity="contact", entity_id=contact_id, action="update", now=now, user_id=user_id,
                 changes={key: change},
             )  # fmt: skip
+        fill_cadence_dates_of(session, changed)
         search.index_contacts_bulk(session, changed)
     return changed

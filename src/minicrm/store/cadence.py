@@ -10,6 +10,7 @@ whenever a rule changes. A date set by hand is never touched.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,6 +59,32 @@ def cadence_date_sql(session: Session) -> str:
 def next_date_sql(session: Session) -> str:
     """SQL: contact `c`'s next-contact day: the stored one, else the one its cadence implies."""
     return f"COALESCE(c.next_contact_on, {cadence_date_sql(session)})"
+
+
+def fill_cadence_dates(session: Session, *, where: str = "1 = 1", params: Sequence[Any] = ()) -> int:
+    """Store the cadence-derived next day of the contacts matching `where` that have no next day yet.
+
+    The invariant every reader relies on: a contact with a cadence always has `next_contact_on`, so `due`,
+    `forgotten`, the feed and the dashboard read one indexed column. Every write that can give a contact a
+    cadence (creation, tags, company, `next --clear`, imports) calls this for the contacts it touched; rule
+    changes go through `reschedule`. Not audited: the date is the one the cadence already implied.
+    """
+    cur = session.execute(
+        f"UPDATE contact AS c SET next_contact_on = {cadence_date_sql(session)}, next_contact_auto = ?"
+        f" WHERE c.next_contact_on IS NULL AND ({where}) AND {EFFECTIVE_CADENCE_SQL} IS NOT NULL",
+        [True, *params],
+    )
+    return cur.rowcount
+
+
+def fill_cadence_dates_of(session: Session, contact_ids: Iterable[int]) -> int:
+    """`fill_cadence_dates` for these contacts (in chunks that any backend accepts)."""
+    ids = sorted(set(contact_ids))
+    done = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        done += fill_cadence_dates(session, where=f"c.id IN ({', '.join('?' * len(chunk))})", params=chunk)
+    return done
 
 
 def effective_cadence(session: Session, contact_id: int) -> int | None:

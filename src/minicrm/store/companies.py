@@ -8,6 +8,7 @@ from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
 from minicrm.store import audit, search
+from minicrm.store.cadence import reschedule
 from minicrm.store.contacts import normalize_tag
 from minicrm.store.db import Session
 from minicrm.store.records import Company
@@ -133,6 +134,9 @@ def update_company(
             if session.scalar("SELECT 1 FROM company_tag WHERE company_id = ? AND tag = ?", (company_id, tag)) is None:
                 session.execute("INSERT INTO company_tag (company_id, tag) VALUES (?, ?)", (company_id, tag))
         _set_fields(session, company_id, fields or {})
+        if "cadence_days" in changes:
+            reschedule(session, where="c.company_id = ?", params=[company_id], now=now, user_id=user_id,
+                       reason=f"company cadence {values['cadence_days'] or 'removed'}")  # fmt: skip
         if add_tags:
             changes["+tags"] = (None, add_tags)
         if remove_tags:
@@ -154,6 +158,10 @@ def delete_company(session: Session, company_id: int, *, now: datetime, user_id:
         session.execute("DELETE FROM company WHERE id = ?", (company_id,))
         for contact_id in people:
             search.index_contact(session, contact_id)
+        for start in range(0, len(people), 500):  # the company's cadence no longer applies to them
+            chunk = people[start : start + 500]
+            reschedule(session, where=f"c.id IN ({', '.join('?' * len(chunk))})", params=chunk, now=now,
+                       user_id=user_id, reason="company deleted")  # fmt: skip
         audit.record(
             session,
             entity="company",

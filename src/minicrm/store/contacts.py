@@ -9,6 +9,7 @@ from typing import Any
 
 from minicrm.errors import BadInput, Conflict
 from minicrm.store import audit, search
+from minicrm.store.cadence import fill_cadence_dates_of
 from minicrm.store.db import Session
 from minicrm.store.records import Contact
 from minicrm.store.refs import as_id, find_company_by_name, resolve_company
@@ -154,6 +155,7 @@ def create_contact(
         _add_phones(session, contact_id, phones)
         _set_tags(session, contact_id, add=tags)
         _set_fields(session, contact_id, fields or {})
+        fill_cadence_dates_of(session, [contact_id])
         search.index_contact(session, contact_id)
         audit.record(
             session,
@@ -306,6 +308,7 @@ def update_contact(
                 changes[f"-{label}"] = (list(items), None)
         for key, value in (fields or {}).items():
             changes[f"field:{key}"] = (None, value or None)
+        fill_cadence_dates_of(session, [contact_id])
         search.index_contact(session, contact_id)
         audit.record(
             session, entity="contact", entity_id=contact_id, action="update", now=now, user_id=user_id, changes=changes

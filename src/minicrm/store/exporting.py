@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from minicrm.errors import BadInput, Conflict, StoreError
+from minicrm.store.cadence import fill_cadence_dates
 from minicrm.store.contacts import list_contacts, normalize_tag
 from minicrm.store.db import Session
 
@@ -302,5 +303,6 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
         broken = session.all("PRAGMA foreign_key_check")
         if broken:
             raise BadInput(f"{source}: {len(broken)} rows point at missing rows (first in table {broken[0][0]})")
+        fill_cadence_dates(session)  # a document from an older minicrm may lack cadence-derived dates
         search.rebuild(session)
     return counts

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from minicrm.errors import BadInput
-from minicrm.store.cadence import EFFECTIVE_CADENCE_SQL, cadence_date_sql, days_between, next_date_sql
+from minicrm.store.cadence import EFFECTIVE_CADENCE_SQL, days_between
 from minicrm.store.db import Session
 from minicrm.store.records import iso
 
@@ -84,29 +84,45 @@ def _overdue_text(days: int) -> str:
     return f"; overdue by {_plural(days, 'day')}" if days > 0 else ""
 
 
-def _followup_rows(session: Session, *, since: date | None, until: date, owner_id: int | None) -> list[Any]:
-    """Contacts whose next-contact day (stored, or implied by their cadence) is in [since, until]."""
-    cols = (
-        "SELECT c.id, c.name, c.revision, c.updated_at, co.name AS company, c.next_contact_on, c.next_contact_time,"
-        " c.next_contact_goal, c.next_contact_auto, c.last_interaction_at, c.created_at,"
-        f" {EFFECTIVE_CADENCE_SQL} AS cadence"
-    )
-    owner = " AND c.owner_id = ?" if owner_id is not None else ""
-    owner_params = [owner_id] if owner_id is not None else []
-    lower = " AND c.next_contact_on >= ?" if since else ""
-    stored = session.all(
-        f"{cols}, c.next_contact_on AS next_on FROM contact c LEFT JOIN company co ON co.id = c.company_id"
-        f" WHERE c.next_contact_on <= ?{lower} AND c.archived = ?{owner}",
-        [until, *([since] if since else []), False, *owner_params],
-    )
-    implied_sql = cadence_date_sql(session)
-    lower = f" AND {implied_sql} >= ?" if since else ""
-    implied = session.all(
-        f"{cols}, {implied_sql} AS next_on FROM contact c LEFT JOIN company co ON co.id = c.company_id"
-        f" WHERE c.next_contact_on IS NULL AND c.archived = ?{owner} AND {implied_sql} <= ?{lower}",
-        [False, *owner_params, until.isoformat(), *([since.isoformat()] if since else [])],
-    )
-    return [*stored, *implied]
+_FOLLOWUP_FROM = " FROM contact c LEFT JOIN company co ON co.id = c.company_id"
+_FOLLOWUP_COLS = (
+    "SELECT c.id, c.name, c.revision, c.updated_at, co.name AS company, c.next_contact_on, c.next_contact_time,"
+    " c.next_contact_goal, c.next_contact_auto, c.last_interaction_at, c.created_at,"
+    f" {EFFECTIVE_CADENCE_SQL} AS cadence, c.next_contact_on AS next_on"
+)
+
+
+def _window(column: str, since: date | None, until: date) -> tuple[str, list[Any]]:
+    return f"{column} <= ?" + (f" AND {column} >= ?" if since else ""), [until, *([since] if since else [])]
+
+
+def _followup_query(*, since: date | None, until: date, owner_id: int | None) -> tuple[str, list[Any], str]:
+    """Contacts whose next-contact day is in [since, until]: (FROM ... WHERE, params, ORDER BY).
+
+    Cadence-derived days are stored (`cadence.fill_cadence_dates`), so this is one range of the
+    `contact.next_contact_on` index, and `LIMIT` stops it early.
+    """
+    cond, params = _window("c.next_contact_on", since, until)
+    sql = f"{_FOLLOWUP_FROM} WHERE {cond} AND c.archived = ?"
+    params.append(False)
+    if owner_id is not None:
+        sql += " AND c.owner_id = ?"
+        params.append(owner_id)
+    return sql, params, "c.next_contact_on, COALESCE(c.next_contact_time, ''), c.name, c.id"
+
+
+def _followup_rows(
+    session: Session, *, since: date | None, until: date, owner_id: int | None, limit: int | None = None
+) -> list[Any]:
+    sql, params, order = _followup_query(since=since, until=until, owner_id=owner_id)
+    return _select(session, _FOLLOWUP_COLS + sql, params, order, limit)
+
+
+def _select(session: Session, sql: str, params: list[Any], order: str, limit: int | None) -> list[Any]:
+    """Run `sql`, ordered and cut in SQL when a limit is given (so only those rows are read)."""
+    if limit:
+        return session.all(f"{sql} ORDER BY {order} LIMIT ?", [*params, limit])
+    return session.all(sql, params)
 
 
 def _followup_item(r: Any, today: date) -> DueItem:
@@ -124,23 +140,31 @@ def _followup_item(r: Any, today: date) -> DueItem:
                    reason + _overdue_text(late))  # fmt: skip
 
 
-_TASK_SQL = (
+_TASK_COLS = (
     "SELECT t.id, t.title, t.due_on, t.due_time, t.contact_id, t.revision, t.updated_at, t.notes, c.name AS contact,"
-    " co.name AS company, d.title AS deal FROM task t LEFT JOIN contact c ON c.id = t.contact_id"
+    " co.name AS company, d.title AS deal"
+)
+_TASK_FROM = (
+    " FROM task t LEFT JOIN contact c ON c.id = t.contact_id"
     " LEFT JOIN company co ON co.id = COALESCE(t.company_id, c.company_id) LEFT JOIN deal d ON d.id = t.deal_id"
-    " WHERE t.done = ? AND t.due_on <= ? AND (c.id IS NULL OR c.archived = ?)"
 )
 
 
-def _task_rows(session: Session, *, since: date | None, until: date, owner_id: int | None) -> list[Any]:
-    sql, params = _TASK_SQL, [False, until, False]
-    if since:
-        sql += " AND t.due_on >= ?"
-        params.append(since)
+def _task_query(*, since: date | None, until: date, owner_id: int | None) -> tuple[str, list[Any], str]:
+    cond, params = _window("t.due_on", since, until)
+    sql = f"{_TASK_FROM} WHERE t.done = ? AND {cond} AND (c.id IS NULL OR c.archived = ?)"
+    params = [False, *params, False]
     if owner_id is not None:
         sql += " AND COALESCE(t.assignee_id, c.owner_id) = ?"
         params.append(owner_id)
-    return session.all(sql, params)
+    return sql, params, "t.due_on, COALESCE(t.due_time, ''), c.name, t.id"
+
+
+def _task_rows(
+    session: Session, *, since: date | None, until: date, owner_id: int | None, limit: int | None = None
+) -> list[Any]:
+    sql, params, order = _task_query(since=since, until=until, owner_id=owner_id)
+    return _select(session, _TASK_COLS + sql, params, order, limit)
 
 
 def _task_item(r: Any, today: date) -> DueItem:
@@ -151,24 +175,31 @@ def _task_item(r: Any, today: date) -> DueItem:
                    reason + _overdue_text(late))  # fmt: skip
 
 
-_DEAL_SQL = (
+_DEAL_COLS = (
     "SELECT d.id, d.title, d.next_step, d.next_step_on, d.contact_id, d.amount_minor, d.currency, d.revision,"
-    " d.updated_at, s.name AS stage, c.name AS contact, co.name AS company FROM deal d"
-    " JOIN pipeline_stage s ON s.id = d.stage_id LEFT JOIN contact c ON c.id = d.contact_id"
+    " d.updated_at, s.name AS stage, c.name AS contact, co.name AS company"
+)
+_DEAL_FROM = (
+    " FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id LEFT JOIN contact c ON c.id = d.contact_id"
     " LEFT JOIN company co ON co.id = COALESCE(d.company_id, c.company_id)"
-    " WHERE s.outcome = 'open' AND d.next_step_on <= ? AND (c.id IS NULL OR c.archived = ?)"
 )
 
 
-def _deal_rows(session: Session, *, since: date | None, until: date, owner_id: int | None) -> list[Any]:
-    sql, params = _DEAL_SQL, [until, False]
-    if since:
-        sql += " AND d.next_step_on >= ?"
-        params.append(since)
+def _deal_query(*, since: date | None, until: date, owner_id: int | None) -> tuple[str, list[Any], str]:
+    cond, params = _window("d.next_step_on", since, until)
+    sql = f"{_DEAL_FROM} WHERE s.outcome = 'open' AND {cond} AND (c.id IS NULL OR c.archived = ?)"
+    params.append(False)
     if owner_id is not None:
         sql += " AND COALESCE(d.owner_id, c.owner_id) = ?"
         params.append(owner_id)
-    return session.all(sql, params)
+    return sql, params, "d.next_step_on, c.name, d.id"
+
+
+def _deal_rows(
+    session: Session, *, since: date | None, until: date, owner_id: int | None, limit: int | None = None
+) -> list[Any]:
+    sql, params, order = _deal_query(since=since, until=until, owner_id=owner_id)
+    return _select(session, _DEAL_COLS + sql, params, order, limit)
 
 
 def _money(minor: int | None, currency: str | None) -> str:
@@ -271,6 +302,12 @@ def _date_rows(session: Session, *, start: date, end: date, owner_id: int | None
     return rows
 
 
+def _check_kinds(kinds: tuple[str, ...]) -> None:
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise BadInput(f"unknown kind '{sorted(unknown)[0]}' (one of: {', '.join(KINDS)})")
+
+
 def due_items(
     session: Session,
     *,
@@ -279,32 +316,62 @@ def due_items(
     overdue_only: bool = False,
     owner_id: int | None = None,
     kinds: tuple[str, ...] = KINDS,
+    limit: int | None = None,
 ) -> list[DueItem]:
-    """Everything to do up to `until` (inclusive): overdue first, then by date, time and kind."""
-    unknown = set(kinds) - set(KINDS)
-    if unknown:
-        raise BadInput(f"unknown kind '{sorted(unknown)[0]}' (one of: {', '.join(KINDS)})")
+    """Everything to do up to `until` (inclusive): overdue first, then by date, time and kind.
+
+    With `limit`, each source is ordered and cut in SQL, so the cost follows the limit, not the backlog.
+    """
+    _check_kinds(kinds)
     if until < today and not overdue_only:
         raise BadInput(f"--until {until.isoformat()} is before today ({today.isoformat()})")
-    last = today - timedelta(days=1) if overdue_only else until
+    if overdue_only:
+        return _due(session, today=today, since=None, until=today - timedelta(days=1), owner_id=owner_id,
+                    kinds=tuple(k for k in kinds if k not in ("birthday", "date")), limit=limit)  # fmt: skip
+    return _due(session, today=today, since=None, until=until, owner_id=owner_id, kinds=kinds, limit=limit)
+
+
+def _due(
+    session: Session,
+    *,
+    today: date,
+    since: date | None,
+    until: date,
+    owner_id: int | None,
+    kinds: tuple[str, ...],
+    limit: int | None,
+) -> list[DueItem]:
+    """Items planned in [since, until] (birthdays and dates from max(since, today))."""
+    window = {"since": since, "until": until, "owner_id": owner_id, "limit": limit}
     items: list[DueItem] = []
     if "follow-up" in kinds:
-        items += [_followup_item(r, today) for r in _followup_rows(session, since=None, until=last, owner_id=owner_id)]
+        items += [_followup_item(r, today) for r in _followup_rows(session, **window)]
     if "task" in kinds:
-        items += [_task_item(r, today) for r in _task_rows(session, since=None, until=last, owner_id=owner_id)]
+        items += [_task_item(r, today) for r in _task_rows(session, **window)]
     if "deal" in kinds:
-        items += [_deal_item(r, today) for r in _deal_rows(session, since=None, until=last, owner_id=owner_id)]
+        items += [_deal_item(r, today) for r in _deal_rows(session, **window)]
     if "request" in kinds and owner_id is None:
-        items += _request_items(session, today=today, until=last)
-    if not overdue_only:
-        if "birthday" in kinds:
-            rows = _yearly_rows(session, table=_BIRTHDAY_TABLE, md_column="c.birthday_md", extra=_BIRTHDAY_COLS,
-                                start=today, end=until, owner_id=owner_id)  # fmt: skip
-            items += [_birthday_item(r, day) for r, day in rows]
-        if "date" in kinds:
-            items += [_date_item(r, day) for r, day in _date_rows(session, start=today, end=until, owner_id=owner_id)]
+        items += [i for i in _request_items(session, today=today, until=until) if since is None or i.on >= since]
+    first = max(since or today, today)
+    if "birthday" in kinds:
+        rows = _yearly_rows(session, table=_BIRTHDAY_TABLE, md_column="c.birthday_md", extra=_BIRTHDAY_COLS,
+                            start=first, end=until, owner_id=owner_id)  # fmt: skip
+        items += [_birthday_item(r, day) for r, day in rows]
+    if "date" in kinds:
+        items += [_date_item(r, day) for r, day in _date_rows(session, start=first, end=until, owner_id=owner_id)]
     items.sort(key=lambda i: (i.on, i.time or "", _KIND_ORDER[i.kind], i.contact or "", i.ref_id))
-    return items
+    return items[:limit] if limit else items
+
+
+def due_count(session: Session, *, today: date, since: date | None, until: date, owner_id: int | None = None) -> int:
+    """How many follow-ups, tasks, deal steps and requests are planned in [since, until], counted in SQL."""
+    total = 0
+    for query in (_followup_query, _task_query, _deal_query):
+        sql, params, _ = query(since=since, until=until, owner_id=owner_id)
+        total += session.scalar("SELECT count(*)" + sql, params)
+    if owner_id is None:
+        total += sum(1 for i in _request_items(session, today=today, until=until) if since is None or i.on >= since)
+    return total
 
 
 def _request_items(session: Session, *, today: date, until: date) -> list[DueItem]:
@@ -394,8 +461,7 @@ def _forgotten_sql(
         where = [
             "c.archived = ?",
             "(c.last_interaction_at IS NULL OR c.last_interaction_at < ?)",
-            # NULL (no next day at all) must count as "nothing scheduled", hence COALESCE.
-            f"NOT COALESCE({next_date_sql(session)} >= ?, 0 = 1)",
+            "(c.next_contact_on IS NULL OR c.next_contact_on < ?)",
             "NOT EXISTS (SELECT 1 FROM task t WHERE t.contact_id = c.id AND t.done = ? AND t.due_on >= ?)",
             "NOT EXISTS (SELECT 1 FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
             " WHERE d.contact_id = c.id AND s.outcome = 'open' AND d.next_step_on >= ?)",
@@ -522,16 +588,19 @@ def forgotten_count(session: Session, *, today: date, days: int = 90, kinds: tup
 class Digest:
     today: date
     until: date
-    overdue: list[DueItem] = field(default_factory=list)
-    due: list[DueItem] = field(default_factory=list)  # follow-ups, tasks and deal steps in the window
+    overdue: list[DueItem] = field(default_factory=list)  # the first `limit` of them
+    due: list[DueItem] = field(default_factory=list)  # follow-ups, tasks, deal steps and requests in the window
     dates: list[DueItem] = field(default_factory=list)  # birthdays and important dates in the window
     forgotten: int = 0
     forgotten_days: int = 90
+    overdue_count: int = 0  # all of them, also those past the limit
+    due_count: int = 0
+    dates_count: int = 0
 
     @property
     def empty(self) -> bool:
         """Nothing to say: nothing overdue, due or celebrated (the standing forgotten count alone is no news)."""
-        return not (self.overdue or self.due or self.dates)
+        return not (self.overdue_count or self.due_count or self.dates_count)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -541,6 +610,9 @@ class Digest:
             "overdue": [i.to_json() for i in self.overdue],
             "due": [i.to_json() for i in self.due],
             "dates": [i.to_json() for i in self.dates],
+            "overdue_count": self.overdue_count,
+            "due_count": self.due_count,
+            "dates_count": self.dates_count,
             "forgotten": self.forgotten,
             "forgotten_days": self.forgotten_days,
         }
@@ -560,14 +632,17 @@ class Digest:
             late = f"  [{_plural(i.days_overdue, 'day')} overdue]" if show_late and i.days_overdue else ""
             return f"  {when}  {i.kind:<9}  {who} — {i.title}{late}"
 
-        for title, items, late in (
-            (f"Overdue ({len(self.overdue)})", self.overdue, True),
-            (f"Due {window} ({len(self.due)})", self.due, False),
-            (f"Birthdays and dates {window} ({len(self.dates)})", self.dates, False),
-        ):
-            if items:
+        for title, items, count, late, more in (
+            (f"Overdue ({self.overdue_count})", self.overdue, self.overdue_count, True, "minicrm due --overdue"),
+            (f"Due {window} ({self.due_count})", self.due, self.due_count, False, "minicrm due"),
+            (f"Birthdays and dates {window} ({self.dates_count})", self.dates, self.dates_count, False,
+             "minicrm due --kind birthday,date"),
+        ):  # fmt: skip
+            if count:
                 lines.append(title + ":")
                 lines += [line(i, late) for i in items]
+                if count > len(items):
+                    lines.append(f"  … and {count - len(items)} more: {more}")
         if self.forgotten:
             lines.append(
                 f"{_plural(self.forgotten, 'contact')} without news for {self.forgotten_days}+ days"
@@ -577,17 +652,29 @@ class Digest:
 
 
 def remind_digest(
-    session: Session, *, today: date, until: date, owner_id: int | None = None, forgotten_days: int = 90
+    session: Session,
+    *,
+    today: date,
+    until: date,
+    owner_id: int | None = None,
+    forgotten_days: int = 90,
+    limit: int | None = 20,
 ) -> Digest:
-    items = due_items(session, today=today, until=until, owner_id=owner_id)
+    """The cron digest: each section lists its first `limit` items (None: all) and counts the rest in SQL."""
+    work = ("follow-up", "task", "deal", "request")
+    yesterday = today - timedelta(days=1)
     digest = Digest(today, until, forgotten_days=forgotten_days)
-    for item in items:
-        if item.overdue:
-            digest.overdue.append(item)
-        elif item.kind in ("birthday", "date"):
-            digest.dates.append(item)
-        else:
-            digest.due.append(item)
+    digest.overdue = _due(session, today=today, since=None, until=yesterday, owner_id=owner_id, kinds=work,
+                          limit=limit)  # fmt: skip
+    digest.due = _due(session, today=today, since=today, until=until, owner_id=owner_id, kinds=work, limit=limit)
+    dates = _due(session, today=today, since=today, until=until, owner_id=owner_id, kinds=("birthday", "date"),
+                 limit=None)  # fmt: skip
+    digest.dates, digest.dates_count = dates[:limit] if limit else dates, len(dates)
+    for items, attr, since, last in ((digest.overdue, "overdue_count", None, yesterday),
+                                     (digest.due, "due_count", today, until)):  # fmt: skip
+        full = limit is None or len(items) < limit
+        count = len(items) if full else due_count(session, today=today, since=since, until=last, owner_id=owner_id)
+        setattr(digest, attr, count)
     digest.forgotten = forgotten_count(session, today=today, days=forgotten_days)
     return digest
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from minicrm.errors import BadInput
 from minicrm.store import audit, search
+from minicrm.store.cadence import fill_cadence_dates, fill_cadence_dates_of
 from minicrm.store.contacts import check_email, check_phone, normalize_status, normalize_tag
 from minicrm.store.db import Session
 from minicrm.store.text import fold, phone_key
@@ -902,6 +903,9 @@ def apply(
     session.executemany("INSERT OR IGNORE INTO contact_tag (contact_id, tag) VALUES (?, ?)", tags)
     session.executemany("INSERT INTO contact_field (contact_id, key, value) VALUES (?, ?, ?)", fields)
     touched = [op.item.contact_id for op in creates] + [op.item.contact_id for op in updates]
+    if creates:
+        fill_cadence_dates(session, where="c.id >= ?", params=[first])
+    fill_cadence_dates_of(session, [op.item.contact_id for op in updates])
     if touched:
         search.index_contacts_bulk(session, touched)
     if creates or updates:

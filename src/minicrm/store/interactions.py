@@ -8,6 +8,7 @@ from typing import Any
 
 from minicrm.errors import BadInput
 from minicrm.store import audit, search
+from minicrm.store.cadence import fill_cadence_dates_of
 from minicrm.store.db import Session
 from minicrm.store.records import Interaction
 
@@ -185,6 +186,8 @@ def set_next(
             " next_contact_auto = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
             (on, at.strftime("%H:%M") if at else None, goal if on else None, False, now, contact_id),
         )
+        if on is None:
+            fill_cadence_dates_of(session, [contact_id])  # cleared: the cadence, if any, takes over
         audit.record(
             session,
             entity="contact",
