@@ -2,7 +2,51 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from typing import TextIO
+
 TODAY = "2026-11-22"
+EXPORT = "-- export every table as JSON"  # not SQL: the floors call `export_json` for it
+CUTOFF = "2026-08-25 00:00:00"  # forgotten: silent for 90 days, today included
+
+# minicrm's forgotten query (store.followups._forgotten_sql) with its parameters written in: ranking by deal value
+# x days silent over contacts and companies needs the whole forgotten set, in the floors as in minicrm.
+_FORGOTTEN = (
+    "SELECT q.*, CAST(julianday('{today}') - julianday(date(COALESCE(q.last_at, q.created_at))) AS INTEGER) AS "
+    "silent FROM (SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS "
+    "last_at, c.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.contact_id = c.id AND +d.stage_id IN "
+    "(SELECT st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor FROM contact c "
+    "LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = 0 AND (c.last_interaction_at IS NULL OR "
+    "c.last_interaction_at < '{cutoff}') AND (c.next_contact_on IS NULL OR c.next_contact_on < '{today}') AND NOT"
+    " EXISTS (SELECT 1 FROM task t WHERE t.contact_id = c.id AND t.done = 0 AND t.due_on >= '{today}') AND NOT "
+    "EXISTS (SELECT 1 FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id WHERE d.contact_id = c.id AND "
+    "s.outcome = 'open' AND d.next_step_on >= '{today}') UNION ALL SELECT 'company' AS kind, co.id, co.name, NULL"
+    " AS company, NULL AS status, (SELECT max(p.last_interaction_at) FROM contact p WHERE p.company_id = co.id) "
+    "AS last_at, co.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.company_id = co.id AND "
+    "+d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor "
+    "FROM company co WHERE co.archived = 0 AND ((SELECT max(p.last_interaction_at) FROM contact p WHERE "
+    "p.company_id = co.id) IS NULL OR (SELECT max(p.last_interaction_at) FROM contact p WHERE p.company_id = "
+    "co.id) < '{cutoff}') AND NOT EXISTS (SELECT 1 FROM contact p WHERE p.company_id = co.id AND p.archived = 0 "
+    "AND p.next_contact_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM task t WHERE t.company_id = co.id AND "
+    "+t.done = 0 AND +t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM contact p JOIN task t ON t.contact_id "
+    "= p.id WHERE p.company_id = co.id AND t.done = 0 AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM "
+    "deal d JOIN pipeline_stage s ON s.id = d.stage_id WHERE d.company_id = co.id AND s.outcome = 'open' AND "
+    "+d.next_step_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM contact p JOIN deal d ON d.contact_id = p.id "
+    "JOIN pipeline_stage s ON s.id = d.stage_id WHERE p.company_id = co.id AND s.outcome = 'open' AND "
+    "d.next_step_on >= '{today}')) q"
+)
+_FORGOTTEN_CONTACTS = (
+    "SELECT q.*, CAST(julianday('{today}') - julianday(date(COALESCE(q.last_at, q.created_at))) AS INTEGER) AS "
+    "silent FROM (SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS "
+    "last_at, c.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.contact_id = c.id AND +d.stage_id IN "
+    "(SELECT st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor FROM contact c "
+    "LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = 0 AND (c.last_interaction_at IS NULL OR "
+    "c.last_interaction_at < '{cutoff}') AND (c.next_contact_on IS NULL OR c.next_contact_on < '{today}') AND NOT"
+    " EXISTS (SELECT 1 FROM task t WHERE t.contact_id = c.id AND t.done = 0 AND t.due_on >= '{today}') AND NOT "
+    "EXISTS (SELECT 1 FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id WHERE d.contact_id = c.id AND "
+    "s.outcome = 'open' AND d.next_step_on >= '{today}')) q"
+)
 
 # name -> (minicrm arguments, SQL statements the floors run, whether it writes)
 CASES: dict[str, tuple[list[str], list[str], bool]] = {
@@ -55,35 +99,48 @@ CASES: dict[str, tuple[list[str], list[str], bool]] = {
         False,
     ),
     "due": (
-        ["due"],
+        ["due", "--limit", "50"],
         [
-            "SELECT c.id, c.name, c.next_contact_on, c.next_contact_goal FROM contact c"
-            " WHERE c.archived = 0 AND c.next_contact_on <= date('{today}', '+7 days')"
-            " ORDER BY c.next_contact_on, c.id LIMIT 50",
-            "SELECT count(*) FROM contact WHERE archived = 0 AND next_contact_on <= date('{today}', '+7 days')",
+            "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_goal FROM contact c"
+            " LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = 0"
+            " AND c.next_contact_on <= date('{today}', '+6 days')"
+            " ORDER BY c.next_contact_on, COALESCE(c.next_contact_time, ''), c.name, c.id LIMIT 50",
+            "SELECT t.id, t.title, t.due_on FROM task t WHERE t.done = 0 AND t.due_on <= date('{today}', '+6 days')"
+            " ORDER BY t.due_on, t.id LIMIT 50",
+            "SELECT d.id, d.title, d.next_step_on FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+            " WHERE s.outcome = 'open' AND d.next_step_on <= date('{today}', '+6 days')"
+            " ORDER BY d.next_step_on, d.id LIMIT 50",
+            "SELECT c.id, c.name, c.birthday FROM contact c WHERE c.birthday_md"
+            " BETWEEN substr('{today}', 6) AND substr(date('{today}', '+6 days'), 6) AND c.archived = 0"
+            " ORDER BY c.birthday_md, c.id LIMIT 50",
         ],
         False,
     ),
     "forgotten": (
         ["forgotten", "--limit", "50"],
         [
-            "SELECT c.id, c.name, c.last_interaction_at FROM contact c WHERE c.archived = 0"
-            " AND (c.last_interaction_at IS NULL OR c.last_interaction_at < date('{today}', '-90 days'))"
-            " AND (c.next_contact_on IS NULL OR c.next_contact_on <= '{today}')"
-            " ORDER BY c.last_interaction_at IS NOT NULL, c.last_interaction_at, c.id LIMIT 50",
-            "SELECT count(*) FROM contact c WHERE c.archived = 0"
-            " AND (c.last_interaction_at IS NULL OR c.last_interaction_at < date('{today}', '-90 days'))"
-            " AND (c.next_contact_on IS NULL OR c.next_contact_on <= '{today}')",
+            "SELECT r.* FROM (" + _FORGOTTEN + ") r ORDER BY COALESCE(r.value_minor, 0) * r.silent DESC,"
+            " r.silent DESC, r.kind DESC, r.name, r.id LIMIT 50",
         ],
         False,
     ),
     "remind": (
         ["remind"],
         [
-            "SELECT count(*) FROM contact WHERE archived = 0 AND next_contact_on < '{today}'",
-            "SELECT count(*) FROM contact WHERE archived = 0 AND next_contact_on = '{today}'",
-            "SELECT count(*) FROM contact c WHERE c.archived = 0"
-            " AND (c.last_interaction_at IS NULL OR c.last_interaction_at < date('{today}', '-90 days'))",
+            "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_goal FROM contact c"
+            " LEFT JOIN company co ON co.id = c.company_id WHERE c.next_contact_on <= date('{today}', '-1 day')"
+            " AND c.archived = 0 ORDER BY c.next_contact_on, COALESCE(c.next_contact_time, ''), c.name, c.id LIMIT 20",
+            "SELECT count(*) FROM contact WHERE next_contact_on <= date('{today}', '-1 day') AND archived = 0",
+            "SELECT t.id, t.title, t.due_on FROM task t WHERE t.done = 0 AND t.due_on < '{today}'"
+            " ORDER BY t.due_on, t.id LIMIT 20",
+            "SELECT d.id, d.title, d.next_step_on FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+            " WHERE s.outcome = 'open' AND d.next_step_on < '{today}' ORDER BY d.next_step_on, d.id LIMIT 20",
+            "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_goal FROM contact c"
+            " LEFT JOIN company co ON co.id = c.company_id WHERE c.next_contact_on = '{today}' AND c.archived = 0"
+            " ORDER BY COALESCE(c.next_contact_time, ''), c.name, c.id LIMIT 20",
+            "SELECT c.id, c.name, c.birthday FROM contact c WHERE c.birthday_md = substr('{today}', 6)"
+            " AND c.archived = 0",
+            "SELECT count(*) FROM (" + _FORGOTTEN_CONTACTS + ") r",
         ],
         False,
     ),
@@ -98,8 +155,13 @@ CASES: dict[str, tuple[list[str], list[str], bool]] = {
     "report sales": (
         ["report", "sales", "--period", "2026"],
         [
-            "SELECT substr(won_on, 1, 7), currency, count(*), sum(amount_minor) FROM deal"
-            " WHERE won_on BETWEEN '2026-01-01' AND '2026-12-31' GROUP BY 1, 2 ORDER BY 1"
+            "SELECT substr(d.won_on, 1, 7), d.currency, count(*), sum(d.amount_minor) FROM deal d"
+            " JOIN pipeline_stage s ON s.id = d.stage_id WHERE s.outcome = 'won'"
+            " AND d.won_on BETWEEN '2026-01-01' AND '2026-12-31' GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT d.currency, count(*), sum(d.amount_minor) FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+            " WHERE s.outcome = 'won' AND d.won_on BETWEEN '2026-01-01' AND '2026-12-31' GROUP BY d.currency",
+            "SELECT count(*) FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+            " WHERE s.outcome = 'lost' AND d.lost_on BETWEEN '2026-01-01' AND '2026-12-31'",
         ],
         False,
     ),
@@ -114,15 +176,47 @@ CASES: dict[str, tuple[list[str], list[str], bool]] = {
     ),
     "ical export": (
         ["ical", "export"],
-        [
-            "SELECT c.id, c.name, c.next_contact_on, c.next_contact_goal FROM contact c"
-            " WHERE c.archived = 0 AND c.next_contact_on BETWEEN date('{today}', '-30 days')"
-            " AND date('{today}', '+90 days')"
+        [  # what the feed holds by default: planned items from 365 days back to 90 ahead, every birthday
+            "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_time, c.next_contact_goal, c.revision,"
+            " c.updated_at FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = 0"
+            " AND c.next_contact_on BETWEEN date('{today}', '-365 days') AND date('{today}', '+90 days')",
+            "SELECT t.id, t.title, t.due_on, t.due_time, c.name, t.revision, t.updated_at FROM task t"
+            " LEFT JOIN contact c ON c.id = t.contact_id WHERE t.done = 0"
+            " AND t.due_on BETWEEN date('{today}', '-365 days') AND date('{today}', '+90 days')",
+            "SELECT d.id, d.title, d.next_step, d.next_step_on, c.name FROM deal d"
+            " JOIN pipeline_stage s ON s.id = d.stage_id LEFT JOIN contact c ON c.id = d.contact_id"
+            " WHERE s.outcome = 'open' AND d.next_step_on BETWEEN date('{today}', '-365 days')"
+            " AND date('{today}', '+90 days')",
+            "SELECT c.id, c.name, c.birthday, c.revision, c.updated_at FROM contact c"
+            " WHERE c.birthday_md IS NOT NULL AND c.archived = 0 ORDER BY c.birthday_md, c.id",
+            "SELECT e.contact_id, e.email FROM contact_email e JOIN contact c ON c.id = e.contact_id"
+            " WHERE c.archived = 0 AND (c.birthday_md IS NOT NULL"
+            " OR c.next_contact_on BETWEEN date('{today}', '-365 days') AND date('{today}', '+90 days'))",
+            "SELECT p.contact_id, p.phone FROM contact_phone p JOIN contact c ON c.id = p.contact_id"
+            " WHERE c.archived = 0 AND (c.birthday_md IS NOT NULL"
+            " OR c.next_contact_on BETWEEN date('{today}', '-365 days') AND date('{today}', '+90 days'))",
         ],
         False,
     ),
+    "export json": (["export", "json"], [EXPORT], False),
 }
 
 
+def export_json(conn: sqlite3.Connection, out: TextIO) -> None:
+    """What `export json` does, bare: every data table, one JSON object per row, in rowid order."""
+    conn.row_factory = sqlite3.Row
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT LIKE '%fts%' AND name != 'alembic_version' ORDER BY name"
+    )]  # fmt: skip
+    out.write('{"format": "minicrm-database", "tables": {')
+    for t, table in enumerate(tables):
+        out.write(("," if t else "") + f"\n{json.dumps(table)}: [")
+        for n, row in enumerate(conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')):
+            out.write(("," if n else "") + "\n" + json.dumps(dict(row), ensure_ascii=False, default=str))
+        out.write("]")
+    out.write("}}\n")
+
+
 def statements(name: str, busy: int) -> list[str]:
-    return [s.format(busy=busy, today=TODAY) for s in CASES[name][1]]
+    return [s.format(busy=busy, today=TODAY, cutoff=CUTOFF) for s in CASES[name][1]]

@@ -3,7 +3,7 @@
 import sqlite3
 import sys
 
-from cases import statements
+from cases import EXPORT, export_json, statements
 
 name, db, busy = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if name == "help":
@@ -16,6 +16,9 @@ write = "INSERT" in " ".join(statements(name, busy))
 if write:
     conn.execute("BEGIN IMMEDIATE")
 for sql in statements(name, busy):
+    if sql == EXPORT:
+        export_json(conn, sys.stdout)
+        continue
     for row in conn.execute(sql):
         print("\t".join("" if v is None else str(v) for v in row))
 if write:

@@ -3,7 +3,7 @@
 import sqlite3
 
 import typer
-from cases import statements
+from cases import EXPORT, export_json, statements
 
 app = typer.Typer(add_completion=False)
 
@@ -24,6 +24,11 @@ def run(name: str, db: str, busy: int) -> None:
     table = Table(box=None)
     first = True
     for sql in sqls:
+        if sql == EXPORT:  # JSON goes out as text, as minicrm writes it
+            import sys
+
+            export_json(conn, sys.stdout)
+            return
         cur = conn.execute(sql)
         rows = cur.fetchall()
         if first and cur.description:

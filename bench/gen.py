@@ -172,11 +172,15 @@ def generate(path: Path, scale: str, seed: int = 42) -> dict[str, float]:
             "UPDATE contact SET last_interaction_at = ? WHERE id = ?",
             [(at.replace(microsecond=0), cid) for cid, at in last.items()],
         )
-        stages = [r["id"] for r in session.all("SELECT id FROM pipeline_stage ORDER BY position")]
+        stages = [
+            (r["id"], r["outcome"]) for r in session.all("SELECT id, outcome FROM pipeline_stage ORDER BY position")
+        ]
         deal_rows = []
         for did in range(1, deals + 1):
-            stage = rng.choice(stages)
+            stage, outcome = rng.choice(stages)
             created = start + timedelta(days=rng.randint(0, 1000))
+            closed = min(created.date() + timedelta(days=rng.randint(5, 200)), TODAY)
+            open_step = outcome == "open" and rng.random() < 0.6
             deal_rows.append(
                 (
                     did,
@@ -187,14 +191,31 @@ def generate(path: Path, scale: str, seed: int = 42) -> dict[str, float]:
                     rng.choice(["EUR", "EUR", "EUR", "USD"]),
                     stage,
                     TODAY + timedelta(days=rng.randint(-200, 200)),
+                    closed if outcome == "won" else None,
+                    closed if outcome == "lost" else None,
+                    "Call back" if open_step else None,
+                    TODAY + timedelta(days=rng.randint(-30, 60)) if open_step else None,
                     created,
                     created,
                 )
             )
         session.executemany(
             "INSERT INTO deal (id, title, contact_id, company_id, amount_minor, currency, stage_id, expected_close,"
-            " created_at, updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            " won_on, lost_on, next_step, next_step_on, created_at, updated_at, revision)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             deal_rows,
+        )
+        task_rows = []
+        for tid in range(1, contacts // 10 + 1):  # open and done to-dos around today
+            created = datetime.combine(TODAY - timedelta(days=rng.randint(1, 90)), datetime.min.time())
+            task_rows.append(
+                (tid, rng.choice(["Send quote", "Call back", "Prepare demo", "Invoice"]), rng.randint(1, contacts),
+                 TODAY + timedelta(days=rng.randint(-60, 60)), rng.random() < 0.3, created, created)
+            )  # fmt: skip
+        session.executemany(
+            "INSERT INTO task (id, title, contact_id, due_on, done, created_at, updated_at, revision)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+            task_rows,
         )
         session.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench_today', ?)", (TODAY.isoformat(),))
         cadence.fill_cadence_dates(session)  # as the store keeps them: a contact with a cadence has a next day

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +74,36 @@ def test_random_bytes_import_cleanly_or_not_at_all(tmp_path_factory, payload):
         if res.exit_code != 0:
             assert res.stderr.startswith("error: "), res.stderr
             assert db_digest(cli.db) == before
+
+
+@pytest.mark.slow
+def test_kill_minus_nine_during_100k_import_twenty_times(tmp_path):
+    """`pytest -m slow tests/reliability`: 20+ kills at random moments of a 100,000-row import."""
+    db, data = tmp_path / "crm.db", tmp_path / "big.csv"
+    _csv(data, 100_000)
+    assert run_minicrm("--db", str(db), "contact", "add", "Ada").returncode == 0
+    base = tmp_path / "base.db"
+    shutil.copy(db, base)  # the last process closed it: everything is in the main file
+    start = time.monotonic()
+    assert run_minicrm("--db", str(tmp_path / "timing.db"), "import", "csv", str(data)).returncode == 0
+    full = time.monotonic() - start  # how long a whole import takes here: kills are spread over it
+    rng = random.Random(100)
+    kills, completed = 0, 0
+    while kills < 20:
+        proc = subprocess.Popen([sys.executable, "-m", "minicrm", "--db", str(db), "import", "csv", str(data)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(rng.uniform(0.2, full * 0.95))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        count = _count(db)
+        assert count in (1, 100_001), f"half an import is in the database: {count} contacts"
+        if count == 100_001:  # it finished before the kill: start again from the one-contact database
+            completed += 1
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            shutil.copy(base, db)
+    print(f"100k import: {kills} kills, {completed} completed runs, whole import {full:.1f} s; nothing half-written")
+    assert run_minicrm("--db", str(db), "import", "csv", str(data)).returncode == 0
+    assert _count(db) == 100_001

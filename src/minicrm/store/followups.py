@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from minicrm.errors import BadInput
@@ -96,14 +97,16 @@ def _window(column: str, since: date | None, until: date) -> tuple[str, list[Any
     return f"{column} <= ?" + (f" AND {column} >= ?" if since else ""), [until, *([since] if since else [])]
 
 
-def _followup_query(*, since: date | None, until: date, owner_id: int | None) -> tuple[str, list[Any], str]:
+def _followup_query(
+    *, since: date | None, until: date, owner_id: int | None, count: bool = False
+) -> tuple[str, list[Any], str]:
     """Contacts whose next-contact day is in [since, until]: (FROM ... WHERE, params, ORDER BY).
 
     Cadence-derived days are stored (`cadence.fill_cadence_dates`), so this is one range of the
     `contact.next_contact_on` index, and `LIMIT` stops it early.
     """
     cond, params = _window("c.next_contact_on", since, until)
-    sql = f"{_FOLLOWUP_FROM} WHERE {cond} AND c.archived = ?"
+    sql = f"{' FROM contact c' if count else _FOLLOWUP_FROM} WHERE {cond} AND c.archived = ?"
     params.append(False)
     if owner_id is not None:
         sql += " AND c.owner_id = ?"
@@ -180,7 +183,8 @@ _DEAL_COLS = (
     " d.updated_at, s.name AS stage, c.name AS contact, co.name AS company"
 )
 _DEAL_FROM = (
-    " FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id LEFT JOIN contact c ON c.id = d.contact_id"
+    # `+d.stage_id`: reach deals through their next-step index, not all deals of the open stages
+    " FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id LEFT JOIN contact c ON c.id = d.contact_id"
     " LEFT JOIN company co ON co.id = COALESCE(d.company_id, c.company_id)"
 )
 
@@ -366,7 +370,7 @@ def _due(
 def due_count(session: Session, *, today: date, since: date | None, until: date, owner_id: int | None = None) -> int:
     """How many follow-ups, tasks, deal steps and requests are planned in [since, until], counted in SQL."""
     total = 0
-    for query in (_followup_query, _task_query, _deal_query):
+    for query in (partial(_followup_query, count=True), _task_query, _deal_query):
         sql, params, _ = query(since=since, until=until, owner_id=owner_id)
         total += session.scalar("SELECT count(*)" + sql, params)
     if owner_id is None:

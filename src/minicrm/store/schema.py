@@ -70,7 +70,8 @@ class CompanyField(SQLModel, table=True):
 
 class Contact(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_contact_next", "next_contact_on"),
+        # archived too: `due` counts its backlog from the index alone
+        Index("ix_contact_next", "next_contact_on", "archived"),
         Index("ix_contact_last", "last_interaction_at"),
         Index("ix_contact_birthday_md", "birthday_md"),
         {"sqlite_autoincrement": True},
@@ -139,6 +140,7 @@ class ContactDate(SQLModel, table=True):
     """Important dates other than the birthday (anniversary, contract renewal...)."""
 
     __tablename__ = "contact_date"
+    __table_args__ = (Index("ix_contact_date_yearly_value", "yearly", "value"),)  # one-off dates in a window
     id: Optional[int] = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", index=True)
     label: str
@@ -164,7 +166,8 @@ class PipelineStage(SQLModel, table=True):
 
 class Deal(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_deal_stage_currency_amount", "stage_id", "currency", "amount_minor"),
+        # probability too: the pipeline sums weighted amounts from the index alone
+        Index("ix_deal_stage_currency_amount", "stage_id", "currency", "amount_minor", "probability"),
         Index("ix_deal_next_step_on", "next_step_on"),
         Index("ix_deal_expected_close", "expected_close"),
         {"sqlite_autoincrement": True},
@@ -184,7 +187,7 @@ class Deal(SQLModel, table=True):
     source: Optional[str] = None
     campaign_id: Optional[int] = Field(default=None, foreign_key="campaign.id", ondelete="SET NULL", index=True)
     won_on: Optional[date] = Field(default=None, index=True)
-    lost_on: Optional[date] = None
+    lost_on: Optional[date] = Field(default=None, index=True)
     lost_reason: Optional[str] = None
     notes: Optional[str] = Field(default=None, sa_type=Text)
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")

@@ -1,7 +1,8 @@
 """store the next-contact day that a cadence implies for every contact that has none
 
 From 0004 on, `due`, `forgotten`, the feed and the dashboard read only `contact.next_contact_on` (indexed);
-databases made before kept some cadence-derived days implicit. Data only: no table changes.
+databases made before kept some cadence-derived days implicit. `ix_contact_next` gains `archived`, so the
+due backlog is counted from the index alone; indexes for the pipeline (probability), lost deals and one-off dates.
 
 Revision ID: 0004
 Revises: 0003
@@ -27,7 +28,19 @@ def upgrade() -> None:
         f"UPDATE contact AS c SET next_contact_on = {cadence_date_sql(dialect)}, next_contact_auto = TRUE"
         f" WHERE c.next_contact_on IS NULL AND {EFFECTIVE_CADENCE_SQL} IS NOT NULL"
     )
+    op.drop_index("ix_contact_next", table_name="contact")
+    op.create_index("ix_contact_next", "contact", ["next_contact_on", "archived"])
+    op.drop_index("ix_deal_stage_currency_amount", table_name="deal")
+    op.create_index("ix_deal_stage_currency_amount", "deal", ["stage_id", "currency", "amount_minor", "probability"])
+    op.create_index("ix_deal_lost_on", "deal", ["lost_on"])
+    op.create_index("ix_contact_date_yearly_value", "contact_date", ["yearly", "value"])
 
 
 def downgrade() -> None:
-    """Nothing to undo: the stored days are the ones the cadences implied."""
+    """The stored days stay (they are the ones the cadences implied); the index goes back."""
+    op.drop_index("ix_contact_date_yearly_value", table_name="contact_date")
+    op.drop_index("ix_deal_lost_on", table_name="deal")
+    op.drop_index("ix_deal_stage_currency_amount", table_name="deal")
+    op.create_index("ix_deal_stage_currency_amount", "deal", ["stage_id", "currency", "amount_minor"])
+    op.drop_index("ix_contact_next", table_name="contact")
+    op.create_index("ix_contact_next", "contact", ["next_contact_on"])
