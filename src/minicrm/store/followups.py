@@ -241,15 +241,28 @@ def _yearly_on(year: int, md: str) -> date:
 
 
 def _yearly_rows(
-    session: Session, *, table: str, md_column: str, extra: str, start: date, end: date, owner_id: int | None
+    session: Session,
+    *,
+    table: str,
+    md_column: str,
+    extra: str,
+    start: date,
+    end: date,
+    owner_id: int | None,
+    limit: int | None = None,
 ) -> list[tuple[Any, date]]:
-    """Rows whose yearly MM-DD falls in [start, end] (at most a few years), each with its day."""
+    """Rows whose yearly MM-DD falls in [start, end] (at most a few years), each with its day.
+
+    With `limit`, the first rows by day and name are enough (a 29 February moved to 1 March reads all).
+    """
     if end < start:
         return []
     end = min(end, start + timedelta(days=366 * 3))
     found: list[tuple[Any, date]] = []
     owner = " AND c.owner_id = ?" if owner_id is not None else ""
     for year, lo, hi, march1 in _year_segments(start, end):
+        if limit and len(found) >= limit:
+            break
         cond = f"({md_column} BETWEEN ? AND ?" + (f" OR {md_column} = '02-29')" if march1 else ")")
         sql = f"SELECT {extra} FROM {table} WHERE {cond} AND c.archived = ?{owner}" + (
             " AND cd.yearly = ?" if table.startswith("contact_date") else ""
@@ -257,6 +270,9 @@ def _yearly_rows(
         params: list[Any] = [lo, hi, False, *([owner_id] if owner_id is not None else [])]
         if table.startswith("contact_date"):
             params.append(True)
+        if limit and not march1:
+            sql += f" ORDER BY {md_column}, c.name, c.id LIMIT ?"
+            params.append(limit - len(found))
         for r in session.all(sql, params):
             day = _yearly_on(year, r["md"])
             if start <= day <= end:
@@ -359,7 +375,7 @@ def _due(
     first = max(since or today, today)
     if "birthday" in kinds:
         rows = _yearly_rows(session, table=_BIRTHDAY_TABLE, md_column="c.birthday_md", extra=_BIRTHDAY_COLS,
-                            start=first, end=until, owner_id=owner_id)  # fmt: skip
+                            start=first, end=until, owner_id=owner_id, limit=limit)  # fmt: skip
         items += [_birthday_item(r, day) for r, day in rows]
     if "date" in kinds:
         items += [_date_item(r, day) for r, day in _date_rows(session, start=first, end=until, owner_id=owner_id)]
