@@ -482,9 +482,11 @@ def _forgotten_sql(
             "c.archived = ?",
             "(c.last_interaction_at IS NULL OR c.last_interaction_at < ?)",
             "(c.next_contact_on IS NULL OR c.next_contact_on < ?)",
-            "NOT EXISTS (SELECT 1 FROM task t WHERE t.contact_id = c.id AND t.done = ? AND t.due_on >= ?)",
-            "NOT EXISTS (SELECT 1 FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
-            " WHERE d.contact_id = c.id AND s.outcome = 'open' AND d.next_step_on >= ?)",
+            # "nothing planned" as sets computed once from their date indexes, not probes per contact
+            "c.id NOT IN (SELECT t.contact_id FROM task t WHERE t.done = ? AND t.due_on >= ?"
+            " AND t.contact_id IS NOT NULL)",
+            "c.id NOT IN (SELECT d.contact_id FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id"
+            " WHERE s.outcome = 'open' AND d.next_step_on >= ? AND d.contact_id IS NOT NULL)",
         ]
         where_params: list[Any] = [False, cutoff, today.isoformat(), False, today, today]
         if status_keys:
@@ -503,22 +505,23 @@ def _forgotten_sql(
         )
         params += where_params
     if "company" in kinds:
-        plus = "+" if session.dialect == "sqlite" else ""  # keep SQLite on the company_id indexes
-        last = "(SELECT max(p.last_interaction_at) FROM contact p WHERE p.company_id = co.id)"
+        last = "la.last_at"
         where = [
             "co.archived = ?",
             f"({last} IS NULL OR {last} < ?)",
-            "NOT EXISTS (SELECT 1 FROM contact p WHERE p.company_id = co.id AND p.archived = ?"
-            " AND p.next_contact_on >= ?)",
-            # driven by the indexes on task.company_id / contact.company_id + task.contact_id (same for deals)
-            "NOT EXISTS (SELECT 1 FROM task t WHERE t.company_id = co.id"
-            f" AND {plus}t.done = ? AND {plus}t.due_on >= ?)",
-            "NOT EXISTS (SELECT 1 FROM contact p JOIN task t ON t.contact_id = p.id WHERE p.company_id = co.id"
-            " AND t.done = ? AND t.due_on >= ?)",
-            "NOT EXISTS (SELECT 1 FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id WHERE d.company_id = co.id"
-            f" AND s.outcome = 'open' AND {plus}d.next_step_on >= ?)",
-            "NOT EXISTS (SELECT 1 FROM contact p JOIN deal d ON d.contact_id = p.id JOIN pipeline_stage s"
-            " ON s.id = d.stage_id WHERE p.company_id = co.id AND s.outcome = 'open' AND d.next_step_on >= ?)",
+            # "nothing planned": sets of companies computed once from the date indexes (a probe per company
+            # depends on how many tasks carry a company_id, and SQLite's plan with it)
+            "co.id NOT IN (SELECT p.company_id FROM contact p WHERE p.archived = ? AND p.next_contact_on >= ?"
+            " AND p.company_id IS NOT NULL)",
+            "co.id NOT IN (SELECT t.company_id FROM task t WHERE t.done = ? AND t.due_on >= ?"
+            " AND t.company_id IS NOT NULL)",
+            "co.id NOT IN (SELECT p.company_id FROM task t JOIN contact p ON p.id = t.contact_id"
+            " WHERE t.done = ? AND t.due_on >= ? AND p.company_id IS NOT NULL)",
+            "co.id NOT IN (SELECT d.company_id FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id"
+            " WHERE s.outcome = 'open' AND d.next_step_on >= ? AND d.company_id IS NOT NULL)",
+            "co.id NOT IN (SELECT p.company_id FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id"
+            " JOIN contact p ON p.id = d.contact_id WHERE s.outcome = 'open' AND d.next_step_on >= ?"
+            " AND p.company_id IS NOT NULL)",
         ]
         where_params = [False, cutoff, False, today, False, today, False, today, today, today]
         if status_keys:
@@ -536,7 +539,9 @@ def _forgotten_sql(
         parts.append(
             f"SELECT 'company' AS kind, co.id, co.name, NULL AS company, NULL AS status, {last} AS last_at,"
             f" co.created_at, {_deal_value(session, 'company_id', 'co')} AS value_minor"
-            " FROM company co WHERE " + " AND ".join(where)
+            " FROM company co LEFT JOIN (SELECT p.company_id, max(p.last_interaction_at) AS last_at FROM contact p"
+            " WHERE p.company_id IS NOT NULL GROUP BY p.company_id) la ON la.company_id = co.id WHERE "
+            + " AND ".join(where)
         )
         params += where_params
     if not parts:
