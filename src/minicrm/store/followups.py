@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from minicrm.errors import BadInput
@@ -153,9 +152,12 @@ _TASK_FROM = (
 )
 
 
-def _task_query(*, since: date | None, until: date, owner_id: int | None) -> tuple[str, list[Any], str]:
+def _task_query(
+    *, since: date | None, until: date, owner_id: int | None, count: bool = False
+) -> tuple[str, list[Any], str]:
     cond, params = _window("t.due_on", since, until)
-    sql = f"{_TASK_FROM} WHERE t.done = ? AND {cond} AND (c.id IS NULL OR c.archived = ?)"
+    joins = " FROM task t LEFT JOIN contact c ON c.id = t.contact_id" if count else _TASK_FROM
+    sql = f"{joins} WHERE t.done = ? AND {cond} AND (c.id IS NULL OR c.archived = ?)"
     params = [False, *params, False]
     if owner_id is not None:
         sql += " AND COALESCE(t.assignee_id, c.owner_id) = ?"
@@ -189,9 +191,18 @@ _DEAL_FROM = (
 )
 
 
-def _deal_query(*, since: date | None, until: date, owner_id: int | None) -> tuple[str, list[Any], str]:
+def _deal_query(
+    *, since: date | None, until: date, owner_id: int | None, count: bool = False
+) -> tuple[str, list[Any], str]:
     cond, params = _window("d.next_step_on", since, until)
-    sql = f"{_DEAL_FROM} WHERE s.outcome = 'open' AND {cond} AND (c.id IS NULL OR c.archived = ?)"
+    if count:  # driven by the next-step index alone, the stage checked against the (few) open stages
+        sql = (
+            " FROM deal d LEFT JOIN contact c ON c.id = d.contact_id WHERE +d.stage_id IN"
+            f" (SELECT st.id FROM pipeline_stage st WHERE st.outcome = 'open') AND {cond}"
+            " AND (c.id IS NULL OR c.archived = ?)"
+        )
+    else:
+        sql = f"{_DEAL_FROM} WHERE s.outcome = 'open' AND {cond} AND (c.id IS NULL OR c.archived = ?)"
     params.append(False)
     if owner_id is not None:
         sql += " AND COALESCE(d.owner_id, c.owner_id) = ?"
@@ -386,8 +397,8 @@ def _due(
 def due_count(session: Session, *, today: date, since: date | None, until: date, owner_id: int | None = None) -> int:
     """How many follow-ups, tasks, deal steps and requests are planned in [since, until], counted in SQL."""
     total = 0
-    for query in (partial(_followup_query, count=True), _task_query, _deal_query):
-        sql, params, _ = query(since=since, until=until, owner_id=owner_id)
+    for query in (_followup_query, _task_query, _deal_query):  # counted without the joins that only add names
+        sql, params, _ = query(since=since, until=until, owner_id=owner_id, count=True)
         total += session.scalar("SELECT count(*)" + sql, params)
     if owner_id is None:
         total += sum(1 for i in _request_items(session, today=today, until=until) if since is None or i.on >= since)
