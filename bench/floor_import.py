@@ -1,4 +1,9 @@
-"""The bare floor for `import csv`: csv module + executemany in one transaction + FTS filled in bulk."""
+"""The bare floor for `import csv`: csv module + executemany in one transaction + FTS filled in bulk.
+
+The same rows as `minicrm import csv` writes for bench/gen.py's file: contacts, e-mails, phones, tags, new
+companies, and both search indexes (contact_fts with its tags, company_fts for the new companies); no
+duplicate matching, validation, audit or cadence dates.
+"""
 
 import csv
 import re
@@ -20,6 +25,7 @@ conn.execute("PRAGMA synchronous=FULL")
 now = datetime.now().isoformat(" ", "seconds")
 conn.execute("BEGIN IMMEDIATE")
 companies = {row[1]: row[0] for row in conn.execute("SELECT id, name_key FROM company")}
+last_company = conn.execute("SELECT coalesce(max(id), 0) FROM company").fetchone()[0]
 next_id = conn.execute("SELECT coalesce(max(id), 0) FROM contact").fetchone()[0] + 1
 first_new = next_id
 contacts, emails, phones, tags, new_companies = [], [], [], [], []
@@ -40,6 +46,11 @@ conn.executemany(
     new_companies,
 )
 ids = {row[1]: row[0] for row in conn.execute("SELECT id, name_key FROM company")}
+conn.execute(
+    "INSERT INTO company_fts (rowid, name, industry, city, website, notes, tags)"
+    " SELECT id, name, industry, city, website, notes, NULL FROM company WHERE id > ?",
+    (last_company,),
+)
 conn.executemany(
     "INSERT INTO contact (id, name, name_key, company_id, status, next_contact_auto, archived, created_at, updated_at,"
     " revision) VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, 1)",
@@ -50,9 +61,9 @@ conn.executemany("INSERT INTO contact_phone (contact_id, phone, phone_key, posit
 conn.executemany("INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?)", tags)
 conn.execute(
     "INSERT INTO contact_fts (rowid, name, emails, phones, company, notes, tags)"
-    " SELECT c.id, c.name, e.email, p.phone, co.name, c.notes, NULL FROM contact c"
+    " SELECT c.id, c.name, e.email, p.phone, co.name, c.notes, t.tag FROM contact c"
     " LEFT JOIN contact_email e ON e.contact_id = c.id LEFT JOIN contact_phone p ON p.contact_id = c.id"
-    " LEFT JOIN company co ON co.id = c.company_id WHERE c.id >= ?",
+    " LEFT JOIN contact_tag t ON t.contact_id = c.id LEFT JOIN company co ON co.id = c.company_id WHERE c.id >= ?",
     (first_new,),
 )
 conn.execute("COMMIT")
