@@ -122,7 +122,7 @@ def generate(path: Path, scale: str, seed: int = 42) -> dict[str, float]:
                 email = f"{fold(n).replace(' ', '.')}.{cid}@example.org"
                 email_rows.append((cid, email, email.lower(), 0))
             if rng.random() < 0.7:
-                phone = f"+49 30 {rng.randint(1000000, 9999999)}"
+                phone = f"+49 30 {1000000 + cid * 7919 % 9000000:07d}"  # distinct per contact
                 phone_rows.append((cid, phone, phone_key(phone), 0))
             for tag in rng.sample(TAGS, rng.choice([0, 0, 1, 2])):
                 tag_rows.append((cid, tag))
@@ -246,7 +246,7 @@ def import_csv(path: Path, rows: int = 100_000, seed: int = 7) -> None:
                 [
                     n,
                     f"imp.{i}@example.net",
-                    f"+33 1 {rng.randint(10000000, 99999999)}",
+                    f"+33 1 {10000000 + i * 7919 % 90000000:08d}",  # distinct: one phone is one person
                     f"Import Co {rng.randint(1, 5000)}",
                     rng.choice(["", "vip", "newsletter"]),
                 ]
