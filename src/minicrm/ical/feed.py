@@ -176,8 +176,28 @@ def calendar(
 
 
 def render(entries: Iterable[FeedEntry], database_id: str, options: FeedOptions, *, today: date) -> bytes:
-    """The whole feed as bytes (CRLF line ends, folded at 75 octets, text escaped by icalendar)."""
-    return calendar(components(entries, database_id, options), options, today=today).to_ical()
+    """The whole feed as bytes (CRLF line ends, folded at 75 octets, text escaped by icalendar).
+
+    Each component is rendered on its own and dropped, so a feed of 50,000 items never holds 50,000
+    icalendar objects at once (1 GB and a garbage collector walking them all, at 100,000 contacts).
+    The bytes are the same as `calendar(components(...)).to_ical()`.
+    """
+    entries = list(entries)
+    tz = zone(options.tz)
+    local = getattr(tz, "key", "UTC") not in ("UTC", "Etc/UTC")
+    head = calendar([], options, today=today)
+    if local and any(e.time for e in entries):
+        head = calendar([event(next(e for e in entries if e.time), database_id, tz, options)],
+                        options, today=today)  # fmt: skip
+        head.subcomponents = head.subcomponents[:1]  # the VTIMEZONE only
+    end = b"END:VCALENDAR\r\n"
+    parts = [head.to_ical()[: -len(end)]]
+    for entry in entries:
+        parts.append(event(entry, database_id, tz, options).to_ical())
+        if options.todo and entry.todo:
+            parts.append(todo(entry, database_id, tz).to_ical())
+    parts.append(end)
+    return b"".join(parts)
 
 
 def single(component: icalendar.Component, options: FeedOptions, *, today: date) -> bytes:
