@@ -246,10 +246,14 @@ def sales(session: Session, *, by: str = "month", start: date | None = None, end
         where.append("d.owner_id = ?")
         params.append(owner_id)
     cond = "".join(f" AND {w}" for w in where)
-    base = (
-        " FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id LEFT JOIN company co ON co.id = d.company_id"
-        " LEFT JOIN contact c ON c.id = d.contact_id LEFT JOIN app_user u ON u.id = d.owner_id"
-    )
+    plain = " FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+    joins = {  # only the grouping that needs a name pays for its join
+        "industry": " LEFT JOIN company co ON co.id = d.company_id",
+        "region": " LEFT JOIN company co ON co.id = d.company_id",
+        "source": " LEFT JOIN contact c ON c.id = d.contact_id",
+        "owner": " LEFT JOIN app_user u ON u.id = d.owner_id",
+    }
+    base = plain + joins.get(by, "")
     key = {
         "month": _month(session, "d.won_on"),
         "quarter": _quarter(session, "d.won_on"),
@@ -274,7 +278,7 @@ def sales(session: Session, *, by: str = "month", start: date | None = None, end
     rows = [{by: r["grp"], "currency": r["currency"], "deals": r["n"], "amount": str(from_minor(r["total"]))}
             for r in grouped]  # fmt: skip
     won = session.all(
-        "SELECT d.currency, count(*) AS n, sum(d.amount_minor) AS total" + base + " WHERE s.outcome = 'won'" + cond
+        "SELECT d.currency, count(*) AS n, sum(d.amount_minor) AS total" + plain + " WHERE s.outcome = 'won'" + cond
         + " GROUP BY d.currency",
         params,
     )  # fmt: skip
@@ -283,7 +287,7 @@ def sales(session: Session, *, by: str = "month", start: date | None = None, end
         lost_where.append("d.owner_id = ?")
         lost_params.append(owner_id)
     lost = session.scalar(
-        "SELECT count(*)" + base + " WHERE s.outcome = 'lost'" + "".join(f" AND {w}" for w in lost_where),
+        "SELECT count(*)" + plain + " WHERE s.outcome = 'lost'" + "".join(f" AND {w}" for w in lost_where),
         lost_params,
     )
     won_count = sum(r["n"] for r in won)
