@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 DUE_DAYS = 7
 BIRTHDAY_DAYS = 14
 #: Rows drawn per panel; the border tells how many more there are (a big database has thousands overdue).
-MAX_ROWS = 200
+MAX_ROWS = 60  # per panel: a screenful or two; the border says how many more
 FORGOTTEN_DAYS = 90
 
 
