@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from minicrm.store.contacts import create_contact
 from minicrm.store.db import Database
-from minicrm.store.followups import due_items
+from minicrm.store.followups import due_counts, due_items
 from minicrm.store.migrate import ensure_schema
 from minicrm.store.tasks import create_task
 
@@ -42,5 +42,7 @@ def test_limited_queue_is_the_head_of_the_whole_queue(tmp_path_factory, people, 
         until = TODAY + timedelta(days=days)
         whole = due_items(session, today=TODAY, until=until)
         assert due_items(session, today=TODAY, until=until, limit=limit) == whole[:limit]
+        work = [i for i in whole if i.kind in ("follow-up", "task", "deal", "request")]
+        assert due_counts(session, today=TODAY, until=until) == (len(work), sum(1 for i in work if i.on < TODAY))
         overdue = due_items(session, today=TODAY, until=until, overdue_only=True)
         assert due_items(session, today=TODAY, until=until, overdue_only=True, limit=limit) == overdue[:limit]

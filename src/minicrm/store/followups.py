@@ -396,13 +396,27 @@ def _due(
 
 def due_count(session: Session, *, today: date, since: date | None, until: date, owner_id: int | None = None) -> int:
     """How many follow-ups, tasks, deal steps and requests are planned in [since, until], counted in SQL."""
-    total = 0
+    return _counts(session, today=today, since=since, until=until, owner_id=owner_id)[0]
+
+
+def due_counts(session: Session, *, today: date, until: date, owner_id: int | None = None) -> tuple[int, int]:
+    """(everything planned up to `until`, of which overdue) in one pass per source — for the dashboard."""
+    return _counts(session, today=today, since=None, until=until, owner_id=owner_id)
+
+
+def _counts(session: Session, *, today: date, since: date | None, until: date, owner_id: int | None) -> tuple[int, int]:
+    total = late = 0
     for query in (_followup_query, _task_query, _deal_query):  # counted without the joins that only add names
-        sql, params, _ = query(since=since, until=until, owner_id=owner_id, count=True)
-        total += session.scalar("SELECT count(*)" + sql, params)
+        sql, params, order = query(since=since, until=until, owner_id=owner_id, count=True)
+        day = order.split(",")[0]  # each source orders by its date column first
+        row = session.one(f"SELECT count(*), sum(CASE WHEN {day} < ? THEN 1 ELSE 0 END){sql}", [today, *params])
+        total += row[0]
+        late += row[1] or 0
     if owner_id is None:
-        total += sum(1 for i in _request_items(session, today=today, until=until) if since is None or i.on >= since)
-    return total
+        requests = [i for i in _request_items(session, today=today, until=until) if since is None or i.on >= since]
+        total += len(requests)
+        late += sum(1 for i in requests if i.on < today)
+    return total, late
 
 
 def _request_items(session: Session, *, today: date, until: date) -> list[DueItem]:

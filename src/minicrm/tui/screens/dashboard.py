@@ -50,8 +50,8 @@ def fetch_dashboard(session: Session, *, today: Any) -> dict[str, Any]:
         kinds = tuple(k for k in followups.KINDS if k != "birthday")  # birthdays have their own panel
         data["due"] = followups.due_items(session, today=today, until=until, kinds=kinds, limit=MAX_ROWS)
         dates = len(followups.due_items(session, today=today, until=until, kinds=("date",)))
-        data["due_total"] = followups.due_count(session, today=today, since=None, until=until) + dates
-        data["overdue"] = followups.due_count(session, today=today, since=None, until=today - timedelta(days=1))
+        total, data["overdue"] = followups.due_counts(session, today=today, until=until)
+        data["due_total"] = total + dates
     else:
         data["due"] = dashboard.next_contacts(session, today=today, until=until)
     if has_module("minicrm.store.reports"):
