@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from minicrm.errors import BadInput
 from minicrm.store.cadence import EFFECTIVE_CADENCE_SQL, days_between
@@ -92,14 +92,29 @@ _FOLLOWUP_COLS = (
 )
 
 
+class _Source(NamedTuple):
+    """One source of the due queue: `FROM ... WHERE ...` and its parameters."""
+
+    sql: str
+    params: list[Any]
+    day: str  # its date column: the window, the order (then `tiebreak`) and the overdue count
+    tiebreak: str
+
+
+def _rows(session: Session, cols: str, source: _Source, limit: int | None = None) -> list[Any]:
+    """Run `cols + source`, ordered and cut in SQL when a limit is given (so only those rows are read)."""
+    sql = cols + source.sql
+    if limit:
+        return session.all(f"{sql} ORDER BY {source.day}, {source.tiebreak} LIMIT ?", [*source.params, limit])
+    return session.all(sql, source.params)
+
+
 def _window(column: str, since: date | None, until: date) -> tuple[str, list[Any]]:
     return f"{column} <= ?" + (f" AND {column} >= ?" if since else ""), [until, *([since] if since else [])]
 
 
-def _followup_query(
-    *, since: date | None, until: date, owner_id: int | None, count: bool = False
-) -> tuple[str, list[Any], str]:
-    """Contacts whose next-contact day is in [since, until]: (FROM ... WHERE, params, ORDER BY).
+def _followup_query(*, since: date | None, until: date, owner_id: int | None, count: bool = False) -> _Source:
+    """Contacts whose next-contact day is in [since, until].
 
     Cadence-derived days are stored (`cadence.fill_cadence_dates`), so this is one range of the
     `contact.next_contact_on` index, and `LIMIT` stops it early.
@@ -110,21 +125,7 @@ def _followup_query(
     if owner_id is not None:
         sql += " AND c.owner_id = ?"
         params.append(owner_id)
-    return sql, params, "c.next_contact_on, COALESCE(c.next_contact_time, ''), c.name, c.id"
-
-
-def _followup_rows(
-    session: Session, *, since: date | None, until: date, owner_id: int | None, limit: int | None = None
-) -> list[Any]:
-    sql, params, order = _followup_query(since=since, until=until, owner_id=owner_id)
-    return _select(session, _FOLLOWUP_COLS + sql, params, order, limit)
-
-
-def _select(session: Session, sql: str, params: list[Any], order: str, limit: int | None) -> list[Any]:
-    """Run `sql`, ordered and cut in SQL when a limit is given (so only those rows are read)."""
-    if limit:
-        return session.all(f"{sql} ORDER BY {order} LIMIT ?", [*params, limit])
-    return session.all(sql, params)
+    return _Source(sql, params, "c.next_contact_on", "COALESCE(c.next_contact_time, ''), c.name, c.id")
 
 
 def _followup_item(r: Any, today: date) -> DueItem:
@@ -152,9 +153,7 @@ _TASK_FROM = (
 )
 
 
-def _task_query(
-    *, since: date | None, until: date, owner_id: int | None, count: bool = False
-) -> tuple[str, list[Any], str]:
+def _task_query(*, since: date | None, until: date, owner_id: int | None, count: bool = False) -> _Source:
     cond, params = _window("t.due_on", since, until)
     joins = " FROM task t LEFT JOIN contact c ON c.id = t.contact_id" if count else _TASK_FROM
     sql = f"{joins} WHERE t.done = ? AND {cond} AND (c.id IS NULL OR c.archived = ?)"
@@ -162,14 +161,7 @@ def _task_query(
     if owner_id is not None:
         sql += " AND COALESCE(t.assignee_id, c.owner_id) = ?"
         params.append(owner_id)
-    return sql, params, "t.due_on, COALESCE(t.due_time, ''), c.name, t.id"
-
-
-def _task_rows(
-    session: Session, *, since: date | None, until: date, owner_id: int | None, limit: int | None = None
-) -> list[Any]:
-    sql, params, order = _task_query(since=since, until=until, owner_id=owner_id)
-    return _select(session, _TASK_COLS + sql, params, order, limit)
+    return _Source(sql, params, "t.due_on", "COALESCE(t.due_time, ''), c.name, t.id")
 
 
 def _task_item(r: Any, today: date) -> DueItem:
@@ -191,9 +183,7 @@ _DEAL_FROM = (
 )
 
 
-def _deal_query(
-    *, since: date | None, until: date, owner_id: int | None, count: bool = False
-) -> tuple[str, list[Any], str]:
+def _deal_query(*, since: date | None, until: date, owner_id: int | None, count: bool = False) -> _Source:
     cond, params = _window("d.next_step_on", since, until)
     if count:  # driven by the next-step index alone, the stage checked against the (few) open stages
         sql = (
@@ -207,14 +197,7 @@ def _deal_query(
     if owner_id is not None:
         sql += " AND COALESCE(d.owner_id, c.owner_id) = ?"
         params.append(owner_id)
-    return sql, params, "d.next_step_on, c.name, d.id"
-
-
-def _deal_rows(
-    session: Session, *, since: date | None, until: date, owner_id: int | None, limit: int | None = None
-) -> list[Any]:
-    sql, params, order = _deal_query(since=since, until=until, owner_id=owner_id)
-    return _select(session, _DEAL_COLS + sql, params, order, limit)
+    return _Source(sql, params, "d.next_step_on", "c.name, d.id")
 
 
 def _money(minor: int | None, currency: str | None) -> str:
@@ -230,6 +213,14 @@ def _deal_item(r: Any, today: date) -> DueItem:
     reason = f"next step of deal '{r['title']}' ({r['stage']}, {_money(r['amount_minor'], r['currency'])})"
     return DueItem("deal", on, None, r["contact_id"], r["contact"], r["company"], title, late, r["id"],
                    reason + _overdue_text(late))  # fmt: skip
+
+
+# kind -> (its columns, its query, the DueItem of a row): the due queue, its counts and the feed read them
+_SOURCES: dict[str, tuple[str, Any, Any]] = {
+    "follow-up": (_FOLLOWUP_COLS, _followup_query, _followup_item),
+    "task": (_TASK_COLS, _task_query, _task_item),
+    "deal": (_DEAL_COLS, _deal_query, _deal_item),
+}
 
 
 def _year_segments(start: date, end: date) -> list[tuple[int, str, str, bool]]:
@@ -373,14 +364,11 @@ def _due(
     limit: int | None,
 ) -> list[DueItem]:
     """Items planned in [since, until] (birthdays and dates from max(since, today))."""
-    window = {"since": since, "until": until, "owner_id": owner_id, "limit": limit}
     items: list[DueItem] = []
-    if "follow-up" in kinds:
-        items += [_followup_item(r, today) for r in _followup_rows(session, **window)]
-    if "task" in kinds:
-        items += [_task_item(r, today) for r in _task_rows(session, **window)]
-    if "deal" in kinds:
-        items += [_deal_item(r, today) for r in _deal_rows(session, **window)]
+    for kind, (cols, query, make) in _SOURCES.items():
+        if kind in kinds:
+            source = query(since=since, until=until, owner_id=owner_id)
+            items += [make(r, today) for r in _rows(session, cols, source, limit)]
     if "request" in kinds and owner_id is None:
         items += [i for i in _request_items(session, today=today, until=until) if since is None or i.on >= since]
     first = max(since or today, today)
@@ -406,10 +394,11 @@ def due_counts(session: Session, *, today: date, until: date, owner_id: int | No
 
 def _counts(session: Session, *, today: date, since: date | None, until: date, owner_id: int | None) -> tuple[int, int]:
     total = late = 0
-    for query in (_followup_query, _task_query, _deal_query):  # counted without the joins that only add names
-        sql, params, order = query(since=since, until=until, owner_id=owner_id, count=True)
-        day = order.split(",")[0]  # each source orders by its date column first
-        row = session.one(f"SELECT count(*), sum(CASE WHEN {day} < ? THEN 1 ELSE 0 END){sql}", [today, *params])
+    for _, query, _ in _SOURCES.values():  # counted without the joins that only add names
+        src = query(since=since, until=until, owner_id=owner_id, count=True)
+        row = session.one(
+            f"SELECT count(*), sum(CASE WHEN {src.day} < ? THEN 1 ELSE 0 END){src.sql}", [today, *src.params]
+        )
         total += row[0]
         late += row[1] or 0
     if owner_id is None:
@@ -854,7 +843,7 @@ def feed_entries(
         return ["minicrm", kind, *(["overdue"] if late else [])]
 
     if "followups" in include:
-        for r in _followup_rows(session, since=since, until=until, owner_id=None):
+        for r in _rows(session, _FOLLOWUP_COLS, _followup_query(since=since, until=until, owner_id=None)):
             item = _followup_item(r, today)
             on, late = shown(item.on)
             by_cadence = r["next_contact_on"] is None or bool(r["next_contact_auto"])
@@ -865,7 +854,7 @@ def feed_entries(
                           mark(summary, late), "", cats("follow-up", late), r["revision"], _moment(r["updated_at"]),
                           r["id"], todo=True), lines)  # fmt: skip
     if "tasks" in include:
-        for r in _task_rows(session, since=since, until=until, owner_id=None):
+        for r in _rows(session, _TASK_COLS, _task_query(since=since, until=until, owner_id=None)):
             planned = _day(r["due_on"])
             on, late = shown(planned)
             summary = f"Task: {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
@@ -874,7 +863,7 @@ def feed_entries(
                           mark(summary, late), "", cats("task", late), r["revision"], _moment(r["updated_at"]),
                           r["contact_id"], todo=True), lines)  # fmt: skip
     if "deals" in include:
-        for r in _deal_rows(session, since=since, until=until, owner_id=None):
+        for r in _rows(session, _DEAL_COLS, _deal_query(since=since, until=until, owner_id=None)):
             planned = _day(r["next_step_on"])
             on, late = shown(planned)
             step = r["next_step"] or "next step"
