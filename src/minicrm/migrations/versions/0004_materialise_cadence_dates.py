@@ -10,11 +10,8 @@ Create Date: 2026-11-29
 """
 
 from collections.abc import Sequence
-from types import SimpleNamespace
 
 from alembic import op
-
-from minicrm.store.cadence import EFFECTIVE_CADENCE_SQL, cadence_date_sql
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -22,11 +19,27 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# The cadence rule as it stands at 0004 (store.cadence.EFFECTIVE_CADENCE_SQL), written out so that a later
+# change to the rule cannot change what this migration does: most specific wins (contact, tags, company, default).
+CADENCE = (
+    "COALESCE(NULLIF(c.cadence_days, 0),"
+    " (SELECT min(r.days) FROM contact_tag t JOIN cadence_rule r ON r.scope = 'tag:' || t.tag"
+    "  WHERE t.contact_id = c.id),"
+    " (SELECT r.days FROM cadence_rule r WHERE r.scope = 'company:' || c.company_id),"
+    " (SELECT NULLIF(co.cadence_days, 0) FROM company co WHERE co.id = c.company_id),"
+    " (SELECT r.days FROM cadence_rule r WHERE r.scope = 'default'))"
+)
+SINCE = "COALESCE(c.last_interaction_at, c.created_at)"
+NEXT_DAY = {  # last contact (or creation) + cadence, per dialect
+    "sqlite": f"date(date({SINCE}), '+' || ({CADENCE}) || ' days')",
+    "postgresql": f"(CAST(CAST({SINCE} AS date) AS date) + ({CADENCE}))",
+}
+
+
 def upgrade() -> None:
-    dialect = SimpleNamespace(dialect=op.get_bind().dialect.name)  # what the SQL helpers look at
     op.execute(
-        f"UPDATE contact AS c SET next_contact_on = {cadence_date_sql(dialect)}, next_contact_auto = TRUE"
-        f" WHERE c.next_contact_on IS NULL AND {EFFECTIVE_CADENCE_SQL} IS NOT NULL"
+        f"UPDATE contact AS c SET next_contact_on = {NEXT_DAY[op.get_bind().dialect.name]}, next_contact_auto = TRUE"
+        f" WHERE c.next_contact_on IS NULL AND {CADENCE} IS NOT NULL"
     )
     op.drop_index("ix_contact_next", table_name="contact")
     op.create_index("ix_contact_next", "contact", ["next_contact_on", "archived"])
