@@ -10,7 +10,7 @@ whenever a rule changes. A date set by hand is never touched.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -78,13 +78,16 @@ def fill_cadence_dates(session: Session, *, where: str = "1 = 1", params: Sequen
 
 
 def fill_cadence_dates_of(session: Session, contact_ids: Iterable[int]) -> int:
-    """`fill_cadence_dates` for these contacts (in chunks that any backend accepts)."""
+    """`fill_cadence_dates` for these contacts."""
+    return sum(fill_cadence_dates(session, where=where, params=ids) for where, ids in id_chunks(contact_ids))
+
+
+def id_chunks(contact_ids: Iterable[int]) -> Iterator[tuple[str, list[int]]]:
+    """`c.id IN (...)` conditions over these ids, 500 at a time (a parameter count every backend accepts)."""
     ids = sorted(set(contact_ids))
-    done = 0
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        done += fill_cadence_dates(session, where=f"c.id IN ({', '.join('?' * len(chunk))})", params=chunk)
-    return done
+        yield f"c.id IN ({', '.join('?' * len(chunk))})", chunk
 
 
 def effective_cadence(session: Session, contact_id: int) -> int | None:

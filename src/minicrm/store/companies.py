@@ -8,7 +8,7 @@ from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
 from minicrm.store import audit, search
-from minicrm.store.cadence import reschedule
+from minicrm.store.cadence import id_chunks, reschedule
 from minicrm.store.contacts import normalize_tag
 from minicrm.store.db import Session
 from minicrm.store.records import Company
@@ -158,10 +158,8 @@ def delete_company(session: Session, company_id: int, *, now: datetime, user_id:
         session.execute("DELETE FROM company WHERE id = ?", (company_id,))
         for contact_id in people:
             search.index_contact(session, contact_id)
-        for start in range(0, len(people), 500):  # the company's cadence no longer applies to them
-            chunk = people[start : start + 500]
-            reschedule(session, where=f"c.id IN ({', '.join('?' * len(chunk))})", params=chunk, now=now,
-                       user_id=user_id, reason="company deleted")  # fmt: skip
+        for where, ids in id_chunks(people):  # the company's cadence no longer applies to them
+            reschedule(session, where=where, params=ids, now=now, user_id=user_id, reason="company deleted")
         audit.record(
             session,
             entity="company",

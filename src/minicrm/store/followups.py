@@ -382,27 +382,21 @@ def _due(
     return items[:limit] if limit else items
 
 
-def due_count(session: Session, *, today: date, since: date | None, until: date, owner_id: int | None = None) -> int:
-    """How many follow-ups, tasks, deal steps and requests are planned in [since, until], counted in SQL."""
-    return _counts(session, today=today, since=since, until=until, owner_id=owner_id)[0]
-
-
 def due_counts(session: Session, *, today: date, until: date, owner_id: int | None = None) -> tuple[int, int]:
-    """(everything planned up to `until`, of which overdue) in one pass per source — for the dashboard."""
-    return _counts(session, today=today, since=None, until=until, owner_id=owner_id)
+    """(follow-ups, tasks, deal steps and requests planned up to `until`, how many of them are overdue).
 
-
-def _counts(session: Session, *, today: date, since: date | None, until: date, owner_id: int | None) -> tuple[int, int]:
+    One counting query per source, from its date index; the dashboard and a cut `remind` use it.
+    """
     total = late = 0
     for _, query, _ in _SOURCES.values():  # counted without the joins that only add names
-        src = query(since=since, until=until, owner_id=owner_id, count=True)
+        src = query(since=None, until=until, owner_id=owner_id, count=True)
         row = session.one(
             f"SELECT count(*), sum(CASE WHEN {src.day} < ? THEN 1 ELSE 0 END){src.sql}", [today, *src.params]
         )
         total += row[0]
         late += row[1] or 0
     if owner_id is None:
-        requests = [i for i in _request_items(session, today=today, until=until) if since is None or i.on >= since]
+        requests = _request_items(session, today=today, until=until)
         total += len(requests)
         late += sum(1 for i in requests if i.on < today)
     return total, late
@@ -709,11 +703,11 @@ def remind_digest(
     dates = _due(session, today=today, since=today, until=until, owner_id=owner_id, kinds=("birthday", "date"),
                  limit=None)  # fmt: skip
     digest.dates, digest.dates_count = dates[:limit] if limit else dates, len(dates)
-    for items, attr, since, last in ((digest.overdue, "overdue_count", None, yesterday),
-                                     (digest.due, "due_count", today, until)):  # fmt: skip
-        full = limit is None or len(items) < limit
-        count = len(items) if full else due_count(session, today=today, since=since, until=last, owner_id=owner_id)
-        setattr(digest, attr, count)
+    if limit and (len(digest.overdue) == limit or len(digest.due) == limit):  # cut: count the rest in SQL
+        total, late = due_counts(session, today=today, until=until, owner_id=owner_id)
+        digest.overdue_count, digest.due_count = late, total - late
+    else:
+        digest.overdue_count, digest.due_count = len(digest.overdue), len(digest.due)
     digest.forgotten = forgotten_count(session, today=today, days=forgotten_days)
     return digest
 
