@@ -95,6 +95,19 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
+def session(db_path):
+    """A service-layer Session on a new, migrated database (for tests below the CLI)."""
+    from minicrm.store import migrate
+    from minicrm.store.db import Database
+
+    db = Database(db_path)
+    migrate.upgrade(db)
+    s = db.connect()
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def cli(db_path) -> Cli:
     return Cli(db_path)
 

@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
-
-from minicrm.store import migrate
 from minicrm.store.contacts import create_contact, upcoming_birthdays, update_contact
-from minicrm.store.db import Database
 
 NOW = datetime(2026, 11, 22, 10, 0)
-
-
-@pytest.fixture
-def session(tmp_path):
-    db = Database(tmp_path / "b.db")
-    migrate.upgrade(db)
-    s = db.connect()
-    yield s
-    s.close()
 
 
 def test_window_wraps_new_year_and_handles_feb_29(session):

@@ -11,9 +11,8 @@ import pytest
 
 from conftest import db_digest
 from minicrm.errors import BadInput
-from minicrm.store import importing, migrate
+from minicrm.store import importing
 from minicrm.store.contacts import check_phone
-from minicrm.store.db import Database
 from minicrm.store.text import phone_key
 
 NOW = datetime(2026, 11, 22, 10, 0)
@@ -71,15 +70,6 @@ def _csv(rows: int, seed: int = 3) -> bytes:
         phone = f"+33 1 {rng.randint(10000000, 99999999)}"
         lines.append(f'{name},imp.{i}@example.net,{phone},Co {rng.randint(1, 40)},"{tag}"')
     return ("\n".join(lines) + "\n").encode()
-
-
-@pytest.fixture
-def session(tmp_path):
-    db = Database(tmp_path / "crm.db")
-    migrate.upgrade(db)
-    s = db.connect()
-    yield s
-    s.close()
 
 
 def test_bulk_import_then_reimport_changes_nothing(session, tmp_path):
