@@ -48,6 +48,44 @@ _FORGOTTEN_CONTACTS = (
     " s.outcome = 'open' AND d.next_step_on >= '{today}' AND d.contact_id IS NOT NULL)) q"
 )
 
+# The same two in PostgreSQL form (store.followups._forgotten_sql with dialect 'postgresql').
+_FORGOTTEN_PG = (
+    "SELECT q.*, (CAST('{today}' AS date) - CAST(COALESCE(q.last_at, q.created_at) AS date)) AS silent FROM "
+    "(SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS last_at, "
+    "c.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.contact_id = c.id AND d.stage_id IN (SELECT "
+    "st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor FROM contact c LEFT JOIN "
+    "company co ON co.id = c.company_id WHERE c.archived = false AND (c.last_interaction_at IS NULL OR "
+    "c.last_interaction_at < '{cutoff}') AND (c.next_contact_on IS NULL OR c.next_contact_on < '{today}') AND "
+    "c.id NOT IN (SELECT t.contact_id FROM task t WHERE t.done = false AND t.due_on >= '{today}' AND t.contact_id"
+    " IS NOT NULL) AND c.id NOT IN (SELECT d.contact_id FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id "
+    "WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' AND d.contact_id IS NOT NULL) UNION ALL SELECT "
+    "'company' AS kind, co.id, co.name, NULL AS company, NULL AS status, la.last_at AS last_at, co.created_at, "
+    "(SELECT sum(d.amount_minor) FROM deal d WHERE d.company_id = co.id AND d.stage_id IN (SELECT st.id FROM "
+    "pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor FROM company co LEFT JOIN (SELECT "
+    "p.company_id, max(p.last_interaction_at) AS last_at FROM contact p WHERE p.company_id IS NOT NULL GROUP BY "
+    "p.company_id) la ON la.company_id = co.id WHERE co.archived = false AND (la.last_at IS NULL OR la.last_at < "
+    "'{cutoff}') AND co.id NOT IN (SELECT p.company_id FROM contact p WHERE p.archived = false AND "
+    "p.next_contact_on >= '{today}' AND p.company_id IS NOT NULL) AND co.id NOT IN (SELECT t.company_id FROM task"
+    " t WHERE t.done = false AND t.due_on >= '{today}' AND t.company_id IS NOT NULL) AND co.id NOT IN (SELECT "
+    "p.company_id FROM task t JOIN contact p ON p.id = t.contact_id WHERE t.done = false AND t.due_on >= "
+    "'{today}' AND p.company_id IS NOT NULL) AND co.id NOT IN (SELECT d.company_id FROM deal d JOIN "
+    "pipeline_stage s ON s.id = +d.stage_id WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' AND "
+    "d.company_id IS NOT NULL) AND co.id NOT IN (SELECT p.company_id FROM deal d JOIN pipeline_stage s ON s.id = "
+    "+d.stage_id JOIN contact p ON p.id = d.contact_id WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' "
+    "AND p.company_id IS NOT NULL)) q"
+)
+_FORGOTTEN_CONTACTS_PG = (
+    "SELECT q.*, (CAST('{today}' AS date) - CAST(COALESCE(q.last_at, q.created_at) AS date)) AS silent FROM "
+    "(SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS last_at, "
+    "c.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.contact_id = c.id AND d.stage_id IN (SELECT "
+    "st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor FROM contact c LEFT JOIN "
+    "company co ON co.id = c.company_id WHERE c.archived = false AND (c.last_interaction_at IS NULL OR "
+    "c.last_interaction_at < '{cutoff}') AND (c.next_contact_on IS NULL OR c.next_contact_on < '{today}') AND "
+    "c.id NOT IN (SELECT t.contact_id FROM task t WHERE t.done = false AND t.due_on >= '{today}' AND t.contact_id"
+    " IS NOT NULL) AND c.id NOT IN (SELECT d.contact_id FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id "
+    "WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' AND d.contact_id IS NOT NULL)) q"
+)
+
 # name -> (minicrm arguments, SQL statements the floors run, whether it writes)
 CASES: dict[str, tuple[list[str], list[str], bool]] = {
     "help": (["--help"], [], False),
