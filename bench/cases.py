@@ -258,3 +258,105 @@ def export_json(conn: sqlite3.Connection, out: TextIO) -> None:
 
 def statements(name: str, busy: int) -> list[str]:
     return [s.format(busy=busy, today=TODAY, cutoff=CUTOFF) for s in CASES[name][1]]
+
+
+# The floors' SQL on PostgreSQL: the statements above in the form minicrm's PostgreSQL dialect sends (booleans
+# are booleans, `CAST(x AS date) + n` for date(x, '+n days'), `to_char` for month keys, tsvector search through
+# migration 0002's minicrm_tsquery, string_agg for group_concat). `export json` is SQLite-only in minicrm.
+_WEEK = "CAST('{today}' AS date) + 6"
+_BACK, _AHEAD = "CAST('{today}' AS date) - 365", "CAST('{today}' AS date) + 90"
+_PG_SEARCH = (
+    "SELECT c.id, c.name, co.name FROM (SELECT rowid AS fid, -ts_rank(tsv, minicrm_tsquery('anna')) AS rank"
+    " FROM contact_fts WHERE tsv @@ minicrm_tsquery('anna')) f JOIN contact c ON c.id = f.fid"
+    " LEFT JOIN company co ON co.id = c.company_id ORDER BY f.rank, c.id LIMIT 50",
+    "SELECT c.id, c.name, c.city FROM (SELECT rowid AS fid, -ts_rank(tsv, minicrm_tsquery('anna')) AS rank"
+    " FROM company_fts WHERE tsv @@ minicrm_tsquery('anna')) f JOIN company c ON c.id = f.fid"
+    " ORDER BY f.rank, c.id LIMIT 50",
+    "SELECT i.id, i.summary, i.kind FROM (SELECT rowid AS fid, -ts_rank(tsv, minicrm_tsquery('anna')) AS rank"
+    " FROM interaction_fts WHERE tsv @@ minicrm_tsquery('anna')) f JOIN interaction i ON i.id = f.fid"
+    " ORDER BY f.rank, i.id LIMIT 50",
+)
+PG_SQL: dict[str, list[str]] = {
+    "help": [],
+    "contact list": [
+        "SELECT c.id, c.name, co.name, c.status,"
+        " (SELECT string_agg(email, ', ') FROM contact_email WHERE contact_id = c.id),"
+        " (SELECT string_agg(phone, ', ') FROM contact_phone WHERE contact_id = c.id),"
+        " (SELECT string_agg(tag, ', ') FROM contact_tag WHERE contact_id = c.id),"
+        " c.last_interaction_at, c.next_contact_on, c.next_contact_goal"
+        " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = false"
+        " ORDER BY c.name_key, c.id LIMIT 50"
+    ],
+    "search": list(_PG_SEARCH),
+    "contact show": CASES["contact show"][1],
+    "timeline": CASES["timeline"][1],
+    "due": [
+        "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_goal FROM contact c"
+        " LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = false"
+        f" AND c.next_contact_on <= {_WEEK}"
+        " ORDER BY c.next_contact_on, COALESCE(c.next_contact_time, ''), c.name, c.id LIMIT 50",
+        f"SELECT t.id, t.title, t.due_on FROM task t WHERE t.done = false AND t.due_on <= {_WEEK}"
+        " ORDER BY t.due_on, t.id LIMIT 50",
+        "SELECT d.id, d.title, d.next_step_on FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+        f" WHERE s.outcome = 'open' AND d.next_step_on <= {_WEEK} ORDER BY d.next_step_on, d.id LIMIT 50",
+        "SELECT c.id, c.name, c.birthday FROM contact c WHERE c.birthday_md"
+        f" BETWEEN to_char(CAST('{{today}}' AS date), 'MM-DD') AND to_char({_WEEK}, 'MM-DD') AND c.archived = false"
+        " ORDER BY c.birthday_md, c.id LIMIT 50",
+    ],
+    "forgotten": [
+        "SELECT r.* FROM (" + _FORGOTTEN_PG + ") r ORDER BY COALESCE(r.value_minor, 0) * r.silent DESC,"
+        " r.silent DESC, r.kind DESC, r.name, r.id LIMIT 50",
+    ],
+    "remind": [
+        "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_goal FROM contact c"
+        " LEFT JOIN company co ON co.id = c.company_id WHERE c.next_contact_on <= CAST('{today}' AS date) - 1"
+        " AND c.archived = false ORDER BY c.next_contact_on, COALESCE(c.next_contact_time, ''), c.name, c.id"
+        " LIMIT 20",
+        "SELECT count(*) FROM contact WHERE next_contact_on <= CAST('{today}' AS date) - 1 AND archived = false",
+        "SELECT t.id, t.title, t.due_on FROM task t WHERE t.done = false AND t.due_on < '{today}'"
+        " ORDER BY t.due_on, t.id LIMIT 20",
+        "SELECT d.id, d.title, d.next_step_on FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+        " WHERE s.outcome = 'open' AND d.next_step_on < '{today}' ORDER BY d.next_step_on, d.id LIMIT 20",
+        "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_goal FROM contact c"
+        " LEFT JOIN company co ON co.id = c.company_id WHERE c.next_contact_on = '{today}' AND c.archived = false"
+        " ORDER BY COALESCE(c.next_contact_time, ''), c.name, c.id LIMIT 20",
+        "SELECT c.id, c.name, c.birthday FROM contact c WHERE c.birthday_md = to_char(CAST('{today}' AS date),"
+        " 'MM-DD') AND c.archived = false",
+        "SELECT count(*) FROM (" + _FORGOTTEN_CONTACTS_PG + ") r",
+    ],
+    "pipeline": CASES["pipeline"][1],
+    "report sales": [
+        "SELECT to_char(d.won_on, 'YYYY-MM'), d.currency, count(*), sum(d.amount_minor) FROM deal d"
+        " JOIN pipeline_stage s ON s.id = d.stage_id WHERE s.outcome = 'won'"
+        " AND d.won_on BETWEEN '2026-01-01' AND '2026-12-31' GROUP BY 1, 2 ORDER BY 1, 2",
+        *CASES["report sales"][1][1:],
+    ],
+    "log": [
+        "INSERT INTO interaction (contact_id, kind, happened_at, summary, created_at)"
+        " VALUES ({busy}, 'call', LOCALTIMESTAMP(0), 'Benchmark call', LOCALTIMESTAMP(0))",
+        "UPDATE contact SET last_interaction_at = LOCALTIMESTAMP(0) WHERE id = {busy}",
+    ],
+    "ical export": [
+        "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_time, c.next_contact_goal, c.revision,"
+        " c.updated_at FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = false"
+        f" AND c.next_contact_on BETWEEN {_BACK} AND {_AHEAD}",
+        "SELECT t.id, t.title, t.due_on, t.due_time, c.name, t.revision, t.updated_at FROM task t"
+        f" LEFT JOIN contact c ON c.id = t.contact_id WHERE t.done = false AND t.due_on BETWEEN {_BACK} AND {_AHEAD}",
+        "SELECT d.id, d.title, d.next_step, d.next_step_on, c.name FROM deal d"
+        " JOIN pipeline_stage s ON s.id = d.stage_id LEFT JOIN contact c ON c.id = d.contact_id"
+        f" WHERE s.outcome = 'open' AND d.next_step_on BETWEEN {_BACK} AND {_AHEAD}",
+        "SELECT c.id, c.name, c.birthday, c.revision, c.updated_at FROM contact c"
+        " WHERE c.birthday_md IS NOT NULL AND c.archived = false ORDER BY c.birthday_md, c.id",
+        "SELECT e.contact_id, e.email FROM contact_email e JOIN contact c ON c.id = e.contact_id"
+        " WHERE c.archived = false AND (c.birthday_md IS NOT NULL"
+        f" OR c.next_contact_on BETWEEN {_BACK} AND {_AHEAD})",
+        "SELECT p.contact_id, p.phone FROM contact_phone p JOIN contact c ON c.id = p.contact_id"
+        " WHERE c.archived = false AND (c.birthday_md IS NOT NULL"
+        f" OR c.next_contact_on BETWEEN {_BACK} AND {_AHEAD})",
+    ],
+    "export json": [],  # minicrm refuses it on PostgreSQL ("JSON export and import work on SQLite databases")
+}
+
+
+def pg_statements(name: str, busy: int) -> list[str]:
+    return [s.format(busy=busy, today=TODAY, cutoff=CUTOFF) for s in PG_SQL[name]]

@@ -1,9 +1,12 @@
-"""The framework floor: the smallest Typer + Rich program doing the case's SQL and printing a rich table."""
+"""The framework floor: the smallest Typer + Rich program doing the case's SQL and printing a rich table.
+
+DB is a SQLite file, or a postgresql:// URL: then psycopg runs the case's PostgreSQL statements (cases.PG_SQL).
+"""
 
 import sqlite3
 
 import typer
-from cases import EXPORT, export_json, statements
+from cases import EXPORT, export_json, pg_statements, statements
 
 app = typer.Typer(add_completion=False)
 
@@ -14,13 +17,22 @@ def run(name: str, db: str, busy: int) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    conn = sqlite3.connect(db, isolation_level=None, timeout=15)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    sqls = statements(name, busy)
-    write = "INSERT" in " ".join(sqls)
-    if write:
-        conn.execute("BEGIN IMMEDIATE")
+    if "://" in db:
+        import psycopg
+
+        conn = psycopg.connect(db, autocommit=True)
+        sqls = pg_statements(name, busy)
+        write = "INSERT" in " ".join(sqls)
+        if write:
+            conn.execute("BEGIN")
+    else:
+        conn = sqlite3.connect(db, isolation_level=None, timeout=15)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        sqls = statements(name, busy)
+        write = "INSERT" in " ".join(sqls)
+        if write:
+            conn.execute("BEGIN IMMEDIATE")
     table = Table(box=None)
     first = True
     for sql in sqls:
@@ -30,7 +42,7 @@ def run(name: str, db: str, busy: int) -> None:
             export_json(conn, sys.stdout)
             return
         cur = conn.execute(sql)
-        rows = cur.fetchall()
+        rows = cur.fetchall() if cur.description else []
         if first and cur.description:
             for col in cur.description:
                 table.add_column(col[0])
