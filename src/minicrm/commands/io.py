@@ -326,7 +326,11 @@ def backup(
     keep: Annotated[int, typer.Option("--keep", min=0, help="Timestamped backups to keep (0 = all).")] = 10,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Copy the database while it is in use (SQLite backup API); prints the backup's path."""
+    """Copy the database while it is in use; prints the backup's path.
+
+    SQLite: a copy of the file (the SQLite backup API), checked. PostgreSQL: every table from one consistent
+    snapshot (a REPEATABLE READ transaction) as NDJSON, the format of `export json --nl`.
+    """
     from datetime import datetime
 
     from minicrm import output
@@ -346,7 +350,11 @@ def restore(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A backup made by 'minicrm backup' (or any minicrm database).")],
 ) -> None:
-    """Replace the database with a backup after checking it; the replaced database is kept beside it."""
+    """Restore a backup after checking it.
+
+    SQLite file from a SQLite backup: replaces the database, and the replaced one is kept beside it.
+    A JSON backup (PostgreSQL's) or a SQLite backup into PostgreSQL: loaded into the empty database.
+    """
     from datetime import datetime
 
     from minicrm import output

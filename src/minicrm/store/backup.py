@@ -1,4 +1,9 @@
-"""Online backups with SQLite's backup API, and a restore that checks the file before it replaces anything.
+"""Online backups and a restore that checks the backup before it changes anything.
+
+SQLite: the file backup API (below). PostgreSQL: a snapshot of every table (one REPEATABLE READ transaction)
+written as `export json --nl` into one file, mode 0600; `restore` loads such a file (or a SQLite backup)
+into an empty database, checked as `import json` checks.
+
 
 A backup reads one consistent snapshot (WAL lets the TUI and cron keep writing meanwhile), is checked with
 `PRAGMA integrity_check`, written under a temporary name and renamed into place, mode 0600. A restore
@@ -55,9 +60,76 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _sqlite_path(db: Database) -> Path:
-    if db.path is None:
-        raise StoreError("backup and restore work on SQLite files; for PostgreSQL use pg_dump / pg_restore")
+    assert db.path is not None
     return db.path
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
+
+
+def _snapshot_backup(db: Database, target: Path | None, *, now: datetime, keep: int) -> BackupResult:
+    """Every table in one consistent snapshot, as NDJSON (`export json --nl`), written under a temporary name."""
+    from minicrm.paths import backup_dir, create_private_file, private_dir
+    from minicrm.store.exporting import export_json
+
+    stem = (db.url.rsplit("/", 1)[-1].split("?", 1)[0] or "minicrm").replace(".", "_")
+    stamped = target is None or target.is_dir()
+    folder = private_dir(backup_dir()) if target is None else (target if target.is_dir() else target.parent)
+    if stamped:
+        base = f"{stem}-{now:%Y%m%d-%H%M%S}"
+        target = folder / f"{base}.json"
+        n = 2
+        while target.exists():
+            target = folder / f"{base}-{n}.json"
+            n += 1
+    elif target is not None and target.exists():
+        raise Conflict(f"{target} exists; give another name or a folder")
+    assert target is not None
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+    try:
+        try:
+            create_private_file(partial)
+        except OSError as exc:
+            raise StoreError(f"cannot write {partial}: {exc.strerror}") from None
+        session = db.connect(create=False)
+        try:
+            with session.snapshot(), partial.open("w", encoding="utf-8") as out:
+                export_json(session, out, lines=True)
+        finally:
+            session.close()
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    pruned = _prune(folder, stem, keep, suffix=".json") if stamped and keep else []
+    return BackupResult(target, target.stat().st_size, pruned)
+
+
+def _load_into(db: Database, source: Path) -> RestoreResult:
+    """Restore `source` (a JSON backup, or a SQLite backup) into the empty database `db`."""
+    from minicrm.store.migrate import current_revision, ensure_schema
+
+    if _is_sqlite_file(source):
+        from minicrm.store.transfer import copy_database as copy_across
+
+        revision = check_file(source)
+        copy_across(Database(source), db)
+        return RestoreResult(source, None, revision)
+    from minicrm.store.exporting import restore_json
+
+    session = db.connect()
+    try:
+        ensure_schema(db, session)
+        with source.open(encoding="utf-8", errors="strict") as stream:
+            try:
+                restore_json(session, stream, source=str(source))
+            except UnicodeDecodeError:
+                raise BadInput(f"{source} is neither a minicrm backup nor a SQLite database") from None
+        return RestoreResult(source, None, current_revision(session) or "")
+    finally:
+        session.close()
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -106,6 +178,8 @@ def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int
     """Copy the database to `target` (default: the backup folder, timestamped) and prune old default backups."""
     from minicrm.paths import backup_dir, private_dir
 
+    if not db.dialect.is_file:
+        return _snapshot_backup(db, target, now=now, keep=keep)
     source = _sqlite_path(db)
     if not db.exists():
         raise StoreError(f"no database at {source}")
@@ -134,11 +208,11 @@ def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int
     return BackupResult(target, target.stat().st_size, pruned)
 
 
-def _prune(folder: Path, stem: str, keep: int) -> list[Path]:
+def _prune(folder: Path, stem: str, keep: int, *, suffix: str = ".db") -> list[Path]:
     """Delete all but the newest `keep` timestamped backups of this database in `folder`."""
-    pattern = re.compile(re.escape(stem) + r"-(\d{8}-\d{6})(?:-(\d+))?\.db$")
+    pattern = re.compile(re.escape(stem) + r"-(\d{8}-\d{6})(?:-(\d+))?" + re.escape(suffix) + "$")
     stamped = []
-    for path in folder.glob(f"{stem}-*.db"):
+    for path in folder.glob(f"{stem}-*{suffix}"):
         m = pattern.fullmatch(path.name)
         if m:
             stamped.append(((m[1], int(m[2] or 1)), path))
@@ -153,9 +227,11 @@ def restore(db: Database, source: Path, *, now: datetime) -> RestoreResult:
     """Replace the database with `source` after checking it; the replaced database is kept beside it."""
     from minicrm.store.migrate import KNOWN_REVISIONS, SCHEMA_HEAD, upgrade
 
-    target = _sqlite_path(db)
     if not source.is_file():
         raise BadInput(f"no backup file at {source}")
+    if not db.dialect.is_file or not _is_sqlite_file(source):
+        return _load_into(db, source)
+    target = _sqlite_path(db)
     if target.exists() and source.resolve() == target.resolve():
         raise BadInput("cannot restore a database onto itself")
     revision = check_file(source)

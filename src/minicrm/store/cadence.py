@@ -33,21 +33,17 @@ EFFECTIVE_CADENCE_SQL = (
 
 def day_of(session: Session, expr: str) -> str:
     """SQL: the calendar day of a DATE or DATETIME expression."""
-    return f"date({expr})" if session.dialect == "sqlite" else f"CAST({expr} AS date)"
+    return session.dialect.day_of(expr)
 
 
 def add_days(session: Session, day_expr: str, days_expr: str) -> str:
     """SQL: a day plus a number of days (NULL when the number is NULL)."""
-    if session.dialect == "sqlite":
-        return f"date({day_expr}, '+' || ({days_expr}) || ' days')"
-    return f"(CAST({day_expr} AS date) + ({days_expr}))"
+    return session.dialect.add_days(day_expr, days_expr)
 
 
 def days_between(session: Session, later_expr: str, earlier_expr: str) -> str:
     """SQL: whole days from the day of `earlier_expr` to the day of `later_expr`."""
-    if session.dialect == "sqlite":
-        return f"CAST(julianday({later_expr}) - julianday(date({earlier_expr})) AS INTEGER)"
-    return f"(CAST({later_expr} AS date) - CAST({earlier_expr} AS date))"
+    return session.dialect.days_between(later_expr, earlier_expr)
 
 
 def cadence_date_sql(session: Session) -> str:

@@ -46,7 +46,7 @@ def activity(session: Session, *, start: date, end: date) -> Activity:
     """Interactions per day and per kind in [start, end]."""
     lo, hi = datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
     counts: dict[str, int] = {}
-    day = "date(happened_at)" if session.dialect == "sqlite" else "CAST(happened_at AS DATE)"
+    day = session.dialect.day_key("happened_at")
     for row in session.all(
         f"SELECT {day} AS day, count(*) AS n FROM interaction WHERE happened_at >= ? AND happened_at < ? GROUP BY 1",
         (lo, hi),
@@ -69,10 +69,7 @@ def weekly_activity(session: Session, *, today: date, weeks: int = 12) -> list[t
     monday = today - timedelta(days=today.weekday())
     start = monday - timedelta(weeks=weeks - 1)
     counts: dict[str, int] = {}
-    if session.dialect == "sqlite":
-        week = "date(happened_at, 'weekday 0', '-6 days')"  # the Monday of the week
-    else:
-        week = "CAST(date_trunc('week', happened_at) AS DATE)"
+    week = session.dialect.week_key("happened_at")  # the Monday of the week
     for row in session.all(
         f"SELECT {week} AS week, count(*) AS n FROM interaction WHERE happened_at >= ? AND happened_at < ? GROUP BY 1",
         (datetime.combine(start, time.min), datetime.combine(monday + timedelta(days=7), time.min)),

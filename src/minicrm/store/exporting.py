@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from minicrm.errors import BadInput, Conflict, StoreError
+from minicrm.errors import BadInput, Conflict
 from minicrm.store.cadence import fill_cadence_dates
 from minicrm.store.contacts import list_contacts, normalize_tag
 from minicrm.store.db import Session
@@ -120,48 +120,33 @@ def _uids(session: Session, ids: list[int]) -> dict[int, str]:
 
 
 def _tables(session: Session) -> list[str]:
-    """Data tables in a stable order, without SQLite's own, FTS and Alembic's."""
-    rows = session.all(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-    )
-    fts = {r["name"] for r in rows if "VIRTUAL TABLE" in (r["sql"] or "").upper()}
-    return [
-        r["name"]
-        for r in rows
-        if r["name"] not in fts
-        and not any(r["name"].startswith(f + "_") for f in fts)
-        and r["name"] != "alembic_version"
-    ]
+    """Data tables in a stable order, without the search index and Alembic's."""
+    return session.dialect.data_tables(session)
 
 
 def _columns(session: Session, table: str) -> tuple[list[str], list[str]]:
-    info = session.all(f'PRAGMA table_info("{table}")')
-    columns = [r["name"] for r in info]
-    pk = [r["name"] for r in sorted(info, key=lambda r: r["pk"]) if r["pk"]]
-    return columns, pk or columns
+    return session.dialect.columns(session, table)
 
 
 def _rows(session: Session, table: str) -> Iterator[dict[str, Any]]:
     columns, pk = _columns(session, table)
-    # `+col` is an expression, so sqlite3 skips its DATE/DATETIME converters: values come out as stored.
-    select = ", ".join(f'+"{c}"' for c in columns)
+    select = ", ".join(session.dialect.raw_column(f'"{c}"') for c in columns)
     order = ", ".join(f'"{c}"' for c in pk)
+    plain = session.dialect.plain_value
     cur = session.execute(f'SELECT {select} FROM "{table}" ORDER BY {order}')
     while batch := cur.fetchmany(1000):
         for row in batch:
-            yield dict(zip(columns, tuple(row), strict=True))
+            yield dict(zip(columns, map(plain, row), strict=True))
 
 
 def _header(session: Session) -> dict[str, Any]:
-    if session.dialect != "sqlite":
-        raise StoreError("JSON export and import work on SQLite databases")
     from minicrm.store.migrate import current_revision
 
     return {"format": FORMAT, "version": FORMAT_VERSION, "schema": current_revision(session)}
 
 
 def _sequences(session: Session) -> dict[str, int]:
-    return {r["name"]: r["seq"] for r in session.all("SELECT name, seq FROM sqlite_sequence ORDER BY name")}
+    return session.dialect.sequences(session)
 
 
 def _dump(value: Any) -> str:
@@ -272,7 +257,7 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
                     f"the database already holds data ({', '.join(held)}); import json restores into an empty"
                     " database, or give --replace to overwrite everything"
                 )
-        session.execute("PRAGMA defer_foreign_keys = ON")
+        session.dialect.defer_foreign_keys(session)
         for table in tables:
             session.execute(f'DELETE FROM "{table}"')
         batch: list[tuple] = []
@@ -282,7 +267,9 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
             if batch and current:
                 table, cols = current
                 names = ", ".join('"' + c + '"' for c in cols)
-                session.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})', batch)
+                convert = session.dialect.typed_params(session, table, cols)
+                values = [convert(v) for v in batch] if convert else batch
+                session.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})', values)
                 batch.clear()
 
         for table, row in rows:
@@ -298,11 +285,10 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
             batch.append(tuple(row.values()))
             counts[table] = counts.get(table, 0) + 1
         flush()
-        session.execute("DELETE FROM sqlite_sequence")
-        session.executemany("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", sorted(sequences.items()))
-        broken = session.all("PRAGMA foreign_key_check")
+        session.dialect.restore_sequences(session, dict(sorted(sequences.items())))
+        broken = session.dialect.foreign_key_problem(session)
         if broken:
-            raise BadInput(f"{source}: {len(broken)} rows point at missing rows (first in table {broken[0][0]})")
+            raise BadInput(f"{source}: {broken}")
         fill_cadence_dates(session)  # a document from an older minicrm may lack cadence-derived dates
         search.rebuild(session)
     return counts

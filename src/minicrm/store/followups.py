@@ -457,9 +457,9 @@ class ForgottenRow:
 
 def _deal_value(session: Session, column: str, owner: str) -> str:
     """SQL: the won + open deal amount (minor units) of a contact or company, looked up by its own index."""
-    plus = "+" if session.dialect == "sqlite" else ""  # keeps SQLite on the deal.<column> index (not a scan)
+    stage = session.dialect.no_index("d.stage_id")  # keeps SQLite on the deal.<column> index (not a scan)
     return (
-        f"(SELECT sum(d.amount_minor) FROM deal d WHERE d.{column} = {owner}.id AND {plus}d.stage_id IN"
+        f"(SELECT sum(d.amount_minor) FROM deal d WHERE d.{column} = {owner}.id AND {stage} IN"
         " (SELECT st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open')))"
     )
 

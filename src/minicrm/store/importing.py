@@ -712,7 +712,7 @@ def _lookup(session: Session, sql: str, keys: Iterable[str], table: str) -> dict
     found: dict[str, int] = {}
     if not wanted:
         return found
-    size = session.scalar(f"SELECT max(rowid) FROM {table}")
+    size = session.scalar(f"SELECT max(id) FROM {table}")
     if not size:
         return found
     if len(wanted) > size // 4:
@@ -760,7 +760,7 @@ def plan(
              "contact_email", wanted["email"]),
             ("phone", "SELECT phone_key, contact_id FROM contact_phone WHERE phone_key IN ({marks})",
              "contact_phone", wanted["phone"]),
-            ("name+company", "SELECT c.name_key || char(31) || coalesce(co.name_key, ''), c.id FROM contact c"
+            ("name+company", "SELECT c.name_key || '\x1f' || coalesce(co.name_key, ''), c.id FROM contact c"
              " LEFT JOIN company co ON co.id = c.company_id WHERE c.name_key IN ({marks})", "contact", names),
         ):  # fmt: skip
             prefix, keys = ("uid\t" if kind == "uid" else ""), wanted[kind]
@@ -943,9 +943,7 @@ def _load_existing(session: Session, ids: list[int]) -> dict[int, _Existing]:
 
 
 def _next_id(session: Session, table: str) -> int:
-    seq = session.scalar("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)) or 0
-    top = session.scalar(f"SELECT max(id) FROM {table}") or 0
-    return max(seq, top) + 1
+    return session.dialect.next_id(session, table)
 
 
 def _companies(session: Session, names: Iterable[str], *, now: datetime, user_id: int | None) -> tuple[dict, list]:
@@ -970,6 +968,7 @@ def _companies(session: Session, names: Iterable[str], *, now: datetime, user_id
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        session.dialect.ids_given(session, "company")
         search.index_companies_bulk(session, [r[0] for r in rows])
     return ids, created
 
@@ -999,13 +998,14 @@ def apply(
     tags: list[tuple] = []
     fields: list[tuple] = []
     cid = first
+    false = session.dialect.false
     for op in creates:
         c = op.cand
         op.item.contact_id = cid
         contacts.append((
             cid, c.name, _fold(c.name), company_ids.get(_fold(c.company)) if c.company else None, c.role,
             c.status or "lead", c.source, c.birthday, c.birthday[-5:] if c.birthday else None, c.address, c.notes,
-            user_id, 0, 0, c.uid, user_id, stamp, stamp, 1,
+            user_id, false, false, c.uid, user_id, stamp, stamp, 1,
         ))  # fmt: skip
         # The common card (one e-mail, one phone, no custom fields) without _collect's de-duplication.
         if len(c.emails) == 1 and len(c.phones) < 2 and not c.fields:
@@ -1020,6 +1020,8 @@ def apply(
             _collect(cid, c, c.emails, c.phones, c.tags, c.fields, (0, 0), emails, phones, tags, fields)
         cid += 1
     _insert(session, "contact", _CONTACT_COLUMNS, contacts, nullable=_CONTACT_NULLABLE)
+    if contacts:
+        session.dialect.ids_given(session, "contact")
     del contacts
     positions = _positions(session, [op.item.contact_id for op in updates])
     for op in updates:
@@ -1054,7 +1056,7 @@ def apply(
             nullable=("label",))  # fmt: skip
     _insert(session, "contact_phone", ("contact_id", "phone", "phone_key", "label", "position"), phones,
             nullable=("label",))  # fmt: skip
-    _insert(session, "contact_tag", ("contact_id", "tag"), tags, verb="INSERT OR IGNORE")
+    _insert(session, "contact_tag", ("contact_id", "tag"), tags, tail=" ON CONFLICT DO NOTHING")
     _insert(session, "contact_field", ("contact_id", "key", "value"), fields)
     touched = [op.item.contact_id for op in creates] + [op.item.contact_id for op in updates]
     if creates:
@@ -1098,7 +1100,7 @@ def _insert(
     rows: list[tuple],
     *,
     nullable: Iterable[str] = (),
-    verb: str = "INSERT",
+    tail: str = "",
 ) -> None:
     """executemany one INSERT of `rows`, leaving out each nullable column that is None in every row.
 
@@ -1114,7 +1116,7 @@ def _insert(
             columns = [columns[i] for i in keep]
             rows = list(zip(*(values[i] for i in keep), strict=True))
     marks = ", ".join("?" * len(columns))
-    session.executemany(f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+    session.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){tail}", rows)
 
 
 def _positions(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:

@@ -247,7 +247,7 @@ def timeline(
         params.append(check_kind(session, kind))
     # Without a contact, SQLite would walk the whole happened_at index to avoid a sort (1.4 s on 1M rows for one
     # deal): `|| ''` keeps the order but makes it use the deal/company index and sort the few rows found.
-    order = "i.happened_at" if contact_id is not None or session.dialect != "sqlite" else "(i.happened_at || '')"
+    order = "i.happened_at" if contact_id is not None else session.dialect.sort_key_no_index("i.happened_at")
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order} DESC, i.id DESC"
     if limit:
         sql += " LIMIT ?"

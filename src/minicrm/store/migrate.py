@@ -14,9 +14,9 @@ from minicrm.errors import StoreError
 from minicrm.store.db import Database, Session, mask_url
 
 #: The newest revision in minicrm/migrations/versions (a test keeps the two in step).
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 #: Revisions this code knows, oldest first.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 
 
 def current_revision(session: Session) -> str | None:
@@ -60,37 +60,17 @@ def upgrade(db: Database, revision: str = "head") -> None:
     """Run the Alembic migrations in one transaction; a failure rolls back completely."""
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import create_engine, event
 
     cfg = Config()
     cfg.set_main_option("script_location", "minicrm:migrations")
     cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
-    if db.dialect == "sqlite":
-        # foreign_keys must be OFF while Alembic's batch mode recreates a parent table, and it
-        # cannot change inside a transaction; the check below runs before the commit instead.
-        engine = create_engine(db.url, connect_args={"isolation_level": None, "timeout": 15})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(conn, _record):
-            conn.execute("PRAGMA foreign_keys=OFF")
-            conn.execute("PRAGMA busy_timeout=15000")
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        engine = create_engine(db.url)
+    engine = db.dialect.migration_engine(db.url)
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
-            if db.dialect == "sqlite":
-                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise StoreError(f"migration would break {len(broken)} foreign keys; rolled back")
-                _ensure_database_id(conn)
-            else:
-                _ensure_database_id(conn)
+            db.dialect.check_migrated(conn)
+            _ensure_database_id(conn)
     except StoreError:
         raise
     except Exception as exc:

@@ -27,13 +27,11 @@ def _json_money(value: Money) -> dict[str, str]:
 
 
 def _month(session: Session, column: str) -> str:
-    return f"substr({column}, 1, 7)" if session.dialect == "sqlite" else f"to_char({column}, 'YYYY-MM')"
+    return session.dialect.month_key(column)
 
 
 def _quarter(session: Session, column: str) -> str:
-    if session.dialect == "sqlite":
-        return f"(substr({column}, 1, 4) || '-Q' || ((CAST(substr({column}, 6, 2) AS INTEGER) + 2) / 3))"
-    return f"to_char({column}, 'YYYY-\"Q\"Q')"
+    return session.dialect.quarter_key(column)
 
 
 def _period(column: str, start: date | None, end: date | None) -> tuple[list[str], list[Any]]:
@@ -82,8 +80,7 @@ def pipeline(
     (won included, lost excluded) / deals that reached stage i; a deal created in a later stage counts as
     having passed the earlier ones. Days in stage average the completed stays in the stage history.
     """
-    where, params = _period("date(d.created_at)" if session.dialect == "sqlite" else "d.created_at::date",
-                            start, end)  # fmt: skip
+    where, params = _period(session.dialect.day_of("d.created_at"), start, end)
     if owner_id is not None:
         where.append("d.owner_id = ?")
         params.append(owner_id)
@@ -101,10 +98,7 @@ def pipeline(
         " GROUP BY h.deal_id) m GROUP BY m.top",
         params,
     )
-    if session.dialect == "sqlite":
-        span = "julianday(h.next_at) - julianday(h.changed_at)"
-    else:
-        span = "extract(epoch from (h.next_at - h.changed_at)) / 86400.0"
+    span = f"{session.dialect.hours_between('h.next_at', 'h.changed_at')} / 24.0"
     day_rows = session.all(
         f"SELECT h.to_stage_id, avg({span}) AS days FROM (SELECT x.deal_id, x.to_stage_id, x.changed_at,"
         " lead(x.changed_at) OVER (PARTITION BY x.deal_id ORDER BY x.changed_at, x.id) AS next_at"
@@ -371,13 +365,9 @@ def activity(session: Session, *, start: date | None = None, end: date | None = 
         raise BadInput(f"unknown --by '{by}' (day, week or month)")
     if per not in ("user", "client"):
         raise BadInput(f"unknown --per '{per}' (user or client)")
-    sqlite = session.dialect == "sqlite"
     bucket = {
-        "day": "date(i.happened_at)" if sqlite else "to_char(i.happened_at, 'YYYY-MM-DD')",
-        # a week is named by its Monday (SQLite 3.40 has no ISO week number)
-        "week": "date(i.happened_at, 'weekday 0', '-6 days')"
-        if sqlite
-        else "to_char(date_trunc('week', i.happened_at), 'YYYY-MM-DD')",
+        "day": session.dialect.day_key("i.happened_at"),
+        "week": session.dialect.week_key("i.happened_at"),  # a week is named by its Monday
         "month": _month(session, "i.happened_at"),
     }[by]
     where, params = _period("i.happened_at", start, None)

@@ -402,7 +402,7 @@ def open_requests_due(session: Session, *, today: date, until: date) -> list[dic
     company(_id), assignee — most urgent first.
     """
     marks = ", ".join("?" * len(OPEN_STATUSES))
-    opened = "date(r.opened_at)" if session.dialect == "sqlite" else "CAST(r.opened_at AS DATE)"
+    opened = session.dialect.day_of("r.opened_at")
     rows = session.all(
         "SELECT r.id, r.subject, r.priority, r.status, r.contact_id, r.company_id, r.due_on,"
         f" {opened} AS opened_on, c.name AS contact, co.name AS company, u.name AS assignee"
@@ -460,10 +460,7 @@ def service_report(
         f"SELECT r.status, count(*) AS n FROM service_request r{opened_where} GROUP BY r.status", opened_params
     ):
         by_status[r["status"]] = r["n"]
-    if session.dialect == "sqlite":
-        span = "(julianday(r.resolved_at) - julianday(r.opened_at)) * 24"
-    else:
-        span = "extract(epoch from (r.resolved_at - r.opened_at)) / 3600.0"
+    span = session.dialect.hours_between("r.resolved_at", "r.opened_at")
     res = session.one(
         f"SELECT count(*) AS n, avg({span}) AS hours, max({span}) AS longest"
         f" FROM service_request r WHERE r.resolved_at IS NOT NULL{resolved_where}",

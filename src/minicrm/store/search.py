@@ -7,20 +7,36 @@ tsvector column (migration 0002). `matching()` is the only place where the two d
 from __future__ import annotations
 
 from minicrm.store.db import Session
+from minicrm.store.dialect import SEARCH_TABLES, fold_yo
 from minicrm.store.records import SearchHit
 from minicrm.store.text import fts_query
+
+
+def _contact_columns(session: Session) -> str:
+    """The SELECT list of a contact's search row (its text folded as `Dialect.fts_text` says)."""
+    f = session.dialect.fts_text
+    tags = "(SELECT group_concat(tag, ' ') FROM contact_tag WHERE contact_id = c.id)"
+    return (
+        f" SELECT c.id, {f('c.name')},"
+        " (SELECT group_concat(email, ' ') FROM contact_email WHERE contact_id = c.id),"
+        " (SELECT group_concat(phone, ' ') FROM contact_phone WHERE contact_id = c.id),"
+        f" {f('co.name')}, {f('c.notes')},"
+        f" {f(tags)}"
+    )
+
+
+def _company_columns(session: Session) -> str:
+    f = session.dialect.fts_text
+    tags = "(SELECT group_concat(tag, ' ') FROM company_tag WHERE company_id = c.id)"
+    return f" SELECT c.id, {f('c.name')}, {f('c.industry')}, {f('c.city')}, c.website, {f('c.notes')}, {f(tags)}"
 
 
 def index_contact(session: Session, contact_id: int) -> None:
     session.execute("DELETE FROM contact_fts WHERE rowid = ?", (contact_id,))
     session.execute(
         "INSERT INTO contact_fts (rowid, name, emails, phones, company, notes, tags)"
-        " SELECT c.id, c.name,"
-        " (SELECT group_concat(email, ' ') FROM contact_email WHERE contact_id = c.id),"
-        " (SELECT group_concat(phone, ' ') FROM contact_phone WHERE contact_id = c.id),"
-        " co.name, c.notes,"
-        " (SELECT group_concat(tag, ' ') FROM contact_tag WHERE contact_id = c.id)"
-        " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ?",
+        + _contact_columns(session)
+        + " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ?",
         (contact_id,),
     )
 
@@ -36,9 +52,8 @@ def index_company(session: Session, company_id: int) -> None:
     session.execute("DELETE FROM company_fts WHERE rowid = ?", (company_id,))
     session.execute(
         "INSERT INTO company_fts (rowid, name, industry, city, website, notes, tags)"
-        " SELECT c.id, c.name, c.industry, c.city, c.website, c.notes,"
-        " (SELECT group_concat(tag, ' ') FROM company_tag WHERE company_id = c.id)"
-        " FROM company c WHERE c.id = ?",
+        + _company_columns(session)
+        + " FROM company c WHERE c.id = ?",
         (company_id,),
     )
     for row in session.all("SELECT id FROM contact WHERE company_id = ?", (company_id,)):
@@ -52,35 +67,31 @@ def unindex_company(session: Session, company_id: int) -> None:
 def index_interaction(session: Session, interaction_id: int, summary: str, body: str | None) -> None:
     session.execute("DELETE FROM interaction_fts WHERE rowid = ?", (interaction_id,))
     session.execute(
-        "INSERT INTO interaction_fts (rowid, summary, body) VALUES (?, ?, ?)", (interaction_id, summary, body or "")
+        "INSERT INTO interaction_fts (rowid, summary, body) VALUES (?, ?, ?)",
+        (interaction_id, fold_yo(summary), fold_yo(body) or ""),
     )
 
 
 def rebuild(session: Session) -> None:
     """Refill every search table from the data, in bulk (after an import)."""
+    body = "coalesce(body, '')"
     with session.write():
         for table in ("contact_fts", "company_fts", "interaction_fts"):
             session.execute(f"DELETE FROM {table}")
         session.execute(
             "INSERT INTO contact_fts (rowid, name, emails, phones, company, notes, tags)"
-            " SELECT c.id, c.name,"
-            " (SELECT group_concat(email, ' ') FROM contact_email WHERE contact_id = c.id),"
-            " (SELECT group_concat(phone, ' ') FROM contact_phone WHERE contact_id = c.id),"
-            " co.name, c.notes,"
-            " (SELECT group_concat(tag, ' ') FROM contact_tag WHERE contact_id = c.id)"
-            " FROM contact c LEFT JOIN company co ON co.id = c.company_id"
+            + _contact_columns(session)
+            + " FROM contact c LEFT JOIN company co ON co.id = c.company_id"
         )
         session.execute(
             "INSERT INTO company_fts (rowid, name, industry, city, website, notes, tags)"
-            " SELECT c.id, c.name, c.industry, c.city, c.website, c.notes,"
-            " (SELECT group_concat(tag, ' ') FROM company_tag WHERE company_id = c.id) FROM company c"
+            + _company_columns(session)
+            + " FROM company c"
         )
         session.execute(
-            "INSERT INTO interaction_fts (rowid, summary, body) SELECT id, summary, coalesce(body, '') FROM interaction"
+            "INSERT INTO interaction_fts (rowid, summary, body)"
+            f" SELECT id, {session.dialect.fts_text('summary')}, {session.dialect.fts_text(body)} FROM interaction"
         )
-
-
-SEARCH_TABLES = ("contact_fts", "company_fts", "interaction_fts")
 
 
 def matching(session: Session, table: str, query: str) -> tuple[str, list[str]] | None:
@@ -88,24 +99,14 @@ def matching(session: Session, table: str, query: str) -> tuple[str, list[str]] 
 
     Every word is a prefix; case and accents are ignored (`иван` finds `Иван`, `jose` finds `José`).
     A lower rank is a better match. None when `query` has no word. The one place where SQLite (FTS5
-    MATCH, bm25 rank) and PostgreSQL (tsvector @@ tsquery, see migration 0002) differ.
+    MATCH, bm25 rank) and PostgreSQL (tsvector @@ tsquery, see migration 0002) differ: see `Dialect.fts_match`.
     """
     if table not in SEARCH_TABLES:
         raise ValueError(f"not a search table: {table}")
     match = fts_query(query)
     if not match:
         return None
-    if session.dialect == "sqlite":
-        return f"SELECT rowid AS fid, rank FROM {table} WHERE {table} MATCH ?", [match]
-    return (
-        f"SELECT rowid AS fid, -ts_rank(tsv, minicrm_tsquery(?)) AS rank FROM {table} WHERE tsv @@ minicrm_tsquery(?)",
-        [query, query],
-    )
-
-
-def contact_ids_matching(query: str) -> tuple[str, str]:
-    """SQL fragment (and its parameter) selecting contact ids that match `query`. SQLite only: use `matching()`."""
-    return "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", fts_query(query)
+    return session.dialect.fts_match(table, query, match)
 
 
 def search(session: Session, query: str, *, limit: int = 50) -> list[SearchHit]:
@@ -149,7 +150,7 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[SearchHit]:
 def _id_table(session: Session, name: str, ids: list[int]) -> None:
     session.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)")
     session.execute(f"DELETE FROM {name}")
-    session.executemany(f"INSERT OR IGNORE INTO {name} (id) VALUES (?)", [(i,) for i in ids])
+    session.executemany(f"INSERT INTO {name} (id) VALUES (?) ON CONFLICT DO NOTHING", [(i,) for i in ids])
 
 
 def index_contacts_bulk(session: Session, contact_ids: list[int]) -> None:
@@ -158,12 +159,8 @@ def index_contacts_bulk(session: Session, contact_ids: list[int]) -> None:
     session.execute("DELETE FROM contact_fts WHERE rowid IN (SELECT id FROM _reindex_ids)")
     session.execute(
         "INSERT INTO contact_fts (rowid, name, emails, phones, company, notes, tags)"
-        " SELECT c.id, c.name,"
-        " (SELECT group_concat(email, ' ') FROM contact_email WHERE contact_id = c.id),"
-        " (SELECT group_concat(phone, ' ') FROM contact_phone WHERE contact_id = c.id),"
-        " co.name, c.notes,"
-        " (SELECT group_concat(tag, ' ') FROM contact_tag WHERE contact_id = c.id)"
-        " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id IN (SELECT id FROM _reindex_ids)"
+        + _contact_columns(session)
+        + " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id IN (SELECT id FROM _reindex_ids)"
     )
     session.execute("DELETE FROM _reindex_ids")
 
@@ -174,8 +171,7 @@ def index_companies_bulk(session: Session, company_ids: list[int]) -> None:
     session.execute("DELETE FROM company_fts WHERE rowid IN (SELECT id FROM _reindex_ids)")
     session.execute(
         "INSERT INTO company_fts (rowid, name, industry, city, website, notes, tags)"
-        " SELECT c.id, c.name, c.industry, c.city, c.website, c.notes,"
-        " (SELECT group_concat(tag, ' ') FROM company_tag WHERE company_id = c.id)"
-        " FROM company c WHERE c.id IN (SELECT id FROM _reindex_ids)"
+        + _company_columns(session)
+        + " FROM company c WHERE c.id IN (SELECT id FROM _reindex_ids)"
     )
     session.execute("DELETE FROM _reindex_ids")

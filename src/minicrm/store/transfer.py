@@ -56,16 +56,9 @@ def copy_database(source: Database, target: Database) -> list[Copied]:
                 columns = ", ".join(f'"{n}"' for n in names)
                 marks = ", ".join("?" * len(names))
                 while rows := cursor.fetchmany(BATCH):
-                    values = [tuple(r[n] for n in names) if isinstance(r, dict) else tuple(r) for r in rows]
+                    values = [tuple(r) for r in rows]
                     dst.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', values)
-            if dst.dialect == "postgresql":
-                for table in tables:
-                    if "id" in _columns(dst, table):
-                        dst.execute(
-                            "SELECT setval(pg_get_serial_sequence(?, 'id'),"
-                            f' coalesce((SELECT max(id) FROM "{table}"), 0) + 1, false)',
-                            (table,),
-                        )
+            dst.dialect.restore_sequences(dst, src.dialect.sequences(src))
         search.rebuild(dst)
         report = [
             Copied(t, src.scalar(f'SELECT count(*) FROM "{t}"'), dst.scalar(f'SELECT count(*) FROM "{t}"'))
@@ -78,10 +71,3 @@ def copy_database(source: Database, target: Database) -> list[Copied]:
     finally:
         src.close()
         dst.close()
-
-
-def _columns(session: Session, table: str) -> set[str]:
-    if session.dialect == "sqlite":
-        return {r["name"] for r in session.all(f'PRAGMA table_info("{table}")')}
-    rows = session.all("SELECT column_name FROM information_schema.columns WHERE table_name = ?", (table,))
-    return {r["column_name"] for r in rows}
