@@ -34,11 +34,7 @@ BRANCHES = [
 
 
 def _sources() -> list[Path]:
-    return [
-        p
-        for p in sorted(SRC.rglob("*.py"))
-        if p != LAYER and "migrations" not in p.relative_to(SRC).parts
-    ]
+    return [p for p in sorted(SRC.rglob("*.py")) if p != LAYER and "migrations" not in p.relative_to(SRC).parts]
 
 
 def _offences(path: Path) -> list[str]:
@@ -64,7 +60,7 @@ def test_no_module_outside_the_dialect_layer_branches_on_the_backend():
     [
         'x = "a" if session.dialect == "sqlite" else "b"',
         "if db.dialect.name != 'postgresql':",
-        "    span = \"julianday(h.next_at) - julianday(h.changed_at)\"",
+        '    span = "julianday(h.next_at) - julianday(h.changed_at)"',
         "    day = \"to_char(i.happened_at, 'YYYY-MM-DD')\"",
         '    session.execute("INSERT OR IGNORE INTO t (id) VALUES (?)")',
         '    session.all("SELECT name FROM sqlite_master")',
