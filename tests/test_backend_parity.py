@@ -151,3 +151,21 @@ def test_search_same_hits_on_both_backends(bcli, query, expected):
     _add(bcli, "Ёлка Иголкина", "Пётр Сидоров", "Иван Петров", "José García", "Hans Müller", "Petra Novak")
     hits = [h["title"] for h in bcli.ok("search", query, "-f", "json").json() if h["kind"] == "contact"]
     assert sorted(hits) == expected.split("|")
+
+
+def test_rows_read_the_same_by_name_and_position(any_db):
+    """One row type on both backends: by name, by position, keys(), dict(), tuple(), len()."""
+    from minicrm.store.db import Database
+    from minicrm.store.migrate import ensure_schema
+
+    db = Database(any_db)
+    with db.connect() as session:
+        ensure_schema(db, session)
+        row = session.one("SELECT 1 AS a, 'x' AS b")
+        assert (row["a"], row[0], row["b"], row[1], row[-1]) == (1, 1, "x", "x", "x")
+        assert list(row.keys()) == ["a", "b"]
+        assert dict(row) == {"a": 1, "b": "x"}
+        assert tuple(row) == (1, "x") and len(row) == 2
+        assert session.scalar("SELECT count(*) FROM contact") == 0
+        with pytest.raises(IndexError):
+            row["missing"]
