@@ -70,7 +70,8 @@ def fill_cadence_dates(session: Session, *, where: str = "1 = 1", params: Sequen
         f" WHERE c.next_contact_on IS NULL AND ({where}) AND {EFFECTIVE_CADENCE_SQL} IS NOT NULL",
         [True, *params],
     )
-    return cur.rowcount
+    changed: int = cur.rowcount
+    return changed
 
 
 def fill_cadence_dates_of(session: Session, contact_ids: Iterable[int]) -> int:
@@ -88,7 +89,8 @@ def id_chunks(contact_ids: Iterable[int]) -> Iterator[tuple[str, list[int]]]:
 
 def effective_cadence(session: Session, contact_id: int) -> int | None:
     """Stay-in-touch days of a contact (most specific wins), or None."""
-    return session.scalar(f"SELECT {EFFECTIVE_CADENCE_SQL} FROM contact c WHERE c.id = ?", (contact_id,))
+    days: int | None = session.scalar(f"SELECT {EFFECTIVE_CADENCE_SQL} FROM contact c WHERE c.id = ?", (contact_id,))
+    return days
 
 
 @dataclass
@@ -115,6 +117,11 @@ class Scope:
     kind: str  # tag | company | default | contact
     value: str | int | None
     target: str | None
+
+    @property
+    def record_id(self) -> int:
+        """The company or contact id the scope names (0 for a tag or the default): the audit's entity id."""
+        return self.value if isinstance(self.value, int) else 0
 
 
 def parse_scope(session: Session, text: str) -> Scope:
@@ -183,12 +190,14 @@ def reschedule(
             f" WHERE {cond}",
             [now, *cond_params],
         )
-        return cur.rowcount
+        changed: int = cur.rowcount
+        return changed
 
 
 def _count(session: Session, scope: Scope) -> int:
     where, params = _scope_filter(scope)
-    return session.scalar(f"SELECT count(*) FROM contact c WHERE c.archived = ? AND {where}", [False, *params])
+    count: int = session.scalar(f"SELECT count(*) FROM contact c WHERE c.archived = ? AND {where}", [False, *params])
+    return count
 
 
 def set_cadence(
@@ -205,7 +214,7 @@ def set_cadence(
                 "UPDATE contact SET cadence_days = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
                 (days, now, scope.value),
             )
-            audit.record(session, entity="contact", entity_id=int(scope.value), action="update", now=now,
+            audit.record(session, entity="contact", entity_id=scope.record_id, action="update", now=now,
                          user_id=user_id, changes={"cadence_days": (old, days)})  # fmt: skip
         else:
             old = session.scalar("SELECT days FROM cadence_rule WHERE scope = ?", (scope.key,))
@@ -213,7 +222,7 @@ def set_cadence(
                 session.execute("INSERT INTO cadence_rule (scope, days) VALUES (?, ?)", (scope.key, days))
             else:
                 session.execute("UPDATE cadence_rule SET days = ? WHERE scope = ?", (days, scope.key))
-            audit.record(session, entity="cadence_rule", entity_id=scope.value if scope.kind == "company" else 0,
+            audit.record(session, entity="cadence_rule", entity_id=scope.record_id,
                          action="create" if old is None else "update", now=now, user_id=user_id,
                          changes={"scope": (None, scope.key), "days": (old, days)})  # fmt: skip
         where, params = _scope_filter(scope)
@@ -235,14 +244,14 @@ def unset_cadence(session: Session, scope_text: str, *, now: datetime, user_id: 
                 "UPDATE contact SET cadence_days = NULL, updated_at = ?, revision = revision + 1 WHERE id = ?",
                 (now, scope.value),
             )
-            audit.record(session, entity="contact", entity_id=int(scope.value), action="update", now=now,
+            audit.record(session, entity="contact", entity_id=scope.record_id, action="update", now=now,
                          user_id=user_id, changes={"cadence_days": (old, None)})  # fmt: skip
         else:
             old = session.scalar("SELECT days FROM cadence_rule WHERE scope = ?", (scope.key,))
             if old is None:
                 raise NotFound(f"no cadence rule for '{scope.key}' (see: minicrm cadence list)")
             session.execute("DELETE FROM cadence_rule WHERE scope = ?", (scope.key,))
-            audit.record(session, entity="cadence_rule", entity_id=scope.value if scope.kind == "company" else 0,
+            audit.record(session, entity="cadence_rule", entity_id=scope.record_id,
                          action="delete", now=now, user_id=user_id,
                          changes={"scope": (scope.key, None), "days": (old, None)})  # fmt: skip
         where, params = _scope_filter(scope)

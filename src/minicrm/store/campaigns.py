@@ -408,7 +408,8 @@ def change_members(
 
 
 def _member_count(session: Session, campaign_id: int) -> int:
-    return session.scalar("SELECT count(*) FROM campaign_member WHERE campaign_id = ?", (campaign_id,))
+    count: int = session.scalar("SELECT count(*) FROM campaign_member WHERE campaign_id = ?", (campaign_id,))
+    return count
 
 
 def attribute(
@@ -447,7 +448,8 @@ def delete_campaign(session: Session, campaign_id: int, *, now: datetime, user_i
             session, entity="campaign", entity_id=campaign_id, action="delete", now=now, user_id=user_id,
             changes={"name": (row["name"], None)},
         )  # fmt: skip
-    return row["name"]
+    name: str = row["name"]
+    return name
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -468,7 +470,8 @@ def resolve_campaign(session: Session, ref: str) -> int:
             (like_pattern(key),),
         )
     if len(rows) == 1:
-        return rows[0]["id"]
+        found: int = rows[0]["id"]
+        return found
     if not rows:
         raise NotFound(f"no campaign matches '{ref}'")
     from minicrm.errors import Ambiguous
@@ -650,8 +653,8 @@ def channel_stats(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             g[key] += row[key]
         g["won_minor"] += _minor(row["won_revenue"]) or 0
         for key, field in (("budget_minor", "budget"), ("cost_minor", "cost")):
-            if row[field] is not None:
-                g[key] = (g[key] or 0) + _minor(row[field])
+            if (minor := _minor(row[field])) is not None:
+                g[key] = (g[key] or 0) + minor
     out = []
     for g in sorted(groups.values(), key=lambda g: (g["channel"], g["currency"])):
         won_minor, budget_minor, cost_minor = g.pop("won_minor"), g.pop("budget_minor"), g.pop("cost_minor")

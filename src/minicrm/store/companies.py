@@ -114,7 +114,9 @@ def update_company(
         raise BadInput(f"unknown company fields: {', '.join(sorted(unknown))}")
     add_tags = sorted({normalize_tag(t) for t in add_tags})
     with session.write():
-        old = dict(session.one("SELECT * FROM company WHERE id = ?", (company_id,)))
+        row = session.one("SELECT * FROM company WHERE id = ?", (company_id,))
+        assert row is not None  # callers pass the id of an existing company
+        old = dict(row)
         if expected_revision is not None and old["revision"] != expected_revision:
             raise Conflict(f"company {company_id} was changed by someone else; reload and try again")
         if "name" in values:
@@ -153,6 +155,7 @@ def delete_company(session: Session, company_id: int, *, now: datetime, user_id:
     """Delete a company; its people stay (without a company). Returns (name, people detached)."""
     with session.write():
         old = session.one("SELECT name FROM company WHERE id = ?", (company_id,))
+        assert old is not None  # callers pass the id of an existing company
         people = [r["id"] for r in session.all("SELECT id FROM contact WHERE company_id = ?", (company_id,))]
         search.unindex_company(session, company_id)
         session.execute("DELETE FROM company WHERE id = ?", (company_id,))

@@ -225,6 +225,7 @@ def _set_fields(session: Session, contact_id: int, fields: dict[str, str]) -> No
 
 def _row(session: Session, contact_id: int) -> dict[str, Any]:
     row = session.one("SELECT * FROM contact WHERE id = ?", (contact_id,))
+    assert row is not None  # callers pass the id of an existing contact
     return dict(row)
 
 
@@ -303,9 +304,9 @@ def update_contact(
         for label, items in (("emails", add_emails), ("phones", add_phones), ("tags", add_tags)):
             if items:
                 changes[f"+{label}"] = (None, list(items))
-        for label, items in (("emails", remove_emails), ("phones", remove_phones), ("tags", remove_tags)):
-            if items:
-                changes[f"-{label}"] = (list(items), None)
+        for label, removed in (("emails", remove_emails), ("phones", remove_phones), ("tags", remove_tags)):
+            if removed:
+                changes[f"-{label}"] = (list(removed), None)
         for key, value in (fields or {}).items():
             changes[f"field:{key}"] = (None, value or None)
         fill_cadence_dates_of(session, [contact_id])
@@ -331,7 +332,8 @@ def delete_contact(session: Session, contact_id: int, *, now: datetime, user_id:
             user_id=user_id,
             changes={"name": (old["name"], None)},
         )
-    return old["name"]
+    name: str = old["name"]
+    return name
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -446,7 +448,8 @@ def list_contacts(
 def count_contacts(session: Session, **filters: Any) -> int:
     where, params = _filters(**filters)
     sql = "SELECT count(*) FROM contact c" + (" WHERE " + " AND ".join(where) if where else "")
-    return session.scalar(sql, params)
+    count: int = session.scalar(sql, params)
+    return count
 
 
 def _filters(
@@ -506,6 +509,7 @@ def upcoming_birthdays(session: Session, *, today: date, days: int) -> list[tupl
     rows = session.all(_SELECT + f" WHERE c.archived = ? AND ({where})", params)
     found = []
     for contact in _hydrate(session, rows):
+        assert contact.birthday is not None  # the query matched on birthday_md
         month, day = int(contact.birthday[-5:-3]), int(contact.birthday[-2:])
         found.append((contact, _next_occurrence(today, month, day)))
     return sorted((pair for pair in found if pair[1] <= end), key=lambda pair: (pair[1], pair[0].name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -53,7 +54,10 @@ def parse_currency(text: str) -> str:
     return code
 
 
-def parse_product(spec: str) -> tuple[str, Decimal, Decimal]:
+Product = tuple[str, Decimal, Decimal]  # name, quantity, unit price
+
+
+def parse_product(spec: str) -> Product:
     """`name:qty:price` (the name may contain colons; quantity and price are the last two parts)."""
     parts = spec.rsplit(":", 2)
     if len(parts) != 3 or not parts[0].strip():
@@ -343,7 +347,7 @@ def _check_links(session: Session, contact_id: int | None, company_id: int | Non
     return company_id
 
 
-def _insert_products(session: Session, deal_id: int, products) -> Decimal:
+def _insert_products(session: Session, deal_id: int, products: Iterable[Product]) -> Decimal:
     total = Decimal(0)
     for name, quantity, price in products:
         line = (quantity * price).quantize(CENT, ROUND_HALF_EVEN)
@@ -369,7 +373,7 @@ def create_deal(
     expected_close: date | None = None,
     next_step: str | None = None,
     next_step_on: date | None = None,
-    products: Any = (),
+    products: Iterable[Product] = (),
     probability: int | None = None,
     owner_id: int | None = None,
     notes: str | None = None,
@@ -487,7 +491,7 @@ def update_deal(
     *,
     now: datetime,
     user_id: int | None = None,
-    products: Any = None,
+    products: Iterable[Product] | None = None,
     expected_revision: int | None = None,
     **values: Any,
 ) -> Deal:
@@ -519,7 +523,9 @@ def update_deal(
 
 
 def _update(session: Session, deal: Deal, sets: dict[str, Any], *, now: datetime, user_id: int | None) -> None:
-    old = dict(session.one("SELECT * FROM deal WHERE id = ?", (deal.id,)))
+    row = session.one("SELECT * FROM deal WHERE id = ?", (deal.id,))
+    assert row is not None  # the caller has just read the deal in the same write transaction
+    old = dict(row)
     changes = audit.diff(old, sets)
     all_sets = {**sets, "updated_at": now, "revision": deal.revision + 1}
     session.execute(

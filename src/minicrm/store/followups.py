@@ -36,6 +36,20 @@ def _moment(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
+def _day_of(value: Any) -> date:
+    """`_day` of a NOT NULL column, or of one the query filtered on."""
+    day = _day(value)
+    assert day is not None
+    return day
+
+
+def _moment_of(value: Any) -> datetime:
+    """`_moment` of a NOT NULL column."""
+    at = _moment(value)
+    assert at is not None
+    return at
+
+
 def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
@@ -129,7 +143,7 @@ def _followup_query(*, since: date | None, until: date, owner_id: int | None, co
 
 
 def _followup_item(r: Any, today: date) -> DueItem:
-    on = _day(r["next_on"])
+    on = _day_of(r["next_on"])
     late = max((today - on).days, 0)
     last = _moment(r["last_interaction_at"])
     if r["next_contact_on"] is not None and not r["next_contact_auto"]:
@@ -165,7 +179,7 @@ def _task_query(*, since: date | None, until: date, owner_id: int | None, count:
 
 
 def _task_item(r: Any, today: date) -> DueItem:
-    on = _day(r["due_on"])
+    on = _day_of(r["due_on"])
     late = max((today - on).days, 0)
     reason = f"task due {on.isoformat()}" + (f" (deal '{r['deal']}')" if r["deal"] else "")
     return DueItem("task", on, r["due_time"], r["contact_id"], r["contact"], r["company"], r["title"], late, r["id"],
@@ -207,7 +221,7 @@ def _money(minor: int | None, currency: str | None) -> str:
 
 
 def _deal_item(r: Any, today: date) -> DueItem:
-    on = _day(r["next_step_on"])
+    on = _day_of(r["next_step_on"])
     late = max((today - on).days, 0)
     title = r["next_step"] or f"Next step: {r['title']}"
     reason = f"next step of deal '{r['title']}' ({r['stage']}, {_money(r['amount_minor'], r['currency'])})"
@@ -393,6 +407,7 @@ def due_counts(session: Session, *, today: date, until: date, owner_id: int | No
         row = session.one(
             f"SELECT count(*), sum(CASE WHEN {src.day} < ? THEN 1 ELSE 0 END){src.sql}", [today, *src.params]
         )
+        assert row is not None  # an aggregate without GROUP BY always returns one row
         total += row[0]
         late += row[1] or 0
     if owner_id is None:
@@ -611,7 +626,8 @@ def forgotten(
 def forgotten_count(session: Session, *, today: date, days: int = 90, kinds: tuple[str, ...] = ("contact",)) -> int:
     sql, params = _forgotten_sql(session, today=today, days=days, statuses=None, tag=None, min_value=None,
                                  owner_id=None, kinds=kinds)  # fmt: skip
-    return session.scalar(f"SELECT count(*) FROM ({sql}) r", params)
+    count: int = session.scalar(f"SELECT count(*) FROM ({sql}) r", params)
+    return count
 
 
 # -- the cron digest ----------------------------------------------------------------------------
@@ -739,7 +755,7 @@ class FeedEntry:
 
 def database_id(session: Session) -> str:
     """The random id of this database (meta 'database_id'), part of every iCal UID."""
-    value = session.scalar("SELECT value FROM meta WHERE key = 'database_id'")
+    value: str | None = session.scalar("SELECT value FROM meta WHERE key = 'database_id'")
     if not value:
         raise BadInput("this database has no id (meta 'database_id'); run any write command once to repair it")
     return value
@@ -799,6 +815,7 @@ def feed_fingerprint(session: Session) -> tuple[Any, ...]:
         " (SELECT max(updated_at) FROM deal) AS deal_at, (SELECT count(*) FROM deal) AS deals,"
         " (SELECT max(updated_at) FROM contact) AS contact_at, (SELECT count(*) FROM contact_date) AS dates"
     )
+    assert row is not None  # a SELECT without FROM always returns one row
     return tuple(row[k] for k in ("audit", "task_at", "tasks", "deal_at", "deals", "contact_at", "dates"))
 
 
@@ -845,26 +862,26 @@ def feed_entries(
             summary = f"Call {r['name']}" + (f" — {goal}" if goal else "")
             lines = [f"Why: {item.reason}"]
             add(FeedEntry(f"followup-{r['id']}", "follow-up", on, item.on, None if late else item.time, late,
-                          mark(summary, late), "", cats("follow-up", late), r["revision"], _moment(r["updated_at"]),
+                          mark(summary, late), "", cats("follow-up", late), r["revision"], _moment_of(r["updated_at"]),
                           r["id"], todo=True), lines)  # fmt: skip
     if "tasks" in include:
         for r in _rows(session, _TASK_COLS, _task_query(since=since, until=until, owner_id=None)):
-            planned = _day(r["due_on"])
+            planned = _day_of(r["due_on"])
             on, late = shown(planned)
             summary = f"Task: {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
             lines = [*([f"Deal: {r['deal']}"] if r["deal"] else []), *([r["notes"]] if r["notes"] else [])]
             add(FeedEntry(f"task-{r['id']}", "task", on, planned, None if late else r["due_time"], late,
-                          mark(summary, late), "", cats("task", late), r["revision"], _moment(r["updated_at"]),
+                          mark(summary, late), "", cats("task", late), r["revision"], _moment_of(r["updated_at"]),
                           r["contact_id"], todo=True), lines)  # fmt: skip
     if "deals" in include:
         for r in _rows(session, _DEAL_COLS, _deal_query(since=since, until=until, owner_id=None)):
-            planned = _day(r["next_step_on"])
+            planned = _day_of(r["next_step_on"])
             on, late = shown(planned)
             step = r["next_step"] or "next step"
             summary = f"{step} — deal {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
             lines = [f"Deal: {r['title']} ({r['stage']}, {_money(r['amount_minor'], r['currency'])})"]
             add(FeedEntry(f"deal-{r['id']}", "deal", on, planned, None, late, mark(summary, late), "",
-                          cats("deal", late), r["revision"], _moment(r["updated_at"]), r["contact_id"]),
+                          cats("deal", late), r["revision"], _moment_of(r["updated_at"]), r["contact_id"]),
                 lines)  # fmt: skip
     if "birthdays" in include:
         for r in session.all(
@@ -876,7 +893,7 @@ def feed_entries(
             first = _yearly_on(born or 2000, r["md"]) if born else date(2000, int(r["md"][:2]), int(r["md"][3:]))
             lines = [f"Born {r['birthday']}" if born else "Birthday (year unknown)"]
             add(FeedEntry(f"birthday-{r['id']}", "birthday", first, first, None, 0, f"Birthday: {r['name']}", "",
-                          ["minicrm", "birthday"], r["revision"], _moment(r["updated_at"]), r["id"], yearly=True),
+                          ["minicrm", "birthday"], r["revision"], _moment_of(r["updated_at"]), r["id"], yearly=True),
                 lines)  # fmt: skip
     if "dates" in include:
         for r in session.all(
@@ -890,12 +907,13 @@ def feed_entries(
                 date(first_year or 2000, int(md[:2]), int(md[3:])) if r["yearly"] else date.fromisoformat(r["value"])
             )
             add(FeedEntry(f"date-{r['date_id']}", "date", first, first, None, 0, f"{r['label']}: {r['name']}", "",
-                          ["minicrm", "date"], r["revision"], _moment(r["updated_at"]), r["id"],
+                          ["minicrm", "date"], r["revision"], _moment_of(r["updated_at"]), r["id"],
                           yearly=bool(r["yearly"])), [f"{r['label']} ({r['value']})"])  # fmt: skip
     details = _contact_details(session, sorted({e.contact_id for e, _ in pending if e.contact_id is not None}))
     entries = []
     for entry, lines in pending:
-        entry.description = "\n".join([*lines, *_details_lines(details.get(entry.contact_id))])
+        contact = details.get(entry.contact_id) if entry.contact_id is not None else None
+        entry.description = "\n".join([*lines, *_details_lines(contact)])
         entries.append(entry)
     order = {"follow-up": 0, "task": 1, "deal": 2, "birthday": 3, "date": 4}
     entries.sort(key=lambda e: (order[e.kind], e.uid_key.split("-")[0], int(e.uid_key.rsplit("-", 1)[1])))

@@ -94,6 +94,7 @@ def log_interaction(
             " next_contact_time FROM contact WHERE id = ?",
             (contact_id,),
         )
+        assert contact is not None  # callers pass the id of an existing contact
         if deal_id is not None and session.scalar("SELECT 1 FROM deal WHERE id = ?", (deal_id,)) is None:
             raise BadInput(f"no deal with id {deal_id}")
         if campaign_id is not None and session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
@@ -181,6 +182,7 @@ def set_next(
     """Set (or with `on=None` clear) the next-contact date by hand."""
     with session.write():
         old = session.one("SELECT next_contact_on, next_contact_goal FROM contact WHERE id = ?", (contact_id,))
+        assert old is not None  # callers pass the id of an existing contact
         session.execute(
             "UPDATE contact SET next_contact_on = ?, next_contact_time = ?, next_contact_goal = ?,"
             " next_contact_auto = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
@@ -237,7 +239,8 @@ def timeline(
     limit: int | None = 20,
 ) -> list[Interaction]:
     """Interactions of a contact, a company or a deal, newest first."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     for column, value in (("i.contact_id", contact_id), ("i.company_id", company_id), ("i.deal_id", deal_id)):
         if value is not None:
             where.append(f"{column} = ?")
@@ -265,4 +268,5 @@ def get_interaction(session: Session, interaction_id: int) -> Interaction:
 
 
 def count_interactions(session: Session, *, contact_id: int) -> int:
-    return session.scalar("SELECT count(*) FROM interaction WHERE contact_id = ?", (contact_id,))
+    count: int = session.scalar("SELECT count(*) FROM interaction WHERE contact_id = ?", (contact_id,))
+    return count

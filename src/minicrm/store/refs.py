@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from minicrm.errors import Ambiguous, NotFound
 from minicrm.store.db import Session
 from minicrm.store.text import fold, like_pattern
@@ -18,9 +20,10 @@ def as_id(ref: str) -> int | None:
     return None
 
 
-def _pick(rows: list, what: str, ref: str) -> int:
+def _pick(rows: list[Any], what: str, ref: str) -> int:
     if len(rows) == 1:
-        return rows[0]["id"]
+        found: int = rows[0]["id"]
+        return found
     if not rows:
         raise NotFound(f"no {what} matches '{ref}'")
     listed = ", ".join(f"{r['id']} {r['name']}" for r in rows[:MAX_LISTED])
@@ -34,7 +37,8 @@ def _by_name(session: Session, table: str, what: str, ref: str) -> int:
         raise NotFound(f"no {what} matches '{ref}'")
     exact = session.all(f"SELECT id, name FROM {table} WHERE name_key = ? ORDER BY id LIMIT 20", (key,))
     if len(exact) == 1:
-        return exact[0]["id"]
+        found: int = exact[0]["id"]
+        return found
     if exact:
         return _pick(exact, what, ref)
     rows = session.all(
@@ -74,4 +78,5 @@ def resolve_company(session: Session, ref: str) -> int:
 
 def find_company_by_name(session: Session, name: str) -> int | None:
     """Exact (case- and accent-insensitive) company name, for `--company` on create."""
-    return session.scalar("SELECT id FROM company WHERE name_key = ?", (fold(name),))
+    company_id: int | None = session.scalar("SELECT id FROM company WHERE name_key = ?", (fold(name),))
+    return company_id

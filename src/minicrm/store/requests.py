@@ -466,6 +466,7 @@ def service_report(
         f" FROM service_request r WHERE r.resolved_at IS NOT NULL{resolved_where}",
         resolved_params,
     )
+    assert res is not None  # an aggregate without GROUP BY always returns one row
     clients = session.all(
         "SELECT r.company_id, co.name AS company,"
         " CASE WHEN r.company_id IS NULL THEN r.contact_id END AS contact_id,"
@@ -521,6 +522,7 @@ def service_report(
 def open_count(session: Session, *, contact_id: int | None = None, company_id: int | None = None) -> int:
     column, value = ("contact_id", contact_id) if contact_id is not None else ("company_id", company_id)
     marks = ", ".join("?" * len(OPEN_STATUSES))
-    return session.scalar(
+    count: int = session.scalar(
         f"SELECT count(*) FROM service_request WHERE {column} = ? AND status IN ({marks})", [value, *OPEN_STATUSES]
     )
+    return count

@@ -151,7 +151,8 @@ def matching_ids_sql(d: dict[str, Any]) -> tuple[str, list[Any]]:
 
 def count_matching(session: Session, d: dict[str, Any]) -> int:
     where, params = where_sql(d)
-    return session.scalar("SELECT count(*) FROM contact c WHERE " + " AND ".join(where), params)
+    count: int = session.scalar("SELECT count(*) FROM contact c WHERE " + " AND ".join(where), params)
+    return count
 
 
 def matching_contacts(session: Session, d: dict[str, Any], *, limit: int | None = None) -> list[Contact]:
@@ -238,6 +239,7 @@ def save_segment(
 
 def resolve_segment(session: Session, ref: str) -> int:
     ref = ref.strip()
+    row: int | None
     if (ident := as_id(ref)) is not None:
         row = session.scalar("SELECT id FROM saved_segment WHERE id = ?", (ident,))
     else:

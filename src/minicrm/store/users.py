@@ -14,7 +14,8 @@ from minicrm.store.text import fold
 
 
 def find_user(session: Session, name: str) -> int | None:
-    return session.scalar("SELECT id FROM app_user WHERE name_key = ?", (fold(name),))
+    user_id: int | None = session.scalar("SELECT id FROM app_user WHERE name_key = ?", (fold(name),))
+    return user_id
 
 
 def resolve_user(session: Session, name: str) -> int:

@@ -137,6 +137,7 @@ def contact_short_card(session: Session, contact_id: int) -> dict[str, Any]:
         " LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ?",
         (contact_id,),
     )
+    assert c is not None  # the id comes from the lookup just made in the same session
     return {
         "kind": "contact",
         "id": c["id"],
@@ -163,6 +164,7 @@ def company_short_card(session: Session, company_id: int) -> dict[str, Any]:
     from minicrm.store.cards import open_deals
 
     c = session.one("SELECT id, name, phone, email, city, archived FROM company WHERE id = ?", (company_id,))
+    assert c is not None  # the id comes from the lookup just made in the same session
     return {
         "kind": "company",
         "id": c["id"],
