@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import TextIO
+from typing import Any, TextIO
 
 TODAY = "2026-11-22"
 EXPORT = "-- export every table as JSON"  # not SQL: the floors call `export_json` for it
@@ -354,8 +354,32 @@ PG_SQL: dict[str, list[str]] = {
         " WHERE c.archived = false AND (c.birthday_md IS NOT NULL"
         f" OR c.next_contact_on BETWEEN {_BACK} AND {_AHEAD})",
     ],
-    "export json": [],  # minicrm refuses it on PostgreSQL ("JSON export and import work on SQLite databases")
+    "export json": [EXPORT],
 }
+
+
+def export_json_pg(conn: Any, out: TextIO) -> None:
+    """`export_json` on PostgreSQL: every data table, one JSON object per row, in primary-key order."""
+    tables = [r[0] for r in conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        " AND table_type = 'BASE TABLE' AND table_name NOT LIKE '%fts%' AND table_name != 'alembic_version'"
+        " ORDER BY table_name"
+    )]  # fmt: skip
+    out.write('{"format": "minicrm-database", "tables": {')
+    for t, table in enumerate(tables):
+        pk = [r[0] for r in conn.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+            " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary"
+            " ORDER BY array_position(i.indkey, a.attnum)", (table,))]  # fmt: skip
+        order = ", ".join(f'"{c}"' for c in pk) or "1"
+        out.write(("," if t else "") + f"\n{json.dumps(table)}: [")
+        cur = conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}')
+        names = [d[0] for d in cur.description]
+        for n, row in enumerate(cur):
+            out.write(("," if n else "") + "\n" + json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False,
+                                                              default=str))  # fmt: skip
+        out.write("]")
+    out.write("}}\n")
 
 
 def pg_statements(name: str, busy: int) -> list[str]:

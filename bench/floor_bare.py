@@ -5,7 +5,7 @@ DB is a SQLite file, or a postgresql:// URL: then psycopg runs the case's Postgr
 
 import sys
 
-from cases import EXPORT, export_json, pg_statements, statements
+from cases import EXPORT, export_json, export_json_pg, pg_statements, statements
 
 
 def sqlite(name: str, db: str, busy: int) -> None:
@@ -36,6 +36,9 @@ def postgres(name: str, url: str, busy: int) -> None:
     if write:
         conn.execute("BEGIN")
     for sql in sqls:
+        if sql == EXPORT:
+            export_json_pg(conn, sys.stdout)
+            continue
         cur = conn.execute(sql)
         if cur.description:
             for row in cur:

@@ -6,7 +6,7 @@ DB is a SQLite file, or a postgresql:// URL: then psycopg runs the case's Postgr
 import sqlite3
 
 import typer
-from cases import EXPORT, export_json, pg_statements, statements
+from cases import EXPORT, export_json, export_json_pg, pg_statements, statements
 
 app = typer.Typer(add_completion=False)
 
@@ -39,7 +39,7 @@ def run(name: str, db: str, busy: int) -> None:
         if sql == EXPORT:  # JSON goes out as text, as minicrm writes it
             import sys
 
-            export_json(conn, sys.stdout)
+            (export_json_pg if "://" in db else export_json)(conn, sys.stdout)
             return
         cur = conn.execute(sql)
         rows = cur.fetchall() if cur.description else []
