@@ -50,7 +50,8 @@ class MiniCrmApp(App[None]):
     }
     DEFAULT_MODE = "dashboard"
     #: Below 100 columns the preview panes hide, so tables keep readable widths at 80x24.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    #: (textual annotates it `ClassVar[...] | None`, which mypy reads as an instance variable)
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]  # type: ignore[misc]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"go('{name}')", title, show=False, id=f"go-{name}") for name, title, key in SCREENS),
         Binding("question_mark", "help", "Keys", key_display="?", id="help"),

@@ -24,7 +24,7 @@ class EditContactModal(FormModal[dict[str, Any]]):
     def __init__(self, contact: Contact) -> None:
         super().__init__()
         self.contact = contact
-        self.TITLE = f"Edit {contact.name}"
+        self.heading = f"Edit {contact.name}"
 
     def fields(self) -> ComposeResult:
         c = self.contact

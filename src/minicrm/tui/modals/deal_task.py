@@ -35,7 +35,7 @@ class DealModal(FormModal[dict[str, Any]]):
 
     def __init__(self, contact: str, stages: list[str], *, now: datetime) -> None:
         super().__init__()
-        self.TITLE = f"New deal with {contact}"
+        self.heading = f"New deal with {contact}"
         self.stages = stages
         self.now = now
 
@@ -93,7 +93,7 @@ class TaskModal(FormModal[dict[str, Any]]):
 
     def __init__(self, contact: str, *, now: datetime) -> None:
         super().__init__()
-        self.TITLE = f"New task for {contact}"
+        self.heading = f"New task for {contact}"
         self.now = now
 
     def fields(self) -> ComposeResult:

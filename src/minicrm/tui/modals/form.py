@@ -33,10 +33,12 @@ class FormModal(ModalScreen[R]):
         Binding("ctrl+s", "save", "Save", id="form-save"),
     ]
     TITLE = "Form"
+    #: This form's own heading (e.g. naming the contact), set in `__init__`; None: the class's TITLE.
+    heading: str | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box form"):
-            yield Static(f"[b]{self.TITLE}[/b]", classes="form-title")
+            yield Static(f"[b]{self.heading if self.heading is not None else self.TITLE}[/b]", classes="form-title")
             yield from self.fields()
             yield Static("", id="problems")
             with Horizontal(classes="buttons"):

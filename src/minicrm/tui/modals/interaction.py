@@ -30,7 +30,7 @@ class LogInteractionModal(FormModal[LogRequest]):
         self.kinds = kinds or ["call"]
         self.kind = kind if kind in self.kinds else self.kinds[0]
         self.now = now
-        self.TITLE = f"Log an interaction with {contact}"
+        self.heading = f"Log an interaction with {contact}"
 
     def fields(self) -> ComposeResult:
         yield self.label("Kind")

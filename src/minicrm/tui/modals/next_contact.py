@@ -23,7 +23,7 @@ class NextContactModal(FormModal[NextRequest]):
 
     def __init__(self, contact: str, *, now: datetime, current: date | None = None, goal: str | None = None) -> None:
         super().__init__()
-        self.TITLE = f"Next contact with {contact}"
+        self.heading = f"Next contact with {contact}"
         self.now = now
         self.current = current
         self.goal = goal

@@ -13,7 +13,7 @@ class ReasonModal(FormModal[str]):
 
     def __init__(self, title: str, *, required_message: str = "a lost deal needs a reason") -> None:
         super().__init__()
-        self.TITLE = title
+        self.heading = title
         self.required_message = required_message
 
     def fields(self) -> ComposeResult:

@@ -24,7 +24,7 @@ T = TypeVar("T")
 def run_db(
     node: Any,
     fn: Callable[[Session], T],
-    done: Callable[[T], None] | None = None,
+    done: Callable[[T], object] | None = None,  # may be async: `call_from_thread` awaits what it returns
     *,
     group: str = "load",
     delay: float = 0.0,
@@ -86,7 +86,7 @@ class CrmScreen(Screen):
     def reload(self) -> None:
         """Fetch this screen's data (in a worker) and show it."""
 
-    def db(self, fn: Callable[[Session], T], done: Callable[[T], None] | None = None, **kw: Any) -> Worker[None]:
+    def db(self, fn: Callable[[Session], T], done: Callable[[T], object] | None = None, **kw: Any) -> Worker[None]:
         return run_db(self, fn, done, **kw)
 
     def write(self, fn: Callable[[Session], T], done: Callable[[T], None] | None = None, *, message: str = "") -> None:

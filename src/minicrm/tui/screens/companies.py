@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from minicrm.errors import MinicrmError
@@ -131,6 +132,6 @@ class CompaniesScreen(CrmScreen):
     def action_open(self) -> None:
         table = self.query_one("#companies", DataTable)
         if table.row_count:
-            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
             if key is not None:
                 self.open_company(int(key))

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from minicrm.errors import MinicrmError
@@ -166,7 +167,7 @@ class ContactsScreen(ContactActions, CrmScreen):
         self._status()
         if page.offset == 0:
             if self.loaded:
-                self._preview(int(table.coordinate_to_cell_key((0, 0)).row_key.value or 0))
+                self._preview(int(table.coordinate_to_cell_key(Coordinate(0, 0)).row_key.value or 0))
             else:
                 self.query_one("#preview", Static).update(self._empty_text())
 
@@ -227,7 +228,7 @@ class ContactsScreen(ContactActions, CrmScreen):
         table = self.query_one("#contacts", DataTable)
         if not table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return int(key) if key is not None else None
 
     def action_focus_filter(self) -> None:

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from minicrm.tui.screens.actions import ContactActions
@@ -237,7 +238,7 @@ class DashboardScreen(ContactActions, CrmScreen):
         table = self.focused if isinstance(self.focused, DataTable) else None
         if table is None or not table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value or ""
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value or ""
         kind, _, rest = key.partition(":")
         return kind, rest.rsplit(":", 1)[0]
 
