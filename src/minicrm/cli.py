@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from functools import cache
 from typing import Annotated, Any
 
@@ -22,7 +23,7 @@ from minicrm.errors import ExitCode, MinicrmError
 try:  # newer typer vendors click as typer._click
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover
-    from click.exceptions import ClickException
+    from click.exceptions import ClickException  # type: ignore[assignment]  # older typer: click's own class
 Abort = typer.Abort
 
 
@@ -86,7 +87,9 @@ def module_commands(module: str) -> dict[str, Any]:
     holder = typer.Typer()
     holder.callback()(lambda: None)  # a callback keeps even a one-command module a group
     importlib.import_module(f"minicrm.commands.{module}").register(holder)
-    return dict(typer.main.get_command(holder).commands)
+    group = typer.main.get_command(holder)
+    assert isinstance(group, TyperGroup)  # the callback makes it a group
+    return dict(group.commands)
 
 
 class MinicrmGroup(TyperGroup):
@@ -118,16 +121,19 @@ class MinicrmGroup(TyperGroup):
 
     def main(
         self,
-        args: Any = None,
-        prog_name: Any = None,
-        complete_var: Any = None,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         from minicrm import output
 
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = super().main(
+                args, prog_name, complete_var, standalone_mode=False, windows_expand_args=windows_expand_args, **extra
+            )
         except MinicrmError as exc:
             output.error(str(exc))
             code = exc.exit_code

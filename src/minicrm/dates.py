@@ -7,6 +7,7 @@ date (24.12, 5 dec) is its next occurrence on or after today. Every bad value ra
 from __future__ import annotations
 
 import calendar
+import datetime as _dt
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -37,7 +38,7 @@ class When:
     date: date
     time: time | None = None
 
-    def as_datetime(self, default_time: time = _MIDNIGHT) -> datetime:
+    def as_datetime(self, default_time: _dt.time = _MIDNIGHT) -> datetime:  # `time` here is the field
         """The moment, using `default_time` when no time was given."""
         return datetime.combine(self.date, self.time if self.time is not None else default_time)
 
@@ -109,7 +110,8 @@ def _shift(today: date, n: int, unit: str) -> date:
     from dateutil.relativedelta import relativedelta
 
     key = {"d": "days", "w": "weeks", "m": "months", "y": "years"}[unit[0]]
-    return today + relativedelta(**{key: n})  # months/years are calendar ones: 31.01 +1m = 28.02
+    # months/years are calendar ones: 31.01 +1m = 28.02
+    return today + relativedelta(**{key: n})  # type: ignore[arg-type]  # mypy also maps **{key: n} onto dt1
 
 
 def _day(s: str, today: date) -> date | None:

@@ -9,6 +9,8 @@ import typer
 from minicrm.commands._common import app_ctx
 
 if TYPE_CHECKING:
+    import icalendar
+
     from minicrm.context import AppContext
     from minicrm.ical.feed import FeedOptions
 
@@ -217,7 +219,7 @@ def push(
     entries = feed_entries(session, today=today, days_back=days_back, days_ahead=days_ahead,
                            include=_include(include) or FEED_INCLUDES)  # fmt: skip
     dbid = database_id(session)
-    components = []
+    components: list[icalendar.Component] = []
     for entry in entries:
         components.append(feed.event(entry, dbid, tz_info, options))
         if todo and entry.todo:

@@ -17,11 +17,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import icalendar
 
 from minicrm.errors import BadInput
 from minicrm.store.followups import FeedEntry
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 PRODID = "-//minicrm//follow-ups 0.1//EN"
 TIMED_MINUTES = 30
@@ -60,7 +64,7 @@ def local_zone_name() -> str:
     return "UTC"
 
 
-def zone(name: str | None) -> tzinfo:
+def zone(name: str | None) -> ZoneInfo:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     key = name or local_zone_name()
@@ -105,8 +109,10 @@ def event(entry: FeedEntry, database_id: str, tz: tzinfo, options: FeedOptions) 
     if entry.time:
         hour, minute = (int(x) for x in entry.time.split(":"))
         start = datetime.combine(entry.on, time(hour, minute), tzinfo=tz)
-        ev.add("dtstart", start if getattr(tz, "key", "UTC") not in ("UTC", "Etc/UTC") else start.astimezone(UTC))
-        ev.add("dtend", ev["dtstart"].dt + timedelta(minutes=TIMED_MINUTES))
+        if getattr(tz, "key", "UTC") in ("UTC", "Etc/UTC"):
+            start = start.astimezone(UTC)
+        ev.add("dtstart", start)
+        ev.add("dtend", start + timedelta(minutes=TIMED_MINUTES))
     else:
         ev.add("dtstart", entry.on)
         ev.add("dtend", entry.on + timedelta(days=1))

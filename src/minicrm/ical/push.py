@@ -85,12 +85,12 @@ def push(
     display_name: str = "minicrm follow-ups",
 ) -> PushResult:
     """Make the calendar at `url` hold exactly `wanted` among this database's objects (UIDs ending `uid_suffix`)."""
-    import caldav
+    from caldav.davclient import DAVClient  # the class `caldav.DAVClient` names lazily (typed as object)
     from caldav.lib import error as caldav_error
 
     result = PushResult(mask_url(url))
     try:
-        with caldav.DAVClient(url=url, username=username, password=password) as client:
+        with DAVClient(url=url, username=username, password=password) as client:
             cal = client.calendar(url=url)
             try:
                 cal.get_display_name()  # PROPFIND: does the calendar exist? (a REPORT on a missing one may say [])
@@ -145,18 +145,19 @@ def _create(client: Any, url: str, display_name: str) -> Any:
     """Create the calendar at `url` (MKCALENDAR in its parent collection)."""
     from urllib.parse import urlsplit
 
-    import caldav
+    from caldav.collection import CalendarSet
+    from caldav.davclient import DAVClient
 
     parts = urlsplit(url)
     try:
         # Servers such as Radicale create the user's home collection when the principal is first looked up.
-        caldav.DAVClient(url=f"{parts.scheme}://{parts.netloc}/", username=client.username,
-                         password=client.password).principal()  # fmt: skip
+        DAVClient(url=f"{parts.scheme}://{parts.netloc}/", username=client.username,
+                  password=client.password).principal()  # fmt: skip
     except Exception:  # not every server answers principal discovery at its root; MKCALENDAR may still work
         pass
     path = parts.path.rstrip("/")
     parent, _, cal_id = path.rpartition("/")
     parent_url = f"{parts.scheme}://{parts.netloc}{parent}/"
-    return caldav.CalendarSet(client=client, url=parent_url).make_calendar(
+    return CalendarSet(client=client, url=parent_url).make_calendar(
         name=display_name, cal_id=cal_id, supported_calendar_component_set=["VEVENT", "VTODO"]
     )
