@@ -1,4 +1,21 @@
-"""Shared fixtures: every test gets its own MINICRM_HOME and database, and a CLI runner."""
+"""Shared fixtures: every test gets its own MINICRM_HOME and database, and a CLI runner.
+
+Every test that touches a database runs twice, through the one `backend` fixture: `test_x[sqlite]` on a
+SQLite file and `test_x[postgres]` on a fresh PostgreSQL database copied from a migrated template.
+
+`MINICRM_PG_URL` names a server database the tests may use to create others
+(e.g. `postgresql+psycopg://postgres@127.0.0.1:54329/minicrm_test`). Without it the PostgreSQL
+variants are skipped with the reason; with `MINICRM_REQUIRE_PG=1` (set by `.ci/run`) a missing or
+unreachable server fails them instead, so CI never skips PostgreSQL silently.
+
+A test that can only mean something on SQLite says so with `@pytest.mark.sqlite_only("reason")`; its
+PostgreSQL variant is then reported as skipped with that reason.
+
+Fixtures: `backend`, `db_target` (a SQLite path or a PostgreSQL URL, as a string), `new_target`
+(another database of the same backend), `cli`, `session`; SQLite-only tests may use `db_path`.
+Helpers for tests that look at the data directly: `rows`, `row`, `scalar`, `execute`, `insert`,
+`target_digest`.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +25,11 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -17,6 +37,28 @@ from typer.testing import CliRunner
 from minicrm.cli import app
 
 TODAY = "2026-11-22"
+BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrise `backend` for every test that (indirectly) uses a database."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    params: list[Any] = list(BACKENDS)
+    marker = metafunc.definition.get_closest_marker("sqlite_only")
+    if marker is not None:
+        reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "")
+        assert reason, f"{metafunc.definition.nodeid}: sqlite_only needs a reason"
+        params = ["sqlite", pytest.param("postgres", marks=pytest.mark.skip(reason=f"SQLite only: {reason}"))]
+    metafunc.parametrize("backend", params, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend(request) -> str:
+    """'sqlite' or 'postgres' (parametrised by pytest_generate_tests above)."""
+    if request.param == "postgres":
+        request.getfixturevalue("pg_url")  # skip, or fail when required, before anything else runs
+    return request.param
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +71,270 @@ def hermetic_home(tmp_path, monkeypatch):
     return home
 
 
+# -- PostgreSQL: one server, a migrated template per worker, a fresh copy per test -----------------------
+def plain(url: str) -> str:
+    """The libpq form of a SQLAlchemy-style URL."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def with_db(url: str, name: str) -> str:
+    """`url` pointing at database `name` on the same server."""
+    base, _, query = url.partition("?")
+    base = base.rsplit("/", 1)[0] if base.count("/") >= 3 else base
+    return f"{base}/{name}" + (f"?{query}" if query else "")
+
+
+def _unavailable(reason: str):
+    if os.environ.get("MINICRM_REQUIRE_PG") == "1":
+        pytest.fail(f"PostgreSQL is required (MINICRM_REQUIRE_PG=1) but {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The server from MINICRM_PG_URL, checked once; skips (or fails when required) if unusable."""
+    url = os.environ.get("MINICRM_PG_URL")
+    if not url:
+        _unavailable("MINICRM_PG_URL is not set")
+    try:
+        import psycopg
+    except ImportError:
+        _unavailable("psycopg is not installed")
+    from minicrm.store.db import mask_url
+
+    try:
+        with psycopg.connect(plain(url), connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        _unavailable(f"cannot connect to {mask_url(url)}: {mask_url(str(exc).strip().splitlines()[0])}")
+    return url
+
+
+def pg_admin(pg_url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(plain(pg_url), autocommit=True) as admin:
+        for statement in statements:
+            admin.execute(statement)
+
+
+def create_pg_database(pg_url: str, template: str | None = None, prefix: str = "minicrm_t") -> str:
+    """A new database with a name no other test or xdist worker can use; returns its name."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    pg_admin(pg_url, f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return name
+
+
+def drop_pg_database(pg_url: str, name: str) -> None:
+    pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_url) -> str:
+    """A database migrated once to the current schema; each test copies it (CREATE DATABASE ... TEMPLATE)."""
+    from minicrm.store.db import Database
+    from minicrm.store.migrate import ensure_schema
+
+    name = create_pg_database(pg_url, prefix="minicrm_tpl")
+    db = Database(with_db(pg_url, name))
+    session = db.connect()
+    try:
+        ensure_schema(db, session)
+    finally:
+        session.close()
+    yield name
+    drop_pg_database(pg_url, name)
+
+
+def copy_pg_template(pg_url: str, template: str) -> str:
+    """URL of a new copy of `template`, with its own database_id like any new database."""
+    url = with_db(pg_url, create_pg_database(pg_url, template))
+    import psycopg
+
+    with psycopg.connect(plain(url), autocommit=True) as conn:
+        conn.execute("UPDATE meta SET value = %s WHERE key = 'database_id'", (uuid.uuid4().hex[:16],))
+    return url
+
+
+@pytest.fixture
+def pg_databases(pg_url, pg_template):
+    """Makes fresh, migrated PostgreSQL databases for this test (all dropped afterwards)."""
+    made: list[str] = []
+
+    def make(*, empty: bool = False) -> str:
+        url = with_db(pg_url, create_pg_database(pg_url)) if empty else copy_pg_template(pg_url, pg_template)
+        made.append(url.partition("?")[0].rsplit("/", 1)[1])
+        return url
+
+    yield make
+    for name in made:
+        drop_pg_database(pg_url, name)
+
+
+@pytest.fixture
+def pg_database(pg_databases) -> str:
+    """URL of a fresh, migrated PostgreSQL database for this test only (dropped afterwards)."""
+    return pg_databases()
+
+
+@pytest.fixture
+def pg_empty_database(pg_databases) -> str:
+    """URL of a fresh, EMPTY PostgreSQL database (no schema) for this test only."""
+    return pg_databases(empty=True)
+
+
+# -- the database of a test, on its backend -----------------------------------------------------------
+@pytest.fixture
+def new_target(backend, tmp_path, request):
+    """Makes another database on this test's backend: `new_target("other")` → a path (not yet created) or the
+    URL of a new migrated PostgreSQL database; `empty=True`: a PostgreSQL database without a schema.
+    Without a name, a new one each call (e.g. one database per Hypothesis example)."""
+
+    def make(name: str | None = None, *, empty: bool = False) -> str:
+        if backend == "sqlite":
+            return str(tmp_path / f"{name or 'db-' + uuid.uuid4().hex[:8]}.db")
+        return request.getfixturevalue("pg_databases")(empty=empty)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def lasting_target(backend, tmp_path_factory, request):
+    """Like `new_target`, for module- or session-scoped fixtures: the databases live until the session ends."""
+    made: list[str] = []
+
+    def make() -> str:
+        if backend == "sqlite":
+            return str(tmp_path_factory.mktemp("db") / "crm.db")
+        pg_url = request.getfixturevalue("pg_url")
+        url = copy_pg_template(pg_url, request.getfixturevalue("pg_template"))
+        made.append(url.partition("?")[0].rsplit("/", 1)[1])
+        return url
+
+    yield make
+    for name in made:
+        drop_pg_database(request.getfixturevalue("pg_url"), name)
+
+
+@pytest.fixture
+def db_target(new_target) -> str:
+    """This test's database: a SQLite file path (created by the first command) or a PostgreSQL URL."""
+    return new_target("crm")
+
+
+@pytest.fixture
+def db_path(backend, db_target) -> Path:
+    """The SQLite file of a `sqlite_only` test."""
+    if backend != "sqlite":
+        pytest.fail("db_path is a SQLite file: use db_target, or mark the test sqlite_only", pytrace=False)
+    return Path(db_target)
+
+
+def is_postgres(target: str | Path) -> bool:
+    return "://" in str(target)
+
+
+@pytest.fixture
+def session(db_target):
+    """A service-layer Session on a new, migrated database (for tests below the CLI)."""
+    from minicrm.store import migrate
+    from minicrm.store.db import Database
+
+    db = Database(db_target)
+    s = db.connect()
+    migrate.ensure_schema(db, s)
+    yield s
+    s.close()
+
+
+# -- looking at the data directly, through minicrm's own Session (`?` placeholders on both) ---------------
+def values(row: Any) -> tuple:
+    """A row as a plain tuple, whatever the row type of the backend."""
+    return tuple(row[k] for k in row.keys())  # noqa: SIM118  (iterating a sqlite3.Row gives its values)
+
+
+def _session(target: str | Path):
+    from minicrm.store.db import Database
+
+    return Database(target).connect(create=False)
+
+
+def rows(target: str | Path, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    """Every row of a query, as tuples (typed values: dates, datetimes and booleans on both backends)."""
+    with _session(target) as s:
+        return [values(r) for r in s.all(sql, params)]
+
+
+def row(target: str | Path, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+    found = rows(target, sql, params)
+    return found[0] if found else None
+
+
+def records(target: str | Path, sql: str, params: Sequence[Any] = ()) -> list[dict]:
+    """Every row of a query, as {column: value} dicts."""
+    with _session(target) as s:
+        return [{k: r[k] for k in r.keys()} for r in s.all(sql, params)]  # noqa: SIM118
+
+
+def scalar(target: str | Path, sql: str, params: Sequence[Any] = ()) -> Any:
+    found = row(target, sql, params)
+    return None if found is None else found[0]
+
+
+def execute(target: str | Path, sql: str, params: Sequence[Any] = ()) -> None:
+    """One statement in its own write transaction."""
+    with _session(target) as s, s.write():
+        s.execute(sql, params)
+
+
+def insert(target: str | Path, sql: str, params: Sequence[Any] = ()) -> int:
+    """One INSERT in its own write transaction; returns the new row's id."""
+    with _session(target) as s, s.write():
+        return s.insert(sql, params)
+
+
+def db_digest(path: Path) -> str:
+    """A digest of every row of every table of a SQLite file (files can change without data changing, e.g. WAL)."""
+    assert not is_postgres(path), f"db_digest reads SQLite files: use target_digest for {path}"
+    path = Path(path)
+    if not path.exists():
+        return "absent"
+    conn = sqlite3.connect(path)
+    try:
+        h = hashlib.sha256()
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        for table in tables:
+            h.update(table.encode())
+            for r in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
+                h.update(repr(r).encode())
+        return h.hexdigest()
+    finally:
+        conn.close()
+
+
+def target_digest(target: str | Path) -> str:
+    """A digest of every row of every table, for a SQLite path or a PostgreSQL URL."""
+    if not is_postgres(target):
+        return db_digest(Path(target))
+    import psycopg
+
+    h = hashlib.sha256()
+    with psycopg.connect(plain(str(target))) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
+        ]
+        for table in tables:
+            h.update(table.encode())
+            for r in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
+                h.update(repr(r).encode())
+    return h.hexdigest()
+
+
+# -- the CLI ------------------------------------------------------------------------------------------------
 @dataclass
 class Result:
     exit_code: int
@@ -40,12 +346,16 @@ class Result:
 
 
 class Cli:
-    """Runs `minicrm --db DB --today TODAY ...` in-process through Typer's runner."""
+    """Runs `minicrm --db TARGET --today TODAY ...` in-process through Typer's runner."""
 
-    def __init__(self, db: Path, today: str = TODAY):
+    def __init__(self, db: str | Path, today: str | None = None):
         self.db = db
-        self.today = today
+        self.today = today or TODAY
         self.runner = CliRunner()
+
+    @property
+    def target(self) -> str:
+        return str(self.db)
 
     def __call__(self, *args: str, input: str | None = None, today: str | None = None) -> Result:
         argv = ["--db", str(self.db), "--today", today or self.today, *args]
@@ -60,56 +370,21 @@ class Cli:
         return res
 
     def fails(self, *args: str, code: int, match: str, **kw) -> Result:
-        """Assert a clean failure: exit code, one `error:` line naming the problem, DB unchanged."""
-        before = db_digest(self.db)
+        """Assert a clean failure: exit code, one `error:` line naming the problem, data unchanged (both backends)."""
+        before = target_digest(self.db)
         res = self(*args, **kw)
         assert res.exit_code == code, f"{args}: exit {res.exit_code}, expected {code}\n{res.stderr}"
         lines = res.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
         assert match in lines[0], lines[0]
         assert "Traceback" not in res.stderr
-        assert db_digest(self.db) == before, "a failed command changed the database"
+        assert target_digest(self.db) == before, "a failed command changed the database"
         return res
 
 
-def db_digest(path: Path) -> str:
-    """A digest of every row of every table (files can change without data changing, e.g. WAL)."""
-    if not path.exists():
-        return "absent"
-    conn = sqlite3.connect(path)
-    try:
-        h = hashlib.sha256()
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        for table in tables:
-            h.update(table.encode())
-            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
-                h.update(repr(row).encode())
-        return h.hexdigest()
-    finally:
-        conn.close()
-
-
 @pytest.fixture
-def db_path(tmp_path) -> Path:
-    return tmp_path / "crm.db"
-
-
-@pytest.fixture
-def session(db_path):
-    """A service-layer Session on a new, migrated database (for tests below the CLI)."""
-    from minicrm.store import migrate
-    from minicrm.store.db import Database
-
-    db = Database(db_path)
-    migrate.upgrade(db)
-    s = db.connect()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def cli(db_path) -> Cli:
-    return Cli(db_path)
+def cli(db_target) -> Cli:
+    return Cli(db_target)
 
 
 def run_minicrm(*args: str, env: dict | None = None, input: str | None = None, timeout: float = 60):
@@ -123,3 +398,20 @@ def run_minicrm(*args: str, env: dict | None = None, input: str | None = None, t
         input=input,
         timeout=timeout,
     )
+
+
+# -- older names, kept for tests/backends.py ---------------------------------------------------------------
+BackendCli = Cli
+any_digest = target_digest
+
+
+@pytest.fixture
+def any_db(db_target) -> str:
+    """The same as `db_target`."""
+    return db_target
+
+
+@pytest.fixture
+def bcli(cli) -> Cli:
+    """The same as `cli` (which runs on both backends)."""
+    return cli

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import db_digest, run_minicrm
 
 WRITER = """
@@ -50,6 +52,7 @@ def check_consistent(path: Path) -> int:
         conn.close()
 
 
+@pytest.mark.sqlite_only("online copy of a live SQLite file in WAL mode (backup API) while another process writes")
 def test_backup_while_another_process_writes(cli, db_path, tmp_path):
     cli.ok("contact", "add", "Seed", "--email", "seed@example.org", "--tag", "bulk")
     writer = subprocess.Popen(
@@ -92,7 +95,7 @@ def check_consistent_live(path: Path) -> int:
         conn.close()
 
 
-def test_default_backup_folder_keeps_last_n(cli, db_path, hermetic_home):
+def test_default_backup_folder_keeps_last_n(cli, hermetic_home):
     cli.ok("contact", "add", "Ada")
     made = [Path(cli.ok("backup", "--keep", "2").stdout.strip()) for _ in range(3)]
     assert all(p.parent == hermetic_home / "backups" for p in made)
@@ -106,8 +109,9 @@ def test_default_backup_folder_keeps_last_n(cli, db_path, hermetic_home):
     assert sorted(p.suffix for p in (hermetic_home / "backups").iterdir()) == [".db", ".txt"]
 
 
-def test_backup_errors(cli, db_path, tmp_path):
-    cli.fails("backup", code=1, match=f"no database at {db_path}")
+def test_backup_errors(cli, backend, db_target, tmp_path):
+    if backend == "sqlite":  # a PostgreSQL database always exists
+        cli.fails("backup", code=1, match=f"no database at {db_target}")
     cli.ok("contact", "add", "Ada")
     target = tmp_path / "one.db"
     cli.ok("backup", str(target))
@@ -118,6 +122,7 @@ def test_backup_errors(cli, db_path, tmp_path):
     assert made.parent == folder and made.name.startswith("crm-")
 
 
+@pytest.mark.sqlite_only("checks of the SQLite file format of a backup: not SQLite, damaged pages, restore onto itself")
 def test_restore_checks_the_file_first(cli, db_path, tmp_path):
     cli.ok("contact", "add", "Ada")
     good = tmp_path / "good.db"
@@ -154,14 +159,16 @@ def test_restore_checks_the_file_first(cli, db_path, tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".restore-" in p.name]  # the staging copy is gone
 
 
-def test_restore_into_missing_database(cli, db_path, tmp_path):
+def test_restore_into_missing_database(cli, backend, new_target, tmp_path):
+    """Into a file that does not exist yet (SQLite), or a database with no schema yet (PostgreSQL)."""
     cli.ok("contact", "add", "Ada")
     good = tmp_path / "good.db"
     cli.ok("backup", str(good))
-    fresh = tmp_path / "fresh" / "new.db"
+    fresh = tmp_path / "fresh" / "new.db" if backend == "sqlite" else new_target(empty=True)
     res = run_minicrm("--db", str(fresh), "restore", str(good), env={"MINICRM_HOME": str(tmp_path / "h")})
     assert res.returncode == 0, res.stderr
     assert "kept as" not in res.stderr
     res = run_minicrm("--db", str(fresh), "contact", "list", "-f", "json", env={"MINICRM_HOME": str(tmp_path / "h")})
     assert '"Ada"' in res.stdout
-    assert os.stat(fresh).st_mode & 0o077 == 0
+    if backend == "sqlite":
+        assert os.stat(fresh).st_mode & 0o077 == 0

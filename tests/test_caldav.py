@@ -73,7 +73,7 @@ def push(cli, url, *args):
     ).json()
 
 
-def test_push_twice_then_update_and_remove(cli, db_path, radicale, monkeypatch):
+def test_push_twice_then_update_and_remove(cli, radicale, monkeypatch):
     monkeypatch.setenv("CALDAV_PW", "pa55-w0rd-never-shown")
     cli.ok(
         "contact",

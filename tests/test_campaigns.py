@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
+from conftest import insert, scalar
 
-def _deal(db_path, title, amount_minor, currency, stage, contact_id):
+
+def _deal(target, title, amount_minor, currency, stage, contact_id):
     """Deals are created by the deals module (another branch); here they are plain rows."""
-    conn = sqlite3.connect(db_path)
-    with conn:
-        stage_id = conn.execute("SELECT id FROM pipeline_stage WHERE name = ?", (stage,)).fetchone()[0]
-        cur = conn.execute(
+    stage_id = scalar(target, "SELECT id FROM pipeline_stage WHERE name = ?", (stage,))
+    return str(
+        insert(
+            target,
             "INSERT INTO deal (title, contact_id, amount_minor, currency, stage_id, created_at, updated_at, revision)"
             " VALUES (?, ?, ?, ?, ?, '2026-11-01 10:00:00', '2026-11-01 10:00:00', 1)",
             (title, contact_id, amount_minor, currency, stage_id),
         )
-    conn.close()
-    return str(cur.lastrowid)
+    )
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def people(cli):
 
 
 @pytest.fixture
-def dataset(people, db_path):
+def dataset(people, db_target):
     """Three campaigns; the expected report figures are worked out by hand in the tests."""
     cli = people
     cli.ok("segment", "save", "vips", "--tag", "vip")
@@ -68,12 +67,12 @@ def dataset(people, db_path):
     cli.ok("log", "bob", "call", "Not a response", "--at", "2026-11-10 10:00")
     # deals: A = 1200.00 won + 300.50 won + 500 lost; B = 2000 open + 100 USD won; C = 99.99 won
     ids = [
-        _deal(db_path, "Ada upgrade", 120000, "EUR", "won", 1),
-        _deal(db_path, "Cy starter", 30050, "EUR", "won", 3),
-        _deal(db_path, "Bob lost", 50000, "EUR", "lost", 2),
-        _deal(db_path, "Eve big", 200000, "EUR", "proposal", 5),
-        _deal(db_path, "Eve USD", 10000, "USD", "won", 5),
-        _deal(db_path, "Bob postcard", 9999, "EUR", "won", 2),
+        _deal(db_target, "Ada upgrade", 120000, "EUR", "won", 1),
+        _deal(db_target, "Cy starter", 30050, "EUR", "won", 3),
+        _deal(db_target, "Bob lost", 50000, "EUR", "lost", 2),
+        _deal(db_target, "Eve big", 200000, "EUR", "proposal", 5),
+        _deal(db_target, "Eve USD", 10000, "USD", "won", 5),
+        _deal(db_target, "Bob postcard", 9999, "EUR", "won", 2),
     ]
     cli.ok("campaign", "attribute", "winter", "--deal", ids[0], "--deal", ids[1], "--deal", ids[2])
     cli.ok("campaign", "attribute", "spring", "--deal", ids[3], "--deal", ids[4])
@@ -251,11 +250,11 @@ def test_attribute_none_removes_credit(dataset):
     assert (c["deals"], c["responses"]) == (0, 0)
 
 
-def test_campaign_commands_skip_heavy_imports(dataset, db_path):
+def test_campaign_commands_skip_heavy_imports(dataset, db_target):
     from test_import_hygiene import loaded
 
-    assert loaded("--db", str(db_path), "campaign", "report", "-f", "json") == []
-    assert loaded("--db", str(db_path), "campaign", "members", "1", "--export", "csv") == []
+    assert loaded("--db", str(db_target), "campaign", "report", "-f", "json") == []
+    assert loaded("--db", str(db_target), "campaign", "members", "1", "--export", "csv") == []
 
 
 def test_delete_campaign_keeps_interactions_and_deals(dataset):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def test_add_list_show_edit_delete(cli, db_path):
+def test_add_list_show_edit_delete(cli):
     assert cli.ok(
         "company", "add", "Müller & Söhne GmbH", "--industry", "retail", "--city", "München", "--tag", "eu",
         "--website", "https://mueller.example", "--field", "segment=b2b",

@@ -120,16 +120,15 @@ def test_archive_hides_and_restores(cli):
     assert len(cli.ok("contact", "list", "-f", "json").json()) == 1
 
 
-def test_delete_needs_yes_and_removes_interactions(cli, db_path):
-    import sqlite3
+def test_delete_needs_yes_and_removes_interactions(cli, db_target):
+    from conftest import scalar
 
     cli.ok("contact", "add", "Ada Lovelace")
     cli.ok("log", "ada", "call", "hello")
     cli.fails("contact", "delete", "ada", code=1, match="--yes")
     cli.ok("contact", "delete", "ada", "--yes")
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT count(*) FROM interaction").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 0
+    assert scalar(db_target, "SELECT count(*) FROM interaction") == 0
+    assert scalar(db_target, "SELECT count(*) FROM contact") == 0
     assert cli.ok("search", "hello", "-f", "json").json() == []
 
 

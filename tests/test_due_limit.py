@@ -28,8 +28,8 @@ PERSON = st.fixed_dictionaries(
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=st.lists(PERSON, max_size=12), limit=st.integers(1, 8), days=st.integers(1, 15))
-def test_limited_queue_is_the_head_of_the_whole_queue(tmp_path_factory, people, limit, days):
-    db = Database(tmp_path_factory.mktemp("due") / "crm.db")
+def test_limited_queue_is_the_head_of_the_whole_queue(new_target, people, limit, days):
+    db = Database(new_target())
     with db.connect() as session:
         ensure_schema(db, session)
         for p in people:

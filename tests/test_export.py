@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import vobject
 
+from conftest import is_postgres, rows, scalar
+
 FIX = Path(__file__).parent / "fixtures" / "import"
 KEPT = ("name", "emails", "phones", "company", "role", "tags", "birthday", "notes", "status", "fields")
 
@@ -28,9 +30,19 @@ def people(cli, *keys: str) -> list[dict]:
     )  # fmt: skip
 
 
-def data_digest(path: Path) -> dict[str, list]:
+def data_digest(target: str) -> dict[str, list]:
     """Every row of every table; the search index by its content (its internal b-tree pages may differ)."""
-    conn = sqlite3.connect(path)
+    if is_postgres(target):
+        tables = [
+            r[0]
+            for r in rows(
+                target,
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
+            )
+        ]
+        return {table: rows(target, f'SELECT * FROM "{table}" ORDER BY 1') for table in tables}
+    conn = sqlite3.connect(target)
     try:
         out = {}
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
@@ -60,7 +72,7 @@ def filled(cli):
     return cli
 
 
-def test_csv_formula_injection_neutralised(cli, tmp_path):
+def test_csv_formula_injection_neutralised(cli, tmp_path, new_target):
     cli.ok("contact", "add", "=HYPERLINK(\"http://evil.example\",\"click\")", "--note", "+cmd|' /C calc'!A0",
            "--phone", "+1 555 0100", "--role", "@SUM(1+1)", "--company", "-2+3")  # fmt: skip
     out = cli.ok("export", "csv").stdout
@@ -73,7 +85,7 @@ def test_csv_formula_injection_neutralised(cli, tmp_path):
         assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
     # and import csv takes the quote off again
     (tmp_path / "out.csv").write_text(out, encoding="utf-8")
-    other = type(cli)(tmp_path / "other.db")
+    other = type(cli)(new_target())
     other.ok("import", "csv", str(tmp_path / "out.csv"))
     [back] = other.ok("contact", "list", "-f", "json").json()
     assert back["name"] == '=HYPERLINK("http://evil.example","click")'
@@ -92,23 +104,23 @@ def test_csv_bom_delimiter_tag_and_file(filled, tmp_path):
     filled.fails("export", "csv", "--delimiter", "x", code=2, match="invalid --delimiter 'x'")
 
 
-def test_csv_round_trip(filled, tmp_path):
+def test_csv_round_trip(filled, tmp_path, new_target):
     (tmp_path / "all.csv").write_text(filled.ok("export", "csv").stdout, encoding="utf-8")
-    other = type(filled)(tmp_path / "other.db")
+    other = type(filled)(new_target())
     other.ok("import", "csv", str(tmp_path / "all.csv"))
     keys = ("name", "emails", "phones", "company", "role", "tags", "birthday", "notes", "status")
     assert people(other, *keys) == people(filled, *keys)
 
 
 @pytest.mark.parametrize("flag", [[], ["--vcard3"]])
-def test_vcard_round_trip(filled, tmp_path, flag):
+def test_vcard_round_trip(filled, tmp_path, flag, new_target):
     target = tmp_path / "all.vcf"
     filled.ok("export", "vcard", "-o", str(target), *flag)
     text = target.read_text(encoding="utf-8")
     assert text.count("BEGIN:VCARD") == 8
     assert ("VERSION:3.0" if flag else "VERSION:4.0") in text
     assert ("BDAY;X-APPLE-OMIT-YEAR=1604:1604-11-07" if flag else "BDAY:--1107") in text
-    other = type(filled)(tmp_path / "other.db")
+    other = type(filled)(new_target())
     other.ok("import", "vcard", str(target))
     assert people(other) == people(filled)
     # the UIDs are stable: importing the export again updates nothing
@@ -163,14 +175,14 @@ def test_exported_vcards_read_by_khard(filled, tmp_path, flag):
     assert birthdays["Marie Curie"].endswith("11.07")
 
 
-def test_json_round_trip_is_exact(filled, tmp_path, db_path):
+def test_json_round_trip_is_exact(filled, tmp_path, db_target, new_target):
     doc = filled.ok("export", "json").stdout
     (tmp_path / "db.json").write_text(doc, encoding="utf-8")
-    other = type(filled)(tmp_path / "other.db")
+    other = type(filled)(new_target())
     res = other.ok("import", "json", str(tmp_path / "db.json"))
     assert "restored" in res.stderr
     assert other.ok("export", "json").stdout == doc
-    assert data_digest(tmp_path / "other.db") == data_digest(db_path)
+    assert data_digest(other.target) == data_digest(db_target)
     # the search index is rebuilt, AUTOINCREMENT counters are kept (the deleted contact's id is not reused)
     assert [h["title"] for h in other.ok("search", "lab visit", "-f", "json").json()] == [
         "Lab visit, planned the next steps"
@@ -179,25 +191,25 @@ def test_json_round_trip_is_exact(filled, tmp_path, db_path):
     assert new_id == int(filled.ok("contact", "add", "Newcomer").stdout)
 
 
-def test_json_nl_round_trip(filled, tmp_path):
+def test_json_nl_round_trip(filled, tmp_path, new_target):
     nd = filled.ok("export", "json", "--nl").stdout
     lines = nd.splitlines()
     assert lines[0].startswith('{"format":"minicrm-database"') and '"table":"contact"' in nd
     (tmp_path / "db.ndjson").write_text(nd, encoding="utf-8")
-    other = type(filled)(tmp_path / "other.db")
+    other = type(filled)(new_target())
     other.ok("import", "json", str(tmp_path / "db.ndjson"))
     assert other.ok("export", "json", "--nl").stdout == nd
     assert other.ok("export", "json").stdout == filled.ok("export", "json").stdout
 
 
-def test_json_import_refuses_data_unless_replace(filled, tmp_path, db_path):
+def test_json_import_refuses_data_unless_replace(filled, tmp_path, db_target, new_target):
     doc = tmp_path / "db.json"
     filled.ok("export", "json", "-o", str(doc))
-    other = type(filled)(tmp_path / "other.db")
+    other = type(filled)(new_target())
     other.ok("contact", "add", "Someone")
     other.fails("import", "json", str(doc), code=1, match="already holds data")
     other.ok("import", "json", str(doc), "--replace")
-    assert data_digest(tmp_path / "other.db") == data_digest(db_path)
+    assert data_digest(other.target) == data_digest(db_target)
 
 
 def test_json_bad_input(cli, tmp_path):
@@ -218,22 +230,21 @@ def test_json_bad_input(cli, tmp_path):
     cli.fails("export", "json", "--tag", "vip", code=2, match="--tag does not apply")
 
 
-def test_export_json_matches_database(filled, db_path):
+def test_export_json_matches_database(filled, db_target):
     import json
 
     doc = json.loads(filled.ok("export", "json").stdout)
-    conn = sqlite3.connect(db_path)
     for table in ("contact", "company", "interaction", "audit_log", "contact_tag", "meta"):
-        assert len(doc["tables"][table]) == conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        assert len(doc["tables"][table]) == scalar(db_target, f"SELECT count(*) FROM {table}")
     assert "contact_fts" not in doc["tables"]
     contact = doc["tables"]["contact"][0]
-    assert contact["created_at"] == conn.execute("SELECT created_at FROM contact WHERE id = 1").fetchone()[0]
+    assert contact["created_at"] == scalar(db_target, "SELECT CAST(created_at AS TEXT) FROM contact WHERE id = 1")
     assert doc["sequences"]["contact"] == 9
 
 
-def test_csv_commands_do_not_load_vobject(filled, db_path):
+def test_csv_commands_do_not_load_vobject(filled, db_target):
     from test_import_hygiene import loaded
 
-    assert loaded("--db", str(db_path), "export", "csv") == []
-    assert loaded("--db", str(db_path), "import", "csv", str(FIX / "semicolon.csv")) == []
-    assert loaded("--db", str(db_path), "export", "vcard") == ["vobject"]
+    assert loaded("--db", str(db_target), "export", "csv") == []
+    assert loaded("--db", str(db_target), "import", "csv", str(FIX / "semicolon.csv")) == []
+    assert loaded("--db", str(db_target), "export", "vcard") == ["vobject"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,21 +21,18 @@ import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
+from conftest import execute, row, scalar
+
 TRICKY = 'Zoë O\'Brien; Ltd, "Ω"'
 TRICKY_GOAL = "call, then write;\nsign"
 
 
-def sql(db_path, statement, params=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        conn.execute(statement, params)
-        conn.commit()
-    finally:
-        conn.close()
+def sql(target, statement, params=()):
+    execute(target, statement, params)
 
 
 @pytest.fixture
-def crm(cli, db_path):
+def crm(cli, db_target):
     cli.ok(
         "contact",
         "add",
@@ -74,12 +70,12 @@ def crm(cli, db_path):
     cli.ok("contact", "archive", "hidden")
     cli.ok("contact", "add", "Way Ahead", "--next", "2027-06-01")
     sql(
-        db_path,
+        db_target,
         "INSERT INTO task (title, due_on, contact_id, done, created_at, updated_at, revision)"
-        " VALUES ('Send the contract', '2026-11-24', 2, 0, '2026-11-02 08:00:00', '2026-11-03 09:30:00', 4)",
+        " VALUES ('Send the contract', '2026-11-24', 2, FALSE, '2026-11-02 08:00:00', '2026-11-03 09:30:00', 4)",
     )
     sql(
-        db_path,
+        db_target,
         "INSERT INTO deal (title, contact_id, amount_minor, currency, stage_id, next_step, next_step_on,"
         " created_at, updated_at, revision) VALUES ('Engine', 1, 1200000, 'EUR',"
         " (SELECT id FROM pipeline_stage WHERE name = 'proposal'), 'call the CFO', '2026-11-26',"
@@ -99,7 +95,7 @@ def events(data: bytes) -> dict[str, icalendar.Event]:
     return {str(e["summary"]): e for e in cal.walk("VEVENT")}
 
 
-def test_feed_properties(crm, tmp_path, db_path):
+def test_feed_properties(crm, tmp_path, db_target):
     data = export(crm, tmp_path, "--alarm")
     cal = icalendar.Calendar.from_ical(data)
     assert all(not c.errors for c in cal.walk())
@@ -110,12 +106,11 @@ def test_feed_properties(crm, tmp_path, db_path):
     ada = evs["Call Ada Lovelace — send proposal"]
     assert ada["dtstart"].dt == date(2026, 11, 27) and ada["dtend"].dt == date(2026, 11, 28)
     assert b"DTSTART;VALUE=DATE:20261127\r\n" in data and b"DTEND;VALUE=DATE:20261128\r\n" in data
-    database_id = sqlite3.connect(db_path).execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()[0]
+    database_id = scalar(db_target, "SELECT value FROM meta WHERE key = 'database_id'")
     assert str(ada["uid"]) == f"followup-1.{database_id}@minicrm"
-    updated, revision = (
-        sqlite3.connect(db_path).execute("SELECT updated_at, revision FROM contact WHERE id = 1").fetchone()
-    )
-    stamp = datetime.fromisoformat(updated) - timedelta(hours=1)  # Europe/Paris is UTC+1 in November
+    updated, revision = row(db_target, "SELECT updated_at, revision FROM contact WHERE id = 1")
+    assert isinstance(updated, datetime)
+    stamp = updated - timedelta(hours=1)  # Europe/Paris is UTC+1 in November
     assert ada["dtstamp"].dt.replace(tzinfo=None) == stamp and ada["last-modified"].dt.replace(tzinfo=None) == stamp
     assert ada["sequence"] == revision
     description = str(ada["description"])
@@ -199,7 +194,7 @@ def test_independent_parsers_accept_the_feed(crm, tmp_path):
     ]
 
 
-def test_export_is_deterministic_uids_stable_and_sequence_increases(crm, tmp_path, db_path):
+def test_export_is_deterministic_uids_stable_and_sequence_increases(crm, tmp_path, db_target, new_target):
     first = export(crm, tmp_path, name="a.ics")
     assert export(crm, tmp_path, name="b.ics") == first
     stdout = subprocess.run(
@@ -208,7 +203,7 @@ def test_export_is_deterministic_uids_stable_and_sequence_increases(crm, tmp_pat
             "-m",
             "minicrm",
             "--db",
-            str(db_path),
+            str(db_target),
             "--today",
             "2026-11-22",
             "ical",
@@ -230,7 +225,7 @@ def test_export_is_deterministic_uids_stable_and_sequence_increases(crm, tmp_pat
     assert after[changed[0]]["sequence"] > before[changed[0]]["sequence"]
     assert str(after[changed[0]]["summary"]) == "Call Carl Timed — demo v2"
     # a second database never produces the same UIDs
-    other = tmp_path / "other.db"
+    other = new_target("other")
     crm.ok("--db", str(other), "contact", "add", "Ada Lovelace", "--next", "2026-11-27")
     theirs = crm.ok("--db", str(other), "ical", "export").stdout
     assert re.search(r"UID:followup-1\.(\w+)@minicrm", theirs).group(1) not in first.decode()
@@ -307,7 +302,7 @@ def test_khal_imports_and_lists_the_feed(crm, tmp_path):
 
 
 @pytest.fixture
-def server(crm, db_path):
+def server(crm, db_target):
     """`minicrm ical serve` in a real process on a free port."""
     proc = subprocess.Popen(
         [
@@ -315,7 +310,7 @@ def server(crm, db_path):
             "-m",
             "minicrm",
             "--db",
-            str(db_path),
+            str(db_target),
             "--today",
             "2026-11-22",
             "ical",
@@ -373,9 +368,9 @@ def test_serve_refuses_open_binding_without_token(crm):
     crm.fails("ical", "serve", "--host", "0.0.0.0", "--token", "short", code=2, match="too short")
 
 
-def test_serve_without_token_on_loopback(crm, db_path):
+def test_serve_without_token_on_loopback(crm, db_target):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "minicrm", "--db", str(db_path), "ical", "serve", "--port", "0", "--quiet"],
+        [sys.executable, "-m", "minicrm", "--db", str(db_target), "ical", "serve", "--port", "0", "--quiet"],
         stderr=subprocess.PIPE,
         text=True,
     )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from conftest import db_digest
+from conftest import row, rows, scalar, target_digest
 
 FIX = Path(__file__).parent / "fixtures" / "import"
 
@@ -18,15 +17,11 @@ def contacts(cli) -> dict[str, dict]:
     return {c["name"]: c for c in cli.ok("contact", "list", "-f", "json").json()}
 
 
-def count(db_path, table: str) -> int:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
+def count(target, table: str) -> int:
+    return scalar(target, f"SELECT count(*) FROM {table}")
 
 
-def test_google_contacts_csv(cli, db_path):
+def test_google_contacts_csv(cli, db_target):
     res = cli.ok("import", "csv", str(FIX / "google_contacts.csv"), "-f", "json")
     summary = res.json()
     assert (summary["created"], summary["merged"], summary["rejected"]) == (4, 1, 0)
@@ -44,31 +39,30 @@ def test_google_contacts_csv(cli, db_path):
     assert people["José Álvarez"]["birthday"] == "--12-10"
     assert people["Grace Brewster Hopper"]["emails"] == ["grace@navy.example", "ghopper@example.com"]
     # the invariants create_contact keeps: keys, labels, FTS rows, audit
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT name_key, birthday_md FROM contact WHERE name = 'José Álvarez'").fetchone() == (
+    assert row(db_target, "SELECT name_key, birthday_md FROM contact WHERE name = 'José Álvarez'") == (
         "jose alvarez",
         "12-10",
     )
-    assert conn.execute("SELECT label FROM contact_phone WHERE phone = '+44 20 7946 0000'").fetchone() == ("mobile",)
-    assert conn.execute("SELECT count(*) FROM contact_email WHERE email_key <> lower(email)").fetchone() == (0,)
-    assert conn.execute("SELECT count(*) FROM contact_fts").fetchone() == (4,)
-    assert conn.execute("SELECT count(*) FROM company_fts").fetchone() == (3,)
-    assert conn.execute("SELECT entity, action FROM audit_log").fetchall() == [("import", "create")]
+    assert row(db_target, "SELECT label FROM contact_phone WHERE phone = '+44 20 7946 0000'") == ("mobile",)
+    assert row(db_target, "SELECT count(*) FROM contact_email WHERE email_key <> lower(email)") == (0,)
+    assert row(db_target, "SELECT count(*) FROM contact_fts") == (4,)
+    assert row(db_target, "SELECT count(*) FROM company_fts") == (3,)
+    assert rows(db_target, "SELECT entity, action FROM audit_log") == [("import", "create")]
     hits = cli.ok("search", "alvarez", "-f", "json").json()
     assert [h["title"] for h in hits] == ["José Álvarez"]
     assert cli.ok("search", "analytical", "-f", "json").json()[0]["kind"] == "contact"
 
 
-def test_reimport_creates_nothing_and_changes_nothing(cli, db_path):
+def test_reimport_creates_nothing_and_changes_nothing(cli, db_target):
     cli.ok("import", "csv", str(FIX / "google_contacts.csv"))
-    before = db_digest(db_path)
+    before = target_digest(db_target)
     res = cli.ok("import", "csv", str(FIX / "google_contacts.csv"), "-f", "json").json()
     assert (res["created"], res["updated"], res["unchanged"]) == (0, 0, 5)
-    assert db_digest(db_path) == before
+    assert target_digest(db_target) == before
     # other files, same people: matched by e-mail, nothing new
     cli.ok("import", "vcard", str(FIX / "v4.vcf"))
     cli.ok("import", "vcard", str(FIX / "v4.vcf"))
-    assert count(db_path, "contact") == 5
+    assert count(db_target, "contact") == 5
 
 
 def test_outlook_csv(cli):
@@ -108,11 +102,11 @@ def test_semicolon_utf8_bom(cli):
     assert people["Émilie Dubois"]["status"] == "partner"
 
 
-def test_dry_run_writes_nothing(cli, db_path):
+def test_dry_run_writes_nothing(cli, db_target):
     cli.ok("contact", "add", "Ada Lovelace", "--email", "ada@example.org", "--role", "Countess")
-    before = db_digest(db_path)
+    before = target_digest(db_target)
     res = cli.ok("import", "csv", str(FIX / "google_contacts.csv"), "--dry-run")
-    assert db_digest(db_path) == before
+    assert target_digest(db_target) == before
     assert "dry run, nothing written" in res.stderr
     plan = cli.ok("import", "csv", str(FIX / "google_contacts.csv"), "--dry-run", "-f", "json").json()
     assert plan["dry_run"] is True
@@ -120,28 +114,28 @@ def test_dry_run_writes_nothing(cli, db_path):
     assert (ada["action"], ada["contact_id"], ada["match"]) == ("update", 1, "email")
     assert "role" in ada["changes"] and "+phones" in ada["changes"]
     assert [i["action"] for i in plan["items"]] == ["update", "create", "create", "update", "create"]
-    assert db_digest(db_path) == before
+    assert target_digest(db_target) == before
     assert "update" in res.stdout and "José Álvarez" in res.stdout
 
 
-def test_on_duplicate_modes_and_matching(cli, db_path):
+def test_on_duplicate_modes_and_matching(cli, db_target):
     cli.ok("contact", "add", "Jan de Vries", "--company", "De Vries BV", "--role", "Founder")  # name + company
     cli.ok("contact", "add", "E. Dubois", "--phone", "+33 1 00 00 00 00")
     cli.ok("import", "csv", str(FIX / "semicolon.csv"), "--on-duplicate", "skip")
-    assert count(db_path, "contact") == 3  # Jan matched by name+company and skipped, Émilie created
+    assert count(db_target, "contact") == 3  # Jan matched by name+company and skipped, Émilie created
     assert contacts(cli)["Jan de Vries"]["emails"] == []
     cli.ok("import", "csv", str(FIX / "semicolon.csv"))  # default: update
     jan = contacts(cli)["Jan de Vries"]
     assert jan["emails"] == ["jan@devries.example"] and jan["status"] == "client" and jan["revision"] == 2
     assert jan["role"] == "Founder"  # not in the file: kept
     cli.ok("import", "csv", str(FIX / "semicolon.csv"), "--on-duplicate", "create")
-    assert count(db_path, "contact") == 5
+    assert count(db_target, "contact") == 5
 
 
-def test_phone_match(cli, db_path):
+def test_phone_match(cli, db_target):
     cli.ok("contact", "add", "Sidorov", "--phone", "+7 812 000 11 22")
     cli.ok("import", "csv", str(FIX / "excel_cp1251.csv"))
-    assert count(db_path, "contact") == 3
+    assert count(db_target, "contact") == 3
     assert contacts(cli)["Сидоров Пётр"]["phones"] == ["+7 812 000 11 22"]
 
 
@@ -162,7 +156,7 @@ def test_map_and_tag_options(cli, tmp_path):
     )
 
 
-def test_bad_row_leaves_database_unchanged(cli, db_path):
+def test_bad_row_leaves_database_unchanged(cli, db_target):
     cli.ok("contact", "add", "Existing")
     cli.fails("import", "csv", str(FIX / "bad_rows.csv"), code=2,
               match="line 3: invalid email 'bob-at-example.org' (and 2 more bad rows)")  # fmt: skip
@@ -194,7 +188,7 @@ def test_skip_bad_writes_rejects(cli, tmp_path):
     assert {"Good One", "Another Good"} <= set(contacts(cli))
 
 
-def test_vcards_google_apple_v4(cli, db_path):
+def test_vcards_google_apple_v4(cli, db_target):
     for name in ("google.vcf", "apple.vcf", "v4.vcf"):
         cli.ok("import", "vcard", str(FIX / name))
     people = contacts(cli)
@@ -214,14 +208,13 @@ def test_vcards_google_apple_v4(cli, db_path):
     assert people["Niels Bohr"]["birthday"] == "1885-10-07"
     hedy = people["Hedy Lamarr"]
     assert (hedy["birthday"], hedy["phones"], hedy["tags"]) == ("--11-09", ["+43-1-234-5678"], ["inventors", "vip"])
-    conn = sqlite3.connect(db_path)
-    labels = dict(conn.execute("SELECT email, label FROM contact_email").fetchall())
+    labels = dict(rows(db_target, "SELECT email, label FROM contact_email"))
     assert labels["marie@radium.example"] == "other" and labels["lt@home.example"] == "home"
-    uid = conn.execute("SELECT vcard_uid FROM contact WHERE name = 'Hedy Lamarr'").fetchone()[0]
+    uid = scalar(db_target, "SELECT vcard_uid FROM contact WHERE name = 'Hedy Lamarr'")
     assert uid == "urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1"
 
 
-def test_vcard_uid_reimport_updates(cli, db_path, tmp_path):
+def test_vcard_uid_reimport_updates(cli, db_target, tmp_path):
     cli.ok("import", "vcard", str(FIX / "v4.vcf"))
     changed = (
         (FIX / "v4.vcf")
@@ -235,7 +228,7 @@ def test_vcard_uid_reimport_updates(cli, db_path, tmp_path):
     [hedy] = cli.ok("contact", "list", "-f", "json").json()
     assert hedy["name"] == "Hedy Kiesler Lamarr"
     assert hedy["emails"] == ["hedy@spread.example", "hedy@new.example"]
-    audit = sqlite3.connect(db_path).execute("SELECT entity, action FROM audit_log ORDER BY id").fetchall()
+    audit = rows(db_target, "SELECT entity, action FROM audit_log ORDER BY id")
     assert audit == [("import", "create"), ("contact", "update"), ("import", "create")]
 
 
@@ -257,7 +250,7 @@ def test_import_from_stdin(cli):
 
 
 @pytest.mark.parametrize("stdin_format", ["json", "csv", "ids"])
-def test_bulk_tag_from_stdin(cli, db_path, stdin_format):
+def test_bulk_tag_from_stdin(cli, db_target, stdin_format):
     cli.ok("import", "csv", str(FIX / "google_contacts.csv"))
     listing = cli.ok("contact", "list", "--tag", "vip", "-f", "json" if stdin_format != "csv" else "csv").stdout
     if stdin_format == "ids":
@@ -266,8 +259,12 @@ def test_bulk_tag_from_stdin(cli, db_path, stdin_format):
     assert "tagged" in res.stderr
     warm = {c["name"] for c in cli.ok("contact", "list", "--tag", "warm lead", "-f", "json").json()}
     assert warm == ({"Ada Lovelace", "Grace Brewster Hopper"} if stdin_format == "ids" else {"Ada Lovelace"})
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'warm'").fetchone()[0] == len(warm)
+    from minicrm.store.db import Database
+    from minicrm.store.search import matching
+
+    with Database(db_target).connect() as session:  # the search index itself, on either backend
+        sql, params = matching(session, "contact_fts", "warm")
+        assert session.scalar(f"SELECT count(*) FROM ({sql}) hits", params) == len(warm)
     cli.ok("contact", "tag", "remove", "warm lead", "ada", "grace")
     assert cli.ok("contact", "list", "--tag", "warm lead", "-f", "json").json() == []
 
@@ -295,10 +292,10 @@ def test_contact_edit_ids_on_stdin(cli):
     cli.fails("contact", "edit", "-", "--name", "Same", input="1 2", code=2, match="cannot rename 2 contacts")
 
 
-def test_matching_against_a_larger_database(cli, tmp_path, db_path):
+def test_matching_against_a_larger_database(cli, tmp_path, db_target):
     """Few rows against many contacts: look-ups by index (IN lists), not table scans; same answers."""
-    rows = "\n".join(f"Person {i},p{i}@example.org,+49 30 {i:07d},Firm {i % 5}" for i in range(60))
-    (tmp_path / "many.csv").write_text("name,email,phone,company\n" + rows + "\n", encoding="utf-8")
+    lines = "\n".join(f"Person {i},p{i}@example.org,+49 30 {i:07d},Firm {i % 5}" for i in range(60))
+    (tmp_path / "many.csv").write_text("name,email,phone,company\n" + lines + "\n", encoding="utf-8")
     cli.ok("import", "csv", str(tmp_path / "many.csv"))
     (tmp_path / "few.csv").write_text(
         "name,email,phone,company\n"
@@ -319,15 +316,15 @@ def test_matching_against_a_larger_database(cli, tmp_path, db_path):
     ]
 
 
-def test_progress_bar_only_on_a_terminal(db_path, tmp_path):
+def test_progress_bar_only_on_a_terminal(db_target, tmp_path):
     import os
     import pty
     import subprocess
     import sys
 
-    rows = "\n".join(f"Person {i},p{i}@example.org" for i in range(3000))
-    (tmp_path / "big.csv").write_text("name,email\n" + rows + "\n", encoding="utf-8")
-    args = [sys.executable, "-m", "minicrm", "--db", str(db_path), "import", "csv", str(tmp_path / "big.csv")]
+    lines = "\n".join(f"Person {i},p{i}@example.org" for i in range(3000))
+    (tmp_path / "big.csv").write_text("name,email\n" + lines + "\n", encoding="utf-8")
+    args = [sys.executable, "-m", "minicrm", "--db", str(db_target), "import", "csv", str(tmp_path / "big.csv")]
     piped = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr.splitlines() == ["created 3000, updated 0, unchanged 0, skipped 0"]
     master, slave = pty.openpty()

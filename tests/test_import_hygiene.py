@@ -29,9 +29,9 @@ def loaded(*args: str) -> list[str]:
 
 
 @pytest.fixture
-def ready_db(cli, db_path):
+def ready_db(cli, db_target):
     cli.ok("contact", "add", "Ada Lovelace")  # creates and migrates the database
-    return str(db_path)
+    return str(db_target)
 
 
 def test_help_is_light():

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import gc
 import random
-import sqlite3
 from datetime import datetime
 
 import pytest
 
-from conftest import db_digest
+from conftest import row, scalar, target_digest
 from minicrm.errors import BadInput
 from minicrm.store import importing
 from minicrm.store.contacts import check_phone
@@ -72,26 +71,24 @@ def _csv(rows: int, seed: int = 3) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_bulk_import_then_reimport_changes_nothing(session, tmp_path):
+def test_bulk_import_then_reimport_changes_nothing(session, db_target):
     data = _csv(3000)
     parsed = importing.read_csv(data, source="big.csv", now=NOW)
     first = importing.run(session, parsed, now=NOW, source="big.csv").to_json(with_items=False)
     assert first["created"] + first["merged"] == 3000 and first["merged"] > 0 and first["rejected"] == 0
-    conn = sqlite3.connect(tmp_path / "crm.db")
-    assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == first["created"]
-    assert conn.execute("SELECT count(*) FROM contact_fts").fetchone()[0] == first["created"]
+    assert scalar(db_target, "SELECT count(*) FROM contact") == first["created"]
+    assert scalar(db_target, "SELECT count(*) FROM contact_fts") == first["created"]
     # columns no row had are NULL, the others are filled
     empty = "SELECT count(*) FROM contact WHERE role IS NOT NULL OR birthday_md IS NOT NULL OR company_id IS NULL"
-    assert conn.execute(empty).fetchone() == (0,)
-    assert conn.execute("SELECT count(*) FROM contact_email WHERE label IS NOT NULL").fetchone() == (0,)
-    assert conn.execute("SELECT count(DISTINCT tag) FROM contact_tag").fetchone() == (3,)
-    conn.close()
-    before = db_digest(tmp_path / "crm.db")
+    assert row(db_target, empty) == (0,)
+    assert row(db_target, "SELECT count(*) FROM contact_email WHERE label IS NOT NULL") == (0,)
+    assert row(db_target, "SELECT count(DISTINCT tag) FROM contact_tag") == (3,)
+    before = target_digest(db_target)
     again = importing.run(session, importing.read_csv(data, source="big.csv", now=NOW), now=NOW, source="big.csv")
     summary = again.to_json(with_items=False)
     assert (summary["created"], summary["updated"], summary["merged"]) == (0, 0, 0)
     assert summary["unchanged"] == 3000
-    assert db_digest(tmp_path / "crm.db") == before
+    assert target_digest(db_target) == before
 
 
 def test_gc_is_on_again_after_an_import(session):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+from conftest import rows, scalar
 
 
 def test_log_updates_last_interaction_and_timeline(cli):
@@ -101,13 +101,13 @@ def test_search_across_kinds(cli):
     assert "nothing matches" in cli.ok("search", "zzz").stderr
 
 
-def test_every_write_is_audited(cli, db_path):
+def test_every_write_is_audited(cli, db_target):
     cli.ok("--as", "alice", "contact", "add", "Ada Lovelace")
     cli.ok("--as", "alice", "contact", "edit", "ada", "--role", "CTO")
     cli.ok("--as", "alice", "log", "ada", "call", "hi")
-    conn = sqlite3.connect(db_path)
-    rows = conn.execute(
-        "SELECT a.entity, a.action, u.name FROM audit_log a JOIN app_user u ON u.id = a.user_id ORDER BY a.id"
-    ).fetchall()
-    assert rows == [("contact", "create", "alice"), ("contact", "update", "alice"), ("interaction", "create", "alice")]
-    assert conn.execute("SELECT logged_by FROM interaction").fetchone()[0] is not None
+    audit = rows(
+        db_target,
+        "SELECT a.entity, a.action, u.name FROM audit_log a JOIN app_user u ON u.id = a.user_id ORDER BY a.id",
+    )
+    assert audit == [("contact", "create", "alice"), ("contact", "update", "alice"), ("interaction", "create", "alice")]
+    assert scalar(db_target, "SELECT logged_by FROM interaction") is not None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import execute
 from minicrm.store import migrate
 from minicrm.store.db import Database
 
@@ -25,7 +26,7 @@ def test_schema_head_matches_the_migration_scripts():
     assert [r.revision for r in reversed(list(script.walk_revisions()))] == list(migrate.KNOWN_REVISIONS)
 
 
-def test_models_and_migrations_agree(tmp_path):
+def test_models_and_migrations_agree(new_target):
     """The SQLModel tables and the migrated schema are the same (no forgotten migration)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -34,7 +35,7 @@ def test_models_and_migrations_agree(tmp_path):
 
     import minicrm.store.schema  # noqa: F401
 
-    db = Database(tmp_path / "m.db")
+    db = Database(new_target("m", empty=True))
     migrate.upgrade(db)
     engine = create_engine(db.url)
     with engine.connect() as conn:
@@ -49,6 +50,7 @@ def test_models_and_migrations_agree(tmp_path):
     engine.dispose()
 
 
+@pytest.mark.sqlite_only("the databases of older schema revisions (tests/fixtures/db-*.sqlite) are SQLite files")
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("db-*.sqlite")), ids=lambda p: p.name)
 def test_old_database_upgrades_with_every_row(fixture, tmp_path, cli):
     path = tmp_path / "old.db"
@@ -70,15 +72,13 @@ def test_old_database_upgrades_with_every_row(fixture, tmp_path, cli):
         assert list(tmp_path.glob("old.db.before-*.bak")), "no backup was taken before migrating"
 
 
-def test_newer_database_is_refused(cli, db_path):
+def test_newer_database_is_refused(cli, db_target):
     cli.ok("contact", "add", "Ada")
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    conn.commit()
-    conn.close()
+    execute(db_target, "UPDATE alembic_version SET version_num = '9999'")
     cli.fails("contact", "list", code=1, match="newer than this minicrm knows")
 
 
+@pytest.mark.sqlite_only("file permissions (0600) of a new SQLite database file")
 def test_new_database_file_is_private(cli, db_path):
     cli.ok("contact", "add", "Ada")
     assert db_path.stat().st_mode & 0o777 == 0o600
@@ -93,11 +93,13 @@ def test_default_database_lives_in_a_private_data_dir(hermetic_home):
     assert hermetic_home.stat().st_mode & 0o777 == 0o700
 
 
+@pytest.mark.sqlite_only("SQLite's journal mode (WAL)")
 def test_sqlite_runs_in_wal_mode(cli, db_path):
     cli.ok("contact", "add", "Ada")
     assert sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.sqlite_only("starts from the revision-0003 fixture database, a SQLite file")
 def test_upgrade_stores_the_dates_cadences_implied(tmp_path, cli):
     """Before 0004 a contact under a cadence could have no stored next day; the upgrade stores it."""
     path = tmp_path / "old.db"

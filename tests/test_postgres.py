@@ -1,54 +1,17 @@
-"""The same minicrm on PostgreSQL: main CLI flows on both backends, and the existing CLI suites on PostgreSQL.
+"""The same minicrm on PostgreSQL: main CLI flows on both backends, and what only PostgreSQL has.
 
-Needs `MINICRM_PG_URL` (see tests/backends.py); each PostgreSQL test gets its own fresh database.
+Every other suite runs on PostgreSQL too (the `backend` fixture in conftest.py). Needs `MINICRM_PG_URL`
+(see tests/conftest.py); each PostgreSQL test gets its own fresh database.
 """
 
 from __future__ import annotations
 
-import inspect
 from datetime import date, datetime
 
 import pytest
 
-import test_companies_cli
-import test_contacts_cli
-import test_deals
-import test_followups
-import test_log_cli
-import test_requests
 from backends import *  # noqa: F403
 from backends import BackendCli, plain, target_digest
-
-
-@pytest.fixture
-def cli(pg_database) -> BackendCli:
-    """For the suites re-run below: the usual `cli`, on a fresh PostgreSQL database."""
-    return BackendCli(pg_database)
-
-
-# -- the existing CLI suites, re-run unchanged on PostgreSQL -------------------------------------
-def _reuse(module) -> None:
-    for name, fn in vars(module).items():
-        if not name.startswith("test_") or not inspect.isfunction(fn):
-            continue
-        marks = getattr(fn, "pytestmark", [])
-        argnames = {a.strip() for m in marks if m.name == "parametrize" for a in _names(m.args[0])}
-        if set(inspect.signature(fn).parameters) - argnames == {"cli"}:
-            globals()[f"test_pg_{module.__name__.removeprefix('test_')}_{name.removeprefix('test_')}"] = fn
-
-
-def _names(argnames) -> list[str]:
-    return argnames.split(",") if isinstance(argnames, str) else list(argnames)
-
-
-for _module in (test_contacts_cli, test_companies_cli, test_log_cli, test_followups, test_requests):
-    _reuse(_module)
-
-# Deals, tasks and the reports with their hand-computed figures, on PostgreSQL (`book` builds on `cli` above).
-book = test_deals.book
-for _name, _fn in vars(test_deals).items():
-    if _name.startswith("test_") and set(inspect.signature(_fn).parameters) <= {"cli", "book"}:
-        globals()[f"test_pg_deals_{_name.removeprefix('test_')}"] = _fn
 
 
 # -- main flows, parametrised over SQLite and PostgreSQL ------------------------------------------

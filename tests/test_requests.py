@@ -113,11 +113,11 @@ def test_time_prints_total(tickets):
     assert tickets.ok("request", "time", "4", "10").stdout.strip() == "100"
 
 
-def test_open_requests_due_for_the_due_list(tickets, db_path):
+def test_open_requests_due_for_the_due_list(tickets, db_target):
     from minicrm.store.db import Database
     from minicrm.store.requests import open_requests_due
 
-    session = Database(db_path).connect()
+    session = Database(db_target).connect()
     try:
         today = date(2026, 11, 22)
         rows = open_requests_due(session, today=today, until=today)

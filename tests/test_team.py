@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
+from pathlib import Path
 
 import pytest
 
 from backends import *  # noqa: F403
+from conftest import row, scalar
 
 
 def owners(bcli, *args):
@@ -162,7 +163,7 @@ def test_audit_log_is_append_only_through_the_cli(bcli):
 
 
 # -- config file ---------------------------------------------------------------------------------
-def test_config_set_show_path_and_use(cli, hermetic_home, db_path, tmp_path):
+def test_config_set_show_path_and_use(cli, hermetic_home, backend, new_target):
     path = cli.ok("config", "path").stdout.strip()
     assert path == str(hermetic_home / "config.toml")
     cli.ok("config", "set", "user", "Alice")
@@ -170,8 +171,8 @@ def test_config_set_show_path_and_use(cli, hermetic_home, db_path, tmp_path):
     cli.ok("config", "set", "default_cadence", "4w")
     cli.ok("config", "set", "currency", "eur")
     cli.ok("config", "set", "date_format", "dmy")
-    other = tmp_path / "other.db"
-    cli.ok("config", "set", "db", str(other))
+    other = new_target("other", empty=True)  # a file that does not exist yet, or a database with no schema
+    cli.ok("config", "set", "db", other)
     assert (hermetic_home / "config.toml").stat().st_mode & 0o777 == 0o600
     shown = cli.ok("config", "show", "-f", "json").json()
     assert shown == {"db": str(other), "user": "Alice", "forgotten_days": 90, "default_cadence": 28,
@@ -179,16 +180,18 @@ def test_config_set_show_path_and_use(cli, hermetic_home, db_path, tmp_path):
     # the config user owns what they create; --db on the command line wins over the config's db
     cli.ok("contact", "add", "Ada")
     assert cli.ok("contact", "list", "--owner", "me", "-f", "json").json()[0]["owner"] == "Alice"
-    assert not other.exists()
+    if backend == "sqlite":
+        assert not Path(other).exists()
+    else:
+        tables = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        assert scalar(other, tables) == 0
     # without --db, the config's database is used, and a new one gets the default cadence
     from conftest import run_minicrm
 
     res = run_minicrm("contact", "add", "Grace", env={"MINICRM_HOME": str(hermetic_home)})
     assert res.returncode == 0, res.stderr
-    conn = sqlite3.connect(other)
-    assert conn.execute("SELECT days FROM cadence_rule WHERE scope = 'default'").fetchone() == (28,)
-    assert conn.execute("SELECT u.name FROM contact c JOIN app_user u ON u.id = c.owner_id").fetchone() == ("Alice",)
-    conn.close()
+    assert row(other, "SELECT days FROM cadence_rule WHERE scope = 'default'") == (28,)
+    assert row(other, "SELECT u.name FROM contact c JOIN app_user u ON u.id = c.owner_id") == ("Alice",)
     cli.ok("config", "set", "user", "")
     assert cli.ok("config", "show", "-f", "json").json()["user"] is None
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+
+from conftest import execute
 
 
 @pytest.fixture
-def book(cli, db_path):
+def book(cli, db_target):
     cli.ok("company", "add", "Acme", "--phone", "+49 30 999 000", "--email", "office@acme.example")
     cli.ok("contact", "add", "Ada Lovelace", "-p", "+49 30 1234567", "-e", "Ada@Example.org", "-c", "Acme",
            "--next", "2026-11-25", "--goal", "renewal")  # fmt: skip
@@ -17,14 +17,12 @@ def book(cli, db_path):
     cli.ok("contact", "add", "Dora Dup", "-p", "0049 30 1234567")
     cli.ok("log", "ada", "call", "Talked about renewal", "--at", "2026-11-18 14:30")
     cli.ok("request", "add", "Printer broken", "-c", "ada", "--at", "2026-11-20 09:00")
-    conn = sqlite3.connect(db_path)
-    with conn:
-        conn.execute(
-            "INSERT INTO deal (title, contact_id, amount_minor, currency, stage_id, created_at, updated_at, revision)"
-            " VALUES ('Renewal 2027', 1, 480000, 'EUR', (SELECT id FROM pipeline_stage WHERE name = 'proposal'),"
-            " '2026-11-01 10:00:00', '2026-11-01 10:00:00', 1)"
-        )
-    conn.close()
+    execute(
+        db_target,
+        "INSERT INTO deal (title, contact_id, amount_minor, currency, stage_id, created_at, updated_at, revision)"
+        " VALUES ('Renewal 2027', 1, 480000, 'EUR', (SELECT id FROM pipeline_stage WHERE name = 'proposal'),"
+        " '2026-11-01 10:00:00', '2026-11-01 10:00:00', 1)",
+    )
     return cli
 
 
@@ -89,10 +87,10 @@ def test_whois_bad_input(book):
     book.fails("whois", "+44 20 7946 0000", code=1, match="nobody has the number")
 
 
-def test_whois_is_light(book, db_path):
+def test_whois_is_light(book, db_target):
     from test_import_hygiene import loaded
 
-    assert loaded("--db", str(db_path), "whois", "+49301234567", "-f", "json") == []
+    assert loaded("--db", str(db_target), "whois", "+49301234567", "-f", "json") == []
 
 
 def test_region_from_the_config_file(book, monkeypatch):

@@ -20,10 +20,10 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory):
-    db = Database(tmp_path_factory.mktemp("fuzz") / "crm.db")
-    migrate.upgrade(db)
+def session(lasting_target):
+    db = Database(lasting_target())
     s = db.connect()
+    migrate.ensure_schema(db, s)
     for name, email in [("Ann Lee", "ann@example.org"), ("Anna Karenina", None), ("Иван Петров", "ivan@x.ru"),
                         ("José Álvarez", None), ("100% Real_Name", None)]:  # fmt: skip
         create_contact(s, name=name, now=NOW, emails=[email] if email else [], company="Acme")

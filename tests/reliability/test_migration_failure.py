@@ -6,10 +6,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "db-0001.sqlite"
 
 
-def test_failed_upgrade_rolls_back_and_keeps_a_backup(tmp_path):
+@pytest.mark.sqlite_only("starts from the revision-0001 fixture database, a SQLite file, and its file backup")
+def test_failed_upgrade_rolls_back_and_keeps_a_backup(tmp_path, backend):
     from conftest import Cli, db_digest
 
     path = tmp_path / "old.db"

@@ -29,23 +29,21 @@ CONTACT = st.fixed_dictionaries(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(CONTACT, min_size=1, max_size=5))
-def test_json_and_vcard_round_trips(tmp_path_factory, contacts):
+def test_json_and_vcard_round_trips(tmp_path_factory, new_target, contacts):
     base = tmp_path_factory.mktemp("rt")
-    source = Database(base / "a.db")
+    a, b, c_ = Cli(new_target()), Cli(new_target()), Cli(new_target())
+    source = Database(a.target)
     with source.connect() as session:
         ensure_schema(source, session)
         for c in contacts:
             create_contact(session, name=c["name"], now=datetime(2026, 11, 22, 10), emails=c["emails"],
                            tags=c["tags"], fields=c["fields"], notes=c["notes"])  # fmt: skip
-    a = Cli(base / "a.db")
     doc = a.ok("export", "json").stdout
     (base / "a.json").write_text(doc, encoding="utf-8")
-    b = Cli(base / "b.db")
     b.ok("import", "json", str(base / "a.json"))
     assert b.ok("export", "json").stdout == doc
     a.ok("export", "vcard", "-o", str(base / "a.vcf"))
-    c = Cli(base / "c.db")
-    c.ok("import", "vcard", str(base / "a.vcf"))
+    c_.ok("import", "vcard", str(base / "a.vcf"))
     left = sorted((x["name"], sorted(x["emails"])) for x in a.ok("contact", "list", "-f", "json").json())
-    right = sorted((x["name"], sorted(x["emails"])) for x in c.ok("contact", "list", "-f", "json").json())
+    right = sorted((x["name"], sorted(x["emails"])) for x in c_.ok("contact", "list", "-f", "json").json())
     assert left == right

@@ -4,14 +4,13 @@ logging interactions. No "database is locked", no lost or duplicated write. Boun
 from __future__ import annotations
 
 import re
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
 
-from conftest import run_minicrm
+from conftest import rows, run_minicrm
 
 SHELL_LOGS = 12
 
@@ -43,10 +42,10 @@ def _requests(base: str, stop: threading.Event, failures: list[str], served: lis
         time.sleep(0.05)
 
 
-async def test_tui_cron_feed_and_two_shells_on_one_file(tmp_path):
+async def test_tui_cron_feed_and_two_shells_on_one_file(db_target):
     from tests.tui.conftest import make_app, settle
 
-    db = tmp_path / "crm.db"
+    db = db_target
     assert run_minicrm("--db", str(db), "contact", "add", "Ada Lovelace", "--next", "+1d").returncode == 0
     serve = subprocess.Popen([sys.executable, "-m", "minicrm", "--db", str(db), "ical", "serve", "--port", "0",
                               "--quiet"], stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -95,9 +94,7 @@ async def test_tui_cron_feed_and_two_shells_on_one_file(tmp_path):
         serve.wait(10)
     assert not failures, failures
     assert served, "the feed was never served"
-    conn = sqlite3.connect(db)
-    summaries = [r[0] for r in conn.execute("SELECT summary FROM interaction")]
-    conn.close()
+    summaries = [r[0] for r in rows(db, "SELECT summary FROM interaction")]
     expected = {f"{tag} {i}" for tag in ("shell-a", "shell-b") for i in range(SHELL_LOGS)}
     assert expected <= set(summaries) and "from the tui" in summaries
     assert len(summaries) == len(set(summaries)) == len(expected) + tui_logs  # nothing lost, nothing twice

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Cli
 from minicrm.store.db import Session
 
 MARK = "zq9mark"
@@ -33,8 +32,7 @@ def statements(monkeypatch):
     return seen
 
 
-def test_hostile_values_are_parameters_never_sql(tmp_path, statements):
-    cli = Cli(tmp_path / "crm.db")
+def test_hostile_values_are_parameters_never_sql(cli, statements):
     cid = cli.ok(
         "contact", "add", EVIL, "--email", f"{MARK}@example.org", "--phone", "+33 1 23 45 67 89",
         "--company", EVIL, "--tag", EVIL, "--field", f"{MARK}={EVIL}", "--note", EVIL, "--goal", EVIL,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from conftest import create_pg_database, drop_pg_database, rows, with_db
 from minicrm.store.db import Database
 from minicrm.store.migrate import ensure_schema
 
@@ -21,39 +22,57 @@ def no_cursor_blink(monkeypatch):
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
-def make_db(path: Path, *, demo: bool) -> Path:
-    db = Database(path)
+def make_db(target: str | Path, *, demo: bool) -> str | Path:
+    """Create and migrate `target` (a SQLite path or a PostgreSQL URL), with the demo data if asked."""
+    db = Database(target)
     with db.connect() as session:
         ensure_schema(db, session)
         if demo:
             from minicrm.store.demo import fill
 
             fill(session, today=TODAY)
-    return path
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    return make_db(tmp_path_factory.mktemp("demo") / "demo.db", demo=True)
-
-
-@pytest.fixture
-def demo_db(demo_template, tmp_path) -> Path:
-    """A private copy of the demo database (SQLite backup API, so WAL content is included)."""
-    target = tmp_path / "demo.db"
-    src, dst = sqlite3.connect(demo_template), sqlite3.connect(target)
-    src.backup(dst)
-    src.close()
-    dst.close()
     return target
 
 
+@pytest.fixture(scope="session")
+def demo_template(backend, tmp_path_factory, request):
+    """The demo database, made once per worker: a SQLite file, or a PostgreSQL database used as a template."""
+    if backend == "sqlite":
+        yield make_db(tmp_path_factory.mktemp("demo") / "demo.db", demo=True)
+        return
+    pg_url = request.getfixturevalue("pg_url")
+    name = create_pg_database(pg_url, prefix="minicrm_demo")
+    try:
+        make_db(with_db(pg_url, name), demo=True)
+        yield name
+    finally:
+        drop_pg_database(pg_url, name)
+
+
 @pytest.fixture
-def empty_db(tmp_path) -> Path:
-    return tmp_path / "empty.db"
+def demo_db(backend, demo_template, tmp_path, request) -> str | Path:
+    """A private copy of the demo database: SQLite backup API (so WAL content is included), or
+    CREATE DATABASE ... TEMPLATE on PostgreSQL."""
+    if backend == "sqlite":
+        target = tmp_path / "demo.db"
+        src, dst = sqlite3.connect(demo_template), sqlite3.connect(target)
+        src.backup(dst)
+        src.close()
+        dst.close()
+        return target
+    pg_url = request.getfixturevalue("pg_url")
+    name = create_pg_database(pg_url, demo_template)
+    request.addfinalizer(lambda: drop_pg_database(pg_url, name))
+    return with_db(pg_url, name)
 
 
-def make_app(db: Path, **kw):
+@pytest.fixture
+def empty_db(new_target) -> str:
+    """A database that does not exist yet (SQLite) or has no schema yet (PostgreSQL)."""
+    return new_target("empty", empty=True)
+
+
+def make_app(db: str | Path, **kw):
     from minicrm.tui.app import MiniCrmApp
 
     return MiniCrmApp(db, today=TODAY, **kw)
@@ -67,15 +86,11 @@ async def settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
-def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+def query(db: str | Path, sql: str, params: tuple = ()) -> list[tuple]:
+    return rows(db, sql, params)
 
 
-def contact_id(db: Path, name: str) -> int:
+def contact_id(db: str | Path, name: str) -> int:
     return query(db, "SELECT id FROM contact WHERE name = ?", (name,))[0][0]
 
 

@@ -58,7 +58,8 @@ async def test_reports_show_weekly_activity(demo_db):
 async def test_reports_show_forecast_and_sales(demo_db):
     won, lost = query(
         demo_db,
-        "SELECT sum(s.outcome = 'won'), sum(s.outcome = 'lost') FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+        "SELECT sum(CASE WHEN s.outcome = 'won' THEN 1 ELSE 0 END), sum(CASE WHEN s.outcome = 'lost' THEN 1 ELSE 0 END)"
+        " FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
         " WHERE coalesce(d.won_on, d.lost_on) >= '2025-11-01'",
     )[0]
     app = make_app(demo_db)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import date, datetime
 
-from tests.conftest import db_digest
+from tests.conftest import target_digest
 from tests.tui.conftest import contact_id, make_app, make_db, query, settle
 from textual.widgets import Button, DataTable, Input, Static
 
@@ -43,7 +43,7 @@ async def test_live_filter_narrows_and_widens(demo_db):
         await type_filter(pilot, "ПЕТРОВ")  # case folded, Cyrillic too
         assert rows(app) == ["Иван Петров"]
         await type_filter(pilot, "status:client")
-        clients = query(demo_db, "SELECT count(*) FROM contact WHERE status = 'client' AND archived = 0")[0][0]
+        clients = query(demo_db, "SELECT count(*) FROM contact WHERE status = 'client' AND archived = FALSE")[0][0]
         assert len(rows(app)) == clients
         await type_filter(pilot, "tag:vip sort:last")
         vip = query(demo_db, "SELECT count(*) FROM contact_tag WHERE tag = 'vip'")[0][0]
@@ -64,14 +64,14 @@ async def test_sort_key_cycles_orders(demo_db):
         await pilot.press("s")  # -> last interaction, newest first
         await settle(pilot)
         newest = query(
-            demo_db, "SELECT name FROM contact WHERE archived = 0 ORDER BY last_interaction_at DESC, id LIMIT 1"
+            demo_db, "SELECT name FROM contact WHERE archived = FALSE ORDER BY last_interaction_at DESC, id LIMIT 1"
         )[0][0]
         assert rows(app)[0] == newest
         assert "sorted by last interaction" in str(app.screen.query_one("#contacts-status", Static).render())
 
 
-async def test_pages_load_lazily(tmp_path):
-    db_path = make_db(tmp_path / "many.db", demo=False)
+async def test_pages_load_lazily(new_target):
+    db_path = make_db(new_target("many"), demo=False)
     db = Database(db_path)
     with db.connect() as session, session.write():
         for i in range(230):
@@ -128,14 +128,14 @@ async def test_log_through_the_modal_writes_the_interaction_and_next_contact(dem
         "SELECT kind, summary, happened_at FROM interaction WHERE contact_id = ? AND summary = ?",
         (ada, "Talked about the renewal"),
     )
-    assert found == [("call", "Talked about the renewal", "2026-11-21 15:30:00")]
+    assert found == [("call", "Talked about the renewal", datetime(2026, 11, 21, 15, 30))]
     assert query(demo_db, "SELECT next_contact_on, next_contact_goal FROM contact WHERE id = ?", (ada,)) == [
-        ("2026-12-01", "send the contract")
+        (date(2026, 12, 1), "send the contract")
     ]
 
 
 async def test_log_form_validates_as_you_type_and_escape_writes_nothing(demo_db):
-    before = db_digest(demo_db)
+    before = target_digest(demo_db)
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_detail(pilot, "Ada")
@@ -162,7 +162,7 @@ async def test_log_form_validates_as_you_type_and_escape_writes_nothing(demo_db)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.__class__.__name__ == "ContactDetailScreen"
-    assert db_digest(demo_db) == before
+    assert target_digest(demo_db) == before
 
 
 async def test_next_contact_modal_sets_and_clears(demo_db):
@@ -177,7 +177,7 @@ async def test_next_contact_modal_sets_and_clears(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert query(demo_db, "SELECT next_contact_on, next_contact_goal FROM contact WHERE id = ?", (ada,)) == [
-            ("2026-12-06", "quarterly review")
+            (date(2026, 12, 6), "quarterly review")
         ]
         assert "2026-12-06 — quarterly review" in str(app.screen.query_one("#card", Static).render())
         await pilot.press("n")
@@ -211,7 +211,7 @@ async def test_edit_contact_saves_only_valid_changes(demo_db):
 
 async def test_archive_asks_first(demo_db):
     ada = contact_id(demo_db, "Ada Lovelace")
-    before = db_digest(demo_db)
+    before = target_digest(demo_db)
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_detail(pilot, "Ada")
@@ -220,7 +220,7 @@ async def test_archive_asks_first(demo_db):
         assert app.screen.__class__.__name__ == "ConfirmModal"
         await pilot.press("n")
         await settle(pilot)
-        assert db_digest(demo_db) == before
+        assert target_digest(demo_db) == before
         await pilot.press("a")
         await pilot.pause()
         await pilot.press("y")
