@@ -95,18 +95,24 @@ def check_consistent_live(path: Path) -> int:
         conn.close()
 
 
-def test_default_backup_folder_keeps_last_n(cli, hermetic_home):
+def _naming(backend: str, db_target: str) -> tuple[str, str]:
+    """(stem, suffix) of a timestamped backup: the file's name and .db on SQLite, the database's and .json on PG."""
+    return ("crm-", ".db") if backend == "sqlite" else (db_target.rsplit("/", 1)[-1] + "-", ".json")
+
+
+def test_default_backup_folder_keeps_last_n(cli, hermetic_home, backend, db_target):
+    stem, suffix = _naming(backend, db_target)
     cli.ok("contact", "add", "Ada")
     made = [Path(cli.ok("backup", "--keep", "2").stdout.strip()) for _ in range(3)]
     assert all(p.parent == hermetic_home / "backups" for p in made)
-    assert made[0].name.startswith("crm-") and made[0].suffix == ".db"
+    assert made[0].name.startswith(stem) and made[0].suffix == suffix
     assert sorted(p.name for p in (hermetic_home / "backups").iterdir()) == sorted(p.name for p in made[1:])
     assert not made[0].exists()
     res = cli.ok("backup", "--keep", "0", "-f", "json").json()
     assert Path(res["path"]).exists() and res["pruned"] == []
     (hermetic_home / "backups" / "notes.txt").write_text("mine")  # not a backup: never pruned
     cli.ok("backup", "--keep", "1")
-    assert sorted(p.suffix for p in (hermetic_home / "backups").iterdir()) == [".db", ".txt"]
+    assert sorted(p.suffix for p in (hermetic_home / "backups").iterdir()) == sorted([suffix, ".txt"])
 
 
 def test_backup_errors(cli, backend, db_target, tmp_path):
@@ -119,7 +125,7 @@ def test_backup_errors(cli, backend, db_target, tmp_path):
     folder = tmp_path / "folder"
     folder.mkdir()
     made = Path(cli.ok("backup", str(folder)).stdout.strip())
-    assert made.parent == folder and made.name.startswith("crm-")
+    assert made.parent == folder and made.name.startswith(_naming(backend, db_target)[0])
 
 
 @pytest.mark.sqlite_only("checks of the SQLite file format of a backup: not SQLite, damaged pages, restore onto itself")

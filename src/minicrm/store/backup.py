@@ -119,6 +119,9 @@ def _load_into(db: Database, source: Path) -> RestoreResult:
         return RestoreResult(source, None, revision)
     from minicrm.store.exporting import restore_json
 
+    with source.open("rb") as fh:
+        if fh.read(64).lstrip()[:1] != b"{":
+            raise BadInput(f"{source} is not a SQLite database nor a minicrm JSON backup")
     session = db.connect()
     try:
         ensure_schema(db, session)

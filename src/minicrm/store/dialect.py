@@ -12,13 +12,14 @@ Nothing outside this module compares backend names; ask for a fragment or a capa
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from minicrm.errors import StoreError
+from minicrm.errors import MinicrmError, StoreError
 
 BUSY_TIMEOUT_MS = 15_000
 #: PostgreSQL advisory lock taken by every write transaction ("minicrm" in ASCII, as a number).
@@ -37,11 +38,12 @@ def fold_yo(text: str | None) -> str | None:
 class Row:
     """A PostgreSQL row that behaves like `sqlite3.Row`: `row["name"]`, `row[0]`, `keys()`, iteration, `dict(row)`."""
 
-    __slots__ = ("_index", "_values")
+    __slots__ = ("_index", "_names", "_values")
 
-    def __init__(self, values: Sequence[Any], index: dict[str, int]):
+    def __init__(self, values: Sequence[Any], index: dict[str, int], names: tuple[str, ...]):
         self._values = tuple(values)
-        self._index = index
+        self._index = index  # the first column of each name, as sqlite3.Row finds it
+        self._names = names
 
     def __getitem__(self, key: int | str | slice) -> Any:
         if isinstance(key, str):
@@ -56,7 +58,7 @@ class Row:
         return self._values[key]
 
     def keys(self) -> list[str]:
-        return list(self._index)
+        return list(self._names)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._values)
@@ -66,19 +68,22 @@ class Row:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Row):
-            return self._values == other._values and self._index == other._index
+            return self._values == other._values and self._names == other._names
         return NotImplemented
 
     def __hash__(self) -> int:
         return hash(self._values)
 
     def __repr__(self) -> str:
-        return f"Row({dict(zip(self._index, self._values, strict=True))!r})"
+        return f"Row({list(zip(self._names, self._values, strict=True))!r})"
 
 
 def _pg_row_factory(cursor: Any) -> Callable[[Sequence[Any]], Row]:
-    index = {col.name: i for i, col in enumerate(cursor.description or ())}
-    return lambda values: Row(values, index)
+    names = tuple(col.name for col in cursor.description or ())
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        index.setdefault(name, i)
+    return lambda values: Row(values, index, names)
 
 
 # -- SQLite type adapters (registered once, on import) --------------------------------------------
@@ -107,8 +112,6 @@ sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
 
 def mask_url(url: str) -> str:
     """Hide the password of a database URL for every message we print."""
-    import re
-
     url = re.sub(r"(://[^:/@\s]+:)\S*@", r"\1***@", url)
     return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", url)
 
@@ -138,7 +141,7 @@ class Dialect:
     def in_transaction(self, conn: Any) -> bool:
         raise NotImplementedError
 
-    def store_error(self, exc: Exception) -> StoreError | None:
+    def store_error(self, exc: Exception) -> MinicrmError | None:
         """A clean StoreError for a server/file problem (locked, read-only, disk full, lost connection), else None."""
         raise NotImplementedError
 
@@ -293,7 +296,7 @@ class _SQLite(Dialect):
     def in_transaction(self, conn: sqlite3.Connection) -> bool:
         return conn.in_transaction
 
-    def store_error(self, exc: Exception) -> StoreError | None:
+    def store_error(self, exc: Exception) -> MinicrmError | None:
         if not isinstance(exc, sqlite3.OperationalError):
             return None
         text = str(exc)
@@ -404,8 +407,15 @@ class _SQLite(Dialect):
         return None
 
     def restore_sequences(self, session: Any, sequences: dict[str, int]) -> None:
+        counted = {  # only AUTOINCREMENT tables have a counter (PostgreSQL has a sequence per id column)
+            r[0]
+            for r in session.all("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'")
+        }
         session.execute("DELETE FROM sqlite_sequence")
-        session.executemany("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", list(sequences.items()))
+        session.executemany(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+            [(name, seq) for name, seq in sequences.items() if name in counted],
+        )
 
     def plain_value(self, value: Any) -> Any:
         return value  # read as stored (the export selects `+col`, which skips the type converters)
@@ -420,9 +430,9 @@ class _Postgres(Dialect):
             import psycopg
         except ImportError:
             raise StoreError("PostgreSQL needs psycopg: pip install 'minicrm[postgres]'") from None
-        url = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
         try:
-            return psycopg.connect(url, autocommit=True, row_factory=_pg_row_factory)
+            return psycopg.connect(libpq, autocommit=True, row_factory=_pg_row_factory)
         except psycopg.Error as exc:
             message = mask_url(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
             raise StoreError(f"cannot connect to {mask_url(url)}: {message}") from None
@@ -448,9 +458,13 @@ class _Postgres(Dialect):
 
         return conn.info.transaction_status != TransactionStatus.IDLE
 
-    def store_error(self, exc: Exception) -> StoreError | None:
+    def store_error(self, exc: Exception) -> MinicrmError | None:
         import psycopg
 
+        if isinstance(exc, psycopg.DataError) and "NUL (0x00)" in str(exc):
+            from minicrm.errors import BadInput
+
+            return BadInput("the text holds a NUL character (\\x00), which the database cannot store")
         if not isinstance(
             exc, psycopg.OperationalError | psycopg.errors.ReadOnlySqlTransaction | psycopg.errors.DiskFull
         ):
@@ -485,11 +499,13 @@ class _Postgres(Dialect):
         return f"(extract(epoch from ({later_expr} - {earlier_expr})) / 3600.0)"
 
     def fts_match(self, table: str, query: str, fts_query: str) -> tuple[str, list[str]]:
-        # minicrm_tsquery folds the words as the tsv column folds the text (migration 0002)
+        # minicrm_tsquery folds the words as the tsv column folds the text (migration 0002); only words count,
+        # as in fts_query, so a control character (NUL, which PostgreSQL text cannot hold) is a separator
+        words = " ".join(re.findall(r"\w+", query))
         return (
             f"SELECT rowid AS fid, -ts_rank(tsv, minicrm_tsquery(?)) AS rank FROM {table}"
             " WHERE tsv @@ minicrm_tsquery(?)",
-            [query, query],
+            [words, words],
         )
 
     def fts_text(self, expr: str) -> str:

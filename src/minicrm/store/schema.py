@@ -9,8 +9,12 @@ command is allowed to take, so the service functions run plain SQL over DB-API c
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import BigInteger, Index, String, Text
+from sqlalchemy import BigInteger, DateTime, Index, String, Text
 from sqlmodel import Field, SQLModel
+
+#: Timestamps are naive local time (what the user typed), stored as such: newer SQLModel maps `datetime` to an
+#: aware UTC type by default, which is not what the migrations created.
+NAIVE = DateTime(timezone=False)
 
 
 class Meta(SQLModel, table=True):
@@ -27,7 +31,7 @@ class AppUser(SQLModel, table=True):
     name_key: str = Field(unique=True)
     email: Optional[str] = None
     active: bool = True
-    created_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
 
 
 class Company(SQLModel, table=True):
@@ -49,8 +53,8 @@ class Company(SQLModel, table=True):
     cadence_days: Optional[int] = None
     archived: bool = False
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
+    updated_at: datetime = Field(sa_type=NAIVE)
     revision: int = 1
 
 
@@ -93,12 +97,12 @@ class Contact(SQLModel, table=True):
     next_contact_goal: Optional[str] = None
     next_contact_auto: bool = False  # True when the date was derived from a cadence, not set by hand
     cadence_days: Optional[int] = None
-    last_interaction_at: Optional[datetime] = None
+    last_interaction_at: Optional[datetime] = Field(default=None, sa_type=NAIVE)
     archived: bool = Field(default=False, index=True)
     vcard_uid: Optional[str] = Field(default=None, index=True)
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
+    updated_at: datetime = Field(sa_type=NAIVE)
     revision: int = 1
 
 
@@ -191,8 +195,8 @@ class Deal(SQLModel, table=True):
     lost_reason: Optional[str] = None
     notes: Optional[str] = Field(default=None, sa_type=Text)
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
+    updated_at: datetime = Field(sa_type=NAIVE)
     revision: int = 1
 
 
@@ -212,7 +216,7 @@ class DealStageHistory(SQLModel, table=True):
     deal_id: int = Field(foreign_key="deal.id", ondelete="CASCADE", index=True)
     from_stage_id: Optional[int] = Field(default=None, foreign_key="pipeline_stage.id", ondelete="SET NULL")
     to_stage_id: int = Field(foreign_key="pipeline_stage.id", ondelete="RESTRICT")
-    changed_at: datetime
+    changed_at: datetime = Field(sa_type=NAIVE)
     changed_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
 
 
@@ -228,7 +232,7 @@ class Interaction(SQLModel, table=True):
     company_id: Optional[int] = Field(default=None, foreign_key="company.id", ondelete="SET NULL")
     kind: str
     direction: Optional[str] = None  # in | out
-    happened_at: datetime
+    happened_at: datetime = Field(sa_type=NAIVE)
     summary: str
     body: Optional[str] = Field(default=None, sa_type=Text)
     outcome: Optional[str] = None
@@ -236,7 +240,7 @@ class Interaction(SQLModel, table=True):
     deal_id: Optional[int] = Field(default=None, foreign_key="deal.id", ondelete="SET NULL", index=True)
     campaign_id: Optional[int] = Field(default=None, foreign_key="campaign.id", ondelete="SET NULL", index=True)
     logged_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
-    created_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
 
 
 class Task(SQLModel, table=True):
@@ -253,8 +257,8 @@ class Task(SQLModel, table=True):
     done_on: Optional[date] = None
     notes: Optional[str] = Field(default=None, sa_type=Text)
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
+    updated_at: datetime = Field(sa_type=NAIVE)
     revision: int = 1
 
 
@@ -272,7 +276,7 @@ class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"), {"sqlite_autoincrement": True})
     id: Optional[int] = Field(default=None, primary_key=True)
-    at: datetime = Field(index=True)
+    at: datetime = Field(index=True, sa_type=NAIVE)
     user_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
     entity: str
     entity_id: int
@@ -289,8 +293,8 @@ class SavedSegment(SQLModel, table=True):
     name_key: str = Field(unique=True)
     definition: str = Field(sa_type=Text)  # JSON, see store.segments
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
+    updated_at: datetime = Field(sa_type=NAIVE)
 
 
 class Campaign(SQLModel, table=True):
@@ -310,8 +314,8 @@ class Campaign(SQLModel, table=True):
     target: Optional[str] = Field(default=None, sa_type=Text)  # JSON filter when no saved segment is named
     notes: Optional[str] = Field(default=None, sa_type=Text)
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
+    updated_at: datetime = Field(sa_type=NAIVE)
     revision: int = 1
 
 
@@ -321,7 +325,7 @@ class CampaignMember(SQLModel, table=True):
     __tablename__ = "campaign_member"
     campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE", primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", primary_key=True, index=True)
-    added_at: datetime
+    added_at: datetime = Field(sa_type=NAIVE)
 
 
 class ServiceRequest(SQLModel, table=True):
@@ -342,15 +346,15 @@ class ServiceRequest(SQLModel, table=True):
     channel: Optional[str] = None
     priority: str = "normal"  # low | normal | high | urgent
     status: str = "new"  # new | open | waiting | resolved | closed
-    opened_at: datetime
+    opened_at: datetime = Field(sa_type=NAIVE)
     due_on: Optional[date] = None
-    resolved_at: Optional[datetime] = Field(default=None, index=True)
-    closed_at: Optional[datetime] = None
+    resolved_at: Optional[datetime] = Field(default=None, index=True, sa_type=NAIVE)
+    closed_at: Optional[datetime] = Field(default=None, sa_type=NAIVE)
     resolution: Optional[str] = Field(default=None, sa_type=Text)
     assignee_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
     created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
+    updated_at: datetime = Field(sa_type=NAIVE)
     revision: int = 1
 
 
@@ -365,4 +369,5 @@ class RequestTime(SQLModel, table=True):
     minutes: int
     spent_on: date
     note: Optional[str] = None
-    created_at: datetime
+    created_at: datetime = Field(sa_type=NAIVE)
+
