@@ -64,8 +64,9 @@ async def test_sort_key_cycles_orders(demo_db):
         await pilot.press("s")  # -> last interaction, newest first
         await settle(pilot)
         newest = query(
-            demo_db, "SELECT name FROM contact WHERE archived = FALSE AND last_interaction_at IS NOT NULL"
-            " ORDER BY last_interaction_at DESC, id LIMIT 1"
+            demo_db,
+            "SELECT name FROM contact WHERE archived = FALSE AND last_interaction_at IS NOT NULL"
+            " ORDER BY last_interaction_at DESC, id LIMIT 1",
         )[0][0]
         assert rows(app)[0] == newest
         assert "sorted by last interaction" in str(app.screen.query_one("#contacts-status", Static).render())

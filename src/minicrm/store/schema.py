@@ -370,4 +370,3 @@ class RequestTime(SQLModel, table=True):
     spent_on: date
     note: Optional[str] = None
     created_at: datetime = Field(sa_type=NAIVE)
-
