@@ -10,7 +10,8 @@ TODAY = "2026-11-22"
 EXPORT = "-- export every table as JSON"  # not SQL: the floors call `export_json` for it
 CUTOFF = "2026-08-25 00:00:00"  # forgotten: silent for 90 days, today included
 
-# minicrm's forgotten query (store.followups._forgotten_sql) with its parameters written in: ranking by deal value
+# minicrm's forgotten query (store.followups.forgotten._forgotten_sql) with its parameters written in:
+# ranking by deal value
 # x days silent over contacts and companies needs the whole forgotten set, in the floors as in minicrm.
 _FORGOTTEN = (
     "SELECT q.*, CAST(julianday('{today}') - julianday(date(COALESCE(q.last_at, q.created_at))) AS INTEGER) AS "
@@ -48,7 +49,7 @@ _FORGOTTEN_CONTACTS = (
     " s.outcome = 'open' AND d.next_step_on >= '{today}' AND d.contact_id IS NOT NULL)) q"
 )
 
-# The same two in PostgreSQL form (store.followups._forgotten_sql with dialect 'postgresql').
+# The same two in PostgreSQL form (store.followups.forgotten._forgotten_sql with dialect 'postgresql').
 _FORGOTTEN_PG = (
     "SELECT q.*, (CAST('{today}' AS date) - CAST(COALESCE(q.last_at, q.created_at) AS date)) AS silent FROM "
     "(SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS last_at, "

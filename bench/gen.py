@@ -19,9 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from minicrm.store import cadence, migrate, search
-from minicrm.store.db import Database
-from minicrm.store.text import fold, phone_key
+from minicrm.store.core import migrate
+from minicrm.store.core.db import Database
+from minicrm.store.core.text import fold, phone_key
+from minicrm.store.people import cadence, search
 
 SCALES = {"S": (1_000, 10_000, 500), "M": (10_000, 100_000, 5_000), "L": (100_000, 1_000_000, 50_000)}
 TODAY = date(2026, 11, 22)

@@ -70,46 +70,46 @@ def _call_with_limit(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any
 
 
 def m_contact_list(session, busy: int) -> list:
-    from minicrm.store.contacts import list_contacts
+    from minicrm.store.people.contacts import list_contacts
 
     return list_contacts(session, limit=LIMIT, archived=False)
 
 
 def m_search(session, busy: int) -> list:
-    from minicrm.store.search import search
+    from minicrm.store.people.search import search
 
     return search(session, "anna", limit=LIMIT)
 
 
 def m_contact_show(session, busy: int) -> dict:
-    from minicrm.store.cards import contact_card
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.people.refs import resolve_contact
+    from minicrm.store.views.cards import contact_card
 
     return contact_card(session, resolve_contact(session, str(busy)), today=TODAY_DATE, limit=10)
 
 
 def m_timeline(session, busy: int) -> list:
-    from minicrm.store.interactions import timeline
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.people.interactions import timeline
+    from minicrm.store.people.refs import resolve_contact
 
     return timeline(session, contact_id=resolve_contact(session, str(busy)), kind=None, limit=20)
 
 
 def m_due(session, busy: int) -> list:
-    from minicrm.store.followups import due_items
+    from minicrm.store.followups.due import due_items
 
     until = TODAY_DATE + timedelta(days=6)  # `--within 7d`, the default: today and the next 6 days
     return _call_with_limit(due_items, session, today=TODAY_DATE, until=until)[:LIMIT]
 
 
 def m_forgotten(session, busy: int) -> list:
-    from minicrm.store.followups import forgotten
+    from minicrm.store.followups.forgotten import forgotten
 
     return forgotten(session, today=TODAY_DATE, days=90, limit=LIMIT, kinds=("contact", "company"))
 
 
 def m_remind(session, busy: int):
-    from minicrm.store.followups import remind_digest
+    from minicrm.store.followups.digest import remind_digest
 
     # `--within 1d` (the default): today only; `--limit 20` (the default) where remind_digest takes a limit.
     kwargs = {"limit": REMIND_LIMIT} if _accepts_limit(remind_digest) else {}
@@ -117,28 +117,28 @@ def m_remind(session, busy: int):
 
 
 def m_pipeline(session, busy: int) -> list:
-    from minicrm.store.reports import pipeline
+    from minicrm.store.sales.reports import pipeline
 
     return pipeline(session, start=None, end=None, owner_id=None)
 
 
 def m_report_sales(session, busy: int):
     from minicrm.dates import parse_period
-    from minicrm.store.reports import sales
+    from minicrm.store.sales.reports import sales
 
     first, last = parse_period("2026", today=TODAY_DATE)
     return sales(session, by="month", start=first, end=last, owner_id=None)
 
 
 def m_ical_export(session, busy: int) -> list:
-    from minicrm.store.followups import FEED_INCLUDES, database_id, feed_entries
+    from minicrm.ical.entries import FEED_INCLUDES, database_id, feed_entries
 
     database_id(session)  # build_feed reads it for the UIDs
     return feed_entries(session, today=TODAY_DATE, days_back=365, days_ahead=90, include=FEED_INCLUDES)
 
 
 def m_export_json(session, busy: int) -> dict:
-    from minicrm.store.exporting import export_json
+    from minicrm.store.exchange.exporting import export_json
 
     return export_json(session, Sink())
 
@@ -307,8 +307,8 @@ def main() -> None:
         raise SystemExit(f"no {db}: run `python bench/gen.py --scale {args.scale}` first")
     names = args.cases or [n for n in CASES if not (n == "export json" and args.scale == "L")]
 
-    from minicrm.store.db import Database
-    from minicrm.store.migrate import SCHEMA_HEAD, current_revision
+    from minicrm.store.core.db import Database
+    from minicrm.store.core.migrate import SCHEMA_HEAD, current_revision
 
     session = Database(db).connect()
     conn = sqlite3.connect(db)

@@ -22,10 +22,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from minicrm.store import search
-from minicrm.store.db import Database
-from minicrm.store.migrate import ensure_schema
-from minicrm.store.transfer import _tables  # the tables in foreign-key order
+from minicrm.store.core.db import Database
+from minicrm.store.core.migrate import ensure_schema
+from minicrm.store.exchange.transfer import _tables  # the tables in foreign-key order
+from minicrm.store.people import search
 
 PREFIX = "minicrm_bench_"
 SKIP = ("alembic_version",)  # the schema's own revision stays; search tables are rebuilt, not copied

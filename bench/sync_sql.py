@@ -1,4 +1,4 @@
-"""Rewrite the forgotten queries in bench/cases.py from minicrm's own (store.followups._forgotten_sql).
+"""Rewrite the forgotten queries in bench/cases.py from minicrm's own (store.followups.forgotten._forgotten_sql).
 
 The floors must run the SQL minicrm runs, without importing minicrm; run this after changing that query (it
 writes the SQLite form and the PostgreSQL form, `_PG`):
@@ -18,24 +18,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from minicrm.store import followups  # noqa: E402
+from minicrm.store.followups import forgotten  # noqa: E402
 
 
 class _Dialect:
     """Stands in for a session: `_forgotten_sql` only reads its `dialect` (a name, or store.dialect's object)."""
 
     def __init__(self, dialect: str):
-        try:
-            from minicrm.store.dialect import for_target
-        except ImportError:  # the store before store/dialect.py: the dialect is its name
-            self.dialect = dialect
-        else:
-            self.dialect = for_target("x.db" if dialect == "sqlite" else "postgresql://localhost/x")[0]
+        from minicrm.store.core.dialect import for_target
+
+        self.dialect = for_target("x.db" if dialect == "sqlite" else "postgresql://localhost/x")[0]
 
 
 def inline(kinds: tuple[str, ...], dialect: str = "sqlite") -> str:
     """The query with its parameters written in as the floors' {today}/{cutoff} placeholders."""
-    sql, params = followups._forgotten_sql(_Dialect(dialect), today=date(2026, 11, 22), days=90, statuses=None,
+    sql, params = forgotten._forgotten_sql(_Dialect(dialect), today=date(2026, 11, 22), days=90, statuses=None,
                                            tag=None, min_value=None, owner_id=None, kinds=kinds)  # fmt: skip
     parts = sql.replace("{", "{{").replace("}", "}}").split("?")
     out = parts[0]

@@ -100,7 +100,7 @@ def pg_url() -> str:
         import psycopg
     except ImportError:
         _unavailable("psycopg is not installed")
-    from minicrm.store.db import mask_url
+    from minicrm.store.core.db import mask_url
 
     try:
         with psycopg.connect(plain(url), connect_timeout=5) as conn:
@@ -132,8 +132,8 @@ def drop_pg_database(pg_url: str, name: str) -> None:
 @pytest.fixture(scope="session")
 def pg_template(pg_url) -> str:
     """A database migrated once to the current schema; each test copies it (CREATE DATABASE ... TEMPLATE)."""
-    from minicrm.store.db import Database
-    from minicrm.store.migrate import ensure_schema
+    from minicrm.store.core.db import Database
+    from minicrm.store.core.migrate import ensure_schema
 
     name = create_pg_database(pg_url, prefix="minicrm_tpl")
     db = Database(with_db(pg_url, name))
@@ -237,8 +237,8 @@ def is_postgres(target: str | Path) -> bool:
 @pytest.fixture
 def session(db_target):
     """A service-layer Session on a new, migrated database (for tests below the CLI)."""
-    from minicrm.store import migrate
-    from minicrm.store.db import Database
+    from minicrm.store.core import migrate
+    from minicrm.store.core.db import Database
 
     db = Database(db_target)
     s = db.connect()
@@ -254,7 +254,7 @@ def values(row: Any) -> tuple:
 
 
 def _session(target: str | Path):
-    from minicrm.store.db import Database
+    from minicrm.store.core.db import Database
 
     return Database(target).connect(create=False)
 

@@ -31,8 +31,8 @@ def test_dashboard_due_counts(bcli):
     """The dashboard's Due panel reads the same counts (KeyError 0 on PostgreSQL)."""
     from datetime import date
 
-    from minicrm.store.db import Database
-    from minicrm.store.followups import due_counts
+    from minicrm.store.core.db import Database
+    from minicrm.store.followups.due import due_counts
 
     _add(bcli, *[f"Client {i:02}" for i in range(25)], extra=("--next", "2026-11-01"))
     with Database(bcli.target).connect() as session:
@@ -155,8 +155,8 @@ def test_search_same_hits_on_both_backends(bcli, query, expected):
 
 def test_rows_read_the_same_by_name_and_position(any_db):
     """One row type on both backends: by name, by position, keys(), dict(), tuple(), len()."""
-    from minicrm.store.db import Database
-    from minicrm.store.migrate import ensure_schema
+    from minicrm.store.core.db import Database
+    from minicrm.store.core.migrate import ensure_schema
 
     db = Database(any_db)
     with db.connect() as session:

@@ -16,8 +16,8 @@ from conftest import db_digest, run_minicrm
 WRITER = """
 import sys, time
 from datetime import datetime
-from minicrm.store.db import Database
-from minicrm.store.contacts import create_contact
+from minicrm.store.core.db import Database
+from minicrm.store.people.contacts import create_contact
 
 session = Database(sys.argv[1]).connect()
 deadline = time.monotonic() + float(sys.argv[2])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from minicrm.store.contacts import create_contact, upcoming_birthdays, update_contact
+from minicrm.store.people.contacts import create_contact, upcoming_birthdays, update_contact
 
 NOW = datetime(2026, 11, 22, 10, 0)
 

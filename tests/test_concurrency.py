@@ -13,15 +13,15 @@ import pytest
 from backends import *  # noqa: F403
 from backends import BackendCli
 from minicrm.errors import Conflict
-from minicrm.store.db import Database
+from minicrm.store.core.db import Database
 
 NOW = datetime(2026, 11, 22, 12, 0)
 
 WORKER = """
 import sys
 from datetime import datetime, timedelta
-from minicrm.store.db import Database
-from minicrm.store.interactions import log_interaction
+from minicrm.store.core.db import Database
+from minicrm.store.people.interactions import log_interaction
 
 target, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 session = Database(target).connect()
@@ -43,7 +43,7 @@ def _ready(target: str) -> None:
 
 def test_stale_edit_is_refused(any_db):
     """Two sessions load revision 1; the first save wins, the second gets a clear conflict and changes nothing."""
-    from minicrm.store.contacts import get_contact, update_contact
+    from minicrm.store.people.contacts import get_contact, update_contact
 
     _ready(any_db)
     first, second = Database(any_db).connect(), Database(any_db).connect()
@@ -63,7 +63,7 @@ def test_stale_edit_is_refused(any_db):
 
 
 def test_stale_company_edit_is_refused(any_db):
-    from minicrm.store.companies import get_company, update_company
+    from minicrm.store.people.companies import get_company, update_company
 
     BackendCli(any_db).ok("company", "add", "Acme")
     first, second = Database(any_db).connect(), Database(any_db).connect()

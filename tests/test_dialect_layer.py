@@ -1,8 +1,8 @@
-"""Every difference between SQLite and PostgreSQL lives in `store/dialect.py` (issue #14).
+"""Every difference between SQLite and PostgreSQL lives in `store/core/dialect.py` (issue #14).
 
 No other module names a backend, branches on one, or writes SQL that only one of them understands.
 Exempt: the frozen migrations (an old upgrade must not change when the dialect layer does), and the SQLite
-*file* operations of `store/backup.py` / `store/migrate.py` (the file backup API and integrity check of a
+*file* operations of `store/exchange/backup.py` / `store/core/migrate.py` (the file backup API and integrity check of a
 backup file: they work on a file, not through a session, and PostgreSQL has no counterpart).
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "minicrm"
-LAYER = SRC / "store" / "dialect.py"
-FILE_OPERATIONS = {SRC / "store" / "backup.py", SRC / "store" / "migrate.py"}
+LAYER = SRC / "store" / "core" / "dialect.py"
+FILE_OPERATIONS = {SRC / "store" / "exchange" / "backup.py", SRC / "store" / "core" / "migrate.py"}
 
 #: (what, pattern) — each is a backend branch or one backend's SQL.
 BRANCHES = [
@@ -52,7 +52,7 @@ def _offences(path: Path) -> list[str]:
 
 def test_no_module_outside_the_dialect_layer_branches_on_the_backend():
     offences = [o for p in _sources() for o in _offences(p)]
-    assert offences == [], "move these into store/dialect.py:\n" + "\n".join(offences)
+    assert offences == [], "move these into store/core/dialect.py:\n" + "\n".join(offences)
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from minicrm.store.contacts import create_contact
-from minicrm.store.db import Database
-from minicrm.store.followups import due_counts, due_items
-from minicrm.store.migrate import ensure_schema
-from minicrm.store.tasks import create_task
+from minicrm.store.core.db import Database
+from minicrm.store.core.migrate import ensure_schema
+from minicrm.store.followups.due import due_counts, due_items
+from minicrm.store.people.contacts import create_contact
+from minicrm.store.sales.tasks import create_task
 
 TODAY = date(2026, 2, 20)  # a window over 1 March of a common year: 29 February birthdays move there
 NOW = datetime(2026, 2, 20, 9)

@@ -317,8 +317,8 @@ def test_forgotten_threshold_from_environment(silent, monkeypatch):
 
 def test_forgotten_never_reads_interactions(silent, db_target, backend):
     """The report must stay fast on a million interactions: it may not touch the interaction table at all."""
-    from minicrm.store.db import Database
-    from minicrm.store.followups import forgotten, forgotten_count
+    from minicrm.store.core.db import Database
+    from minicrm.store.followups.forgotten import forgotten, forgotten_count
 
     session = Database(db_target).connect()
     read_tables = set()

@@ -259,8 +259,8 @@ def test_bulk_tag_from_stdin(cli, db_target, stdin_format):
     assert "tagged" in res.stderr
     warm = {c["name"] for c in cli.ok("contact", "list", "--tag", "warm lead", "-f", "json").json()}
     assert warm == ({"Ada Lovelace", "Grace Brewster Hopper"} if stdin_format == "ids" else {"Ada Lovelace"})
-    from minicrm.store.db import Database
-    from minicrm.store.search import matching
+    from minicrm.store.core.db import Database
+    from minicrm.store.people.search import matching
 
     with Database(db_target).connect() as session:  # the search index itself, on either backend
         sql, params = matching(session, "contact_fts", "warm")
@@ -346,8 +346,8 @@ def test_progress_bar_only_on_a_terminal(db_target, tmp_path):
 
 
 def test_fast_fold_equals_text_fold():
-    from minicrm.store.importing import _fold
-    from minicrm.store.text import fold
+    from minicrm.store.core.text import fold
+    from minicrm.store.exchange.importing import _fold
 
     samples = ["Ada  Lovelace", "JOSÉ Álvarez", "Пётр Сидоров", "Ёлка Й", "Đặng Thị Ngọc Thịnh", "ﬁle Straße",
                "한국어 이름", "Zoë\u00a0Ärger", "emoji 🙂 café", "İstanbul", "ǅemal", "x\u0301\u0327y", ""]  # fmt: skip

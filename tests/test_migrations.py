@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import execute
-from minicrm.store import migrate
-from minicrm.store.db import Database
+from minicrm.store.core import migrate
+from minicrm.store.core.db import Database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -37,7 +37,7 @@ def test_models_and_migrations_agree(new_target, backend):
     from sqlalchemy import create_engine
     from sqlmodel import SQLModel
 
-    import minicrm.store.schema  # noqa: F401
+    import minicrm.store.core.schema  # noqa: F401
 
     db = Database(new_target("m", empty=True))
     migrate.upgrade(db)

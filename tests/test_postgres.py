@@ -132,8 +132,8 @@ def test_errors_leave_the_database_unchanged(bcli, args, code, match):
 
 # -- PostgreSQL specifics ---------------------------------------------------------------------------
 def test_types_come_back_as_python_types(pg_database):
-    from minicrm.store.contacts import create_contact
-    from minicrm.store.db import Database
+    from minicrm.store.core.db import Database
+    from minicrm.store.people.contacts import create_contact
 
     session = Database(pg_database).connect()
     try:
@@ -150,7 +150,7 @@ def test_types_come_back_as_python_types(pg_database):
 def test_cli_creates_the_schema_on_an_empty_database(pg_empty_database):
     import psycopg
 
-    from minicrm.store.migrate import SCHEMA_HEAD
+    from minicrm.store.core.migrate import SCHEMA_HEAD
 
     bcli = BackendCli(pg_empty_database)
     bcli.ok("contact", "add", "José Álvarez")
@@ -163,8 +163,8 @@ def test_cli_creates_the_schema_on_an_empty_database(pg_empty_database):
 def test_search_uses_the_gin_index(pg_database):
     import psycopg
 
-    from minicrm.store.db import Database
-    from minicrm.store.search import matching
+    from minicrm.store.core.db import Database
+    from minicrm.store.people.search import matching
 
     session = Database(pg_database).connect()
     sql, params = matching(session, "contact_fts", "иван")

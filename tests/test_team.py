@@ -76,7 +76,7 @@ def test_handover_moves_everything_open_in_one_step(bcli):
 
 
 def _sql(bcli, sql, params=()):
-    from minicrm.store.db import Database
+    from minicrm.store.core.db import Database
 
     session = Database(bcli.target).connect()
     try:
@@ -87,7 +87,7 @@ def _sql(bcli, sql, params=()):
 
 
 def _one(bcli, sql, params=()):
-    from minicrm.store.db import Database
+    from minicrm.store.core.db import Database
 
     session = Database(bcli.target).connect()
     try:

@@ -41,7 +41,7 @@ def _date_format(value: str) -> str:
 
 
 def _db(value: str) -> str:
-    from minicrm.store.db import Database
+    from minicrm.store.core.db import Database
 
     text = value.strip()
     if not text:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from minicrm.errors import BadInput, MinicrmError
 
 if TYPE_CHECKING:
-    from minicrm.store.db import Database, Session
+    from minicrm.store.core.db import Database, Session
 
 
 def parse_today(value: str | None) -> date | None:
@@ -69,7 +69,7 @@ class AppContext:
     def database(self) -> Database:
         if self._database is None:
             from minicrm.paths import default_db_path
-            from minicrm.store.db import Database
+            from minicrm.store.core.db import Database
 
             self._database = Database(self.db_target or default_db_path())
         return self._database
@@ -77,7 +77,7 @@ class AppContext:
     def session(self) -> Session:
         """The open session, creating or migrating the database on first use."""
         if self._session is None:
-            from minicrm.store.migrate import ensure_schema
+            from minicrm.store.core.migrate import ensure_schema
 
             if self.config_error is not None:
                 raise self.config_error
@@ -96,7 +96,7 @@ class AppContext:
         """The acting user's id (created on first use), or None when no user is configured."""
         if not self.user:
             return None
-        from minicrm.store.users import ensure_user
+        from minicrm.store.people.users import ensure_user
 
         return ensure_user(self.session(), self.user, now=self.now())
 

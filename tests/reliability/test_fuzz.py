@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minicrm.errors import MinicrmError
-from minicrm.store import migrate
-from minicrm.store.contacts import create_contact, list_contacts, parse_field
-from minicrm.store.db import Database
-from minicrm.store.refs import resolve_company, resolve_contact
-from minicrm.store.search import search
+from minicrm.store.core import migrate
+from minicrm.store.core.db import Database
+from minicrm.store.people.contacts import create_contact, list_contacts, parse_field
+from minicrm.store.people.refs import resolve_company, resolve_contact
+from minicrm.store.people.search import search
 
 NOW = datetime(2026, 11, 22, 10, 0)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli
-from minicrm.store.contacts import create_contact
-from minicrm.store.db import Database
-from minicrm.store.migrate import ensure_schema
+from minicrm.store.core.db import Database
+from minicrm.store.core.migrate import ensure_schema
+from minicrm.store.people.contacts import create_contact
 
 NAME = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
     lambda s: s.strip()

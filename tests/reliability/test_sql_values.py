@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from minicrm.store.db import Session
+from minicrm.store.core.db import Session
 
 MARK = "zq9mark"
 EVIL = f"{MARK}'); DROP TABLE contact; -- \"%s ? {MARK}"

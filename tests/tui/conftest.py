@@ -10,8 +10,8 @@ import pytest
 from textual.widgets import Input
 
 from conftest import create_pg_database, drop_pg_database, rows, with_db
-from minicrm.store.db import Database
-from minicrm.store.migrate import ensure_schema
+from minicrm.store.core.db import Database
+from minicrm.store.core.migrate import ensure_schema
 
 TODAY = date(2026, 11, 22)
 
@@ -28,7 +28,7 @@ def make_db(target: str | Path, *, demo: bool) -> str | Path:
     with db.connect() as session:
         ensure_schema(db, session)
         if demo:
-            from minicrm.store.demo import fill
+            from minicrm.store.exchange.demo import fill
 
             fill(session, today=TODAY)
     return target

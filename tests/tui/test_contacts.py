@@ -9,8 +9,8 @@ from tests.conftest import target_digest
 from tests.tui.conftest import contact_id, make_app, make_db, query, settle
 from textual.widgets import Button, DataTable, Input, Static
 
-from minicrm.store.contacts import create_contact
-from minicrm.store.db import Database
+from minicrm.store.core.db import Database
+from minicrm.store.people.contacts import create_contact
 
 
 def rows(app, selector: str = "#contacts") -> list[str]:

@@ -7,8 +7,8 @@ from datetime import datetime
 from tests.tui.conftest import make_app, query, settle
 from textual.widgets import DataTable, Static
 
-from minicrm.store.db import Database
-from minicrm.store.requests import create_request
+from minicrm.store.core.db import Database
+from minicrm.store.service.requests import create_request
 
 
 def _add(db, subject: str, contact_id: int, priority: str) -> int:

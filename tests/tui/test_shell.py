@@ -30,7 +30,7 @@ async def test_empty_database_has_a_helpful_state_on_every_screen(empty_db):
             await pilot.press(key)
             await settle(pilot)
             assert app.current_mode == mode
-    from minicrm.store.migrate import SCHEMA_HEAD
+    from minicrm.store.core.migrate import SCHEMA_HEAD
 
     # the app creates the schema of a new database (and the SQLite file)
     assert scalar(empty_db, "SELECT version_num FROM alembic_version") == SCHEMA_HEAD

@@ -37,7 +37,7 @@ class ExportFormat(StrEnum):
 
 
 def _definition(tag, status, field, industry, city) -> dict[str, Any]:
-    from minicrm.store.segments import definition
+    from minicrm.store.people.segments import definition
 
     return definition(
         tags=tag or [], statuses=status or [], fields=fields_of(field), industries=industry or [], cities=city or []
@@ -45,7 +45,7 @@ def _definition(tag, status, field, industry, city) -> dict[str, Any]:
 
 
 def _money(text: str | None, what: str) -> int | None:
-    from minicrm.store.campaigns import parse_amount
+    from minicrm.store.sales.campaigns import parse_amount
 
     return None if text is None or text == "" else parse_amount(text, what)
 
@@ -72,7 +72,7 @@ def add(
 ) -> None:
     """Plan a campaign; contacts matching its target become members. Prints its id."""
     from minicrm import output
-    from minicrm.store.campaigns import create_campaign
+    from minicrm.store.sales.campaigns import create_campaign
 
     actx = app_ctx(ctx)
     target = _definition(tag, status, field, industry, city)
@@ -128,7 +128,7 @@ def list_(
     """List campaigns, newest first."""
     from minicrm import output
     from minicrm.dates import parse_period
-    from minicrm.store.campaigns import list_campaigns
+    from minicrm.store.sales.campaigns import list_campaigns
 
     actx = app_ctx(ctx)
     start, end = parse_period(period, today=actx.today()) if period else (None, None)
@@ -140,7 +140,7 @@ def list_(
 def show(ctx: typer.Context, ref: CampaignArg, fmt: FormatOpt = Format.table) -> None:
     """Show a campaign: plan, target, members and results so far."""
     from minicrm import output
-    from minicrm.store.campaigns import get_campaign, resolve_campaign
+    from minicrm.store.sales.campaigns import get_campaign, resolve_campaign
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -194,7 +194,7 @@ def edit(
 ) -> None:
     """Change a campaign ('' clears a value). Members stay; `campaign members ID --sync` adds new matches."""
     from minicrm import output
-    from minicrm.store.campaigns import resolve_campaign, update_campaign
+    from minicrm.store.sales.campaigns import resolve_campaign, update_campaign
 
     actx = app_ctx(ctx)
     values: dict[str, Any] = {}
@@ -263,8 +263,9 @@ def members_cmd(
 ) -> None:
     """List, add or remove a campaign's members; export them for a mail merge or a call list."""
     from minicrm import output
-    from minicrm.store import campaigns, segments
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.people import segments
+    from minicrm.store.people.refs import resolve_contact
+    from minicrm.store.sales import campaigns
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -315,7 +316,7 @@ def attribute_cmd(
     """Credit already logged interactions or existing deals to a campaign."""
     from minicrm import output
     from minicrm.errors import BadInput
-    from minicrm.store.campaigns import attribute, resolve_campaign
+    from minicrm.store.sales.campaigns import attribute, resolve_campaign
 
     actx = app_ctx(ctx)
     if not interaction and not deal:
@@ -337,7 +338,7 @@ def delete(
 ) -> None:
     """Delete a campaign and its member list (interactions and deals stay)."""
     from minicrm import output
-    from minicrm.store.campaigns import delete_campaign, resolve_campaign
+    from minicrm.store.sales.campaigns import delete_campaign, resolve_campaign
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -362,7 +363,7 @@ def segment_save(
 ) -> None:
     """Save a named contact filter; prints its id."""
     from minicrm import output
-    from minicrm.store.segments import count_matching, save_segment
+    from minicrm.store.people.segments import count_matching, save_segment
 
     actx = app_ctx(ctx)
     d = _definition(tag, status, field, industry, city)
@@ -376,7 +377,7 @@ def segment_save(
 def segment_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """List saved segments with how many contacts each matches now."""
     from minicrm import output
-    from minicrm.store.segments import list_segments
+    from minicrm.store.people.segments import list_segments
 
     rows = [s.to_json() for s in list_segments(app_ctx(ctx).session())]
     output.emit_rows(
@@ -395,7 +396,7 @@ def segment_show(
 ) -> None:
     """The contacts a segment matches now (JSON: the segment with its contacts)."""
     from minicrm import output
-    from minicrm.store.segments import get_segment, matching_contacts
+    from minicrm.store.people.segments import get_segment, matching_contacts
 
     session = app_ctx(ctx).session()
     seg = get_segment(session, name)
@@ -415,7 +416,7 @@ def segment_show(
 def segment_delete(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Segment name or id.")]) -> None:
     """Delete a saved segment (campaigns that target it keep a copy of its filter)."""
     from minicrm import output
-    from minicrm.store.segments import delete_segment
+    from minicrm.store.people.segments import delete_segment
 
     actx = app_ctx(ctx)
     output.note(f"deleted segment '{delete_segment(actx.session(), name, now=actx.now(), user_id=actx.user_id())}'")

@@ -23,7 +23,7 @@ def _values(actx, **options: Any) -> dict[str, Any]:
         if key == "every":
             values["cadence_days"] = span_days(value) if value not in ("", "0", "never") else None
         elif key == "owner":
-            from minicrm.store.users import ensure_user
+            from minicrm.store.people.users import ensure_user
 
             values["owner_id"] = ensure_user(actx.session(), value, now=actx.now()) if value else None
         else:
@@ -52,7 +52,7 @@ def add(
 ) -> None:
     """Add a company and print its id."""
     from minicrm import output
-    from minicrm.store.companies import create_company
+    from minicrm.store.people.companies import create_company
 
     actx = app_ctx(ctx)
     values = _values(
@@ -93,7 +93,7 @@ def list_(
     """List companies."""
     from minicrm import output
     from minicrm.commands.contacts import _owner_id
-    from minicrm.store.companies import list_companies
+    from minicrm.store.people.companies import list_companies
 
     actx = app_ctx(ctx)
     companies = list_companies(
@@ -107,8 +107,8 @@ def list_(
 def show(ctx: typer.Context, ref: RefArg, limit: LimitOpt = 15, fmt: FormatOpt = Format.table) -> None:
     """Show a company: details, its people, open deals and their history."""
     from minicrm import output
-    from minicrm.store.cards import company_card
-    from minicrm.store.refs import resolve_company
+    from minicrm.store.people.refs import resolve_company
+    from minicrm.store.views.cards import company_card
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -189,8 +189,8 @@ def edit(
 ) -> None:
     """Change a company (only the options given)."""
     from minicrm import output
-    from minicrm.store.companies import update_company
-    from minicrm.store.refs import resolve_company
+    from minicrm.store.people.companies import update_company
+    from minicrm.store.people.refs import resolve_company
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -217,8 +217,8 @@ def delete(
     """Delete a company; its people stay, without a company (refuses without --yes)."""
     from minicrm import output
     from minicrm.errors import Conflict
-    from minicrm.store.companies import delete_company
-    from minicrm.store.refs import resolve_company
+    from minicrm.store.people.companies import delete_company
+    from minicrm.store.people.refs import resolve_company
 
     actx = app_ctx(ctx)
     session = actx.session()

@@ -53,7 +53,7 @@ def _common_values(actx, *, role, source, birthday, nxt, goal, every, note, owne
     if every is not None:
         values["cadence_days"] = span_days(every) if every not in ("", "0", "never") else None
     if owner is not None:
-        from minicrm.store.users import ensure_user
+        from minicrm.store.people.users import ensure_user
 
         values["owner_id"] = ensure_user(actx.session(), owner, now=actx.now()) if owner else None
     return values
@@ -81,7 +81,7 @@ def add(
 ) -> None:
     """Add a contact and print its id."""
     from minicrm import output
-    from minicrm.store.contacts import create_contact
+    from minicrm.store.people.contacts import create_contact
 
     actx = app_ctx(ctx)
     fields = fields_of(field)
@@ -147,8 +147,8 @@ def list_(
 ) -> None:
     """List contacts."""
     from minicrm import output
-    from minicrm.store.contacts import list_contacts
-    from minicrm.store.refs import resolve_company
+    from minicrm.store.people.contacts import list_contacts
+    from minicrm.store.people.refs import resolve_company
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -157,7 +157,7 @@ def list_(
     company_id = resolve_company(session, company) if company else None
     definition = None
     if segment:
-        from minicrm.store.segments import get_segment
+        from minicrm.store.people.segments import get_segment
 
         definition = get_segment(session, segment).definition
     contacts = list_contacts(
@@ -180,7 +180,7 @@ def _owner_id(actx, owner: str | None) -> int | None:
     if not owner or owner == "all":
         return None
     from minicrm.errors import BadInput
-    from minicrm.store.users import resolve_user
+    from minicrm.store.people.users import resolve_user
 
     if owner == "me":
         if not actx.user:
@@ -193,8 +193,8 @@ def _owner_id(actx, owner: str | None) -> int | None:
 def show(ctx: typer.Context, ref: RefArg, limit: LimitOpt = 10, fmt: FormatOpt = Format.table) -> None:
     """Show a contact's card: details, next contact, open deals, latest interactions."""
     from minicrm import output
-    from minicrm.store.cards import contact_card
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.people.refs import resolve_contact
+    from minicrm.store.views.cards import contact_card
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -299,7 +299,7 @@ def edit(
     """Change a contact (only the options given)."""
     from minicrm import output
     from minicrm.errors import BadInput
-    from minicrm.store.contacts import update_contact
+    from minicrm.store.people.contacts import update_contact
 
     actx = app_ctx(ctx)
     if clear_next and nxt:
@@ -352,8 +352,8 @@ def archive(
 ) -> None:
     """Archive a contact (hidden from lists and reports, history kept)."""
     from minicrm import output
-    from minicrm.store.contacts import update_contact
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.people.contacts import update_contact
+    from minicrm.store.people.refs import resolve_contact
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -371,9 +371,9 @@ def delete(
     """Delete a contact and its interactions for good (refuses without --yes)."""
     from minicrm import output
     from minicrm.errors import Conflict
-    from minicrm.store.contacts import delete_contact
-    from minicrm.store.interactions import count_interactions
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.people.contacts import delete_contact
+    from minicrm.store.people.interactions import count_interactions
+    from minicrm.store.people.refs import resolve_contact
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -402,8 +402,8 @@ RefsArg = Annotated[
 
 def refs_or_stdin(session, refs: list[str]) -> list[int]:
     """Contact ids for REFs; a lone `-` reads ids, or `contact list --format json|csv` output, from stdin."""
-    from minicrm.store.bulk import check_contacts, ids_from_text
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.exchange.bulk import check_contacts, ids_from_text
+    from minicrm.store.people.refs import resolve_contact
 
     if "-" in refs:
         if refs != ["-"]:
@@ -420,7 +420,7 @@ def refs_or_stdin(session, refs: list[str]) -> list[int]:
 
 def _tag(ctx: typer.Context, tag: str, refs: list[str], *, remove: bool) -> None:
     from minicrm import output
-    from minicrm.store.bulk import tag_contacts
+    from minicrm.store.exchange.bulk import tag_contacts
 
     actx = app_ctx(ctx)
     session = actx.session()

@@ -31,7 +31,7 @@ DEAL_COLUMNS = [
 
 
 def _refs(actx, contact: str | None, company: str | None) -> tuple[int | None, int | None]:
-    from minicrm.store.refs import resolve_company, resolve_contact
+    from minicrm.store.people.refs import resolve_company, resolve_contact
 
     session = actx.session()
     return (
@@ -41,7 +41,7 @@ def _refs(actx, contact: str | None, company: str | None) -> tuple[int | None, i
 
 
 def _products(specs: list[str] | None):
-    from minicrm.store.deals import parse_product
+    from minicrm.store.sales.deals import parse_product
 
     return [parse_product(s) for s in specs or []]
 
@@ -69,8 +69,8 @@ def add(
 ) -> None:
     """Add a deal and print its id."""
     from minicrm import output
-    from minicrm.store.deals import create_deal, parse_amount
-    from minicrm.store.users import ensure_user
+    from minicrm.store.people.users import ensure_user
+    from minicrm.store.sales.deals import create_deal, parse_amount
 
     actx = app_ctx(ctx)
     value = parse_amount(amount) if amount is not None else None
@@ -82,7 +82,7 @@ def add(
     owner_id = ensure_user(session, owner, now=actx.now()) if owner else actx.user_id()
     campaign_id = None
     if campaign:
-        from minicrm.store.campaigns import resolve_campaign
+        from minicrm.store.sales.campaigns import resolve_campaign
 
         campaign_id = resolve_campaign(session, campaign)
     deal_id = create_deal(
@@ -114,7 +114,7 @@ def list_(
     from minicrm import output
     from minicrm.commands.contacts import _owner_id
     from minicrm.errors import BadInput
-    from minicrm.store.deals import list_deals
+    from minicrm.store.sales.deals import list_deals
 
     actx = app_ctx(ctx)
     states = [name for name, flag in (("open", open_), ("won", won), ("lost", lost)) if flag]
@@ -133,9 +133,9 @@ def list_(
 def show(ctx: typer.Context, deal_id: IdArg, fmt: FormatOpt = Format.table) -> None:
     """A deal with its products, stage history, tasks and timeline."""
     from minicrm import output
-    from minicrm.store.deals import get_deal, stage_history
-    from minicrm.store.interactions import timeline
-    from minicrm.store.tasks import list_tasks
+    from minicrm.store.people.interactions import timeline
+    from minicrm.store.sales.deals import get_deal, stage_history
+    from minicrm.store.sales.tasks import list_tasks
 
     session = app_ctx(ctx).session()
     card = get_deal(session, deal_id).to_json()
@@ -199,7 +199,7 @@ def _renderables(card: dict[str, Any]):
 def move(ctx: typer.Context, deal_id: IdArg, stage: Annotated[str, typer.Argument(help="Target stage.")]) -> None:
     """Move an open deal to another stage."""
     from minicrm import output
-    from minicrm.store.deals import move_deal
+    from minicrm.store.sales.deals import move_deal
 
     actx = app_ctx(ctx)
     deal = move_deal(actx.session(), deal_id, stage, now=actx.now(), user_id=actx.user_id())
@@ -212,7 +212,7 @@ def won_(
 ) -> None:
     """Mark a deal as won."""
     from minicrm import output
-    from minicrm.store.deals import win_deal
+    from minicrm.store.sales.deals import win_deal
 
     actx = app_ctx(ctx)
     day = on_date(actx, on) if on else actx.today()
@@ -229,7 +229,7 @@ def lost_(
 ) -> None:
     """Mark a deal as lost, with the reason."""
     from minicrm import output
-    from minicrm.store.deals import lose_deal
+    from minicrm.store.sales.deals import lose_deal
 
     actx = app_ctx(ctx)
     day = on_date(actx, on) if on else None
@@ -241,7 +241,7 @@ def lost_(
 def reopen(ctx: typer.Context, deal_id: IdArg, stage: Annotated[str, typer.Argument(help="Open stage.")]) -> None:
     """Reopen a won or lost deal into an open stage."""
     from minicrm import output
-    from minicrm.store.deals import reopen_deal
+    from minicrm.store.sales.deals import reopen_deal
 
     actx = app_ctx(ctx)
     reopen_deal(actx.session(), deal_id, stage, now=actx.now(), user_id=actx.user_id())
@@ -267,8 +267,8 @@ def edit(
 ) -> None:
     """Change a deal (only the options given; --product replaces the product lines)."""
     from minicrm import output
-    from minicrm.store.deals import update_deal
-    from minicrm.store.users import ensure_user
+    from minicrm.store.people.users import ensure_user
+    from minicrm.store.sales.deals import update_deal
 
     actx = app_ctx(ctx)
     values: dict[str, Any] = {}
@@ -298,7 +298,7 @@ def delete(ctx: typer.Context, deal_id: IdArg, yes: Annotated[bool, typer.Option
     """Delete a deal (refuses without --yes)."""
     from minicrm import output
     from minicrm.errors import Conflict
-    from minicrm.store.deals import delete_deal
+    from minicrm.store.sales.deals import delete_deal
 
     actx = app_ctx(ctx)
     if not yes:
@@ -311,7 +311,7 @@ def delete(ctx: typer.Context, deal_id: IdArg, yes: Annotated[bool, typer.Option
 def stages_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """List the stages in order."""
     from minicrm import output
-    from minicrm.store.deals import list_stages
+    from minicrm.store.sales.deals import list_stages
 
     rows = [s.to_json() for s in list_stages(app_ctx(ctx).session())]
     output.emit_rows(rows, [("position", "#"), ("name", "Stage"), ("probability", "%"), ("outcome", "Outcome")], fmt)
@@ -326,7 +326,7 @@ def stages_add(
 ) -> None:
     """Add an open stage (before won/lost unless --before says otherwise)."""
     from minicrm import output
-    from minicrm.store.deals import add_stage
+    from minicrm.store.sales.deals import add_stage
 
     stage = add_stage(app_ctx(ctx).session(), name, probability=probability, before=before)
     output.note(f"stage '{stage.name}' added at position {stage.position}")
@@ -335,7 +335,7 @@ def stages_add(
 @stages_app.command("rename")
 def stages_rename(ctx: typer.Context, old: str, new: str) -> None:
     """Rename a stage."""
-    from minicrm.store.deals import rename_stage
+    from minicrm.store.sales.deals import rename_stage
 
     rename_stage(app_ctx(ctx).session(), old, new)
 
@@ -343,7 +343,7 @@ def stages_rename(ctx: typer.Context, old: str, new: str) -> None:
 @stages_app.command("probability")
 def stages_probability(ctx: typer.Context, name: str, probability: int) -> None:
     """Set a stage's default probability (percent)."""
-    from minicrm.store.deals import set_stage_probability
+    from minicrm.store.sales.deals import set_stage_probability
 
     set_stage_probability(app_ctx(ctx).session(), name, probability)
 
@@ -351,6 +351,6 @@ def stages_probability(ctx: typer.Context, name: str, probability: int) -> None:
 @stages_app.command("reorder")
 def stages_reorder(ctx: typer.Context, names: Annotated[list[str], typer.Argument(help="Every open stage.")]) -> None:
     """Put the open stages in a new order."""
-    from minicrm.store.deals import reorder_stages
+    from minicrm.store.sales.deals import reorder_stages
 
     reorder_stages(app_ctx(ctx).session(), names)

@@ -70,7 +70,7 @@ def due(
 ) -> None:
     """What needs doing: follow-ups, tasks, deal next steps, birthdays and dates; overdue first."""
     from minicrm import output
-    from minicrm.store.followups import KINDS, due_items
+    from minicrm.store.followups.due import KINDS, due_items
 
     actx = app_ctx(ctx)
     last = _until(actx, within, until, 7)
@@ -109,7 +109,7 @@ def forgotten(
     """Contacts and companies without news for N days and nothing planned, most valuable first."""
     from minicrm import output
     from minicrm.errors import BadInput
-    from minicrm.store.followups import forgotten as find
+    from minicrm.store.followups.forgotten import forgotten as find
 
     actx = app_ctx(ctx)
     threshold = days or _default_forgotten_days()
@@ -190,7 +190,7 @@ def remind(
     """The cron / systemd entry point: a short digest, and no output at all when there is nothing to say."""
     from minicrm import output
     from minicrm.errors import BadInput, ExitCode
-    from minicrm.store.followups import remind_digest
+    from minicrm.store.followups.digest import remind_digest
 
     if fmt not in ("text", "json"):
         raise BadInput(f"unknown --format '{fmt}' (text or json)")
@@ -221,7 +221,7 @@ def cadence_set(
 ) -> None:
     """Set a stay-in-touch cadence; cadence-derived next-contact dates are recomputed at once."""
     from minicrm import output
-    from minicrm.store.cadence import set_cadence
+    from minicrm.store.people.cadence import set_cadence
 
     actx = app_ctx(ctx)
     days = span_days(every)
@@ -240,7 +240,7 @@ def cadence_unset(
 ) -> None:
     """Remove a cadence; the dates it implied are recomputed (or cleared)."""
     from minicrm import output
-    from minicrm.store.cadence import unset_cadence
+    from minicrm.store.people.cadence import unset_cadence
 
     actx = app_ctx(ctx)
     rule = unset_cadence(actx.session(), scope, now=actx.now(), user_id=actx.user_id())
@@ -255,7 +255,7 @@ def cadence_list(
 ) -> None:
     """The cadence rules, most specific first (a contact's own > tag > company > default)."""
     from minicrm import output
-    from minicrm.store.cadence import list_cadences
+    from minicrm.store.people.cadence import list_cadences
 
     rules = list_cadences(app_ctx(ctx).session(), include_contacts=contacts)
     output.emit_rows(

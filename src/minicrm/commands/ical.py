@@ -122,9 +122,9 @@ def serve(
     import os
 
     from minicrm import output
+    from minicrm.ical.entries import feed_fingerprint
     from minicrm.ical.feed import build_feed, zone
     from minicrm.ical.serve import FEED_PATH, make_server
-    from minicrm.store.followups import feed_fingerprint
 
     actx = app_ctx(ctx)
     token = token or os.environ.get("MINICRM_ICAL_TOKEN") or None
@@ -196,9 +196,9 @@ def push(
     from minicrm import output
     from minicrm.errors import BadInput
     from minicrm.ical import feed
+    from minicrm.ical.entries import FEED_INCLUDES, database_id, feed_entries
     from minicrm.ical.push import push as push_to
     from minicrm.ical.push import resources
-    from minicrm.store.followups import FEED_INCLUDES, database_id, feed_entries
 
     if fmt not in ("text", "json"):
         raise BadInput(f"unknown --format '{fmt}' (text or json)")

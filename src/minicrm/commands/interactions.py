@@ -36,8 +36,8 @@ def log(
 ) -> None:
     """Record an interaction with a contact and print its id."""
     from minicrm import output
-    from minicrm.store.interactions import log_interaction
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.people.interactions import log_interaction
+    from minicrm.store.people.refs import resolve_contact
 
     actx = app_ctx(ctx)
     happened_at = at_datetime(actx, at) if at else actx.now()
@@ -48,7 +48,7 @@ def log(
     contact_id = resolve_contact(session, ref)
     campaign_id = None
     if campaign is not None:
-        from minicrm.store.campaigns import resolve_campaign
+        from minicrm.store.sales.campaigns import resolve_campaign
 
         campaign_id = resolve_campaign(session, campaign)
     logged = log_interaction(
@@ -101,8 +101,8 @@ def next_(
     """Set or clear the next-contact date of a contact."""
     from minicrm import output
     from minicrm.errors import BadInput
-    from minicrm.store.interactions import set_next
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.people.interactions import set_next
+    from minicrm.store.people.refs import resolve_contact
 
     actx = app_ctx(ctx)
     if clear == bool(on):
@@ -138,8 +138,8 @@ def timeline_cmd(
 ) -> None:
     """A contact's interactions, newest first."""
     from minicrm import output
-    from minicrm.store.interactions import timeline
-    from minicrm.store.refs import resolve_contact
+    from minicrm.store.people.interactions import timeline
+    from minicrm.store.people.refs import resolve_contact
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -155,7 +155,7 @@ def search_cmd(
 ) -> None:
     """Search contacts, companies and interactions."""
     from minicrm import output
-    from minicrm.store.search import search
+    from minicrm.store.people.search import search
 
     actx = app_ctx(ctx)
     hits = search(actx.session(), query, limit=limit or 50)
@@ -171,7 +171,7 @@ def search_cmd(
 def kind_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """List the interaction kinds."""
     from minicrm import output
-    from minicrm.store.interactions import kinds
+    from minicrm.store.people.interactions import kinds
 
     output.emit_rows([{"name": k} for k in kinds(app_ctx(ctx).session())], [("name", "Kind")], fmt)
 
@@ -180,7 +180,7 @@ def kind_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 def kind_add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="New kind, e.g. webinar.")]) -> None:
     """Add an interaction kind."""
     from minicrm import output
-    from minicrm.store.interactions import add_kind
+    from minicrm.store.people.interactions import add_kind
 
     output.note(f"kind '{add_kind(app_ctx(ctx).session(), name)}' is available")
 

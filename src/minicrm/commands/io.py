@@ -74,7 +74,7 @@ def _progress(total: int, what: str):
 def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dry_run: bool, on_duplicate: str,
                 tag, skip_bad: bool, fmt: Format, default_rejects: Path) -> None:  # fmt: skip
     from minicrm import output
-    from minicrm.store import importing
+    from minicrm.store.exchange import importing
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -130,7 +130,7 @@ def import_csv(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import contacts from a CSV file: duplicates (e-mail, phone, name+company) are updated, not doubled."""
-    from minicrm.store import importing
+    from minicrm.store.exchange import importing
 
     actx = app_ctx(ctx)
     maps = _parse_map(mapping or [])
@@ -176,7 +176,7 @@ def import_vcard(
 ) -> None:
     """Import vCards (2.1/3.0/4.0: Google, Apple, Outlook, khard/CardDAV folders); a known UID updates."""
     from minicrm.errors import BadInput
-    from minicrm.store import importing
+    from minicrm.store.exchange import importing
 
     actx = app_ctx(ctx)
     if str(path) != "-" and path.is_dir():
@@ -209,8 +209,8 @@ def import_json(
     import io
 
     from minicrm import output
-    from minicrm.store.exporting import restore_json
-    from minicrm.store.importing import decode
+    from minicrm.store.exchange.exporting import restore_json
+    from minicrm.store.exchange.importing import decode
 
     actx = app_ctx(ctx)
     source = "stdin" if str(file) == "-" else str(file)
@@ -269,7 +269,7 @@ def export_csv(
     """Contacts as CSV (cells starting with = + - @ are neutralised against formula injection)."""
     from minicrm import output
     from minicrm.errors import BadInput
-    from minicrm.store.exporting import export_csv as run
+    from minicrm.store.exchange.exporting import export_csv as run
 
     delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
     if delimiter not in (",", ";", "\t", "|"):
@@ -290,7 +290,7 @@ def export_vcard(
 ) -> None:
     """Contacts as vCard 4.0 (or 3.0), one file of many cards."""
     from minicrm import output
-    from minicrm.store.exporting import export_vcard as run
+    from minicrm.store.exchange.exporting import export_vcard as run
 
     session = app_ctx(ctx).session()
     with _out(output_file, newline="") as out:
@@ -308,7 +308,7 @@ def export_json(
 ) -> None:
     """The whole database (every table) as JSON; 'import json' restores it exactly."""
     from minicrm import output
-    from minicrm.store.exporting import export_json as run
+    from minicrm.store.exchange.exporting import export_json as run
 
     _no_tags_for_json(tag)
     session = app_ctx(ctx).session()
@@ -334,7 +334,7 @@ def backup(
     from datetime import datetime
 
     from minicrm import output
-    from minicrm.store.backup import backup as run
+    from minicrm.store.exchange.backup import backup as run
 
     actx = app_ctx(ctx)
     result = run(actx.database, file, now=datetime.now(), keep=keep)
@@ -358,7 +358,7 @@ def restore(
     from datetime import datetime
 
     from minicrm import output
-    from minicrm.store.backup import restore as run
+    from minicrm.store.exchange.backup import restore as run
 
     actx = app_ctx(ctx)
     result = run(actx.database, file, now=datetime.now())

@@ -15,7 +15,7 @@ def demo(
 ) -> None:
     """Fill the selected (empty) database with a realistic sample client base."""
     from minicrm import output
-    from minicrm.store.demo import fill, is_empty
+    from minicrm.store.exchange.demo import fill, is_empty
 
     actx = app_ctx(ctx)
     if if_empty and not is_empty(actx.session()):

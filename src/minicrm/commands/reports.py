@@ -43,7 +43,7 @@ def pipeline_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None
     """Per stage: deals, amount, weighted amount, conversion to the next stage, days in stage; a funnel chart."""
     from minicrm import output
     from minicrm.commands.contacts import _owner_id
-    from minicrm.store.reports import pipeline
+    from minicrm.store.sales.reports import pipeline
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
@@ -87,7 +87,7 @@ def forecast_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None
     """Expected revenue by month of expected close (amount, weighted) against what was won that month."""
     from minicrm import output
     from minicrm.commands.contacts import _owner_id
-    from minicrm.store.reports import forecast
+    from minicrm.store.sales.reports import forecast
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
@@ -112,7 +112,7 @@ def sales_report(
     """Won revenue grouped by month, quarter, product, industry, region, source or owner; win rate, average deal."""
     from minicrm import output
     from minicrm.commands.contacts import _owner_id
-    from minicrm.store.reports import sales
+    from minicrm.store.sales.reports import sales
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
@@ -141,7 +141,7 @@ def clients_report(
     """Client value: lifetime won revenue, deals, first/last purchase, days since contact; regular and top clients."""
     from minicrm import output
     from minicrm.commands.contacts import _owner_id
-    from minicrm.store.reports import clients
+    from minicrm.store.sales.reports import clients
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
@@ -166,7 +166,7 @@ def activity_report(
     """Interactions per person per day/week by kind (how active each one is), or per client."""
     from minicrm import output
     from minicrm.commands.contacts import _owner_id
-    from minicrm.store.reports import activity
+    from minicrm.store.sales.reports import activity
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
@@ -187,7 +187,7 @@ def segments_report(
 ) -> None:
     """Contacts, won revenue and average value per segment."""
     from minicrm import output
-    from minicrm.store.reports import segments
+    from minicrm.store.sales.reports import segments
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)

@@ -22,7 +22,7 @@ DescriptionOpt = Annotated[str | None, typer.Option("--description", "-d", help=
 
 
 def _client(session, contact: str | None, company: str | None) -> dict[str, Any]:
-    from minicrm.store.refs import resolve_company, resolve_contact
+    from minicrm.store.people.refs import resolve_company, resolve_contact
 
     values: dict[str, Any] = {}
     if contact is not None:
@@ -33,7 +33,7 @@ def _client(session, contact: str | None, company: str | None) -> dict[str, Any]
 
 
 def _assignee(actx, name: str | None) -> int | None:
-    from minicrm.store.users import ensure_user
+    from minicrm.store.people.users import ensure_user
 
     return ensure_user(actx.session(), name, now=actx.now()) if name else None
 
@@ -53,7 +53,7 @@ def add(
 ) -> None:
     """Record a client request and print its id."""
     from minicrm import output
-    from minicrm.store.requests import create_request
+    from minicrm.store.service.requests import create_request
 
     actx = app_ctx(ctx)
     opened_at = at_datetime(actx, at) if at else None
@@ -106,8 +106,8 @@ def list_(
 ) -> None:
     """List requests, most urgent first (open ones unless --status says otherwise)."""
     from minicrm import output
-    from minicrm.store.requests import OPEN_STATUSES, list_requests
-    from minicrm.store.users import resolve_user
+    from minicrm.store.people.users import resolve_user
+    from minicrm.store.service.requests import OPEN_STATUSES, list_requests
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -131,7 +131,7 @@ def list_(
 def show(ctx: typer.Context, request_id: IdArg, fmt: FormatOpt = Format.table) -> None:
     """Show a request with its time entries."""
     from minicrm import output
-    from minicrm.store.requests import get_request
+    from minicrm.store.service.requests import get_request
 
     output.emit_object(get_request(app_ctx(ctx).session(), request_id).to_json(), fmt, table=_card)
 
@@ -185,7 +185,7 @@ def update(
     """Change a request ('' clears a value)."""
     from minicrm import output
     from minicrm.errors import BadInput
-    from minicrm.store.requests import update_request
+    from minicrm.store.service.requests import update_request
 
     actx = app_ctx(ctx)
     values: dict[str, Any] = {}
@@ -217,7 +217,7 @@ def close(
 ) -> None:
     """Close a request (stamps the resolved and closed times)."""
     from minicrm import output
-    from minicrm.store.requests import close_request
+    from minicrm.store.service.requests import close_request
 
     actx = app_ctx(ctx)
     stamp = at_datetime(actx, at) if at else None
@@ -240,7 +240,7 @@ def time_(
     from minicrm import output
     from minicrm.commands.interactions import parse_minutes
     from minicrm.errors import BadInput
-    from minicrm.store.requests import add_time, get_request
+    from minicrm.store.service.requests import add_time, get_request
 
     actx = app_ctx(ctx)
     if duration.strip().startswith("-"):
@@ -269,8 +269,8 @@ def report_service(
     """Service report: requests by status, time to resolve, time spent per client, frequent subjects."""
     from minicrm import output
     from minicrm.dates import parse_period
-    from minicrm.store.campaigns import parse_amount
-    from minicrm.store.requests import service_report
+    from minicrm.store.sales.campaigns import parse_amount
+    from minicrm.store.service.requests import service_report
 
     actx = app_ctx(ctx)
     start, end = parse_period(period, today=actx.today()) if period else (None, None)

@@ -16,7 +16,7 @@ COLUMNS = [("id", "ID"), ("due_on", "Due"), ("due_time", "At"), ("title", "Task"
 
 
 def _links(actx, contact: str | None, company: str | None) -> dict[str, Any]:
-    from minicrm.store.refs import resolve_company, resolve_contact
+    from minicrm.store.people.refs import resolve_company, resolve_contact
 
     session = actx.session()
     links: dict[str, Any] = {}
@@ -40,8 +40,8 @@ def add(
 ) -> None:
     """Add a task and print its id."""
     from minicrm import output
-    from minicrm.store.tasks import create_task
-    from minicrm.store.users import ensure_user
+    from minicrm.store.people.users import ensure_user
+    from minicrm.store.sales.tasks import create_task
 
     actx = app_ctx(ctx)
     w = when(actx, due) if due else None
@@ -70,7 +70,7 @@ def list_(
     """List tasks, open ones first by due date."""
     from minicrm import output
     from minicrm.commands.contacts import _owner_id
-    from minicrm.store.tasks import list_tasks
+    from minicrm.store.sales.tasks import list_tasks
 
     actx = app_ctx(ctx)
     links = _links(actx, contact, None)
@@ -96,7 +96,7 @@ def done(
 ) -> None:
     """Mark a task as done."""
     from minicrm import output
-    from minicrm.store.tasks import complete_task, get_task
+    from minicrm.store.sales.tasks import complete_task, get_task
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -118,8 +118,8 @@ def edit(
 ) -> None:
     """Change a task (only the options given)."""
     from minicrm import output
-    from minicrm.store.tasks import update_task
-    from minicrm.store.users import ensure_user
+    from minicrm.store.people.users import ensure_user
+    from minicrm.store.sales.tasks import update_task
 
     actx = app_ctx(ctx)
     values: dict[str, Any] = _links(actx, contact, None)
@@ -144,7 +144,7 @@ def edit(
 def delete(ctx: typer.Context, task_id: IdArg) -> None:
     """Delete a task."""
     from minicrm import output
-    from minicrm.store.tasks import delete_task
+    from minicrm.store.sales.tasks import delete_task
 
     actx = app_ctx(ctx)
     delete_task(actx.session(), task_id, now=actx.now(), user_id=actx.user_id())

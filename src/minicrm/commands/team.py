@@ -44,7 +44,7 @@ def user_add(
 ) -> None:
     """Add a user and print its id."""
     from minicrm import output
-    from minicrm.store.users import add_user
+    from minicrm.store.people.users import add_user
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -60,7 +60,7 @@ def user_list(
 ) -> None:
     """Users with how many contacts, companies, open deals and open tasks each owns."""
     from minicrm import output
-    from minicrm.store.users import list_users
+    from minicrm.store.people.users import list_users
 
     users = list_users(app_ctx(ctx).session(), include_inactive=not active)
     output.emit_rows([u.to_json() for u in users], USER_COLUMNS, fmt, empty="no users")
@@ -80,7 +80,7 @@ def user_activate(ctx: typer.Context, name: UserArg) -> None:
 
 def _set_active(ctx: typer.Context, name: str, active: bool) -> None:
     from minicrm import output
-    from minicrm.store.users import set_active
+    from minicrm.store.people.users import set_active
 
     actx = app_ctx(ctx)
     acting = _acting_user(actx)
@@ -92,7 +92,7 @@ def _acting_user(actx) -> int | None:
     """The acting user's id if one is set and exists (user admin commands never create the actor)."""
     if not actx.user:
         return None
-    from minicrm.store.users import find_user
+    from minicrm.store.people.users import find_user
 
     return find_user(actx.session(), actx.user)
 
@@ -108,8 +108,8 @@ def handover(
 ) -> None:
     """Move every contact, company, open deal and open task of one user to another, in one transaction."""
     from minicrm import output
-    from minicrm.store.team import handover as run_handover
-    from minicrm.store.users import check_active, resolve_user
+    from minicrm.store.people.team import handover as run_handover
+    from minicrm.store.people.users import check_active, resolve_user
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -143,7 +143,7 @@ def history(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every recorded change of one record, oldest first: who, when, which fields, old → new."""
-    from minicrm.store.team import audit_entries
+    from minicrm.store.people.team import audit_entries
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -154,9 +154,9 @@ def history(
 
 def _resolve_record(session, ref: str) -> tuple[str, int]:
     from minicrm.errors import NotFound
-    from minicrm.store import refs
-    from minicrm.store.team import check_entity, record_exists
-    from minicrm.store.users import resolve_user
+    from minicrm.store.people import refs
+    from minicrm.store.people.team import check_entity, record_exists
+    from minicrm.store.people.users import resolve_user
 
     entity, sep, key = ref.partition(":")
     if not sep or not entity.strip().isalpha():
@@ -192,8 +192,8 @@ def audit(
 ) -> None:
     """Recent changes in the whole database, newest first."""
     from minicrm import output  # noqa: F401
-    from minicrm.store.team import audit_entries
-    from minicrm.store.users import resolve_user
+    from minicrm.store.people.team import audit_entries
+    from minicrm.store.people.users import resolve_user
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -259,7 +259,7 @@ def config_show(fmt: FormatOpt = Format.table) -> None:
     """Every setting, its value and what it does."""
     from minicrm import output
     from minicrm.config import KEYS, load
-    from minicrm.store.db import mask_url
+    from minicrm.store.core.db import mask_url
 
     data = load()
     if fmt is Format.json:
@@ -281,7 +281,7 @@ def config_set(
     from minicrm import output
     from minicrm.config import config_path as path
     from minicrm.config import set_value
-    from minicrm.store.db import mask_url
+    from minicrm.store.core.db import mask_url
 
     stored = set_value(key, value)
     shown = "removed" if stored is None else f"= {mask_url(str(stored))}"
@@ -295,8 +295,8 @@ def migrate_to(
 ) -> None:
     """Copy this database into an empty one on another backend (SQLite <-> PostgreSQL), checking row counts."""
     from minicrm import output
-    from minicrm.store.db import Database
-    from minicrm.store.transfer import copy_database
+    from minicrm.store.core.db import Database
+    from minicrm.store.exchange.transfer import copy_database
 
     actx = app_ctx(ctx)
     target = Database(url)

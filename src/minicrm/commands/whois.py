@@ -24,10 +24,10 @@ def whois(
 ) -> None:
     """Find the contact or company a phone number or e-mail belongs to."""
     from minicrm import output
-    from minicrm.store.whois import lookup
+    from minicrm.store.views.whois import lookup
 
     actx = app_ctx(ctx)
-    from minicrm.store.whois import REGION_ENV
+    from minicrm.store.views.whois import REGION_ENV
 
     if region is None and not os.environ.get(REGION_ENV):
         region = actx.setting("region")  # options and MINICRM_* variables win over the config file

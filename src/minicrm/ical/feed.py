@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import icalendar
 
 from minicrm.errors import BadInput
-from minicrm.store.followups import FeedEntry
+from minicrm.ical.entries import FeedEntry
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -221,7 +221,7 @@ def build_feed(
     include: tuple[str, ...] | None = None,
 ) -> bytes:
     """The feed of a database, as `ical export` writes it and `ical serve` serves it."""
-    from minicrm.store.followups import FEED_INCLUDES, database_id, feed_entries
+    from minicrm.ical.entries import FEED_INCLUDES, database_id, feed_entries
 
     zone(options.tz)  # a bad --tz fails before any work
     entries = feed_entries(

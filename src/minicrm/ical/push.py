@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from minicrm.errors import MinicrmError
-from minicrm.store.db import mask_url
+from minicrm.store.core.db import mask_url
 
 HASH_PROP = "X-MINICRM-HASH"
 

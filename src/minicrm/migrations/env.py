@@ -6,7 +6,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from minicrm.store import schema  # noqa: F401  (registers the tables on SQLModel.metadata)
+from minicrm.store.core import schema  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 FTS_TABLES = ("contact_fts", "company_fts", "interaction_fts")
 

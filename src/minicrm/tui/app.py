@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from minicrm.store.db import Database, Session
+from minicrm.store.core.db import Database, Session
 from minicrm.tui.screens.companies import CompaniesScreen
 from minicrm.tui.screens.contacts import ContactsScreen
 from minicrm.tui.screens.dashboard import DashboardScreen
@@ -92,7 +92,7 @@ class MiniCrmApp(App[None]):
         if not self.user:
             return None
         if self._user_id is None:
-            from minicrm.store.users import ensure_user
+            from minicrm.store.people.users import ensure_user
 
             self._user_id = ensure_user(session, self.user, now=self.now())
         return self._user_id
@@ -100,7 +100,7 @@ class MiniCrmApp(App[None]):
     # -- life cycle -------------------------------------------------------------------------------
     def on_load(self) -> None:
         """Create or migrate the schema once, before the first screen queries it."""
-        from minicrm.store.migrate import ensure_schema
+        from minicrm.store.core.migrate import ensure_schema
 
         with self.open_session() as session:
             ensure_schema(self.database, session)

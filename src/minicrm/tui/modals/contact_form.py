@@ -7,8 +7,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from minicrm.store.contacts import STATUSES, normalize_status, normalize_tag
-from minicrm.store.records import Contact
+from minicrm.store.core.records import Contact
+from minicrm.store.people.contacts import STATUSES, normalize_status, normalize_tag
 from minicrm.tui.modals.form import FormModal, problem
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from minicrm.store.db import Session
+    from minicrm.store.core.db import Session
     from minicrm.tui.modals.interaction import LogRequest
     from minicrm.tui.modals.next_contact import NextRequest
 
@@ -20,8 +20,8 @@ class ContactActions:
     """Mixin for a CrmScreen: `log_for(contact_id)` and `next_for(contact_id)` open the forms and save."""
 
     def log_for(self: Any, contact_id: int) -> None:
-        from minicrm.store.contacts import get_contact
-        from minicrm.store.interactions import kinds
+        from minicrm.store.people.contacts import get_contact
+        from minicrm.store.people.interactions import kinds
         from minicrm.tui.modals.interaction import LogInteractionModal
 
         def loaded(data: tuple[str, list[str]]) -> None:
@@ -35,7 +35,7 @@ class ContactActions:
     def _save_log(self: Any, contact_id: int, req: LogRequest | None) -> None:
         if req is None:
             return
-        from minicrm.store.interactions import log_interaction
+        from minicrm.store.people.interactions import log_interaction
 
         app = self.crm
 
@@ -62,7 +62,7 @@ class ContactActions:
         self.write(save, done)
 
     def next_for(self: Any, contact_id: int) -> None:
-        from minicrm.store.contacts import get_contact
+        from minicrm.store.people.contacts import get_contact
         from minicrm.tui.modals.next_contact import NextContactModal
 
         def loaded(contact: Any) -> None:
@@ -78,7 +78,7 @@ class ContactActions:
     def _save_next(self: Any, contact_id: int, req: NextRequest | None) -> None:
         if req is None:
             return
-        from minicrm.store.interactions import set_next
+        from minicrm.store.people.interactions import set_next
 
         app = self.crm
         when = req.when

@@ -15,7 +15,7 @@ from minicrm.errors import MinicrmError
 from minicrm.tui.widgets.nav import NavBar
 
 if TYPE_CHECKING:
-    from minicrm.store.db import Session
+    from minicrm.store.core.db import Session
     from minicrm.tui.app import MiniCrmApp
 
 T = TypeVar("T")

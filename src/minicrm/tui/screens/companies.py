@@ -16,7 +16,7 @@ from minicrm.tui.screens.base import CrmScreen
 from minicrm.tui.widgets.render import company_preview, day_text
 
 if TYPE_CHECKING:
-    from minicrm.store.db import Session
+    from minicrm.store.core.db import Session
 
 #: list_companies has no OFFSET: show the first LIMIT rows and let the filter narrow them.
 LIMIT = 500
@@ -24,7 +24,7 @@ FILTER_DELAY = 0.15
 
 
 def parse_company_filter(text: str) -> dict[str, Any]:
-    from minicrm.store.contacts import normalize_tag
+    from minicrm.store.people.contacts import normalize_tag
 
     kw: dict[str, Any] = {}
     words = []
@@ -65,7 +65,7 @@ class CompaniesScreen(CrmScreen):
         self.query_one("#companies", DataTable).focus()
 
     def reload(self, delay: float = 0.0) -> None:
-        from minicrm.store.companies import list_companies
+        from minicrm.store.people.companies import list_companies
 
         text = self.query_one("#filter", Input).value
 
@@ -114,7 +114,7 @@ class CompaniesScreen(CrmScreen):
             self.open_company(int(event.row_key.value))
 
     def _preview(self, company_id: int) -> None:
-        from minicrm.store.cards import company_card
+        from minicrm.store.views.cards import company_card
 
         self.db(
             lambda s: company_card(s, company_id, limit=5),

@@ -47,7 +47,7 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
         self.query_one("#people", DataTable).focus()
 
     def reload(self) -> None:
-        from minicrm.store.cards import company_card
+        from minicrm.store.views.cards import company_card
 
         self.db(lambda s: company_card(s, self.company_id, limit=100), self._show)
 
@@ -96,7 +96,7 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
             self.notify("this company has no people yet", severity="warning")
 
     def action_archive(self) -> None:
-        from minicrm.store.companies import update_company
+        from minicrm.store.people.companies import update_company
         from minicrm.tui.modals.confirm import ConfirmModal
 
         if self.card is None:

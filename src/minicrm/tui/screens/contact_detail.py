@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -16,13 +15,9 @@ from minicrm.tui.screens.base import CrmScreen
 from minicrm.tui.widgets.render import contact_card_text, money
 
 if TYPE_CHECKING:
-    from minicrm.store.db import Session
+    from minicrm.store.core.db import Session
 
 TIMELINE_LIMIT = 200
-
-
-def has_module(name: str) -> bool:
-    return importlib.util.find_spec(name) is not None
 
 
 class ContactDetailScreen(ContactActions, CrmScreen):
@@ -60,7 +55,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         self.query_one("#timeline", DataTable).focus()
 
     def reload(self) -> None:
-        from minicrm.store.cards import contact_card
+        from minicrm.store.views.cards import contact_card
 
         today, contact_id = self.crm.today(), self.contact_id
 
@@ -125,7 +120,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         self.next_for(self.contact_id)
 
     def action_edit(self) -> None:
-        from minicrm.store.contacts import get_contact, update_contact
+        from minicrm.store.people.contacts import get_contact, update_contact
         from minicrm.tui.modals.contact_form import EditContactModal
 
         app = self.crm
@@ -142,7 +137,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
                 group="form")  # fmt: skip
 
     def action_archive(self) -> None:
-        from minicrm.store.contacts import update_contact
+        from minicrm.store.people.contacts import update_contact
         from minicrm.tui.modals.confirm import ConfirmModal
 
         if self.card is None:
@@ -176,10 +171,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         self.notify(f"copied {value}" + (" (y again: next)" if len(values) > 1 else ""))
 
     def action_deal(self) -> None:
-        if not has_module("minicrm.store.deals"):
-            self.notify("deals are not available in this version yet", severity="warning")
-            return
-        from minicrm.store import deals
+        from minicrm.store.sales import deals
         from minicrm.tui.modals.deal_task import DealModal
 
         app, name = self.crm, (self.card or {}).get("name", "")
@@ -206,10 +198,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         )
 
     def action_task(self) -> None:
-        if not has_module("minicrm.store.tasks"):
-            self.notify("tasks are not available in this version yet", severity="warning")
-            return
-        from minicrm.store import tasks
+        from minicrm.store.sales import tasks
         from minicrm.tui.modals.deal_task import TaskModal
 
         app = self.crm
@@ -228,6 +217,6 @@ class ContactDetailScreen(ContactActions, CrmScreen):
 
 def _tasks(session: Session, contact_id: int) -> list[dict[str, Any]]:
     """Open tasks of the contact."""
-    from minicrm.store import tasks
+    from minicrm.store.sales import tasks
 
     return [t.to_json() for t in tasks.list_tasks(session, contact_id=contact_id, open_only=True)]

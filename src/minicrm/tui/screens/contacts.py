@@ -23,8 +23,8 @@ from minicrm.tui.screens.base import CrmScreen
 from minicrm.tui.widgets.render import contact_preview, day_text
 
 if TYPE_CHECKING:
-    from minicrm.store.db import Session
-    from minicrm.store.records import Contact
+    from minicrm.store.core.db import Session
+    from minicrm.store.core.records import Contact
 
 PAGE = 100
 FILTER_DELAY = 0.15
@@ -42,7 +42,7 @@ class Page:
 
 def parse_filter(session: Session, text: str) -> dict[str, Any]:
     """`acme tag:vip status:client owner:ann sort:last` -> keyword arguments for list_contacts."""
-    from minicrm.store.contacts import SORTS, normalize_status, normalize_tag
+    from minicrm.store.people.contacts import SORTS, normalize_status, normalize_tag
 
     kw: dict[str, Any] = {}
     words = []
@@ -55,7 +55,7 @@ def parse_filter(session: Session, text: str) -> dict[str, Any]:
             elif key == "status":
                 kw["status"] = normalize_status(value)
             elif key == "owner":
-                from minicrm.store.users import resolve_user
+                from minicrm.store.people.users import resolve_user
 
                 kw["owner_id"] = resolve_user(session, value)
             elif value not in SORTS:
@@ -120,7 +120,7 @@ class ContactsScreen(ContactActions, CrmScreen):
         self._load(reset=True, delay=delay)
 
     def _load(self, *, reset: bool, delay: float = 0.0) -> None:
-        from minicrm.store.contacts import count_contacts, list_contacts
+        from minicrm.store.people.contacts import count_contacts, list_contacts
 
         text, offset, sort = self.filter_text, 0 if reset else self.loaded, self.sort
 
@@ -213,7 +213,7 @@ class ContactsScreen(ContactActions, CrmScreen):
             self.reload()
 
     def _preview(self, contact_id: int) -> None:
-        from minicrm.store.cards import contact_card
+        from minicrm.store.views.cards import contact_card
 
         today = self.crm.today()
         self.db(

@@ -1,12 +1,10 @@
 """Deals board: one column per open stage (kanban) with totals; move deals with [ ] (or Shift+arrows).
 
-`w` marks the highlighted deal won, `x` lost (asks the reason). Needs `store.deals` (issue #4);
-without it the screen says so instead of failing.
+`w` marks the highlighted deal won, `x` lost (asks the reason). Data from `store.sales.deals` and `.reports`.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -19,22 +17,16 @@ from minicrm.tui.screens.base import CrmScreen
 from minicrm.tui.widgets.render import money, totals_text
 
 if TYPE_CHECKING:
-    from minicrm.store.db import Session
+    from minicrm.store.core.db import Session
 
 PER_COLUMN = 50
 
 
-def fetch_board(session: Session) -> dict[str, Any] | None:
-    if importlib.util.find_spec("minicrm.store.deals") is None:
-        return None
-    from minicrm.store import deals
+def fetch_board(session: Session) -> dict[str, Any]:
+    from minicrm.store.sales import deals, reports
 
     stages = [s for s in deals.list_stages(session) if s.outcome == "open"]
-    totals: dict[str, Any] = {}
-    if importlib.util.find_spec("minicrm.store.reports") is not None:
-        from minicrm.store import reports
-
-        totals = {r.stage: r for r in reports.pipeline(session)}
+    totals = {r.stage: r for r in reports.pipeline(session)}
     columns = [(s, deals.list_deals(session, stage=s.name, state="open", limit=PER_COLUMN)) for s in stages]
     return {"columns": columns, "totals": totals}
 
@@ -81,13 +73,9 @@ class DealsScreen(CrmScreen):
     def reload(self) -> None:
         self.db(fetch_board, self._show)
 
-    async def _show(self, data: dict[str, Any] | None) -> None:
+    async def _show(self, data: dict[str, Any]) -> None:
         note = self.query_one("#board-note", Static)
         board = self.query_one("#board", Horizontal)
-        if data is None:
-            note.update("The deals pipeline is not available in this version yet.")
-            board.display = False
-            return
         note.display = False
         board.display = True
         await board.remove_children()
@@ -131,7 +119,7 @@ class DealsScreen(CrmScreen):
             self.focus_stage = int(event.list_view.id[4:])
 
     def action_move(self, step: int) -> None:
-        from minicrm.store import deals as deal_service
+        from minicrm.store.sales import deals as deal_service
 
         deal = self._current()
         if deal is None or deal.stage not in self.stage_names:
@@ -146,7 +134,7 @@ class DealsScreen(CrmScreen):
                    message=f"'{deal.title}' → {stage}")  # fmt: skip
 
     def action_won(self) -> None:
-        from minicrm.store import deals as deal_service
+        from minicrm.store.sales import deals as deal_service
         from minicrm.tui.modals.confirm import ConfirmModal
 
         deal, app = self._current(), self.crm
@@ -161,7 +149,7 @@ class DealsScreen(CrmScreen):
         app.push_screen(ConfirmModal(f"Mark '{deal.title}' as won today?", yes="Won"), answer)
 
     def action_lost(self) -> None:
-        from minicrm.store import deals as deal_service
+        from minicrm.store.sales import deals as deal_service
         from minicrm.tui.modals.reason import ReasonModal
 
         deal, app = self._current(), self.crm

@@ -14,14 +14,15 @@ from minicrm.tui.screens.base import CrmScreen
 from minicrm.tui.widgets.render import bar, totals_text
 
 if TYPE_CHECKING:
-    from minicrm.store.db import Session
+    from minicrm.store.core.db import Session
 
 WEEKS = 12
 BAR_WIDTH = 30
 
 
 def fetch_reports(session: Session, *, today: Any) -> dict[str, Any]:
-    from minicrm.store import dashboard, reports
+    from minicrm.store.sales import reports
+    from minicrm.store.views import dashboard
 
     data: dict[str, Any] = {"pipeline": reports.pipeline(session)}
     data["forecast"] = reports.forecast(session, start=today.replace(day=1), end=today + timedelta(days=183))

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 from minicrm.tui.screens.base import CrmScreen
 
 if TYPE_CHECKING:
-    from minicrm.store.db import Session
+    from minicrm.store.core.db import Session
 
 PRIORITY_STYLE = {"urgent": "bold red", "high": "red", "normal": "", "low": "dim"}
 
@@ -45,7 +45,7 @@ class RequestsScreen(CrmScreen):
         self.query_one("#requests", DataTable).focus()
 
     def reload(self) -> None:
-        from minicrm.store.requests import list_requests
+        from minicrm.store.service.requests import list_requests
 
         show_all = self.show_all
 
@@ -86,7 +86,7 @@ class RequestsScreen(CrmScreen):
         self.reload()
 
     def action_close_request(self) -> None:
-        from minicrm.store.requests import close_request
+        from minicrm.store.service.requests import close_request
         from minicrm.tui.modals.confirm import ConfirmModal
 
         request, app = self._selected(), self.crm

@@ -1,0 +1,147 @@
+"""Database access: a small DB-API session over sqlite3 (or psycopg for PostgreSQL).
+
+Service functions write portable SQL with `?` placeholders and run it through `Session`; what differs
+between the backends is asked of `session.dialect` (store/core/dialect.py). SQLite runs in WAL mode with a
+busy timeout; every write is one `BEGIN IMMEDIATE` transaction (`session.write()`), so the TUI, cron and
+a shell can share one file without "database is locked" errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from minicrm.store.core.dialect import BUSY_TIMEOUT_MS, WRITE_LOCK_KEY, Dialect, for_target, mask_url
+
+__all__ = ["BUSY_TIMEOUT_MS", "WRITE_LOCK_KEY", "Database", "Session", "mask_url"]
+
+
+class Database:
+    """Where the data lives: a SQLite file or a PostgreSQL URL."""
+
+    def __init__(self, target: str | Path):
+        self.dialect: Dialect
+        self.path: Path | None
+        self.dialect, self.url, self.path = for_target(str(target))
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path else mask_url(self.url)
+
+    def exists(self) -> bool:
+        return self.path is None or (self.path.exists() and self.path.stat().st_size > 0)
+
+    def connect(self, *, create: bool = True) -> Session:
+        if self.path is not None:
+            return Session(self.dialect.connect(self.path, create=create), self.dialect)  # type: ignore[attr-defined]
+        return Session(self.dialect.connect(self.url), self.dialect)  # type: ignore[attr-defined]
+
+
+class Session:
+    """One connection. Reads run as they come; writes go in `with session.write():`."""
+
+    def __init__(self, conn: Any, dialect: Dialect):
+        self.conn = conn
+        self.dialect = dialect
+        self._depth = 0
+
+    # -- statements -------------------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return self.conn.execute(self.dialect.sql(sql), tuple(params))
+        except Exception as exc:
+            error = self.dialect.store_error(exc)
+            if error is None:
+                raise
+            raise error from None
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        cur = self.conn.cursor()
+        try:
+            cur.executemany(self.dialect.sql(sql), rows)
+        except Exception as exc:
+            error = self.dialect.store_error(exc)
+            if error is None:
+                raise
+            raise error from None
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Any | None:
+        return self.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run an INSERT and return the new row's id."""
+        return self.scalar(sql + " RETURNING id", params)
+
+    # -- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (`BEGIN IMMEDIATE` on SQLite); nested calls join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self._run(self.dialect.begin_write)
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        try:
+            self.conn.execute("COMMIT")
+        except Exception as exc:
+            self._rollback()
+            error = self.dialect.store_error(exc)
+            if error is None:
+                raise
+            raise error from None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read-only transaction: every read inside sees one consistent state of the database."""
+        self._run(self.dialect.begin_snapshot)
+        try:
+            yield self
+        finally:
+            self._rollback()
+
+    def _run(self, step: Any) -> None:
+        try:
+            step(self.conn)
+        except Exception as exc:
+            error = self.dialect.store_error(exc)
+            if error is None:
+                raise
+            raise error from None
+
+    def _rollback(self) -> None:
+        """Roll back what is left: SQLite may already have done it itself (disk full, I/O error)."""
+        if not self.dialect.in_transaction(self.conn):
+            return
+        try:
+            self.conn.execute("ROLLBACK")
+        except Exception:
+            pass
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,89 @@
+"""Bring a database to the current schema with Alembic, after a backup of an existing SQLite file.
+
+The revision check is one cheap SELECT; Alembic (and SQLAlchemy/SQLModel, ~0.8 s of imports) is
+loaded only when a database is new or older than this code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from minicrm.errors import StoreError
+from minicrm.store.core.db import Database, Session, mask_url
+
+#: The newest revision in minicrm/migrations/versions (a test keeps the two in step).
+SCHEMA_HEAD = "0005"
+#: Revisions this code knows, oldest first.
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+
+
+def current_revision(session: Session) -> str | None:
+    try:
+        return session.scalar("SELECT version_num FROM alembic_version")
+    except Exception:
+        return None
+
+
+def ensure_schema(db: Database, session: Session) -> bool:
+    """Create or upgrade the schema of `db` if needed; True when the database was created just now."""
+    revision = current_revision(session)
+    if revision == SCHEMA_HEAD:
+        return False
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StoreError(f"{db.label} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm")
+    if revision is not None and db.path is not None:
+        backup_before_migration(db.path, revision)
+    upgrade(db)
+    return revision is None
+
+
+def backup_before_migration(path: Path, revision: str) -> Path:
+    """Copy the database with SQLite's online backup API, next to it, mode 0600."""
+    from minicrm.paths import create_private_file
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
+    create_private_file(target)
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Run the Alembic migrations in one transaction; a failure rolls back completely."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "minicrm:migrations")
+    cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    engine = db.dialect.migration_engine(db.url)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            db.dialect.check_migrated(conn)
+            _ensure_database_id(conn)
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise StoreError(f"cannot migrate {db.label}: {mask_url(str(exc).strip().splitlines()[0])}") from None
+    finally:
+        engine.dispose()
+
+
+def _ensure_database_id(conn) -> None:
+    """A random id per database, so iCal UIDs of two databases never collide."""
+    import uuid
+
+    from sqlalchemy import text
+
+    if conn.execute(text("SELECT value FROM meta WHERE key = 'database_id'")).first() is None:
+        conn.execute(text("INSERT INTO meta (key, value) VALUES ('database_id', :v)"), {"v": uuid.uuid4().hex[:16]})

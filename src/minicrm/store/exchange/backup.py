@@ -1,0 +1,277 @@
+"""Online backups and a restore that checks the backup before it changes anything.
+
+SQLite: the file backup API (below). PostgreSQL: a snapshot of every table (one REPEATABLE READ transaction)
+written as `export json --nl` into one file, mode 0600; `restore` loads such a file (or a SQLite backup)
+into an empty database, checked as `import json` checks.
+
+
+A backup reads one consistent snapshot (WAL lets the TUI and cron keep writing meanwhile), is checked with
+`PRAGMA integrity_check`, written under a temporary name and renamed into place, mode 0600. A restore
+copies the file aside, checks integrity and schema revision (migrating an older one), keeps the database it
+replaces, then copies the pages in through the backup API under the write lock, so open connections see
+either the old or the new database, never a mix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from minicrm.errors import BadInput, Conflict, StoreError
+from minicrm.store.core.db import BUSY_TIMEOUT_MS, Database
+
+DEFAULT_KEEP = 10
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    size: int
+    pruned: list[Path] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"path": str(self.path), "size": self.size, "pruned": [str(p) for p in self.pruned]}
+
+
+@dataclass
+class RestoreResult:
+    source: Path
+    replaced_kept: Path | None
+    revision: str
+    migrated_from: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "source": str(self.source),
+            "replaced_kept": str(self.replaced_kept) if self.replaced_kept else None,
+            "revision": self.revision,
+            "migrated_from": self.migrated_from,
+        }
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _sqlite_path(db: Database) -> Path:
+    assert db.path is not None
+    return db.path
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
+
+
+def _snapshot_backup(db: Database, target: Path | None, *, now: datetime, keep: int) -> BackupResult:
+    """Every table in one consistent snapshot, as NDJSON (`export json --nl`), written under a temporary name."""
+    from minicrm.paths import backup_dir, create_private_file, private_dir
+    from minicrm.store.exchange.exporting import export_json
+
+    stem = (db.url.rsplit("/", 1)[-1].split("?", 1)[0] or "minicrm").replace(".", "_")
+    stamped = target is None or target.is_dir()
+    folder = private_dir(backup_dir()) if target is None else (target if target.is_dir() else target.parent)
+    if stamped:
+        base = f"{stem}-{now:%Y%m%d-%H%M%S}"
+        target = folder / f"{base}.json"
+        n = 2
+        while target.exists():
+            target = folder / f"{base}-{n}.json"
+            n += 1
+    elif target is not None and target.exists():
+        raise Conflict(f"{target} exists; give another name or a folder")
+    assert target is not None
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+    try:
+        try:
+            create_private_file(partial)
+        except OSError as exc:
+            raise StoreError(f"cannot write {partial}: {exc.strerror}") from None
+        session = db.connect(create=False)
+        try:
+            with session.snapshot(), partial.open("w", encoding="utf-8") as out:
+                export_json(session, out, lines=True)
+        finally:
+            session.close()
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    pruned = _prune(folder, stem, keep, suffix=".json") if stamped and keep else []
+    return BackupResult(target, target.stat().st_size, pruned)
+
+
+def _load_into(db: Database, source: Path) -> RestoreResult:
+    """Restore `source` (a JSON backup, or a SQLite backup) into the empty database `db`."""
+    from minicrm.store.core.migrate import current_revision, ensure_schema
+
+    if _is_sqlite_file(source):
+        from minicrm.store.exchange.transfer import copy_database as copy_across
+
+        revision = check_file(source)
+        copy_across(Database(source), db)
+        return RestoreResult(source, None, revision)
+    from minicrm.store.exchange.exporting import restore_json
+
+    with source.open("rb") as fh:
+        if fh.read(64).lstrip()[:1] != b"{":
+            raise BadInput(f"{source} is not a SQLite database nor a minicrm JSON backup")
+    session = db.connect()
+    try:
+        ensure_schema(db, session)
+        with source.open(encoding="utf-8", errors="strict") as stream:
+            try:
+                restore_json(session, stream, source=str(source))
+            except UnicodeDecodeError:
+                raise BadInput(f"{source} is neither a minicrm backup nor a SQLite database") from None
+        return RestoreResult(source, None, current_revision(session) or "")
+    finally:
+        session.close()
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of `source` into a new file `target` (mode 0600), in rollback-journal mode."""
+    from minicrm.paths import create_private_file
+
+    create_private_file(target)
+    src = _connect(source)
+    dst = _connect(target)
+    try:
+        src.backup(dst)  # one step: a single read snapshot, writers in WAL mode are not blocked
+        dst.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot copy {source}: {exc}") from None
+    finally:
+        dst.close()
+        src.close()
+
+
+def check_file(path: Path) -> str:
+    """Integrity check; returns the schema revision; raises BadInput naming the problem."""
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise BadInput(f"{path} is not a SQLite database")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+        if result != ["ok"]:
+            raise BadInput(f"{path} is damaged: {'; '.join(result)[:200]}")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"contact", "alembic_version"} <= tables:
+            raise BadInput(f"{path} is not a minicrm database")
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise BadInput(f"{path} has rows pointing at missing rows (PRAGMA foreign_key_check)")
+    except sqlite3.DatabaseError as exc:
+        raise BadInput(f"{path} is damaged: {exc}") from None
+    finally:
+        conn.close()
+    if revision is None:
+        raise BadInput(f"{path} has no schema revision; not a minicrm database")
+    return revision[0]
+
+
+def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int = DEFAULT_KEEP) -> BackupResult:
+    """Copy the database to `target` (default: the backup folder, timestamped) and prune old default backups."""
+    from minicrm.paths import backup_dir, private_dir
+
+    if not db.dialect.is_file:
+        return _snapshot_backup(db, target, now=now, keep=keep)
+    source = _sqlite_path(db)
+    if not db.exists():
+        raise StoreError(f"no database at {source}")
+    stamped = target is None or target.is_dir()
+    folder = private_dir(backup_dir()) if target is None else (target if target.is_dir() else target.parent)
+    if stamped:
+        base = f"{source.stem}-{now:%Y%m%d-%H%M%S}"
+        target = folder / f"{base}.db"
+        n = 2
+        while target.exists():
+            target = folder / f"{base}-{n}.db"
+            n += 1
+    elif target.exists():
+        raise Conflict(f"{target} exists; give another name or a folder")
+    if target.resolve() == source.resolve():
+        raise BadInput("the backup cannot be the database itself")
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+    try:
+        copy_database(source, partial)
+        check_file(partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    pruned = _prune(folder, source.stem, keep) if stamped and keep else []
+    return BackupResult(target, target.stat().st_size, pruned)
+
+
+def _prune(folder: Path, stem: str, keep: int, *, suffix: str = ".db") -> list[Path]:
+    """Delete all but the newest `keep` timestamped backups of this database in `folder`."""
+    pattern = re.compile(re.escape(stem) + r"-(\d{8}-\d{6})(?:-(\d+))?" + re.escape(suffix) + "$")
+    stamped = []
+    for path in folder.glob(f"{stem}-*{suffix}"):
+        m = pattern.fullmatch(path.name)
+        if m:
+            stamped.append(((m[1], int(m[2] or 1)), path))
+    stamped.sort()
+    old = [path for _, path in stamped[:-keep]] if len(stamped) > keep else []
+    for path in old:
+        path.unlink()
+    return old
+
+
+def restore(db: Database, source: Path, *, now: datetime) -> RestoreResult:
+    """Replace the database with `source` after checking it; the replaced database is kept beside it."""
+    from minicrm.store.core.migrate import KNOWN_REVISIONS, SCHEMA_HEAD, upgrade
+
+    if not source.is_file():
+        raise BadInput(f"no backup file at {source}")
+    if not db.dialect.is_file or not _is_sqlite_file(source):
+        return _load_into(db, source)
+    target = _sqlite_path(db)
+    if target.exists() and source.resolve() == target.resolve():
+        raise BadInput("cannot restore a database onto itself")
+    revision = check_file(source)
+    if revision not in KNOWN_REVISIONS:
+        raise BadInput(f"{source} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm")
+    stamp = f"{now:%Y%m%d-%H%M%S}"
+    staged = target.with_name(f".{target.name}.restore-{stamp}")
+    staged.unlink(missing_ok=True)
+    try:
+        copy_database(source, staged)
+        migrated = None
+        if revision != SCHEMA_HEAD:
+            upgrade(Database(staged))
+            migrated, revision = revision, check_file(staged)
+        kept = None
+        if db.exists():
+            kept = target.with_name(f"{target.name}.replaced-{stamp}.db")
+            n = 2
+            while kept.exists():
+                kept = target.with_name(f"{target.name}.replaced-{stamp}-{n}.db")
+                n += 1
+            copy_database(target, kept)
+        elif not target.exists():
+            from minicrm.paths import create_private_file
+
+            create_private_file(target)
+        src = _connect(staged)
+        dst = _connect(target)
+        try:
+            src.backup(dst)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot write {target}: {exc}") from None
+        finally:
+            dst.close()
+            src.close()
+    finally:
+        staged.unlink(missing_ok=True)
+        for suffix in ("-journal", "-wal", "-shm"):
+            Path(str(staged) + suffix).unlink(missing_ok=True)
+    return RestoreResult(source, kept, revision, migrated)

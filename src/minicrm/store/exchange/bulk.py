@@ -1,0 +1,111 @@
+"""Bulk actions on many contacts at once (`contact tag add|remove TAG -`), for scripts and pipes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from minicrm.errors import BadInput, NotFound
+from minicrm.store.core import audit
+from minicrm.store.core.db import Session
+from minicrm.store.people import search
+from minicrm.store.people.cadence import fill_cadence_dates_of
+from minicrm.store.people.contacts import normalize_tag
+
+
+def ids_from_text(text: str) -> list[int]:
+    """Contact ids from standard input: `contact list -f json` output (a list or one object, or NDJSON),
+    `-f csv` output (an `id` column), or ids separated by spaces, commas or newlines."""
+    text = text.strip().lstrip("\ufeff")
+    if not text:
+        raise BadInput("no contact ids on standard input")
+    ids: list[int] = []
+    if text[0] in "[{":
+        try:
+            docs = [json.loads(text)]
+        except json.JSONDecodeError:
+            try:
+                docs = [json.loads(line) for line in text.splitlines() if line.strip()]
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"standard input is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+        for doc in docs:
+            for item in doc if isinstance(doc, list) else [doc]:
+                value = item.get("id") if isinstance(item, dict) else item
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise BadInput(f"standard input: expected objects with an integer 'id', got {str(item)[:60]}")
+                ids.append(value)
+        return _unique(ids)
+    lines = text.splitlines()
+    header = [h.strip().lower() for h in lines[0].split(",")]
+    if "id" in header and len(header) > 1:
+        import csv
+
+        column = header.index("id")
+        rows = list(csv.reader(lines[1:]))
+        tokens = [r[column] for r in rows if len(r) > column]
+    else:
+        tokens = [t for t in re.split(r"[\s,]+", text) if t]
+    for token in tokens:
+        if not token.strip().isdigit():
+            raise BadInput(f"standard input: '{token[:40]}' is not a contact id")
+        ids.append(int(token))
+    return _unique(ids)
+
+
+def _unique(ids: Sequence[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+def check_contacts(session: Session, ids: Sequence[int]) -> None:
+    """NotFound naming the first id that has no contact."""
+    known: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        known |= {r[0] for r in session.all(f"SELECT id FROM contact WHERE id IN ({marks})", chunk)}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise NotFound(f"no contact with id {missing[0]}{more}")
+
+
+def tag_contacts(
+    session: Session, ids: Sequence[int], tag: str, *, remove: bool = False, now: datetime, user_id: int | None = None
+) -> list[int]:
+    """Add (or remove) `tag` on every contact of `ids` in one transaction; returns the ids actually changed."""
+    tag = normalize_tag(tag)
+    with session.write():
+        check_contacts(session, ids)
+        have: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            have |= {
+                r[0]
+                for r in session.all(
+                    f"SELECT contact_id FROM contact_tag WHERE tag = ? AND contact_id IN ({marks})", [tag, *chunk]
+                )
+            }
+        changed = [i for i in ids if (i in have) == remove]
+        if not changed:
+            return []
+        pairs = [(i, tag) for i in changed]
+        if remove:
+            session.executemany("DELETE FROM contact_tag WHERE contact_id = ? AND tag = ?", pairs)
+        else:
+            session.executemany("INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?)", pairs)
+        session.executemany(
+            "UPDATE contact SET updated_at = ?, revision = revision + 1 WHERE id = ?", [(now, i) for i in changed]
+        )
+        key = "-tags" if remove else "+tags"
+        change = ([tag], None) if remove else (None, [tag])
+        for contact_id in changed:
+            audit.record(
+                session, entity="contact", entity_id=contact_id, action="update", now=now, user_id=user_id,
+                changes={key: change},
+            )  # fmt: skip
+        fill_cadence_dates_of(session, changed)
+        search.index_contacts_bulk(session, changed)
+    return changed

@@ -1,0 +1,225 @@
+"""A realistic sample client base, so that a new user sees something at once."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from minicrm.errors import Conflict
+from minicrm.store.core.db import Session
+from minicrm.store.core.text import fold
+from minicrm.store.people.companies import create_company
+from minicrm.store.people.contacts import create_contact
+from minicrm.store.people.interactions import log_interaction
+
+COMPANIES = [
+    ("Acme, Inc.", "manufacturing", "Berlin", "Germany", "acme.example"),
+    ("Müller & Söhne GmbH", "retail", "München", "Germany", "mueller-soehne.example"),
+    ("ООО «Северный ветер»", "logistics", "Санкт-Петербург", "Russia", "sever-veter.example"),
+    ("Café Olé", "hospitality", "Lyon", "France", "cafe-ole.example"),
+    ("Nordlicht AB", "software", "Göteborg", "Sweden", "nordlicht.example"),
+    ("Studio Łódź", "design", "Łódź", "Poland", "studio-lodz.example"),
+    ("Zeta Consulting", "consulting", "London", "United Kingdom", "zeta.example"),
+    ("Papelería José", "retail", "Sevilla", "Spain", "papeleria-jose.example"),
+    ("Київ Софт", "software", "Київ", "Ukraine", "kyiv-soft.example"),
+    ("Blue Harbor Ltd", "finance", "Dublin", "Ireland", "blueharbor.example"),
+    ("Tanaka Trading", "wholesale", "Osaka", "Japan", "tanaka.example"),
+    ("Øresund Energi", "energy", "København", "Denmark", "oresund.example"),
+]
+
+PEOPLE = [
+    "Ada Lovelace",
+    "Иван Петров",
+    "José Álvarez",
+    "Zoë Müller",
+    "Łukasz Nowak",
+    "François Dupont",
+    "Анна Смирнова",
+    "Björn Andersson",
+    "Søren Kierkegaard",
+    "Олена Коваленко",
+    "Grace Hopper",
+    "Ahmet Yılmaz",
+    "Renée Lefèvre",
+    "Jürgen Schmidt",
+    "María José García",
+    "Дмитрий Соколов",
+    "Linus Torvalds",
+    "Chloé Martin",
+    "Марина Иванова",
+    "Hiroshi Tanaka",
+    "Ingrid Bergman",
+    "Paweł Kowalski",
+    "Núria Puig",
+    "Tomás Ruiz",
+    "Siobhán Murphy",
+    "Αλέξανδρος Παπαδόπουλος",
+    "Radia Perlman",
+    "Тарас Шевченко",
+    "Agnès Varda",
+    "Malin Åkesson",
+    "Émile Zola",
+    "Ольга Кузнецова",
+    "Barbara Liskov",
+    "Jörg Weber",
+    "Inès Moreau",
+    "Sergei Brin",
+    "Camille Saint-Saëns",
+    "Юлия Морозова",
+    "Niamh O'Brien",
+    "Frida Kahlo",
+    "Katarzyna Wiśniewska",
+    "Ólafur Arnalds",
+    "Hedy Lamarr",
+    "Андрей Волков",
+    "Lotte Jensen",
+    "Dolores Ibárruri",
+    "Margaret Hamilton",
+    "Wojciech Zieliński",
+    "Héloïse Bernard",
+    "Ксения Лебедева",
+]
+
+STATUSES = ["client"] * 5 + ["lead"] * 3 + ["partner", "supplier", "former-client"]
+SOURCES = ["referral", "website", "conference", "cold call", "linkedin", None]
+TAGS = ["vip", "newsletter", "hot", "eu", "partner-network", "design"]
+SUMMARIES = {
+    "call": ["Discussed the renewal", "Checked in after delivery", "Quarterly review call", "Pricing questions"],
+    "email": ["Sent the proposal", "Follow-up on the invoice", "Shared the case study", "Answered support question"],
+    "meeting": ["Kick-off meeting", "Workshop on requirements", "Lunch at their office", "Demo of the new version"],
+    "message": ["Quick question on delivery date", "Thanks for the referral"],
+    "letter": ["Contract signed and sent back"],
+    "note": ["Prefers calls in the morning", "Budget approved for next year"],
+    "visit": ["Visited their warehouse"],
+    "order": ["Ordered 20 licences", "Repeat order"],
+    "greeting": ["Birthday wishes", "Season's greetings"],
+}
+
+
+def is_empty(session: Session) -> bool:
+    return not session.scalar("SELECT count(*) FROM contact") and not session.scalar("SELECT count(*) FROM company")
+
+
+def fill(session: Session, *, today: date, seed: int = 7) -> dict[str, int]:
+    """Fill an empty database with a sample; refuses one that holds data."""
+    if not is_empty(session):
+        raise Conflict("the database already holds data; demo fills only an empty one (use --db NEW.db)")
+    rng = random.Random(seed)
+    start = datetime.combine(today - timedelta(days=365), time(9, 0))
+    now = datetime.combine(today, time(8, 0))
+    counts = {"companies": 0, "contacts": 0, "interactions": 0, "deals": 0}
+    with session.write():
+        company_ids = []
+        for name, industry, city, country, site in COMPANIES:
+            company_ids.append(
+                create_company(
+                    session,
+                    name=name,
+                    now=start,
+                    industry=industry,
+                    city=city,
+                    country=country,
+                    website=f"https://{site}",
+                    tags=rng.sample(TAGS, rng.randint(0, 2)),
+                )
+            )
+            counts["companies"] += 1
+        contact_ids = []
+        for index, name in enumerate(PEOPLE):
+            company = COMPANIES[index % len(COMPANIES)][0] if index % 7 else None
+            first = name.split()[0].lower()
+            local = "".join(ch for ch in fold(first) if ch.isascii() and ch.isalpha()) or f"contact{index}"
+            domain = COMPANIES[index % len(COMPANIES)][4] if company else "mail.example"
+            birthday = None
+            if index % 3 == 0:
+                bday = date(1960 + index % 35, 1 + index % 12, 1 + (index * 7) % 28)
+                birthday = bday.isoformat() if index % 2 else f"--{bday:%m-%d}"
+            saved = create_contact(
+                session,
+                name=name,
+                now=start + timedelta(days=index),
+                emails=[f"{local}.{index}@{domain}"],
+                phones=[f"+49 30 {1000000 + index * 7919 % 8999999}"] if index % 4 else [],
+                company=company,
+                status=rng.choice(STATUSES),
+                tags=rng.sample(TAGS, rng.randint(0, 2)),
+                role=rng.choice(["CEO", "CTO", "Buyer", "Office manager", "Designer", None]),
+                source=rng.choice(SOURCES),
+                birthday=birthday,
+                cadence_days=rng.choice([None, None, 14, 30, 90]),
+            )
+            contact_ids.append(saved.id)
+            counts["contacts"] += 1
+        silent = set(rng.sample(contact_ids, 6))  # never contacted
+        for contact_id in contact_ids:
+            if contact_id in silent:
+                continue
+            day = start + timedelta(days=rng.randint(0, 60))
+            quiet_from = today - timedelta(days=rng.choice([5, 20, 60, 120, 200, 400]))
+            while day.date() < min(today, quiet_from):
+                kind = rng.choice(list(SUMMARIES))
+                log_interaction(
+                    session,
+                    contact_id=contact_id,
+                    kind=kind,
+                    summary=rng.choice(SUMMARIES[kind]),
+                    happened_at=day.replace(hour=rng.randint(8, 18), minute=rng.choice([0, 15, 30, 45])),
+                    now=now,
+                    direction=rng.choice(["in", "out", "out"]),
+                    duration_min=rng.choice([None, 15, 30, 60]) if kind in ("call", "meeting") else None,
+                )
+                counts["interactions"] += 1
+                day += timedelta(days=rng.randint(7, 70))
+        for contact_id in rng.sample(contact_ids, 12):
+            session.execute(
+                "UPDATE contact SET next_contact_on = ?, next_contact_goal = ?, next_contact_auto = ? WHERE id = ?",
+                (
+                    today + timedelta(days=rng.randint(-10, 20)),
+                    rng.choice(["send proposal", "ask for feedback", "renewal", "invite to the workshop"]),
+                    False,
+                    contact_id,
+                ),
+            )
+        counts["deals"] = _deals(session, rng, contact_ids, today=today, now=now)
+    return counts
+
+
+def _deals(session: Session, rng: random.Random, contact_ids: list[int], *, today: date, now: datetime) -> int:
+    from decimal import Decimal
+
+    from minicrm.store.sales.deals import create_deal, lose_deal, move_deal, win_deal
+    from minicrm.store.sales.tasks import create_task
+
+    titles = ["Website redesign", "Annual support", "Licences 2027", "Consulting package", "Training day", "Migration"]
+    ladder = ["lead", "qualified", "proposal", "negotiation"]
+    count = 0
+    for contact_id in rng.sample(contact_ids, 20):
+        created = now - timedelta(days=rng.randint(40, 300))
+        steps = rng.randint(0, 3)
+        fate = rng.choice(["open", "open", "won", "lost"])
+        deal_id = create_deal(
+            session,
+            title=rng.choice(titles),
+            now=created,
+            contact_id=contact_id,
+            amount=Decimal(rng.choice([1200, 2500, 4800, 9900, 15000, 32000])),
+            currency=rng.choice(["EUR", "EUR", "EUR", "USD"]),
+            expected_close=today + timedelta(days=rng.randint(5, 120)),
+            next_step=rng.choice(["send quote", "call the buyer", "demo"]),
+            next_step_on=today + timedelta(days=rng.randint(-3, 14)),
+            products=[("Consulting day", Decimal(rng.randint(1, 5)), Decimal("850.00"))] if rng.random() < 0.4 else (),
+        )
+        moment = created
+        for stage in ladder[1 : steps + 1]:
+            moment += timedelta(days=rng.randint(3, 12))
+            move_deal(session, deal_id, stage, now=moment)
+        moment += timedelta(days=rng.randint(3, 20))
+        if fate == "won":
+            win_deal(session, deal_id, on=moment.date(), now=moment)
+        elif fate == "lost":
+            lose_deal(session, deal_id, reason=rng.choice(["price", "timing", "went with a competitor"]), now=moment)
+        elif rng.random() < 0.5:
+            create_task(session, title="Prepare the offer", now=now, deal_id=deal_id,
+                        due_on=today + timedelta(days=rng.randint(-2, 10)))  # fmt: skip
+        count += 1
+    return count

@@ -1,0 +1,294 @@
+"""Export contacts as CSV or vCard, and the whole database as JSON that `restore_json` loads back exactly.
+
+The JSON document holds every table except the search index (rebuilt on load) with the values exactly as
+stored (dates as their stored text, booleans as 0/1), rows in primary-key order and the AUTOINCREMENT
+counters, so export → load into an empty database → export gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from minicrm.errors import BadInput, Conflict
+from minicrm.store.core.db import Session
+from minicrm.store.people.cadence import fill_cadence_dates
+from minicrm.store.people.contacts import list_contacts, normalize_tag
+
+FORMAT = "minicrm-database"
+FORMAT_VERSION = 1
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_COLUMNS = (
+    "id", "name", "email", "phone", "company", "role", "status", "source", "tags", "birthday", "address", "notes",
+    "owner", "next_contact_on", "next_contact_goal", "last_interaction_at", "created_at", "updated_at",
+)  # fmt: skip
+#: Joins several e-mails/phones/tags in one cell; `import csv` splits on it.
+MULTI = "; "
+
+
+def _contacts(session: Session, tags: Sequence[str]) -> list[Any]:
+    """Contacts (archived included) having any of `tags` (all when none), by id."""
+    if not tags:
+        return sorted(list_contacts(session, archived=None), key=lambda c: c.id)
+    seen: dict[int, Any] = {}
+    for tag in tags:
+        for c in list_contacts(session, tag=normalize_tag(tag), archived=None):
+            seen[c.id] = c
+    return [seen[i] for i in sorted(seen)]
+
+
+def neutralise(value: str) -> str:
+    """Prefix `'` to a cell a spreadsheet would run as a formula (=HYPERLINK(...), +cmd|..., @SUM...)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def export_csv(
+    session: Session, out: TextIO, *, tags: Sequence[str] = (), bom: bool = False, delimiter: str = ","
+) -> int:
+    """Contacts as CSV; returns how many."""
+    from minicrm.output import cell
+
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    contacts = _contacts(session, tags)
+    for c in contacts:
+        row = c.to_json()
+        row["email"], row["phone"] = MULTI.join(c.emails), MULTI.join(c.phones)
+        row["tags"] = MULTI.join(c.tags)
+        values = [cell(row.get(k)) if k != "notes" else (row["notes"] or "") for k in CSV_COLUMNS]
+        values = [v.replace("T", " ") if k.endswith("_at") else v for k, v in zip(CSV_COLUMNS, values, strict=True)]
+        writer.writerow([neutralise(v) for v in values])
+    return len(contacts)
+
+
+def _labels(session: Session, table: str, column: str, ids: list[int]) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for r in session.all(
+            f"SELECT contact_id, {column}, label FROM {table} WHERE label IS NOT NULL AND contact_id IN ({marks})",
+            chunk,
+        ):
+            out.setdefault(r[0], {})[r[1]] = r[2]
+    return out
+
+
+def vcard_uid(database_id: str, contact_id: int) -> str:
+    """A stable UID for a contact that came with none: the same on every export of this database."""
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"minicrm:{database_id}:contact:{contact_id}"))
+
+
+def export_vcard(session: Session, out: TextIO, *, tags: Sequence[str] = (), version: str = "4.0") -> int:
+    """Contacts as vCards (4.0, or 3.0 for older clients); returns how many."""
+    from minicrm import vcard
+
+    contacts = _contacts(session, tags)
+    ids = [c.id for c in contacts]
+    email_labels = _labels(session, "contact_email", "email", ids)
+    phone_labels = _labels(session, "contact_phone", "phone", ids)
+    uids = _uids(session, ids)
+    database_id = session.scalar("SELECT value FROM meta WHERE key = 'database_id'") or "minicrm"
+    for c in contacts:
+        data = c.to_json()
+        data["email_labels"] = email_labels.get(c.id, {})
+        data["phone_labels"] = phone_labels.get(c.id, {})
+        out.write(vcard.write_card(data, version=version, uid=uids.get(c.id) or vcard_uid(database_id, c.id)))
+    return len(contacts)
+
+
+def _uids(session: Session, ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for r in session.all(
+            f"SELECT id, vcard_uid FROM contact WHERE vcard_uid IS NOT NULL AND id IN ({marks})", chunk
+        ):
+            out[r[0]] = r[1]
+    return out
+
+
+# -- the whole database as JSON ------------------------------------------------------------------
+
+
+def _tables(session: Session) -> list[str]:
+    """Data tables in a stable order, without the search index and Alembic's."""
+    return session.dialect.data_tables(session)
+
+
+def _columns(session: Session, table: str) -> tuple[list[str], list[str]]:
+    return session.dialect.columns(session, table)
+
+
+def _rows(session: Session, table: str) -> Iterator[dict[str, Any]]:
+    columns, pk = _columns(session, table)
+    select = ", ".join(session.dialect.raw_column(f'"{c}"') for c in columns)
+    order = ", ".join(f'"{c}"' for c in pk)
+    plain = session.dialect.plain_value
+    cur = session.execute(f'SELECT {select} FROM "{table}" ORDER BY {order}')
+    while batch := cur.fetchmany(1000):
+        for row in batch:
+            yield dict(zip(columns, map(plain, row), strict=True))
+
+
+def _header(session: Session) -> dict[str, Any]:
+    from minicrm.store.core.migrate import current_revision
+
+    return {"format": FORMAT, "version": FORMAT_VERSION, "schema": current_revision(session)}
+
+
+def _sequences(session: Session) -> dict[str, int]:
+    return session.dialect.sequences(session)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def export_json(session: Session, out: TextIO, *, lines: bool = False) -> dict[str, int]:
+    """The whole database: one JSON document, or NDJSON (header, then one {"table", "row"} per line)."""
+    header = _header(session)
+    counts: dict[str, int] = {}
+    if lines:
+        out.write(_dump(header) + "\n")
+        for table in _tables(session):
+            counts[table] = 0
+            for row in _rows(session, table):
+                out.write(_dump({"table": table, "row": row}) + "\n")
+                counts[table] += 1
+        out.write(_dump({"sequences": _sequences(session)}) + "\n")
+        return counts
+    out.write("{\n")
+    for key, value in header.items():
+        out.write(f"  {_dump(key)}: {_dump(value)},\n")
+    out.write('  "tables": {')
+    for t, table in enumerate(_tables(session)):
+        out.write(("," if t else "") + f"\n    {_dump(table)}: [")
+        counts[table] = 0
+        for row in _rows(session, table):
+            out.write(("," if counts[table] else "") + "\n      " + _dump(row))
+            counts[table] += 1
+        out.write("\n    ]" if counts[table] else "]")
+    out.write("\n  },\n")
+    out.write(f'  "sequences": {_dump(_sequences(session))}\n}}\n')
+    return counts
+
+
+#: Tables whose rows count as "data": a database with none of these is empty enough to restore into.
+DATA_TABLES = ("contact", "company", "interaction", "deal", "task", "audit_log")
+
+
+def _read_document(stream: TextIO, source: str) -> tuple[dict[str, Any], Iterator[tuple[str, dict[str, Any]]], dict]:
+    first = stream.readline()
+    try:
+        head = json.loads(first) if first.strip() else None
+    except json.JSONDecodeError:
+        head = None
+    if isinstance(head, dict) and head.get("format") == FORMAT and "tables" not in head:  # NDJSON
+        sequences: dict[str, int] = {}
+
+        def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+            for number, line in enumerate(stream, 2):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise BadInput(f"{source}: line {number}: invalid JSON ({exc.msg})") from None
+                if "sequences" in item:
+                    sequences.update(item["sequences"])
+                elif isinstance(item, dict) and "table" in item and isinstance(item.get("row"), dict):
+                    yield item["table"], item["row"]
+                else:
+                    raise BadInput(f'{source}: line {number}: expected {{"table": ..., "row": {{...}}}}')
+
+        return head, rows(), sequences
+    try:
+        doc = json.loads(first + stream.read())
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{source}: line {exc.lineno}: invalid JSON ({exc.msg})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("tables"), dict):
+        raise BadInput(f"{source}: not a minicrm database export (made by 'minicrm export json')")
+    head = {k: doc.get(k) for k in ("format", "version", "schema")}
+
+    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+        for table, items in doc["tables"].items():
+            for row in items:
+                yield table, row
+
+    return head, rows(), doc.get("sequences") or {}
+
+
+def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool = False) -> dict[str, int]:
+    """Load an `export json` document into this database in one transaction; returns rows per table.
+
+    Refuses a database that holds data unless `replace` (then every table is emptied first).
+    """
+    from minicrm.store.core.migrate import KNOWN_REVISIONS, current_revision
+    from minicrm.store.people import search
+
+    head, rows, sequences = _read_document(stream, source)
+    if head.get("version") != FORMAT_VERSION:
+        raise BadInput(f"{source}: export format version {head.get('version')} is not supported")
+    ours = current_revision(session)
+    theirs = head.get("schema")
+    # Every migration so far only adds tables and nullable columns, so an older export loads as it is.
+    if theirs not in KNOWN_REVISIONS or KNOWN_REVISIONS.index(theirs) > KNOWN_REVISIONS.index(ours):
+        raise BadInput(
+            f"{source}: exported at schema revision {theirs}, this database is at {ours};"
+            " restore it with the minicrm version that made it, then upgrade"
+        )
+    tables = _tables(session)
+    columns = {t: _columns(session, t)[0] for t in tables}
+    counts: dict[str, int] = {}
+    with session.write():
+        if not replace:
+            held = [t for t in DATA_TABLES if t in columns and session.scalar(f'SELECT 1 FROM "{t}" LIMIT 1')]
+            if held:
+                raise Conflict(
+                    f"the database already holds data ({', '.join(held)}); import json restores into an empty"
+                    " database, or give --replace to overwrite everything"
+                )
+        session.dialect.defer_foreign_keys(session)
+        for table in tables:
+            session.execute(f'DELETE FROM "{table}"')
+        batch: list[tuple] = []
+        current: tuple[str, tuple[str, ...]] | None = None
+
+        def flush() -> None:
+            if batch and current:
+                table, cols = current
+                names = ", ".join('"' + c + '"' for c in cols)
+                convert = session.dialect.typed_params(session, table, cols)
+                values = [convert(v) for v in batch] if convert else batch
+                session.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})', values)
+                batch.clear()
+
+        for table, row in rows:
+            if table not in columns:
+                raise BadInput(f"{source}: unknown table '{table}'")
+            unknown = set(row) - set(columns[table])
+            if unknown:
+                raise BadInput(f"{source}: unknown columns in {table}: {', '.join(sorted(unknown))}")
+            cols = tuple(row)
+            if current != (table, cols) or len(batch) >= 1000:
+                flush()
+                current = (table, cols)
+            batch.append(tuple(row.values()))
+            counts[table] = counts.get(table, 0) + 1
+        flush()
+        session.dialect.restore_sequences(session, dict(sorted(sequences.items())))
+        broken = session.dialect.foreign_key_problem(session)
+        if broken:
+            raise BadInput(f"{source}: {broken}")
+        fill_cadence_dates(session)  # a document from an older minicrm may lack cadence-derived dates
+        search.rebuild(session)
+    return counts

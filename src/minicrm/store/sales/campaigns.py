@@ -1,0 +1,737 @@
+"""Marketing campaigns: the plan (channel, dates, budget, target segment), who they reached, what they brought.
+
+Members are fixed when added (the mail-merge or call list as sent), so a campaign's reach does not drift
+when contacts are tagged later. Responses are interactions logged with `campaign_id`; deals name the
+campaign that brought them. All report figures are computed in SQL with GROUP BY over indexed columns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
+
+from minicrm.errors import BadInput, Conflict, NotFound
+from minicrm.store.core import audit
+from minicrm.store.core.db import Session
+from minicrm.store.core.records import Contact, iso
+from minicrm.store.core.text import fold, like_pattern
+from minicrm.store.people import segments
+from minicrm.store.people.refs import as_id
+
+CHANNELS = (
+    "email",
+    "call",
+    "event",
+    "ad",
+    "mailing",
+    "social",
+    "webinar",
+    "web",
+    "print",
+    "referral",
+    "partner",
+    "other",
+)
+MAX_MINOR = 10**15  # a trillion in major units: beyond that it is a typo
+
+
+def normalize_channel(channel: str) -> str:
+    key = channel.strip().lower()
+    if key not in CHANNELS:
+        raise BadInput(f"unknown channel '{channel}' (one of: {', '.join(CHANNELS)})")
+    return key
+
+
+def normalize_currency(currency: str) -> str:
+    key = currency.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", key):
+        raise BadInput(f"invalid currency '{currency}' (a 3-letter code such as EUR)")
+    return key
+
+
+def parse_amount(text: str, what: str = "amount") -> int:
+    """`1500`, `1500.50`, `1,500.50`, `1500,50` → minor units (cents), exact; never negative."""
+    raw = text.strip().replace(" ", "").replace("_", "").replace("\u00a0", "")
+    if "," in raw and "." in raw:
+        raw = raw.replace(",", "")
+    elif raw.count(",") == 1 and len(raw.split(",")[1]) <= 2:
+        raw = raw.replace(",", ".")
+    elif "," in raw:
+        raw = raw.replace(",", "")
+    if not re.fullmatch(r"-?\d+(\.\d{1,2})?", raw):
+        raise BadInput(f"invalid {what} '{text}' (e.g. 1500 or 1500.50)")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise BadInput(f"invalid {what} '{text}'") from None
+    if value < 0:
+        raise BadInput(f"negative {what} '{text}'")
+    minor = int(value.scaleb(2))
+    if minor >= MAX_MINOR:
+        raise BadInput(f"{what} '{text}' is too large")
+    return minor
+
+
+def money(minor: int | None) -> str | None:
+    return None if minor is None else str(Decimal(minor).scaleb(-2).quantize(Decimal("0.01")))
+
+
+def _ratio(num: Decimal | int, den: Decimal | int, places: str = "0.1") -> str | None:
+    if not den:
+        return None
+    return str((Decimal(num) / Decimal(den)).quantize(Decimal(places), rounding=ROUND_HALF_EVEN))
+
+
+# -- records -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Campaign:
+    id: int
+    name: str
+    channel: str
+    starts_on: date | None
+    ends_on: date | None
+    currency: str
+    budget_minor: int | None
+    cost_minor: int | None
+    segment_id: int | None
+    segment: str | None
+    target: dict[str, Any] | None
+    notes: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    revision: int
+    members: int = 0
+    status: str = "planned"
+    stats: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = {
+            "id": self.id,
+            "name": self.name,
+            "channel": self.channel,
+            "status": self.status,
+            "starts_on": iso(self.starts_on),
+            "ends_on": iso(self.ends_on),
+            "currency": self.currency,
+            "budget": money(self.budget_minor),
+            "cost": money(self.cost_minor),
+            "segment": self.segment,
+            "segment_id": self.segment_id,
+            "target": segments.describe(self.target) if self.target else None,
+            "members": self.members,
+            "notes": self.notes,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+            "revision": self.revision,
+        }
+        if self.stats is not None:
+            data.update(self.stats)
+        return data
+
+
+def _status(starts_on: date | None, ends_on: date | None, today: date) -> str:
+    if starts_on and starts_on > today:
+        return "planned"
+    if ends_on and ends_on < today:
+        return "ended"
+    return "running" if starts_on else "planned"
+
+
+_SELECT = (
+    "SELECT c.*, s.name AS segment_name, s.definition AS segment_definition,"
+    " (SELECT count(*) FROM campaign_member m WHERE m.campaign_id = c.id) AS members"
+    " FROM campaign c LEFT JOIN saved_segment s ON s.id = c.segment_id"
+)
+
+
+def _record(row: Any, today: date) -> Campaign:
+    target = row["segment_definition"] or row["target"]
+    return Campaign(
+        id=row["id"],
+        name=row["name"],
+        channel=row["channel"],
+        starts_on=row["starts_on"],
+        ends_on=row["ends_on"],
+        currency=row["currency"],
+        budget_minor=row["budget_minor"],
+        cost_minor=row["cost_minor"],
+        segment_id=row["segment_id"],
+        segment=row["segment_name"],
+        target=json.loads(target) if target else None,
+        notes=row["notes"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        revision=row["revision"],
+        members=row["members"],
+        status=_status(row["starts_on"], row["ends_on"], today),
+    )
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def _check_name(session: Session, name: str, campaign_id: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise BadInput("a campaign needs a name")
+    if as_id(name) is not None:
+        raise BadInput(f"invalid campaign name '{name}' (a number would be read as an id)")
+    other = session.one("SELECT id, name FROM campaign WHERE name_key = ?", (fold(name),))
+    if other is not None and other["id"] != campaign_id:
+        raise Conflict(f"a campaign named '{other['name']}' already exists (id {other['id']})")
+    return name
+
+
+def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise BadInput(f"the campaign ends ({ends_on}) before it starts ({starts_on})")
+
+
+def create_campaign(
+    session: Session,
+    *,
+    name: str,
+    channel: str,
+    now: datetime,
+    user_id: int | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    currency: str = "EUR",
+    budget_minor: int | None = None,
+    cost_minor: int | None = None,
+    segment: str | None = None,
+    target: dict[str, Any] | None = None,
+    notes: str | None = None,
+) -> tuple[int, int]:
+    """Insert a campaign and add the contacts its target matches as members; returns (id, members added)."""
+    channel = normalize_channel(channel)
+    currency = normalize_currency(currency)
+    _check_dates(starts_on, ends_on)
+    if segment and target:
+        raise BadInput("give either --segment or filters (--tag, --status...), not both")
+    with session.write():
+        name = _check_name(session, name)
+        segment_id = segments.resolve_segment(session, segment) if segment else None
+        columns = {
+            "name": name,
+            "name_key": fold(name),
+            "channel": channel,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "currency": currency,
+            "budget_minor": budget_minor,
+            "cost_minor": cost_minor,
+            "segment_id": segment_id,
+            "target": json.dumps(target, ensure_ascii=False, sort_keys=True) if target else None,
+            "notes": notes,
+            "created_by": user_id,
+            "created_at": now,
+            "updated_at": now,
+            "revision": 1,
+        }
+        campaign_id = session.insert(
+            f"INSERT INTO campaign ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            list(columns.values()),
+        )
+        audit.record(
+            session,
+            entity="campaign",
+            entity_id=campaign_id,
+            action="create",
+            now=now,
+            user_id=user_id,
+            changes={k: (None, v) for k, v in columns.items() if v is not None and k not in ("name_key", "created_at")},
+        )
+        added = sync_members(session, campaign_id, now=now, user_id=user_id)
+    return campaign_id, added
+
+
+EDITABLE = ("name", "channel", "starts_on", "ends_on", "currency", "budget_minor", "cost_minor", "notes")
+
+
+def update_campaign(
+    session: Session,
+    campaign_id: int,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    segment: str | None = None,
+    clear_segment: bool = False,
+    target: dict[str, Any] | None = None,
+    **values: Any,
+) -> None:
+    """Change a campaign; `values` are columns of EDITABLE. Members stay as they are (see sync_members)."""
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise BadInput(f"unknown campaign fields: {', '.join(sorted(unknown))}")
+    if "channel" in values:
+        values["channel"] = normalize_channel(values["channel"])
+    if "currency" in values:
+        values["currency"] = normalize_currency(values["currency"])
+    if segment and target:
+        raise BadInput("give either --segment or filters (--tag, --status...), not both")
+    with session.write():
+        old = session.one("SELECT * FROM campaign WHERE id = ?", (campaign_id,))
+        if old is None:
+            raise NotFound(f"no campaign with id {campaign_id}")
+        old = dict(old)
+        if "name" in values:
+            values["name"] = _check_name(session, values["name"], campaign_id)
+            values["name_key"] = fold(values["name"])
+        _check_dates(values.get("starts_on", old["starts_on"]), values.get("ends_on", old["ends_on"]))
+        if segment:
+            values["segment_id"] = segments.resolve_segment(session, segment)
+            values["target"] = None
+        elif target:
+            values["segment_id"] = None
+            values["target"] = json.dumps(target, ensure_ascii=False, sort_keys=True)
+        elif clear_segment:
+            values["segment_id"] = None
+            values["target"] = None
+        changes = audit.diff(old, values)
+        changes.pop("name_key", None)
+        if not changes:
+            return
+        sets = {**values, "updated_at": now, "revision": old["revision"] + 1}
+        session.execute(
+            f"UPDATE campaign SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), campaign_id]
+        )
+        audit.record(
+            session, entity="campaign", entity_id=campaign_id, action="update", now=now, user_id=user_id,
+            changes=changes,
+        )  # fmt: skip
+
+
+def _target(session: Session, campaign_id: int) -> dict[str, Any] | None:
+    row = session.one(
+        "SELECT c.target, s.definition FROM campaign c LEFT JOIN saved_segment s ON s.id = c.segment_id WHERE c.id = ?",
+        (campaign_id,),
+    )
+    if row is None:
+        raise NotFound(f"no campaign with id {campaign_id}")
+    text = row["definition"] or row["target"]
+    return json.loads(text) if text else None
+
+
+def add_members(
+    session: Session,
+    campaign_id: int,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    matching: dict[str, Any] | None = None,
+    contact_ids: Sequence[int] = (),
+) -> int:
+    """Add the contacts matching a definition and/or the given contacts; returns how many were new."""
+    with session.write():
+        if session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
+            raise NotFound(f"no campaign with id {campaign_id}")
+        before = _member_count(session, campaign_id)
+        if matching is not None:
+            where, params = segments.where_sql(matching)
+            session.execute(
+                "INSERT INTO campaign_member (campaign_id, contact_id, added_at) SELECT ?, c.id, ? FROM contact c"
+                f" WHERE {' AND '.join(where)} AND NOT EXISTS (SELECT 1 FROM campaign_member m"
+                " WHERE m.campaign_id = ? AND m.contact_id = c.id)",
+                [campaign_id, now, *params, campaign_id],
+            )
+        for contact_id in dict.fromkeys(contact_ids):
+            if (
+                session.scalar(
+                    "SELECT 1 FROM campaign_member WHERE campaign_id = ? AND contact_id = ?", (campaign_id, contact_id)
+                )
+                is None
+            ):
+                session.execute(
+                    "INSERT INTO campaign_member (campaign_id, contact_id, added_at) VALUES (?, ?, ?)",
+                    (campaign_id, contact_id, now),
+                )
+        added = _member_count(session, campaign_id) - before
+        if added:
+            audit.record(
+                session, entity="campaign", entity_id=campaign_id, action="update", now=now, user_id=user_id,
+                changes={"+members": (None, added)},
+            )  # fmt: skip
+    return added
+
+
+def sync_members(session: Session, campaign_id: int, *, now: datetime, user_id: int | None = None) -> int:
+    """Add the contacts the campaign's target matches today (nobody is removed)."""
+    target = _target(session, campaign_id)
+    if not target:
+        return 0
+    return add_members(session, campaign_id, now=now, user_id=user_id, matching=target)
+
+
+def remove_members(
+    session: Session, campaign_id: int, contact_ids: Sequence[int], *, now: datetime, user_id: int | None = None
+) -> int:
+    with session.write():
+        before = _member_count(session, campaign_id)
+        for contact_id in contact_ids:
+            session.execute(
+                "DELETE FROM campaign_member WHERE campaign_id = ? AND contact_id = ?", (campaign_id, contact_id)
+            )
+        removed = before - _member_count(session, campaign_id)
+        if removed:
+            audit.record(
+                session, entity="campaign", entity_id=campaign_id, action="update", now=now, user_id=user_id,
+                changes={"-members": (removed, None)},
+            )  # fmt: skip
+    return removed
+
+
+def change_members(
+    session: Session,
+    campaign_id: int,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    matching: dict[str, Any] | None = None,
+    add_ids: Sequence[int] = (),
+    remove_ids: Sequence[int] = (),
+    sync: bool = False,
+) -> tuple[int, int]:
+    """One transaction of member changes: add by filter and by id, re-apply the target, remove; (added, removed)."""
+    with session.write():
+        added = add_members(session, campaign_id, now=now, user_id=user_id, matching=matching, contact_ids=add_ids)
+        if sync:
+            added += sync_members(session, campaign_id, now=now, user_id=user_id)
+        removed = remove_members(session, campaign_id, remove_ids, now=now, user_id=user_id)
+    return added, removed
+
+
+def _member_count(session: Session, campaign_id: int) -> int:
+    count: int = session.scalar("SELECT count(*) FROM campaign_member WHERE campaign_id = ?", (campaign_id,))
+    return count
+
+
+def attribute(
+    session: Session,
+    campaign_id: int | None,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    interaction_ids: Sequence[int] = (),
+    deal_ids: Sequence[int] = (),
+) -> None:
+    """Credit interactions (responses) and deals to a campaign; `campaign_id=None` removes the credit."""
+    with session.write():
+        if campaign_id is not None and session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
+            raise NotFound(f"no campaign with id {campaign_id}")
+        for table, ids in (("interaction", interaction_ids), ("deal", deal_ids)):
+            for ident in ids:
+                old = session.one(f"SELECT campaign_id FROM {table} WHERE id = ?", (ident,))
+                if old is None:
+                    raise NotFound(f"no {table} with id {ident}")
+                session.execute(f"UPDATE {table} SET campaign_id = ? WHERE id = ?", (campaign_id, ident))
+                audit.record(
+                    session, entity=table, entity_id=ident, action="update", now=now, user_id=user_id,
+                    changes={"campaign_id": (old["campaign_id"], campaign_id)},
+                )  # fmt: skip
+
+
+def delete_campaign(session: Session, campaign_id: int, *, now: datetime, user_id: int | None = None) -> str:
+    """Delete a campaign and its member list; interactions and deals stay, without the credit."""
+    with session.write():
+        row = session.one("SELECT name FROM campaign WHERE id = ?", (campaign_id,))
+        if row is None:
+            raise NotFound(f"no campaign with id {campaign_id}")
+        session.execute("DELETE FROM campaign WHERE id = ?", (campaign_id,))
+        audit.record(
+            session, entity="campaign", entity_id=campaign_id, action="delete", now=now, user_id=user_id,
+            changes={"name": (row["name"], None)},
+        )  # fmt: skip
+    name: str = row["name"]
+    return name
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def resolve_campaign(session: Session, ref: str) -> int:
+    """Campaign id for REF: its id, or a name fragment matching exactly one campaign."""
+    ref = ref.strip()
+    if (ident := as_id(ref)) is not None:
+        if session.scalar("SELECT id FROM campaign WHERE id = ?", (ident,)) is None:
+            raise NotFound(f"no campaign with id {ref}")
+        return ident
+    key = fold(ref)
+    rows = session.all("SELECT id, name FROM campaign WHERE name_key = ?", (key,)) if key else []
+    if not rows and key:
+        rows = session.all(
+            "SELECT id, name FROM campaign WHERE name_key LIKE ? ESCAPE '\\' ORDER BY name_key, id LIMIT 20",
+            (like_pattern(key),),
+        )
+    if len(rows) == 1:
+        found: int = rows[0]["id"]
+        return found
+    if not rows:
+        raise NotFound(f"no campaign matches '{ref}'")
+    from minicrm.errors import Ambiguous
+
+    listed = ", ".join(f"{r['id']} {r['name']}" for r in rows[:8])
+    raise Ambiguous(f"'{ref}' matches {len(rows)} campaigns: {listed}; use the id")
+
+
+def get_campaign(session: Session, campaign_id: int, *, today: date) -> Campaign:
+    row = session.one(_SELECT + " WHERE c.id = ?", (campaign_id,))
+    if row is None:
+        raise NotFound(f"no campaign with id {campaign_id}")
+    campaign = _record(row, today)
+    stats = campaign_stats(session, today=today, campaign_id=campaign_id)
+    campaign.stats = {k: v for k, v in stats[0].items() if k not in campaign.to_json()} if stats else {}
+    return campaign
+
+
+def list_campaigns(
+    session: Session,
+    *,
+    today: date,
+    channel: str | None = None,
+    status: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Campaign]:
+    where, params = _campaign_filters(channel=channel, start=start, end=end)
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY c.starts_on IS NULL, c.starts_on DESC, c.id DESC"
+    campaigns = [_record(r, today) for r in session.all(sql, params)]
+    if status:
+        if status not in ("planned", "running", "ended"):
+            raise BadInput(f"unknown campaign status '{status}' (planned, running or ended)")
+        campaigns = [c for c in campaigns if c.status == status]
+    return campaigns
+
+
+def _campaign_filters(
+    *, channel: str | None = None, start: date | None = None, end: date | None = None, campaign_id: int | None = None
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if campaign_id is not None:
+        where.append("c.id = ?")
+        params.append(campaign_id)
+    if channel:
+        where.append("c.channel = ?")
+        params.append(normalize_channel(channel))
+    if start and end:
+        # campaigns that ran at some point of the period (undated ones are left out)
+        where.append("c.starts_on IS NOT NULL AND c.starts_on <= ? AND coalesce(c.ends_on, c.starts_on) >= ?")
+        params += [end, start]
+    return where, params
+
+
+def members(session: Session, campaign_id: int, *, narrow: dict[str, Any] | None = None) -> list[Contact]:
+    """The member contacts, by name; `narrow` keeps only those matching a further definition."""
+    from minicrm.store.people.contacts import _SELECT as CONTACT_SELECT
+    from minicrm.store.people.contacts import _hydrate
+
+    if session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
+        raise NotFound(f"no campaign with id {campaign_id}")
+    sql = CONTACT_SELECT + " JOIN campaign_member m ON m.contact_id = c.id AND m.campaign_id = ?"
+    params: list[Any] = [campaign_id]
+    if narrow:
+        where, more = segments.where_sql(narrow)
+        # archived members stay members (they were reached); only the narrowing filter's other parts apply
+        where = [w for w in where if w != "c.archived = ?"]
+        more = more[1:]
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+            params += more
+    sql += " ORDER BY c.name_key, c.id"
+    return _hydrate(session, session.all(sql, params))
+
+
+# -- report ------------------------------------------------------------------------------------
+
+_STATS_SQL = """
+SELECT c.id, c.name, c.channel, c.currency, c.starts_on, c.ends_on, c.budget_minor, c.cost_minor,
+  coalesce(m.reach, 0) AS reach,
+  coalesce(r.responders, 0) AS responders, coalesce(r.interactions, 0) AS interactions,
+  coalesce(d.deals, 0) AS deals, coalesce(d.won, 0) AS won, coalesce(d.won_minor, 0) AS won_minor,
+  coalesce(d.won_other, 0) AS won_other
+FROM campaign c
+LEFT JOIN (SELECT campaign_id, count(*) AS reach FROM campaign_member GROUP BY campaign_id) m
+  ON m.campaign_id = c.id
+LEFT JOIN (SELECT campaign_id, count(DISTINCT contact_id) AS responders, count(*) AS interactions
+           FROM interaction WHERE campaign_id IS NOT NULL GROUP BY campaign_id) r
+  ON r.campaign_id = c.id
+LEFT JOIN (SELECT d.campaign_id, count(*) AS deals,
+             sum(CASE WHEN s.outcome = 'won' THEN 1 ELSE 0 END) AS won,
+             sum(CASE WHEN s.outcome = 'won' AND d.currency = k.currency THEN d.amount_minor ELSE 0 END) AS won_minor,
+             sum(CASE WHEN s.outcome = 'won' AND d.currency <> k.currency THEN 1 ELSE 0 END) AS won_other
+           FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id JOIN campaign k ON k.id = d.campaign_id
+           WHERE d.campaign_id IS NOT NULL GROUP BY d.campaign_id) d
+  ON d.campaign_id = c.id
+"""
+
+
+def _figures(reach: int, responders: int, won_minor: int, cost_minor: int | None) -> dict[str, Any]:
+    return {
+        "response_rate": _ratio(Decimal(responders) * 100, reach),
+        "cost_per_response": money(int((Decimal(cost_minor) / responders).quantize(Decimal(1), ROUND_HALF_EVEN)))
+        if cost_minor is not None and responders
+        else None,
+        "roi": _ratio(Decimal(won_minor - cost_minor) * 100, cost_minor) if cost_minor else None,
+    }
+
+
+def campaign_stats(
+    session: Session,
+    *,
+    today: date,
+    channel: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    campaign_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """One row per campaign: reach, responses, response rate, deals, won revenue, cost per response, ROI.
+
+    `responses` counts the contacts who answered (an interaction logged with the campaign), so the rate
+    never passes 100% when one person answers twice; `interactions` counts every logged answer. Revenue is
+    the won deals in the campaign's currency (`won_other_currency` counts the others). ROI = (won - cost) /
+    cost, in percent; empty without an actual cost.
+    """
+    where, params = _campaign_filters(channel=channel, start=start, end=end, campaign_id=campaign_id)
+    sql = _STATS_SQL + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY c.starts_on IS NULL, c.starts_on, c.id"
+    out = []
+    for r in session.all(sql, params):
+        out.append(
+            {
+                "id": r["id"],
+                "campaign": r["name"],
+                "channel": r["channel"],
+                "status": _status(r["starts_on"], r["ends_on"], today),
+                "starts_on": iso(r["starts_on"]),
+                "ends_on": iso(r["ends_on"]),
+                "currency": r["currency"],
+                "reach": r["reach"],
+                "responses": r["responders"],
+                "interactions": r["interactions"],
+                "deals": r["deals"],
+                "won_deals": r["won"],
+                "won_revenue": money(r["won_minor"]),
+                "won_other_currency": r["won_other"],
+                "budget": money(r["budget_minor"]),
+                "cost": money(r["cost_minor"]),
+                **_figures(r["reach"], r["responders"], r["won_minor"], r["cost_minor"]),
+            }
+        )
+    return out
+
+
+def channel_stats(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`campaign_stats` rows summed per channel and currency (a handful of campaigns, not data rows)."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        g = groups.setdefault(
+            (row["channel"], row["currency"]),
+            {
+                "channel": row["channel"],
+                "currency": row["currency"],
+                "campaigns": 0,
+                "reach": 0,
+                "responses": 0,
+                "interactions": 0,
+                "deals": 0,
+                "won_deals": 0,
+                "won_minor": 0,
+                "budget_minor": None,
+                "cost_minor": None,
+            },
+        )
+        g["campaigns"] += 1
+        for key in ("reach", "responses", "interactions", "deals", "won_deals"):
+            g[key] += row[key]
+        g["won_minor"] += _minor(row["won_revenue"]) or 0
+        for key, field in (("budget_minor", "budget"), ("cost_minor", "cost")):
+            if (minor := _minor(row[field])) is not None:
+                g[key] = (g[key] or 0) + minor
+    out = []
+    for g in sorted(groups.values(), key=lambda g: (g["channel"], g["currency"])):
+        won_minor, budget_minor, cost_minor = g.pop("won_minor"), g.pop("budget_minor"), g.pop("cost_minor")
+        out.append(
+            {
+                **g,
+                "won_revenue": money(won_minor),
+                "budget": money(budget_minor),
+                "cost": money(cost_minor),
+                **_figures(g["reach"], g["responses"], won_minor, cost_minor),
+            }
+        )
+    return out
+
+
+def _minor(text: str | None) -> int | None:
+    return None if text is None else int(Decimal(text).scaleb(2))
+
+
+# -- export ------------------------------------------------------------------------------------
+
+CSV_FIELDS = ("id", "name", "first_name", "last_name", "email", "phone", "company", "role", "status", "tags", "address")
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    first, _, last = name.rpartition(" ")
+    return (first, last) if first else (name, "")
+
+
+def members_csv(people: Sequence[Contact]) -> str:
+    """A mail-merge CSV: one row per contact, first e-mail and phone, first/last name split at the last space."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(CSV_FIELDS)
+    for c in people:
+        first, last = _split_name(c.name)
+        out.writerow(
+            [
+                c.id,
+                c.name,
+                first,
+                last,
+                c.emails[0] if c.emails else "",
+                c.phones[0] if c.phones else "",
+                c.company or "",
+                c.role or "",
+                c.status,
+                ", ".join(c.tags),
+                c.address or "",
+            ]
+        )
+    return buf.getvalue()
+
+
+def members_vcard(people: Sequence[Contact]) -> str:
+    """vCard 3.0 cards (call list for a phone or an address book); vobject is loaded only here."""
+    import vobject
+
+    cards = []
+    for c in people:
+        card = vobject.vCard()
+        card.add("fn").value = c.name
+        first, last = _split_name(c.name)
+        card.add("n").value = vobject.vcard.Name(family=last, given=first)
+        for email in c.emails:
+            card.add("email").value = email
+        for phone in c.phones:
+            card.add("tel").value = phone
+        if c.company:
+            card.add("org").value = [c.company]
+        if c.role:
+            card.add("title").value = c.role
+        if c.tags:
+            card.add("categories").value = c.tags
+        cards.append(card.serialize())
+    return "".join(cards)

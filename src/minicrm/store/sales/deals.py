@@ -1,0 +1,552 @@
+"""Deals in a configurable pipeline: products, stage history, won/lost, and the pipeline stages themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
+
+from minicrm.errors import BadInput, Conflict, NotFound
+from minicrm.store.core import audit
+from minicrm.store.core.db import Session
+from minicrm.store.core.records import iso
+from minicrm.store.core.text import fold
+
+CENT = Decimal("0.01")
+OUTCOMES = ("open", "won", "lost")
+
+
+# -- money -----------------------------------------------------------------------------------
+
+
+def parse_amount(text: str | Decimal | int, what: str = "amount") -> Decimal:
+    """A non-negative amount with at most 2 decimals (`1200`, `1 200,50`, `99.90`), exact."""
+    raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
+    if raw.count(",") == 1 and "." not in raw:
+        raw = raw.replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise BadInput(f"invalid {what} '{text}'") from None
+    if not value.is_finite() or value < 0:
+        raise BadInput(f"invalid {what} '{text}' (must be zero or more)")
+    if value != value.quantize(CENT):
+        raise BadInput(f"invalid {what} '{text}' (at most 2 decimals)")
+    if value >= Decimal(10) ** 15:
+        raise BadInput(f"invalid {what} '{text}' (too large)")
+    return value.quantize(CENT)
+
+
+def to_minor(value: Decimal) -> int:
+    return int((value * 100).to_integral_value(ROUND_HALF_EVEN))
+
+
+def from_minor(minor: int | None) -> Decimal:
+    return (Decimal(minor or 0) / 100).quantize(CENT)
+
+
+def parse_currency(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        raise BadInput(f"invalid currency '{text}' (a 3-letter code such as EUR)")
+    return code
+
+
+Product = tuple[str, Decimal, Decimal]  # name, quantity, unit price
+
+
+def parse_product(spec: str) -> Product:
+    """`name:qty:price` (the name may contain colons; quantity and price are the last two parts)."""
+    parts = spec.rsplit(":", 2)
+    if len(parts) != 3 or not parts[0].strip():
+        raise BadInput(f"invalid product '{spec}' (expected name:quantity:price, e.g. 'Support:12:99.50')")
+    name, qty, price = parts[0].strip(), parts[1].strip(), parts[2]
+    try:
+        quantity = Decimal(qty.replace(",", "."))
+    except InvalidOperation:
+        raise BadInput(f"invalid product '{spec}': quantity '{qty}' is not a number") from None
+    if not quantity.is_finite() or quantity <= 0 or quantity >= 10**9:
+        raise BadInput(f"invalid product '{spec}': quantity must be positive")
+    return name, quantity.normalize(), parse_amount(price, f"price in product '{spec}'")
+
+
+# -- records ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Stage:
+    id: int
+    name: str
+    position: int
+    probability: int
+    outcome: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("id", "name", "position", "probability", "outcome")}
+
+
+@dataclass
+class Deal:
+    id: int
+    title: str
+    contact_id: int | None
+    contact: str | None
+    company_id: int | None
+    company: str | None
+    amount: Decimal
+    currency: str
+    stage: str
+    stage_id: int
+    probability: int
+    expected_close: date | None
+    next_step: str | None
+    next_step_on: date | None
+    owner: str | None
+    won_on: date | None
+    lost_on: date | None
+    lost_reason: str | None
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+    outcome: str = "open"
+    campaign_id: int | None = None
+    products: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def weighted(self) -> Decimal:
+        return (self.amount * self.probability / 100).quantize(CENT)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "contact_id": self.contact_id,
+            "contact": self.contact,
+            "company_id": self.company_id,
+            "company": self.company,
+            "amount": str(self.amount),
+            "currency": self.currency,
+            "stage": self.stage,
+            "state": self.outcome,
+            "probability": self.probability,
+            "weighted_amount": str(self.weighted),
+            "expected_close": iso(self.expected_close),
+            "next_step": self.next_step,
+            "next_step_on": iso(self.next_step_on),
+            "owner": self.owner,
+            "won_on": iso(self.won_on),
+            "lost_on": iso(self.lost_on),
+            "lost_reason": self.lost_reason,
+            "notes": self.notes,
+            "products": self.products,
+            "campaign_id": self.campaign_id,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+            "revision": self.revision,
+        }
+
+
+# -- stages -----------------------------------------------------------------------------------
+
+
+def list_stages(session: Session) -> list[Stage]:
+    return [
+        Stage(r["id"], r["name"], r["position"], r["probability"], r["outcome"])
+        for r in session.all("SELECT * FROM pipeline_stage ORDER BY position, id")
+    ]
+
+
+def stage_by_name(session: Session, name: str) -> Stage:
+    key = fold(name)
+    for stage in list_stages(session):
+        if fold(stage.name) == key:
+            return stage
+    names = ", ".join(s.name for s in list_stages(session))
+    raise BadInput(f"unknown stage '{name}' (one of: {names})")
+
+
+def _probability(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= 100:
+        raise BadInput(f"invalid probability {value} (0 to 100)")
+    return value
+
+
+def add_stage(session: Session, name: str, *, probability: int, before: str | None = None) -> Stage:
+    """A new open stage, placed before `before` (default: before the first closed stage)."""
+    name = " ".join(name.split())
+    if not name:
+        raise BadInput("a stage needs a name")
+    _probability(probability)
+    with session.write():
+        if any(fold(s.name) == fold(name) for s in list_stages(session)):
+            raise Conflict(f"a stage named '{name}' already exists")
+        stages = list_stages(session)
+        if before:
+            at = stage_by_name(session, before).position
+        else:
+            at = min((s.position for s in stages if s.outcome != "open"), default=len(stages))
+        session.execute("UPDATE pipeline_stage SET position = position + 1 WHERE position >= ?", (at,))
+        session.execute(
+            "INSERT INTO pipeline_stage (name, position, probability, outcome) VALUES (?, ?, ?, 'open')",
+            (name, at, probability),
+        )
+    return stage_by_name(session, name)
+
+
+def rename_stage(session: Session, old: str, new: str) -> None:
+    new = " ".join(new.split())
+    if not new:
+        raise BadInput("a stage needs a name")
+    with session.write():
+        stage = stage_by_name(session, old)
+        if any(fold(s.name) == fold(new) and s.id != stage.id for s in list_stages(session)):
+            raise Conflict(f"a stage named '{new}' already exists")
+        session.execute("UPDATE pipeline_stage SET name = ? WHERE id = ?", (new, stage.id))
+
+
+def set_stage_probability(session: Session, name: str, probability: int) -> None:
+    _probability(probability)
+    with session.write():
+        session.execute(
+            "UPDATE pipeline_stage SET probability = ? WHERE id = ?", (probability, stage_by_name(session, name).id)
+        )
+
+
+def reorder_stages(session: Session, names: list[str]) -> None:
+    """Give the open stages a new order; won and lost stay last."""
+    with session.write():
+        stages = list_stages(session)
+        open_stages = [s for s in stages if s.outcome == "open"]
+        chosen = [stage_by_name(session, n) for n in names]
+        if sorted(s.id for s in chosen) != sorted(s.id for s in open_stages):
+            raise BadInput("reorder needs every open stage exactly once: " + ", ".join(s.name for s in open_stages))
+        closed = [s for s in stages if s.outcome != "open"]
+        for position, stage in enumerate([*chosen, *closed]):
+            session.execute("UPDATE pipeline_stage SET position = ? WHERE id = ?", (position, stage.id))
+
+
+# -- deals ------------------------------------------------------------------------------------
+
+_SELECT = (
+    "SELECT d.*, s.name AS stage_name, s.outcome, coalesce(d.probability, s.probability) AS eff_probability,"
+    " c.name AS contact_name, co.name AS company_name, u.name AS owner_name FROM deal d"
+    " JOIN pipeline_stage s ON s.id = d.stage_id LEFT JOIN contact c ON c.id = d.contact_id"
+    " LEFT JOIN company co ON co.id = d.company_id LEFT JOIN app_user u ON u.id = d.owner_id"
+)
+
+
+def _record(r: Any) -> Deal:
+    return Deal(
+        id=r["id"],
+        title=r["title"],
+        contact_id=r["contact_id"],
+        contact=r["contact_name"],
+        company_id=r["company_id"],
+        company=r["company_name"],
+        amount=from_minor(r["amount_minor"]),
+        currency=r["currency"],
+        stage=r["stage_name"],
+        stage_id=r["stage_id"],
+        probability=r["eff_probability"],
+        expected_close=r["expected_close"],
+        next_step=r["next_step"],
+        next_step_on=r["next_step_on"],
+        owner=r["owner_name"],
+        won_on=r["won_on"],
+        lost_on=r["lost_on"],
+        lost_reason=r["lost_reason"],
+        notes=r["notes"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+        revision=r["revision"],
+        outcome=r["outcome"],
+        campaign_id=r["campaign_id"],
+    )
+
+
+def _with_products(session: Session, deals: list[Deal]) -> list[Deal]:
+    by_id = {d.id: d for d in deals}
+    ids = list(by_id)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for r in session.all(
+            f"SELECT * FROM deal_product WHERE deal_id IN ({', '.join('?' * len(chunk))}) ORDER BY id", chunk
+        ):
+            by_id[r["deal_id"]].products.append(
+                {
+                    "name": r["name"],
+                    "quantity": r["quantity"],
+                    "price": str(from_minor(r["unit_price_minor"])),
+                    "total": str(from_minor(r["total_minor"])),
+                }
+            )
+    return deals
+
+
+def get_deal(session: Session, deal_id: int) -> Deal:
+    row = session.one(_SELECT + " WHERE d.id = ?", (deal_id,))
+    if row is None:
+        raise NotFound(f"no deal with id {deal_id}")
+    return _with_products(session, [_record(row)])[0]
+
+
+def list_deals(
+    session: Session,
+    *,
+    stage: str | None = None,
+    state: str | None = None,
+    owner_id: int | None = None,
+    closing_by: date | None = None,
+    contact_id: int | None = None,
+    company_id: int | None = None,
+    limit: int | None = None,
+) -> list[Deal]:
+    where: list[str] = []
+    params: list[Any] = []
+    if stage:
+        where.append("d.stage_id = ?")
+        params.append(stage_by_name(session, stage).id)
+    if state:
+        if state not in OUTCOMES:
+            raise BadInput(f"unknown state '{state}' (open, won or lost)")
+        where.append("s.outcome = ?")
+        params.append(state)
+    for column, value in (("d.owner_id", owner_id), ("d.contact_id", contact_id), ("d.company_id", company_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if closing_by:
+        where.append("d.expected_close <= ? AND s.outcome = 'open'")
+        params.append(closing_by)
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY s.position, d.expected_close IS NULL, d.expected_close, d.id"
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return _with_products(session, [_record(r) for r in session.all(sql, params)])
+
+
+def _history(
+    session: Session, deal_id: int, from_id: int | None, to_id: int, at: datetime, user_id: int | None
+) -> None:
+    session.execute(
+        "INSERT INTO deal_stage_history (deal_id, from_stage_id, to_stage_id, changed_at, changed_by)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (deal_id, from_id, to_id, at, user_id),
+    )
+
+
+def _check_links(session: Session, contact_id: int | None, company_id: int | None) -> int | None:
+    if contact_id is None and company_id is None:
+        raise BadInput("a deal needs --contact or --company")
+    if company_id is None and contact_id is not None:
+        company_id = session.scalar("SELECT company_id FROM contact WHERE id = ?", (contact_id,))
+    return company_id
+
+
+def _insert_products(session: Session, deal_id: int, products: Iterable[Product]) -> Decimal:
+    total = Decimal(0)
+    for name, quantity, price in products:
+        line = (quantity * price).quantize(CENT, ROUND_HALF_EVEN)
+        total += line
+        session.execute(
+            "INSERT INTO deal_product (deal_id, name, quantity, unit_price_minor, total_minor) VALUES (?, ?, ?, ?, ?)",
+            (deal_id, name, str(quantity), to_minor(price), to_minor(line)),
+        )
+    return total
+
+
+def create_deal(
+    session: Session,
+    *,
+    title: str,
+    now: datetime,
+    user_id: int | None = None,
+    contact_id: int | None = None,
+    company_id: int | None = None,
+    amount: Decimal | None = None,
+    currency: str = "EUR",
+    stage: str | None = None,
+    expected_close: date | None = None,
+    next_step: str | None = None,
+    next_step_on: date | None = None,
+    products: Iterable[Product] = (),
+    probability: int | None = None,
+    owner_id: int | None = None,
+    notes: str | None = None,
+    source: str | None = None,
+    campaign_id: int | None = None,
+) -> int:
+    """A new deal; without `amount`, the products' total is the amount."""
+    title = " ".join(title.split())
+    if not title:
+        raise BadInput("a deal needs a title")
+    currency = parse_currency(currency)
+    _probability(probability)
+    if amount is not None:
+        amount = parse_amount(amount)
+    with session.write():
+        company_id = _check_links(session, contact_id, company_id)
+        first = stage_by_name(session, stage) if stage else list_stages(session)[0]
+        won_on = now.date() if first.outcome == "won" else None
+        lost_on = now.date() if first.outcome == "lost" else None
+        deal_id = session.insert(
+            "INSERT INTO deal (title, contact_id, company_id, amount_minor, currency, stage_id, probability,"
+            " expected_close, next_step, next_step_on, owner_id, source, won_on, lost_on, notes, campaign_id,"
+            " created_by, created_at, updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, 1)",
+            (title, contact_id, company_id, 0, currency, first.id, probability, expected_close, next_step,
+             next_step_on, owner_id, source, won_on, lost_on, notes, campaign_id, user_id, now, now),
+        )  # fmt: skip
+        total = _insert_products(session, deal_id, products)
+        value = amount if amount is not None else total
+        session.execute("UPDATE deal SET amount_minor = ? WHERE id = ?", (to_minor(value), deal_id))
+        _history(session, deal_id, None, first.id, now, user_id)
+        audit.record(
+            session, entity="deal", entity_id=deal_id, action="create", now=now, user_id=user_id,
+            changes={"title": (None, title), "amount": (None, str(value)), "stage": (None, first.name)},
+        )  # fmt: skip
+    return deal_id
+
+
+def move_deal(session: Session, deal_id: int, stage: str, *, now: datetime, user_id: int | None = None) -> Deal:
+    """Move an open deal to another stage (won/lost stages close it)."""
+    with session.write():
+        deal = get_deal(session, deal_id)
+        target = stage_by_name(session, stage)
+        if deal.outcome != "open":
+            raise Conflict(f"deal {deal_id} is already {deal.outcome}; reopen it with: minicrm deal reopen {deal_id}")
+        if target.id == deal.stage_id:
+            raise Conflict(f"deal {deal_id} is already in stage '{target.name}'")
+        if target.outcome == "lost":
+            raise BadInput(f"use: minicrm deal lost {deal_id} --reason TEXT")
+        sets: dict[str, Any] = {"stage_id": target.id}
+        if target.outcome == "won":
+            sets["won_on"] = now.date()
+        _update(session, deal, sets, now=now, user_id=user_id)
+        _history(session, deal_id, deal.stage_id, target.id, now, user_id)
+    return get_deal(session, deal_id)
+
+
+def _closed_stage(session: Session, outcome: str) -> Stage:
+    for s in list_stages(session):
+        if s.outcome == outcome:
+            return s
+    raise BadInput(f"the pipeline has no {outcome} stage")
+
+
+def win_deal(session: Session, deal_id: int, *, on: date, now: datetime, user_id: int | None = None) -> Deal:
+    with session.write():
+        deal = get_deal(session, deal_id)
+        if deal.outcome != "open":
+            raise Conflict(f"deal {deal_id} is already {deal.outcome}")
+        won = _closed_stage(session, "won")
+        _update(session, deal, {"stage_id": won.id, "won_on": on, "next_step_on": None}, now=now, user_id=user_id)
+        _history(session, deal_id, deal.stage_id, won.id, datetime.combine(on, now.time()), user_id)
+    return get_deal(session, deal_id)
+
+
+def lose_deal(
+    session: Session, deal_id: int, *, reason: str, now: datetime, on: date | None = None, user_id: int | None = None
+) -> Deal:
+    reason = reason.strip()
+    if not reason:
+        raise BadInput("a lost deal needs --reason")
+    with session.write():
+        deal = get_deal(session, deal_id)
+        if deal.outcome != "open":
+            raise Conflict(f"deal {deal_id} is already {deal.outcome}")
+        lost = _closed_stage(session, "lost")
+        day = on or now.date()
+        sets = {"stage_id": lost.id, "lost_on": day, "lost_reason": reason, "next_step_on": None}
+        _update(session, deal, sets, now=now, user_id=user_id)
+        _history(session, deal_id, deal.stage_id, lost.id, datetime.combine(day, now.time()), user_id)
+    return get_deal(session, deal_id)
+
+
+def reopen_deal(session: Session, deal_id: int, stage: str, *, now: datetime, user_id: int | None = None) -> Deal:
+    with session.write():
+        deal = get_deal(session, deal_id)
+        if deal.outcome == "open":
+            raise Conflict(f"deal {deal_id} is open")
+        target = stage_by_name(session, stage)
+        if target.outcome != "open":
+            raise BadInput(f"reopen into an open stage, not '{target.name}'")
+        sets = {"stage_id": target.id, "won_on": None, "lost_on": None, "lost_reason": None}
+        _update(session, deal, sets, now=now, user_id=user_id)
+        _history(session, deal_id, deal.stage_id, target.id, now, user_id)
+    return get_deal(session, deal_id)
+
+
+EDITABLE = ("title", "amount", "currency", "probability", "expected_close", "next_step", "next_step_on", "owner_id",
+            "notes", "contact_id", "company_id", "source", "campaign_id")  # fmt: skip
+
+
+def update_deal(
+    session: Session,
+    deal_id: int,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    products: Iterable[Product] | None = None,
+    expected_revision: int | None = None,
+    **values: Any,
+) -> Deal:
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise BadInput(f"unknown deal fields: {', '.join(sorted(unknown))}")
+    if "title" in values:
+        values["title"] = " ".join(str(values["title"]).split())
+        if not values["title"]:
+            raise BadInput("a deal needs a title")
+    if "currency" in values:
+        values["currency"] = parse_currency(values["currency"])
+    if "probability" in values:
+        _probability(values["probability"])
+    sets: dict[str, Any] = {}
+    if "amount" in values:
+        sets["amount_minor"] = to_minor(parse_amount(values.pop("amount")))
+    sets.update(values)
+    with session.write():
+        deal = get_deal(session, deal_id)
+        if expected_revision is not None and deal.revision != expected_revision:
+            raise Conflict(f"deal {deal_id} was changed by someone else; reload and try again")
+        if products is not None:
+            session.execute("DELETE FROM deal_product WHERE deal_id = ?", (deal_id,))
+            total = _insert_products(session, deal_id, products)
+            sets.setdefault("amount_minor", to_minor(total))
+        _update(session, deal, sets, now=now, user_id=user_id)
+    return get_deal(session, deal_id)
+
+
+def _update(session: Session, deal: Deal, sets: dict[str, Any], *, now: datetime, user_id: int | None) -> None:
+    row = session.one("SELECT * FROM deal WHERE id = ?", (deal.id,))
+    assert row is not None  # the caller has just read the deal in the same write transaction
+    old = dict(row)
+    changes = audit.diff(old, sets)
+    all_sets = {**sets, "updated_at": now, "revision": deal.revision + 1}
+    session.execute(
+        f"UPDATE deal SET {', '.join(f'{k} = ?' for k in all_sets)} WHERE id = ?", [*all_sets.values(), deal.id]
+    )
+    audit.record(session, entity="deal", entity_id=deal.id, action="update", now=now, user_id=user_id, changes=changes)
+
+
+def delete_deal(session: Session, deal_id: int, *, now: datetime, user_id: int | None = None) -> None:
+    with session.write():
+        deal = get_deal(session, deal_id)
+        session.execute("DELETE FROM deal WHERE id = ?", (deal_id,))
+        audit.record(session, entity="deal", entity_id=deal_id, action="delete", now=now, user_id=user_id,
+                     changes={"title": (deal.title, None)})  # fmt: skip
+
+
+def stage_history(session: Session, deal_id: int) -> list[dict[str, Any]]:
+    rows = session.all(
+        "SELECT h.changed_at, f.name AS from_stage, t.name AS to_stage, u.name AS who FROM deal_stage_history h"
+        " LEFT JOIN pipeline_stage f ON f.id = h.from_stage_id JOIN pipeline_stage t ON t.id = h.to_stage_id"
+        " LEFT JOIN app_user u ON u.id = h.changed_by WHERE h.deal_id = ? ORDER BY h.changed_at, h.id",
+        (deal_id,),
+    )
+    return [{"at": iso(r["changed_at"]), "from": r["from_stage"], "to": r["to_stage"], "by": r["who"]} for r in rows]
