@@ -13,6 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from minicrm.cells import cell
+
 
 class Format(StrEnum):
     table = "table"
@@ -35,26 +37,6 @@ def _default(value: Any) -> Any:
 def to_json(data: Any) -> str:
     """UTF-8 JSON (names are not \\u-escaped), ISO dates, 2-space indent."""
     return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
-
-
-def cell(value: Any) -> str:
-    """A value as text for a table or CSV cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return ", ".join(cell(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    text = str(value)
-    if len(text) == 19 and text[10] == "T" and text[4] == "-":  # an ISO datetime from to_json()
-        return text[:10] + " " + text[11:16]
-    return text
 
 
 def write(text: str) -> None:

@@ -51,7 +51,7 @@ def export_csv(
     session: Session, out: TextIO, *, tags: Sequence[str] = (), bom: bool = False, delimiter: str = ","
 ) -> int:
     """Contacts as CSV; returns how many."""
-    from minicrm.output import cell
+    from minicrm.cells import cell
 
     if bom:
         out.write("\ufeff")

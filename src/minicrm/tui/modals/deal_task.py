@@ -1,4 +1,4 @@
-"""`d` new deal and `t` new task for a contact (the deals/tasks services come with issue #4)."""
+"""`d` new deal and `t` new task for a contact."""
 
 from __future__ import annotations
 
