@@ -12,7 +12,7 @@ from conftest import row, scalar, target_digest
 from minicrm.errors import BadInput
 from minicrm.store.core.text import phone_key
 from minicrm.store.exchange import importing
-from minicrm.store.people.contacts import check_phone
+from minicrm.store.people.fields import check_phone
 
 NOW = datetime(2026, 11, 22, 10, 0)
 PHONES = ["+44 20 7946 0000", "0044 20 7946 0000", "  0049 (30) 1234-567 ", "12", "123", "+1 555 0100 ext. 7",

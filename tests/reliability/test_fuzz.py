@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from minicrm.errors import MinicrmError
 from minicrm.store.core import migrate
 from minicrm.store.core.db import Database
-from minicrm.store.people.contacts import create_contact, list_contacts, parse_field
+from minicrm.store.people.contacts import create_contact, list_contacts
+from minicrm.store.people.fields import parse_field
 from minicrm.store.people.refs import resolve_company, resolve_contact
 from minicrm.store.people.search import search
 

@@ -44,7 +44,7 @@ def span_days(text: str) -> int:
 
 
 def fields_of(specs: list[str] | None) -> dict[str, str]:
-    from minicrm.store.people.contacts import parse_field
+    from minicrm.store.people.fields import parse_field
 
     return dict(parse_field(s) for s in specs or [])
 

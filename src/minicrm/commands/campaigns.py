@@ -396,7 +396,8 @@ def segment_show(
 ) -> None:
     """The contacts a segment matches now (JSON: the segment with its contacts)."""
     from minicrm import output
-    from minicrm.store.people.segments import get_segment, matching_contacts
+    from minicrm.store.people.contacts import matching_contacts
+    from minicrm.store.people.segments import get_segment
 
     session = app_ctx(ctx).session()
     seg = get_segment(session, name)

@@ -12,7 +12,7 @@ from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.people import search
 from minicrm.store.people.cadence import fill_cadence_dates_of
-from minicrm.store.people.contacts import normalize_tag
+from minicrm.store.people.fields import normalize_tag
 
 
 def ids_from_text(text: str) -> list[int]:

@@ -16,7 +16,8 @@ from typing import Any, TextIO
 from minicrm.errors import BadInput, Conflict
 from minicrm.store.core.db import Session
 from minicrm.store.people.cadence import fill_cadence_dates
-from minicrm.store.people.contacts import list_contacts, normalize_tag
+from minicrm.store.people.contacts import list_contacts
+from minicrm.store.people.fields import normalize_tag
 
 FORMAT = "minicrm-database"
 FORMAT_VERSION = 1

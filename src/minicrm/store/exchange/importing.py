@@ -29,7 +29,7 @@ from minicrm.store.core.db import Session
 from minicrm.store.core.text import fold
 from minicrm.store.people import search
 from minicrm.store.people.cadence import fill_cadence_dates, fill_cadence_dates_of
-from minicrm.store.people.contacts import check_email, check_phone, normalize_status, normalize_tag
+from minicrm.store.people.fields import check_email, check_phone, normalize_status, normalize_tag
 
 ON_DUPLICATE = ("skip", "update", "create")
 CHUNK = 500

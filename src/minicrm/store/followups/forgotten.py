@@ -64,7 +64,7 @@ def _forgotten_sql(
     kinds: tuple[str, ...],
 ) -> tuple[str, list[Any]]:
     """One query over contacts and companies; `forgotten` orders and limits it, `forgotten_count` counts it."""
-    from minicrm.store.people.contacts import normalize_status, normalize_tag
+    from minicrm.store.people.fields import normalize_status, normalize_tag
 
     if days < 1:
         raise BadInput(f"invalid --days {days} (at least 1)")

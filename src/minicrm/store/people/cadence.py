@@ -126,7 +126,7 @@ class Scope:
 
 def parse_scope(session: Session, text: str) -> Scope:
     """`tag:NAME`, `company:REF`, `contact:REF` or `default` (REF: id or a unique name fragment)."""
-    from minicrm.store.people.contacts import normalize_tag
+    from minicrm.store.people.fields import normalize_tag
     from minicrm.store.people.refs import resolve_company, resolve_contact
 
     raw = text.strip()

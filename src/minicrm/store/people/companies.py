@@ -13,7 +13,7 @@ from minicrm.store.core.records import Company
 from minicrm.store.core.text import fold
 from minicrm.store.people import search
 from minicrm.store.people.cadence import id_chunks, reschedule
-from minicrm.store.people.contacts import normalize_tag
+from minicrm.store.people.fields import normalize_tag
 
 EDITABLE = (
     "name",

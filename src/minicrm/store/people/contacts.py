@@ -14,9 +14,9 @@ from minicrm.store.core.records import Contact
 from minicrm.store.core.text import fold, phone_key
 from minicrm.store.people import search
 from minicrm.store.people.cadence import fill_cadence_dates_of
+from minicrm.store.people.fields import check_email, check_phone, normalize_status, normalize_tag
 from minicrm.store.people.refs import as_id, find_company_by_name, resolve_company
 
-STATUSES = ("lead", "client", "former-client", "partner", "supplier", "competitor")
 SORTS = {
     "name": "c.name_key, c.id",
     "last": "c.last_interaction_at IS NULL, c.last_interaction_at DESC, c.id",
@@ -39,44 +39,6 @@ EDITABLE = (
     "cadence_days",
     "archived",
 )
-
-
-def normalize_status(status: str) -> str:
-    key = "-".join(status.strip().lower().replace("_", " ").split())
-    if key not in STATUSES:
-        raise BadInput(f"unknown status '{status}' (one of: {', '.join(STATUSES)})")
-    return key
-
-
-def normalize_tag(tag: str) -> str:
-    value = " ".join(tag.strip().lower().split())
-    if not value or "," in value:
-        raise BadInput(f"invalid tag '{tag}' (no commas, not empty)")
-    return value
-
-
-def parse_field(spec: str) -> tuple[str, str]:
-    """`key=value` → (key, value); an empty value means: remove the field."""
-    key, sep, value = spec.partition("=")
-    key = key.strip()
-    if not sep or not key or "\x00" in spec:
-        raise BadInput(f"invalid field '{spec}' (expected key=value)")
-    return key, value.strip()
-
-
-def check_email(email: str) -> str:
-    value = email.strip()
-    local, at, domain = value.rpartition("@")
-    if not at or not local or "." not in domain or domain.startswith(".") or any(c.isspace() for c in value):
-        raise BadInput(f"invalid email '{email}'")
-    return value
-
-
-def check_phone(phone: str) -> str:
-    value = " ".join(phone.strip().split())
-    if len(phone_key(value)) < 3:
-        raise BadInput(f"invalid phone number '{phone}'")
-    return value
 
 
 @dataclass
@@ -525,3 +487,15 @@ def _next_occurrence(today: date, month: int, day: int) -> date:
         if candidate >= today:
             return candidate
     return date(today.year + 1, month, min(day, 28))
+
+
+def matching_contacts(session: Session, d: dict[str, Any], *, limit: int | None = None) -> list[Contact]:
+    """The contacts a segment definition `d` selects, by name."""
+    from minicrm.store.people.segments import where_sql
+
+    where, params = where_sql(d)
+    sql = _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY c.name_key, c.id"
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return _hydrate(session, session.all(sql, params))

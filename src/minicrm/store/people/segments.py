@@ -16,9 +16,9 @@ from typing import Any
 from minicrm.errors import BadInput, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
-from minicrm.store.core.records import Contact, iso
+from minicrm.store.core.records import iso
 from minicrm.store.core.text import fold
-from minicrm.store.people.contacts import normalize_status, normalize_tag
+from minicrm.store.people.fields import normalize_status, normalize_tag
 from minicrm.store.people.refs import as_id
 
 KEYS = ("tags", "statuses", "fields", "industries", "cities")
@@ -153,17 +153,6 @@ def count_matching(session: Session, d: dict[str, Any]) -> int:
     where, params = where_sql(d)
     count: int = session.scalar("SELECT count(*) FROM contact c WHERE " + " AND ".join(where), params)
     return count
-
-
-def matching_contacts(session: Session, d: dict[str, Any], *, limit: int | None = None) -> list[Contact]:
-    from minicrm.store.people.contacts import _SELECT, _hydrate
-
-    where, params = where_sql(d)
-    sql = _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY c.name_key, c.id"
-    if limit:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return _hydrate(session, session.all(sql, params))
 
 
 # -- saved segments --------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def add_user(
     if not clean or clean.lower() in ("me", "all"):
         raise BadInput(f"invalid user name '{name}'")
     if email is not None:
-        from minicrm.store.people.contacts import check_email
+        from minicrm.store.people.fields import check_email
 
         email = check_email(email)
     with session.write():

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
 from minicrm.store.core.records import Contact
-from minicrm.store.people.contacts import STATUSES, normalize_status, normalize_tag
+from minicrm.store.people.fields import STATUSES, normalize_status, normalize_tag
 from minicrm.tui.modals.form import FormModal, problem
 
 

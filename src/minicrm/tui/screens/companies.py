@@ -24,7 +24,7 @@ FILTER_DELAY = 0.15
 
 
 def parse_company_filter(text: str) -> dict[str, Any]:
-    from minicrm.store.people.contacts import normalize_tag
+    from minicrm.store.people.fields import normalize_tag
 
     kw: dict[str, Any] = {}
     words = []

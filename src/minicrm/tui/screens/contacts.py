@@ -42,7 +42,8 @@ class Page:
 
 def parse_filter(session: Session, text: str) -> dict[str, Any]:
     """`acme tag:vip status:client owner:ann sort:last` -> keyword arguments for list_contacts."""
-    from minicrm.store.people.contacts import SORTS, normalize_status, normalize_tag
+    from minicrm.store.people.contacts import SORTS
+    from minicrm.store.people.fields import normalize_status, normalize_tag
 
     kw: dict[str, Any] = {}
     words = []
