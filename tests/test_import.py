@@ -347,7 +347,7 @@ def test_progress_bar_only_on_a_terminal(db_target, tmp_path):
 
 def test_fast_fold_equals_text_fold():
     from minicrm.store.core.text import fold
-    from minicrm.store.exchange.importing import _fold
+    from minicrm.store.exchange.importing.records import fold_key as _fold
 
     samples = ["Ada  Lovelace", "JOSÉ Álvarez", "Пётр Сидоров", "Ёлка Й", "Đặng Thị Ngọc Thịnh", "ﬁle Straße",
                "한국어 이름", "Zoë\u00a0Ärger", "emoji 🙂 café", "İstanbul", "ǅemal", "x\u0301\u0327y", ""]  # fmt: skip

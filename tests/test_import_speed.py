@@ -11,7 +11,7 @@ import pytest
 from conftest import row, scalar, target_digest
 from minicrm.errors import BadInput
 from minicrm.store.core.text import phone_key
-from minicrm.store.exchange import importing
+from minicrm.store.exchange.importing import applying, csv_format, planning, records
 from minicrm.store.people.fields import check_phone
 
 NOW = datetime(2026, 11, 22, 10, 0)
@@ -21,7 +21,7 @@ PHONES = ["+44 20 7946 0000", "0044 20 7946 0000", "  0049 (30) 1234-567 ", "12"
 
 def test_phone_key_equals_text_phone_key():
     for phone in PHONES:
-        assert importing._phone_key(phone) == phone_key(phone), phone
+        assert records.fast_phone_key(phone) == phone_key(phone), phone
 
 
 def test_phone_check_equals_contacts_check_phone():
@@ -30,13 +30,13 @@ def test_phone_check_equals_contacts_check_phone():
             expected = check_phone(phone)
         except BadInput as exc:
             with pytest.raises(BadInput, match=str(exc).replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")):
-                importing._phone(phone)
+                records.checked_phone(phone)
         else:
-            assert importing._phone(phone) == expected, phone
+            assert records.checked_phone(phone) == expected, phone
 
 
-def _cand(**values) -> importing.Candidate:
-    return importing.Candidate(line=2, **values)
+def _cand(**values) -> records.Candidate:
+    return records.Candidate(line=2, **values)
 
 
 def test_match_keys_of_different_kinds_never_meet():
@@ -46,7 +46,7 @@ def test_match_keys_of_different_kinds_never_meet():
         _cand(name="uid x", uid="x\x1fy@z", company="12345"),
         _cand(name="Ada", emails=[("A@B.io", None)], phones=[("+1 555", None), ("-", None)], company="ACMÉ"),
     ]
-    kinds = [[importing._kind(k) for k in importing._keys(c)] for c in tricky]
+    kinds = [[planning._kind(k) for k in planning._keys(c)] for c in tricky]
     assert kinds == [
         ["uid", "email", "name+company"],
         ["uid", "phone", "name+company"],
@@ -55,7 +55,7 @@ def test_match_keys_of_different_kinds_never_meet():
     ]
     seen: dict[str, str] = {}
     for cand, cand_kinds in zip(tricky, kinds, strict=True):
-        for key, kind in zip(importing._keys(cand), cand_kinds, strict=True):
+        for key, kind in zip(planning._keys(cand), cand_kinds, strict=True):
             assert seen.setdefault(key, kind) == kind, key
 
 
@@ -73,8 +73,8 @@ def _csv(rows: int, seed: int = 3) -> bytes:
 
 def test_bulk_import_then_reimport_changes_nothing(session, db_target):
     data = _csv(3000)
-    parsed = importing.read_csv(data, source="big.csv", now=NOW)
-    first = importing.run(session, parsed, now=NOW, source="big.csv").to_json(with_items=False)
+    parsed = csv_format.read_csv(data, source="big.csv", now=NOW)
+    first = applying.run(session, parsed, now=NOW, source="big.csv").to_json(with_items=False)
     assert first["created"] + first["merged"] == 3000 and first["merged"] > 0 and first["rejected"] == 0
     assert scalar(db_target, "SELECT count(*) FROM contact") == first["created"]
     assert scalar(db_target, "SELECT count(*) FROM contact_fts") == first["created"]
@@ -84,7 +84,7 @@ def test_bulk_import_then_reimport_changes_nothing(session, db_target):
     assert row(db_target, "SELECT count(*) FROM contact_email WHERE label IS NOT NULL") == (0,)
     assert row(db_target, "SELECT count(DISTINCT tag) FROM contact_tag") == (3,)
     before = target_digest(db_target)
-    again = importing.run(session, importing.read_csv(data, source="big.csv", now=NOW), now=NOW, source="big.csv")
+    again = applying.run(session, csv_format.read_csv(data, source="big.csv", now=NOW), now=NOW, source="big.csv")
     summary = again.to_json(with_items=False)
     assert (summary["created"], summary["updated"], summary["merged"]) == (0, 0, 0)
     assert summary["unchanged"] == 3000
@@ -93,18 +93,18 @@ def test_bulk_import_then_reimport_changes_nothing(session, db_target):
 
 def test_gc_is_on_again_after_an_import(session):
     assert gc.isenabled()
-    parsed = importing.read_csv(_csv(50), source="x.csv", now=NOW)
+    parsed = csv_format.read_csv(_csv(50), source="x.csv", now=NOW)
     assert gc.isenabled()
-    importing.run(session, parsed, now=NOW, source="x.csv", dry_run=True)
+    applying.run(session, parsed, now=NOW, source="x.csv", dry_run=True)
     assert gc.isenabled()
 
 
 def test_malformed_csv_is_reported_before_a_bad_header():
     data = b'nothing,useful\nx,"y\nz,w\n'
     with pytest.raises(BadInput, match=r"line 2: malformed CSV .*quoted cell runs from line 2 to 3"):
-        importing.read_csv(data, source="f.csv", now=NOW)
+        csv_format.read_csv(data, source="f.csv", now=NOW)
     with pytest.raises(BadInput, match="line 1: no name, e-mail or phone column"):
-        importing.read_csv(b"nothing,useful\nx,y\n", source="f.csv", now=NOW)
+        csv_format.read_csv(b"nothing,useful\nx,y\n", source="f.csv", now=NOW)
 
 
 def test_rows_are_read_as_before():
@@ -117,7 +117,7 @@ def test_rows_are_read_as_before():
         b"Bob,not-an-email,,,,,,,\n"
         b"Too,few\n"
     )
-    parsed = importing.read_csv(data, source="f.csv", now=NOW)
+    parsed = csv_format.read_csv(data, source="f.csv", now=NOW)
     ada, solo = parsed.candidates
     assert (ada.line, ada.name, ada.notes, ada.address) == (4, "Ada Lovelace", "a\nb", "St 1")
     assert ada.fields == {"website": "w"}

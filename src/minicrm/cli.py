@@ -4,6 +4,10 @@ Only typer is imported here. Command modules are loaded lazily: turning all ~80 
 commands at start-up cost ~120 ms per call, so the root group imports and builds only the module of
 the command being run (`--help` lists the names and help lines from `COMMANDS`). Every command imports
 what it needs inside its body, so nothing pays for Textual, icalendar or SQLAlchemy unless it uses them.
+
+`--help` shows conventional metavariables (`log [OPTIONS] REF KIND SUMMARY`, `--next WHEN`, `--limit N`,
+flags bare) rather than Typer's `{ref}` and `<str>` / `<int range>` / `<bool>`: `readable_help` gives every
+command's parameters the `ReadableArgument` / `ReadableOption` display as the command tree is built.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from functools import cache
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from minicrm import __version__
 from minicrm.errors import ExitCode, MinicrmError
@@ -77,6 +81,71 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+HELP_OPTION_NAMES = ["-h", "--help"]
+
+
+class ReadableArgument(TyperArgument):
+    """An argument as conventional help shows it: `NAME`, `[NAME]` when optional, `NAME...` when repeated.
+
+    Typer renders arguments as `{name}` in the usage line and adds a `<str>` type column; the metavar
+    (`readable_help` sets the name in capitals when the command gives none) says enough. Error messages
+    keep the name: `Missing argument 'kind'.` is part of the output scripts see.
+    """
+
+    @property
+    def display_name_raw(self) -> str:
+        return (self.metavar or self.name.upper()) + ("..." if self.nargs != 1 else "")
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        return self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+
+    def get_error_hint(self) -> str:
+        return f"'{self.name}'"
+
+
+class ReadableOption(TyperOption):
+    """An option's metavariable as conventional help shows it, when the command gives none (`metavar=`).
+
+    Typer shows the Python type (`<str>`, `<int range>`, `<bool>` even for flags, `<list[str]>`).
+    Here: flags show nothing, choices `[a|b|c]`, numbers `N`, anything else the option's name in capitals
+    (`--email EMAIL`); commands pass `metavar=` where that name is not clear (`--next WHEN`).
+    """
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        if self.metavar is not None:
+            return self.metavar or None
+        if self.is_flag or self.count:
+            return None
+        desc = self.type_descriptor
+        if desc.is_choice:
+            label = super().display_type(ctx).strip("<>")  # Typer's "<a|b|c>" (or "<list[a|b|c]>")
+            return f"[{label.removeprefix('list[').removesuffix(']')}]"
+        if desc.is_ranged or self.bare_type() in ("int", "float"):
+            return "N"
+        long_names = [o for o in self.opts if o.startswith("--")] or self.opts
+        return long_names[0].lstrip("-").replace("-", "_").upper()
+
+
+def readable_help(command: Any) -> None:
+    """Give a command, its help option and (recursively) its subcommands conventional metavariables."""
+    params = list(command.params)
+    help_option = command.get_help_option(typer.Context(command, help_option_names=HELP_OPTION_NAMES))
+    if help_option is not None:
+        params.append(help_option)
+    for param in params:
+        if type(param) is TyperArgument:
+            param.__class__ = ReadableArgument
+            if param.metavar is None:
+                param.metavar = param.name.upper()
+        elif type(param) is TyperOption:
+            param.__class__ = ReadableOption
+    for sub in getattr(command, "commands", {}).values():
+        readable_help(sub)
+
+
 @cache
 def module_commands(module: str) -> dict[str, Any]:
     """The click commands one module registers, built on first use."""
@@ -89,6 +158,7 @@ def module_commands(module: str) -> dict[str, Any]:
     importlib.import_module(f"minicrm.commands.{module}").register(holder)
     group = typer.main.get_command(holder)
     assert isinstance(group, TyperGroup)  # the callback makes it a group
+    readable_help(group)
     return dict(group.commands)
 
 
@@ -96,6 +166,10 @@ class MinicrmGroup(TyperGroup):
     """Loads commands lazily; turns every error into one `error:` line on stderr and an exit code."""
 
     _listing = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        readable_help(self)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*self.commands, *(name for name in COMMANDS if name not in self.commands)]
@@ -163,7 +237,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
 )
 
 
@@ -177,13 +251,18 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        str | None, typer.Option("--db", help="Database file or URL (env MINICRM_DB).", show_default=False)
+        str | None,
+        typer.Option("--db", metavar="PATH|URL", help="Database file or URL (env MINICRM_DB).", show_default=False),
     ] = None,
     today: Annotated[
-        str | None, typer.Option("--today", help="Pretend today is YYYY-MM-DD (env MINICRM_TODAY).", show_default=False)
+        str | None,
+        typer.Option(
+            "--today", metavar="DATE", help="Pretend today is YYYY-MM-DD (env MINICRM_TODAY).", show_default=False
+        ),
     ] = None,
     as_user: Annotated[
-        str | None, typer.Option("--as", help="Act as this user (env MINICRM_USER).", show_default=False)
+        str | None,
+        typer.Option("--as", metavar="USER", help="Act as this user (env MINICRM_USER).", show_default=False),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")

@@ -17,15 +17,19 @@ CampaignArg = Annotated[str, typer.Argument(help="Campaign id or a name fragment
 ChannelOpt = Annotated[
     str | None, typer.Option("--channel", help="email, call, event, ad, mailing, social, webinar, web, print...")
 ]
-StartOpt = Annotated[str | None, typer.Option("--start", help="First day (2026-12-01, +1w...).")]
-EndOpt = Annotated[str | None, typer.Option("--end", help="Last day.")]
-BudgetOpt = Annotated[str | None, typer.Option("--budget", help="Planned spend, e.g. 1500 or 1500.50.")]
-CostOpt = Annotated[str | None, typer.Option("--cost", help="Actual cost so far.")]
+StartOpt = Annotated[str | None, typer.Option("--start", metavar="DATE", help="First day (2026-12-01, +1w...).")]
+EndOpt = Annotated[str | None, typer.Option("--end", metavar="DATE", help="Last day.")]
+BudgetOpt = Annotated[
+    str | None, typer.Option("--budget", metavar="AMOUNT", help="Planned spend, e.g. 1500 or 1500.50.")
+]
+CostOpt = Annotated[str | None, typer.Option("--cost", metavar="AMOUNT", help="Actual cost so far.")]
 CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="Currency of budget, cost and revenue (EUR).")]
 SegmentOpt = Annotated[str | None, typer.Option("--segment", help="Target a saved segment (by name).")]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Target: has this tag (repeatable: all).")]
 StatusOpt = Annotated[list[str] | None, typer.Option("--status", help="Target: this status (repeatable: any).")]
-FieldOpt = Annotated[list[str] | None, typer.Option("--field", help="Target: custom field key=value (repeatable).")]
+FieldOpt = Annotated[
+    list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="Target: custom field key=value (repeatable).")
+]
 IndustryOpt = Annotated[list[str] | None, typer.Option("--industry", help="Target: company industry (any).")]
 CityOpt = Annotated[list[str] | None, typer.Option("--city", help="Target: company city (any).")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Notes.")]
@@ -245,20 +249,30 @@ def members_cmd(
         list[str] | None,
         typer.Option(
             "--add-filter",
+            metavar="KEY=VALUE",
             help="Add the contacts matching tag=T, status=S, industry=I, city=C, field:K=V or segment=NAME"
             " (repeat: all must hold).",
         ),
     ] = None,
-    add: Annotated[list[str] | None, typer.Option("--add", help="Add this contact (REF, repeatable).")] = None,
-    remove: Annotated[list[str] | None, typer.Option("--remove", help="Remove this contact (REF, repeatable).")] = None,
+    add: Annotated[
+        list[str] | None, typer.Option("--add", metavar="REF", help="Add this contact (REF, repeatable).")
+    ] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", metavar="REF", help="Remove this contact (REF, repeatable).")
+    ] = None,
     sync: Annotated[bool, typer.Option("--sync", help="Add the contacts the target matches today.")] = False,
     where: Annotated[
-        list[str] | None, typer.Option("--where", help="Only show/export members matching this filter (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--where", metavar="KEY=VALUE", help="Only show/export members matching this filter (repeatable)."
+        ),
     ] = None,
     export: Annotated[
         ExportFormat | None, typer.Option("--export", help="Write the list as csv (mail merge) or vcard.")
     ] = None,
-    out: Annotated[str | None, typer.Option("--out", "-o", help="Export to this file instead of stdout.")] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", metavar="FILE", help="Export to this file instead of stdout.")
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List, add or remove a campaign's members; export them for a mail merge or a call list."""
@@ -307,10 +321,10 @@ def attribute_cmd(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Campaign id or name; 'none' removes the credit.")],
     interaction: Annotated[
-        list[int] | None, typer.Option("--interaction", help="Credit this interaction (a response).")
+        list[int] | None, typer.Option("--interaction", metavar="ID", help="Credit this interaction (a response).")
     ] = None,
     deal: Annotated[
-        list[int] | None, typer.Option("--deal", help="Credit this deal (the campaign brought it).")
+        list[int] | None, typer.Option("--deal", metavar="ID", help="Credit this deal (the campaign brought it).")
     ] = None,
 ) -> None:
     """Credit already logged interactions or existing deals to a campaign."""
@@ -357,7 +371,9 @@ def segment_save(
     name: Annotated[str, typer.Argument(help="Segment name (saving again replaces it).")],
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Has this tag (repeatable: all).")] = None,
     status: Annotated[list[str] | None, typer.Option("--status", help="Has this status (repeatable: any).")] = None,
-    field: Annotated[list[str] | None, typer.Option("--field", help="Custom field key=value (repeatable).")] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="Custom field key=value (repeatable).")
+    ] = None,
     industry: Annotated[list[str] | None, typer.Option("--industry", help="Company industry (any).")] = None,
     city: Annotated[list[str] | None, typer.Option("--city", help="Company city (any).")] = None,
 ) -> None:

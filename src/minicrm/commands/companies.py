@@ -46,9 +46,13 @@ def add(
     email: Annotated[str | None, typer.Option("--email")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")] = None,
-    field: Annotated[list[str] | None, typer.Option("--field", help="Custom field key=value (repeatable).")] = None,
-    every: Annotated[str | None, typer.Option("--every", help="Default stay-in-touch cadence for its people.")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Owner (user name).")] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="Custom field key=value (repeatable).")
+    ] = None,
+    every: Annotated[
+        str | None, typer.Option("--every", metavar="SPAN", help="Default stay-in-touch cadence for its people.")
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="USER", help="Owner (user name).")] = None,
 ) -> None:
     """Add a company and print its id."""
     from minicrm import output
@@ -83,8 +87,8 @@ def list_(
     tag: Annotated[str | None, typer.Option("--tag", "-t")] = None,
     industry: Annotated[str | None, typer.Option("--industry")] = None,
     city: Annotated[str | None, typer.Option("--city")] = None,
-    owner: Annotated[str | None, typer.Option("--owner")] = None,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Full-text search.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="USER")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", metavar="TEXT", help="Full-text search.")] = None,
     sort: Annotated[str, typer.Option("--sort", help="name, last or created.")] = "name",
     limit: LimitOpt = None,
     archived: Annotated[bool, typer.Option("--archived", help="List archived companies instead.")] = False,
@@ -181,10 +185,12 @@ def edit(
     email: Annotated[str | None, typer.Option("--email")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t")] = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag")] = None,
-    field: Annotated[list[str] | None, typer.Option("--field", help="Set key=value; key= removes it.")] = None,
-    every: Annotated[str | None, typer.Option("--every")] = None,
-    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", metavar="TAG")] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="Set key=value; key= removes it.")
+    ] = None,
+    every: Annotated[str | None, typer.Option("--every", metavar="SPAN")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="USER")] = None,
     archive: Annotated[bool | None, typer.Option("--archive/--unarchive")] = None,
 ) -> None:
     """Change a company (only the options given)."""

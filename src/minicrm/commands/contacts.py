@@ -21,15 +21,23 @@ StatusOpt = Annotated[
 ]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="How they found us.")]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")]
-FieldOpt = Annotated[list[str] | None, typer.Option("--field", help="Custom field key=value (repeatable).")]
-BirthdayOpt = Annotated[
-    str | None, typer.Option("--birthday", help="1990-12-10, 10.12.1990, or year-less --12-10 / 10.12.")
+FieldOpt = Annotated[
+    list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="Custom field key=value (repeatable).")
 ]
-NextOpt = Annotated[str | None, typer.Option("--next", help="Next contact: 2026-12-05, friday 15:00, +2w...")]
+BirthdayOpt = Annotated[
+    str | None, typer.Option("--birthday", metavar="DATE", help="1990-12-10, 10.12.1990, or year-less --12-10 / 10.12.")
+]
+NextOpt = Annotated[
+    str | None, typer.Option("--next", metavar="WHEN", help="Next contact: 2026-12-05, friday 15:00, +2w...")
+]
 GoalOpt = Annotated[str | None, typer.Option("--goal", help="What the next contact is for.")]
-EveryOpt = Annotated[str | None, typer.Option("--every", help="Stay in touch every N days/weeks/months: 14d, 2w, 1m.")]
+EveryOpt = Annotated[
+    str | None, typer.Option("--every", metavar="SPAN", help="Stay in touch every N days/weeks/months: 14d, 2w, 1m.")
+]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Notes.")]
-OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Owner (a user name; created on first use).")]
+OwnerOpt = Annotated[
+    str | None, typer.Option("--owner", metavar="USER", help="Owner (a user name; created on first use).")
+]
 AddressOpt = Annotated[str | None, typer.Option("--address", help="Postal address.")]
 
 
@@ -134,10 +142,14 @@ def list_(
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
     company: Annotated[str | None, typer.Option("--company", "-c", help="Only at this company (REF).")] = None,
     status: Annotated[str | None, typer.Option("--status", help="Only with this status.")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Only owned by this user ('me' = --as).")] = None,
-    field: Annotated[list[str] | None, typer.Option("--field", help="Only where key=value (repeatable).")] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="USER", help="Only owned by this user ('me' = --as).")
+    ] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="Only where key=value (repeatable).")
+    ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Full-text search (names, e-mails, notes).")
+        str | None, typer.Option("--search", "-s", metavar="TEXT", help="Full-text search (names, e-mails, notes).")
     ] = None,
     sort: Annotated[str | None, typer.Option("--sort", help="name, last, next or created.")] = None,
     limit: LimitOpt = None,
@@ -276,17 +288,25 @@ def edit(
     ref: RefArg,
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     email: EmailOpt = None,
-    remove_email: Annotated[list[str] | None, typer.Option("--remove-email", help="Remove an e-mail.")] = None,
+    remove_email: Annotated[
+        list[str] | None, typer.Option("--remove-email", metavar="EMAIL", help="Remove an e-mail.")
+    ] = None,
     phone: PhoneOpt = None,
-    remove_phone: Annotated[list[str] | None, typer.Option("--remove-phone", help="Remove a phone.")] = None,
+    remove_phone: Annotated[
+        list[str] | None, typer.Option("--remove-phone", metavar="PHONE", help="Remove a phone.")
+    ] = None,
     company: CompanyOpt = None,
     no_company: Annotated[bool, typer.Option("--no-company", help="Detach from the company.")] = False,
     role: RoleOpt = None,
     status: StatusOpt = None,
     source: SourceOpt = None,
     tag: TagOpt = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
-    field: Annotated[list[str] | None, typer.Option("--field", help="Set key=value; key= removes it.")] = None,
+    untag: Annotated[
+        list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).")
+    ] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="Set key=value; key= removes it.")
+    ] = None,
     birthday: BirthdayOpt = None,
     nxt: NextOpt = None,
     goal: GoalOpt = None,
@@ -396,7 +416,9 @@ app.add_typer(tag_app, name="tag")
 TagNameArg = Annotated[str, typer.Argument(help="The tag.")]
 RefsArg = Annotated[
     list[str],
-    typer.Argument(help="Contact REFs, or - to read ids (or 'contact list -f json|csv' output) from stdin."),
+    typer.Argument(
+        metavar="REF", help="Contact REFs, or - to read ids (or 'contact list -f json|csv' output) from stdin."
+    ),
 ]
 
 

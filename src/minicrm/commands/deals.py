@@ -12,8 +12,10 @@ from minicrm.output import Format
 app = typer.Typer(help="Deals in the sales pipeline.", no_args_is_help=True)
 stages_app = typer.Typer(help="The pipeline's stages (configurable per database).", no_args_is_help=True)
 
-IdArg = Annotated[int, typer.Argument(help="Deal id.")]
-ProductOpt = Annotated[list[str] | None, typer.Option("--product", help="name:quantity:price (repeatable).")]
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="Deal id.")]
+ProductOpt = Annotated[
+    list[str] | None, typer.Option("--product", metavar="NAME:QTY:PRICE", help="name:quantity:price (repeatable).")
+]
 
 DEAL_COLUMNS = [
     ("id", "ID"),
@@ -52,15 +54,21 @@ def add(
     title: Annotated[str, typer.Argument(help="What is being sold.")],
     contact: Annotated[str | None, typer.Option("--contact", help="Contact REF.")] = None,
     company: Annotated[str | None, typer.Option("--company", help="Company REF.")] = None,
-    amount: Annotated[str | None, typer.Option("--amount", help="Amount (default: the products' total).")] = None,
+    amount: Annotated[
+        str | None, typer.Option("--amount", metavar="AMOUNT", help="Amount (default: the products' total).")
+    ] = None,
     currency: Annotated[str, typer.Option("--currency", help="3-letter currency code.")] = "EUR",
     stage: Annotated[str | None, typer.Option("--stage", help="Stage (default: the first).")] = None,
-    close: Annotated[str | None, typer.Option("--close", help="Expected close date.")] = None,
+    close: Annotated[str | None, typer.Option("--close", metavar="DATE", help="Expected close date.")] = None,
     next_step: Annotated[str | None, typer.Option("--next-step", help="The next step.")] = None,
-    next_step_on: Annotated[str | None, typer.Option("--next-step-on", help="When the next step is due.")] = None,
+    next_step_on: Annotated[
+        str | None, typer.Option("--next-step-on", metavar="WHEN", help="When the next step is due.")
+    ] = None,
     product: ProductOpt = None,
-    probability: Annotated[int | None, typer.Option("--probability", help="Override the stage's %.")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Owner (user name).")] = None,
+    probability: Annotated[
+        int | None, typer.Option("--probability", metavar="PERCENT", help="Override the stage's %.")
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="USER", help="Owner (user name).")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Where the deal came from.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
     campaign: Annotated[
@@ -101,8 +109,10 @@ def list_(
     open_: Annotated[bool, typer.Option("--open", help="Only open deals.")] = False,
     won: Annotated[bool, typer.Option("--won", help="Only won deals.")] = False,
     lost: Annotated[bool, typer.Option("--lost", help="Only lost deals.")] = False,
-    owner: Annotated[str | None, typer.Option("--owner", help="me, NAME or all.")] = None,
-    closing_within: Annotated[str | None, typer.Option("--closing-within", help="Open, closing within 30d.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="USER", help="me, NAME or all.")] = None,
+    closing_within: Annotated[
+        str | None, typer.Option("--closing-within", metavar="SPAN", help="Open, closing within 30d.")
+    ] = None,
     contact: Annotated[str | None, typer.Option("--contact", help="Only this contact's deals.")] = None,
     company: Annotated[str | None, typer.Option("--company", help="Only this company's deals.")] = None,
     limit: LimitOpt = None,
@@ -196,7 +206,9 @@ def _renderables(card: dict[str, Any]):
 
 
 @app.command("move")
-def move(ctx: typer.Context, deal_id: IdArg, stage: Annotated[str, typer.Argument(help="Target stage.")]) -> None:
+def move(
+    ctx: typer.Context, deal_id: IdArg, stage: Annotated[str, typer.Argument(metavar="STAGE", help="Target stage.")]
+) -> None:
     """Move an open deal to another stage."""
     from minicrm import output
     from minicrm.store.sales.deals import move_deal
@@ -208,7 +220,9 @@ def move(ctx: typer.Context, deal_id: IdArg, stage: Annotated[str, typer.Argumen
 
 @app.command("won")
 def won_(
-    ctx: typer.Context, deal_id: IdArg, on: Annotated[str | None, typer.Option("--on", help="Won on.")] = None
+    ctx: typer.Context,
+    deal_id: IdArg,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="Won on.")] = None,
 ) -> None:
     """Mark a deal as won."""
     from minicrm import output
@@ -225,7 +239,7 @@ def lost_(
     ctx: typer.Context,
     deal_id: IdArg,
     reason: Annotated[str, typer.Option("--reason", help="Why it was lost.")],
-    on: Annotated[str | None, typer.Option("--on", help="Lost on.")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="Lost on.")] = None,
 ) -> None:
     """Mark a deal as lost, with the reason."""
     from minicrm import output
@@ -238,7 +252,9 @@ def lost_(
 
 
 @app.command("reopen")
-def reopen(ctx: typer.Context, deal_id: IdArg, stage: Annotated[str, typer.Argument(help="Open stage.")]) -> None:
+def reopen(
+    ctx: typer.Context, deal_id: IdArg, stage: Annotated[str, typer.Argument(metavar="STAGE", help="Open stage.")]
+) -> None:
     """Reopen a won or lost deal into an open stage."""
     from minicrm import output
     from minicrm.store.sales.deals import reopen_deal
@@ -253,14 +269,14 @@ def edit(
     ctx: typer.Context,
     deal_id: IdArg,
     title: Annotated[str | None, typer.Option("--title")] = None,
-    amount: Annotated[str | None, typer.Option("--amount")] = None,
+    amount: Annotated[str | None, typer.Option("--amount", metavar="AMOUNT")] = None,
     currency: Annotated[str | None, typer.Option("--currency")] = None,
-    close: Annotated[str | None, typer.Option("--close")] = None,
+    close: Annotated[str | None, typer.Option("--close", metavar="DATE")] = None,
     next_step: Annotated[str | None, typer.Option("--next-step")] = None,
-    next_step_on: Annotated[str | None, typer.Option("--next-step-on")] = None,
+    next_step_on: Annotated[str | None, typer.Option("--next-step-on", metavar="WHEN")] = None,
     product: ProductOpt = None,
-    probability: Annotated[int | None, typer.Option("--probability")] = None,
-    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    probability: Annotated[int | None, typer.Option("--probability", metavar="PERCENT")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="USER")] = None,
     contact: Annotated[str | None, typer.Option("--contact")] = None,
     company: Annotated[str | None, typer.Option("--company")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
@@ -321,8 +337,8 @@ def stages_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 def stages_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="New stage.")],
-    probability: Annotated[int, typer.Option("--probability", help="Default probability %.")] = 50,
-    before: Annotated[str | None, typer.Option("--before", help="Place it before this stage.")] = None,
+    probability: Annotated[int, typer.Option("--probability", metavar="PERCENT", help="Default probability %.")] = 50,
+    before: Annotated[str | None, typer.Option("--before", metavar="STAGE", help="Place it before this stage.")] = None,
 ) -> None:
     """Add an open stage (before won/lost unless --before says otherwise)."""
     from minicrm import output
@@ -341,7 +357,9 @@ def stages_rename(ctx: typer.Context, old: str, new: str) -> None:
 
 
 @stages_app.command("probability")
-def stages_probability(ctx: typer.Context, name: str, probability: int) -> None:
+def stages_probability(
+    ctx: typer.Context, name: str, probability: Annotated[int, typer.Argument(metavar="PERCENT")]
+) -> None:
     """Set a stage's default probability (percent)."""
     from minicrm.store.sales.deals import set_stage_probability
 
@@ -349,7 +367,9 @@ def stages_probability(ctx: typer.Context, name: str, probability: int) -> None:
 
 
 @stages_app.command("reorder")
-def stages_reorder(ctx: typer.Context, names: Annotated[list[str], typer.Argument(help="Every open stage.")]) -> None:
+def stages_reorder(
+    ctx: typer.Context, names: Annotated[list[str], typer.Argument(metavar="STAGE", help="Every open stage.")]
+) -> None:
     """Put the open stages in a new order."""
     from minicrm.store.sales.deals import reorder_stages
 

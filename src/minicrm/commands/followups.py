@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 cadence_app = typer.Typer(help="Stay-in-touch cadences per tag, company, contact, or by default.", no_args_is_help=True)
 
 OwnerOpt = Annotated[
-    str | None, typer.Option("--owner", help="Only what this user owns ('me' = --as; 'all' = everyone).")
+    str | None,
+    typer.Option("--owner", metavar="USER", help="Only what this user owns ('me' = --as; 'all' = everyone)."),
 ]
 DUE_COLUMNS = [
     ("on", "When"),
@@ -56,9 +57,12 @@ def _until(actx: AppContext, within: str | None, until: str | None, default_days
 def due(
     ctx: typer.Context,
     within: Annotated[
-        str | None, typer.Option("--within", help="Window from today: 1d (today only), 7d (default), 2w, 1m.")
+        str | None,
+        typer.Option("--within", metavar="SPAN", help="Window from today: 1d (today only), 7d (default), 2w, 1m."),
     ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Last day of the window (inclusive).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Last day of the window (inclusive).")
+    ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only what is overdue.")] = False,
     owner: OwnerOpt = None,
     kind: Annotated[
@@ -93,15 +97,20 @@ def forgotten(
         typer.Option("--days", min=1, help="Silent for at least N days (default 90, env MINICRM_FORGOTTEN_DAYS)."),
     ] = None,
     status: Annotated[
-        str | None, typer.Option("--status", help="Only these statuses, comma-separated: client,lead,...")
+        str | None,
+        typer.Option("--status", metavar="STATUS,...", help="Only these statuses, comma-separated: client,lead,..."),
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only contacts (companies) with this tag.")] = None,
     min_value: Annotated[
-        str | None, typer.Option("--min-value", help="Only those whose won + open deals total at least X.")
+        str | None,
+        typer.Option("--min-value", metavar="AMOUNT", help="Only those whose won + open deals total at least X."),
     ] = None,
     owner: OwnerOpt = None,
     kind: Annotated[
-        str, typer.Option("--kind", help="contact, company, or all (default).", show_default=False)
+        str,
+        typer.Option(
+            "--kind", metavar="[contact|company|all]", help="contact, company, or all (default).", show_default=False
+        ),
     ] = "all",
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
@@ -173,9 +182,9 @@ def _decimal(text: str):
 def remind(
     ctx: typer.Context,
     within: Annotated[
-        str, typer.Option("--within", help="Window from today: 1d = today only (default), 7d = a week.")
+        str, typer.Option("--within", metavar="SPAN", help="Window from today: 1d = today only (default), 7d = a week.")
     ] = "1d",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="[text|json]", help="text or json.")] = "text",
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit with status 3 when something is overdue.")
     ] = False,
@@ -217,7 +226,7 @@ CADENCE_COLUMNS = [("scope", "Scope"), ("target", "For"), ("days", "Every (days)
 def cadence_set(
     ctx: typer.Context,
     scope: Annotated[str, typer.Argument(help="tag:NAME, company:REF, contact:REF or default.")],
-    every: Annotated[str, typer.Argument(help="14d, 2w, 1m (30 days), 1y, or a number of days.")],
+    every: Annotated[str, typer.Argument(metavar="SPAN", help="14d, 2w, 1m (30 days), 1y, or a number of days.")],
 ) -> None:
     """Set a stay-in-touch cadence; cadence-derived next-contact dates are recomputed at once."""
     from minicrm import output

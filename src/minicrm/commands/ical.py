@@ -22,8 +22,8 @@ DaysBackOpt = Annotated[
 DaysAheadOpt = Annotated[int, typer.Option("--days-ahead", min=0, help="Items planned up to N days ahead.")]
 IncludeOpt = Annotated[
     str | None,
-    typer.Option("--include", help="Comma-separated: followups,tasks,birthdays,deals,dates (default: all).",
-                 show_default=False),
+    typer.Option("--include", metavar="KIND,...", show_default=False,
+                 help="Comma-separated: followups,tasks,birthdays,deals,dates (default: all)."),
 ]  # fmt: skip
 TodoOpt = Annotated[
     bool, typer.Option("--todo", help="Also add VTODOs for follow-ups and tasks (Thunderbird, CalDAV).")
@@ -31,9 +31,12 @@ TodoOpt = Annotated[
 AlarmOpt = Annotated[bool, typer.Option("--alarm", help="Add a reminder (09:00 on the day; 15 min before timed ones).")]
 NameOpt = Annotated[str, typer.Option("--name", help="Calendar name shown by the app.")]
 TzOpt = Annotated[
-    str | None, typer.Option("--tz", help="IANA time zone of timed items (default: local).", show_default=False)
+    str | None,
+    typer.Option("--tz", metavar="ZONE", help="IANA time zone of timed items (default: local).", show_default=False),
 ]
-RefreshOpt = Annotated[str, typer.Option("--refresh", help="Suggested refresh interval (ISO 8601 duration).")]
+RefreshOpt = Annotated[
+    str, typer.Option("--refresh", metavar="DURATION", help="Suggested refresh interval (ISO 8601 duration).")
+]
 
 
 def _include(text: str | None) -> tuple[str, ...] | None:
@@ -51,7 +54,9 @@ def _options(name: str, tz: str | None, refresh: str, alarm: bool, todo: bool) -
 @app.command("export")
 def export(
     ctx: typer.Context,
-    out: Annotated[str | None, typer.Option("--output", "-o", help="Write to FILE (default: standard output).")] = None,
+    out: Annotated[
+        str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (default: standard output).")
+    ] = None,
     days_back: DaysBackOpt = 365,
     days_ahead: DaysAheadOpt = 90,
     include: IncludeOpt = None,
@@ -101,7 +106,9 @@ def _write_atomically(path: str, data: bytes) -> None:
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")] = 8765,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="Port (0: any free port).")
+    ] = 8765,
     token: Annotated[
         str | None,
         typer.Option(
@@ -174,11 +181,14 @@ def _today(actx: AppContext):
 def push(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help="CalDAV calendar URL (created if missing).")],
-    user: Annotated[str | None, typer.Option("--user", "-u", help="CalDAV user name.")] = None,
+    user: Annotated[str | None, typer.Option("--user", "-u", metavar="USER", help="CalDAV user name.")] = None,
     password_env: Annotated[
         str | None,
         typer.Option(
-            "--password-env", help="Name of the environment variable holding the password.", show_default=False
+            "--password-env",
+            metavar="VAR",
+            help="Name of the environment variable holding the password.",
+            show_default=False,
         ),
     ] = None,
     days_back: DaysBackOpt = 365,
@@ -188,7 +198,7 @@ def push(
     alarm: AlarmOpt = False,
     name: NameOpt = "minicrm follow-ups",
     tz: TzOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="[text|json]", help="text or json.")] = "text",
 ) -> None:
     """Make a CalDAV calendar hold the feed: create new items, update changed ones, delete those no longer due."""
     import os

@@ -18,19 +18,21 @@ def log(
     ref: RefArg,
     kind: Annotated[str, typer.Argument(help="call, email, meeting, message, letter, note, visit, order, ...")],
     summary: Annotated[str, typer.Argument(help="One line: what happened.")],
-    at: Annotated[str | None, typer.Option("--at", help="When it happened (default: now).")] = None,
+    at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help="When it happened (default: now).")] = None,
     direction: Annotated[
         bool | None, typer.Option("--in/--out", help="Incoming (they contacted us) or outgoing.", show_default=False)
     ] = None,
-    body: Annotated[str | None, typer.Option("--body", help="Longer text; - reads standard input.")] = None,
+    body: Annotated[
+        str | None, typer.Option("--body", metavar="TEXT", help="Longer text; - reads standard input.")
+    ] = None,
     outcome: Annotated[str | None, typer.Option("--outcome", help="Result of the contact.")] = None,
     duration: Annotated[str | None, typer.Option("--duration", help="How long: 25m, 1h30m, 90 (minutes).")] = None,
-    deal: Annotated[int | None, typer.Option("--deal", help="Attach to this deal id.")] = None,
+    deal: Annotated[int | None, typer.Option("--deal", metavar="ID", help="Attach to this deal id.")] = None,
     campaign: Annotated[
         str | None, typer.Option("--campaign", help="Credit to this campaign (id or name): a response.")
     ] = None,
     nxt: Annotated[
-        str | None, typer.Option("--next", help="Next contact date (otherwise the cadence decides).")
+        str | None, typer.Option("--next", metavar="WHEN", help="Next contact date (otherwise the cadence decides).")
     ] = None,
     goal: Annotated[str | None, typer.Option("--goal", help="Goal of the next contact.")] = None,
 ) -> None:
@@ -94,7 +96,9 @@ def parse_minutes(text: str) -> int:
 def next_(
     ctx: typer.Context,
     ref: RefArg,
-    on: Annotated[str | None, typer.Argument(help="When: 2026-12-05, friday 15:00, +2w...", show_default=False)] = None,
+    on: Annotated[
+        str | None, typer.Argument(metavar="WHEN", help="When: 2026-12-05, friday 15:00, +2w...", show_default=False)
+    ] = None,
     goal: Annotated[str | None, typer.Option("--goal", help="What the contact is for.")] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the next-contact date.")] = False,
 ) -> None:

@@ -17,16 +17,24 @@ export_app = typer.Typer(help="Export contacts (CSV, vCard) or the whole databas
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be created/updated; write nothing.")]
 OnDupOpt = Annotated[
-    str, typer.Option("--on-duplicate", help="skip, update (merge the file's values in) or create anyway.")
+    str,
+    typer.Option(
+        "--on-duplicate",
+        metavar="[skip|update|create]",
+        help="skip, update (merge the file's values in) or create anyway.",
+    ),
 ]
 ImportTagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag every imported contact (repeatable).")]
 SkipBadOpt = Annotated[
     bool, typer.Option("--skip-bad", help="Import the good rows; write the bad ones to a reject file.")
 ]
 RejectsOpt = Annotated[
-    Path | None, typer.Option("--rejects", help="Reject file for --skip-bad (default: FILE.rejects.csv/.vcf).")
+    Path | None,
+    typer.Option("--rejects", metavar="FILE", help="Reject file for --skip-bad (default: FILE.rejects.csv/.vcf)."),
 ]
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE (default: standard output).")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (default: standard output).")
+]
 ExportTagOpt = Annotated[
     list[str] | None, typer.Option("--tag", "-t", help="Only contacts with this tag (repeatable: any of them).")
 ]
@@ -74,14 +82,14 @@ def _progress(total: int, what: str):
 def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dry_run: bool, on_duplicate: str,
                 tag, skip_bad: bool, fmt: Format, default_rejects: Path) -> None:  # fmt: skip
     from minicrm import output
-    from minicrm.store.exchange import importing
+    from minicrm.store.exchange.importing import applying
 
     actx = app_ctx(ctx)
     session = actx.session()
     for remark in parsed.notes:
         output.note(remark)
     with _progress(len(parsed.candidates), f"importing {source}") as progress:
-        result = importing.run(
+        result = applying.run(
             session, parsed, now=actx.now(), user_id=actx.user_id(), source=source, on_duplicate=on_duplicate,
             tags=tag or [], dry_run=dry_run, skip_bad=skip_bad, progress=progress,
         )  # fmt: skip
@@ -92,7 +100,7 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
             output.note(f"... and {len(parsed.bad) - 20} more bad rows")
         if not dry_run:
             path = rejects or default_rejects
-            importing.write_rejects(parsed, path, kind=kind)
+            applying.write_rejects(parsed, path, kind=kind)
             output.note(f"{len(parsed.bad)} bad rows written to {path}")
     if fmt is Format.json:
         output.write(output.to_json(result.to_json()))
@@ -118,7 +126,11 @@ def import_csv(
     ],
     mapping: Annotated[
         list[str] | None,
-        typer.Option("--map", help='Column mapping "Header=target,..." (name, email, phone, company, field:KEY...).'),
+        typer.Option(
+            "--map",
+            metavar="HEADER=FIELD,...",
+            help='Column mapping "Header=target,..." (name, email, phone, company, field:KEY...).',
+        ),
     ] = None,
     dry_run: DryRunOpt = False,
     on_duplicate: OnDupOpt = "update",
@@ -126,11 +138,13 @@ def import_csv(
     skip_bad: SkipBadOpt = False,
     rejects: RejectsOpt = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Force the encoding (default: detect).")] = None,
-    delimiter: Annotated[str | None, typer.Option("--delimiter", help="Force the delimiter (default: detect).")] = None,
+    delimiter: Annotated[
+        str | None, typer.Option("--delimiter", metavar="CHAR", help="Force the delimiter (default: detect).")
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import contacts from a CSV file: duplicates (e-mail, phone, name+company) are updated, not doubled."""
-    from minicrm.store.exchange import importing
+    from minicrm.store.exchange.importing import csv_format
 
     actx = app_ctx(ctx)
     maps = _parse_map(mapping or [])
@@ -141,7 +155,7 @@ def import_csv(
 
             raise BadInput(f"invalid --delimiter '{delimiter}' (one character, or 'tab')")
     source = "stdin" if str(file) == "-" else str(file)
-    parsed = importing.read_csv(
+    parsed = csv_format.read_csv(
         _read(file), source=source, now=actx.now(), mapping=maps, encoding=encoding, delimiter=delimiter
     )
     _run_import(ctx, parsed, source=source, kind="csv", rejects=rejects, dry_run=dry_run, on_duplicate=on_duplicate,
@@ -176,7 +190,7 @@ def import_vcard(
 ) -> None:
     """Import vCards (2.1/3.0/4.0: Google, Apple, Outlook, khard/CardDAV folders); a known UID updates."""
     from minicrm.errors import BadInput
-    from minicrm.store.exchange import importing
+    from minicrm.store.exchange.importing import decoding, vcard_format
 
     actx = app_ctx(ctx)
     if str(path) != "-" and path.is_dir():
@@ -188,10 +202,10 @@ def import_vcard(
     texts = []
     for f in files:
         name = "stdin" if str(f) == "-" else str(f)
-        text, _ = importing.decode(_read(f), source=name)
+        text, _ = decoding.decode(_read(f), source=name)
         texts.append((name if len(files) > 1 else "", text))
     source = "stdin" if str(path) == "-" else str(path)
-    parsed = importing.read_vcards(texts, now=actx.now())
+    parsed = vcard_format.read_vcards(texts, now=actx.now())
     _run_import(ctx, parsed, source=source, kind="vcard", rejects=rejects, dry_run=dry_run,
                 on_duplicate=on_duplicate, tag=tag, skip_bad=skip_bad, fmt=fmt,
                 default_rejects=Path(f"{str(path).rstrip('/')}.rejects.vcf"))  # fmt: skip
@@ -210,7 +224,7 @@ def import_json(
 
     from minicrm import output
     from minicrm.store.exchange.exporting import restore_json
-    from minicrm.store.exchange.importing import decode
+    from minicrm.store.exchange.importing.decoding import decode
 
     actx = app_ctx(ctx)
     source = "stdin" if str(file) == "-" else str(file)
@@ -264,7 +278,7 @@ def export_csv(
     bom: Annotated[
         bool, typer.Option("--bom", help="Start with a UTF-8 BOM (Excel then shows accents right).")
     ] = False,
-    delimiter: Annotated[str, typer.Option("--delimiter", help="Cell separator: , ; or tab.")] = ",",
+    delimiter: Annotated[str, typer.Option("--delimiter", metavar="CHAR", help="Cell separator: , ; or tab.")] = ",",
 ) -> None:
     """Contacts as CSV (cells starting with = + - @ are neutralised against formula injection)."""
     from minicrm import output

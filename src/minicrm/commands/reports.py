@@ -13,10 +13,10 @@ from minicrm.output import Format
 app = typer.Typer(help="Reports: pipeline, forecast, sales, clients, activity, segments, campaigns, service.",
                   no_args_is_help=True)  # fmt: skip
 
-FromOpt = Annotated[str | None, typer.Option("--from", help="First day of the period.")]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Last day of the period.")]
+FromOpt = Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day of the period.")]
+ToOpt = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day of the period.")]
 PeriodOpt = Annotated[str | None, typer.Option("--period", help="2026-Q3, 2026-10, 2026, last-90d, ytd...")]
-OwnerOpt = Annotated[str | None, typer.Option("--owner", help="me, NAME or all.")]
+OwnerOpt = Annotated[str | None, typer.Option("--owner", metavar="USER", help="me, NAME or all.")]
 
 
 def period_of(actx, start: str | None, end: str | None, period: str | None) -> tuple[date | None, date | None]:
@@ -101,7 +101,7 @@ def forecast_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None
 def sales_report(
     ctx: typer.Context,
     by: Annotated[
-        str, typer.Option("--by", help="month, quarter, product, industry, region, source or owner.")
+        str, typer.Option("--by", metavar="FIELD", help="month, quarter, product, industry, region, source or owner.")
     ] = "month",
     start: FromOpt = None,
     end: ToOpt = None,
@@ -155,8 +155,8 @@ def clients_report(
 @app.command("activity")
 def activity_report(
     ctx: typer.Context,
-    by: Annotated[str, typer.Option("--by", help="day, week or month.")] = "week",
-    per: Annotated[str, typer.Option("--per", help="user or client.")] = "user",
+    by: Annotated[str, typer.Option("--by", metavar="[day|week|month]", help="day, week or month.")] = "week",
+    per: Annotated[str, typer.Option("--per", metavar="[user|client]", help="user or client.")] = "user",
     start: FromOpt = None,
     end: ToOpt = None,
     period: PeriodOpt = None,
@@ -179,7 +179,9 @@ def activity_report(
 @app.command("segments")
 def segments_report(
     ctx: typer.Context,
-    by: Annotated[str, typer.Option("--by", help="industry, city, status, source, tag or field:NAME.")],
+    by: Annotated[
+        str, typer.Option("--by", metavar="FIELD", help="industry, city, status, source, tag or field:NAME.")
+    ],
     start: FromOpt = None,
     end: ToOpt = None,
     period: PeriodOpt = None,

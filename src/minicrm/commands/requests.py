@@ -11,14 +11,18 @@ from minicrm.output import Format
 
 app = typer.Typer(help="Service requests: what clients asked and the time spent on it.", no_args_is_help=True)
 
-IdArg = Annotated[int, typer.Argument(help="Request id.", min=1)]
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="Request id.", min=1)]
 ContactOpt = Annotated[str | None, typer.Option("--contact", "-c", help="Client contact (REF).")]
 CompanyOpt = Annotated[str | None, typer.Option("--company", help="Client company (REF; default: the contact's).")]
 PriorityOpt = Annotated[str | None, typer.Option("--priority", "-p", help="low, normal, high or urgent.")]
 ChannelOpt = Annotated[str | None, typer.Option("--channel", help="How it came in: phone, email, portal...")]
-DueOpt = Annotated[str | None, typer.Option("--due", help="Answer by (2026-11-25, friday, +2d...).")]
-AssignOpt = Annotated[str | None, typer.Option("--assign", help="Assignee (a user name; created on first use).")]
-DescriptionOpt = Annotated[str | None, typer.Option("--description", "-d", help="Details; - reads standard input.")]
+DueOpt = Annotated[str | None, typer.Option("--due", metavar="WHEN", help="Answer by (2026-11-25, friday, +2d...).")]
+AssignOpt = Annotated[
+    str | None, typer.Option("--assign", metavar="USER", help="Assignee (a user name; created on first use).")
+]
+DescriptionOpt = Annotated[
+    str | None, typer.Option("--description", "-d", metavar="TEXT", help="Details; - reads standard input.")
+]
 
 
 def _client(session, contact: str | None, company: str | None) -> dict[str, Any]:
@@ -49,7 +53,7 @@ def add(
     priority: PriorityOpt = None,
     due: DueOpt = None,
     assign: AssignOpt = None,
-    at: Annotated[str | None, typer.Option("--at", help="When it came in (default: now).")] = None,
+    at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help="When it came in (default: now).")] = None,
 ) -> None:
     """Record a client request and print its id."""
     from minicrm import output
@@ -99,7 +103,9 @@ def list_(
     ] = None,
     contact: ContactOpt = None,
     company: CompanyOpt = None,
-    assignee: Annotated[str | None, typer.Option("--assignee", help="Only assigned to this user.")] = None,
+    assignee: Annotated[
+        str | None, typer.Option("--assignee", metavar="USER", help="Only assigned to this user.")
+    ] = None,
     priority: PriorityOpt = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
@@ -180,7 +186,9 @@ def update(
     contact: ContactOpt = None,
     company: CompanyOpt = None,
     resolution: Annotated[str | None, typer.Option("--resolution", help="How it was solved.")] = None,
-    at: Annotated[str | None, typer.Option("--at", help="When it was resolved/closed (default: now).")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="WHEN", help="When it was resolved/closed (default: now).")
+    ] = None,
 ) -> None:
     """Change a request ('' clears a value)."""
     from minicrm import output
@@ -213,7 +221,7 @@ def close(
     ctx: typer.Context,
     request_id: IdArg,
     resolution: Annotated[str | None, typer.Option("--resolution", "-r", help="How it was solved.")] = None,
-    at: Annotated[str | None, typer.Option("--at", help="When it was closed (default: now).")] = None,
+    at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help="When it was closed (default: now).")] = None,
 ) -> None:
     """Close a request (stamps the resolved and closed times)."""
     from minicrm import output
@@ -233,8 +241,8 @@ def time_(
     request_id: IdArg,
     duration: Annotated[str, typer.Argument(help="Time spent: 25m, 1h30m, 90 (minutes).")],
     note: Annotated[str | None, typer.Argument(help="What was done.")] = None,
-    on: Annotated[str | None, typer.Option("--on", help="Day it was spent (default: today).")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Who spent it (default: --as user).")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="Day it was spent (default: today).")] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="USER", help="Who spent it (default: --as user).")] = None,
 ) -> None:
     """Log time spent on a request; prints the request's total minutes."""
     from minicrm import output
@@ -261,7 +269,8 @@ def report_service(
         str | None, typer.Option("--period", help="2026-Q4, 2026-11, ytd, last-90d... (default: all time).")
     ] = None,
     rate: Annotated[
-        str | None, typer.Option("--rate", help="Hourly cost of service, e.g. 60: adds the cost per client.")
+        str | None,
+        typer.Option("--rate", metavar="AMOUNT", help="Hourly cost of service, e.g. 60: adds the cost per client."),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many subjects (and, in the table, clients).")] = 10,
     fmt: FormatOpt = Format.table,

@@ -10,7 +10,7 @@ from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, when
 from minicrm.output import Format
 
 app = typer.Typer(help="Tasks (to-dos with a due date).", no_args_is_help=True)
-IdArg = Annotated[int, typer.Argument(help="Task id.")]
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="Task id.")]
 COLUMNS = [("id", "ID"), ("due_on", "Due"), ("due_time", "At"), ("title", "Task"), ("contact", "Contact"),
            ("deal", "Deal"), ("assignee", "Assignee"), ("done", "Done")]  # fmt: skip
 
@@ -31,11 +31,15 @@ def _links(actx, contact: str | None, company: str | None) -> dict[str, Any]:
 def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="What to do.")],
-    due: Annotated[str | None, typer.Option("--due", help="When: friday, +3d, 2026-12-05 10:00...")] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", metavar="WHEN", help="When: friday, +3d, 2026-12-05 10:00...")
+    ] = None,
     contact: Annotated[str | None, typer.Option("--contact", help="Contact REF.")] = None,
     company: Annotated[str | None, typer.Option("--company", help="Company REF.")] = None,
-    deal: Annotated[int | None, typer.Option("--deal", help="Deal id.")] = None,
-    assignee: Annotated[str | None, typer.Option("--assignee", help="User name (default: you).")] = None,
+    deal: Annotated[int | None, typer.Option("--deal", metavar="ID", help="Deal id.")] = None,
+    assignee: Annotated[
+        str | None, typer.Option("--assignee", metavar="USER", help="User name (default: you).")
+    ] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:
     """Add a task and print its id."""
@@ -62,8 +66,8 @@ def list_(
     open_: Annotated[bool, typer.Option("--open", help="Only open tasks.")] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks due before today.")] = False,
     contact: Annotated[str | None, typer.Option("--contact")] = None,
-    deal: Annotated[int | None, typer.Option("--deal")] = None,
-    assignee: Annotated[str | None, typer.Option("--assignee", help="me or a user name.")] = None,
+    deal: Annotated[int | None, typer.Option("--deal", metavar="ID")] = None,
+    assignee: Annotated[str | None, typer.Option("--assignee", metavar="USER", help="me or a user name.")] = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -110,10 +114,10 @@ def edit(
     ctx: typer.Context,
     task_id: IdArg,
     title: Annotated[str | None, typer.Option("--title")] = None,
-    due: Annotated[str | None, typer.Option("--due", help="New due date; '' removes it.")] = None,
+    due: Annotated[str | None, typer.Option("--due", metavar="WHEN", help="New due date; '' removes it.")] = None,
     contact: Annotated[str | None, typer.Option("--contact")] = None,
-    deal: Annotated[int | None, typer.Option("--deal")] = None,
-    assignee: Annotated[str | None, typer.Option("--assignee")] = None,
+    deal: Annotated[int | None, typer.Option("--deal", metavar="ID")] = None,
+    assignee: Annotated[str | None, typer.Option("--assignee", metavar="USER")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:
     """Change a task (only the options given)."""

@@ -32,7 +32,7 @@ AUDIT_COLUMNS = [
     ("action", "Action"),
     ("summary", "Changes"),
 ]
-UserArg = Annotated[str, typer.Argument(help="User name (case and accents ignored).")]
+UserArg = Annotated[str, typer.Argument(metavar="NAME", help="User name (case and accents ignored).")]
 
 
 # -- users ----------------------------------------------------------------------------------------
@@ -100,8 +100,10 @@ def _acting_user(actx) -> int | None:
 # -- handover -------------------------------------------------------------------------------------
 def handover(
     ctx: typer.Context,
-    from_user: Annotated[str, typer.Option("--from", help="The user who hands over.", show_default=False)],
-    to_user: Annotated[str, typer.Option("--to", help="The user who takes over.", show_default=False)],
+    from_user: Annotated[
+        str, typer.Option("--from", metavar="USER", help="The user who hands over.", show_default=False)
+    ],
+    to_user: Annotated[str, typer.Option("--to", metavar="USER", help="The user who takes over.", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would move.")] = False,
     deactivate: Annotated[bool, typer.Option("--deactivate", help="Also deactivate the --from user.")] = False,
     fmt: FormatOpt = Format.table,
@@ -179,9 +181,14 @@ def _resolve_record(session, ref: str) -> tuple[str, int]:
 
 def audit(
     ctx: typer.Context,
-    user: Annotated[str | None, typer.Option("--user", "-u", help="Only changes by this user ('me' = --as).")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", "-u", metavar="USER", help="Only changes by this user ('me' = --as).")
+    ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only since WHEN: 2026-11-01, yesterday, 7d...", show_default=False)
+        str | None,
+        typer.Option(
+            "--since", metavar="WHEN", help="Only since WHEN: 2026-11-01, yesterday, 7d...", show_default=False
+        ),
     ] = None,
     entity: Annotated[
         str | None, typer.Option("--entity", "-e", help="contact, company, deal, task, interaction or user.")

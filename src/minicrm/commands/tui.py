@@ -11,7 +11,9 @@ from minicrm.commands._common import app_ctx
 
 def tui(
     ctx: typer.Context,
-    theme: Annotated[str, typer.Option("--theme", help="dark or light (F2 switches).")] = "dark",
+    theme: Annotated[
+        str, typer.Option("--theme", metavar="[dark|light]", help="dark or light (F2 switches).")
+    ] = "dark",
 ) -> None:
     """Open the full-screen dashboard (keyboard first; ? lists the keys)."""
     from minicrm.errors import BadInput

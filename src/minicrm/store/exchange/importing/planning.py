@@ -1,0 +1,297 @@
+"""Planning an import: match candidates to existing contacts and earlier rows (UID, e-mail, phone, name+company)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from minicrm.errors import BadInput
+from minicrm.store.core.db import Session
+from minicrm.store.exchange.importing.records import (
+    CHUNK,
+    ON_DUPLICATE,
+    Candidate,
+    PlanItem,
+    Progress,
+    fast_phone_key,
+    fold_key,
+)
+from minicrm.store.people.fields import normalize_tag
+
+
+@dataclass
+class _Existing:
+    id: int
+    row: dict[str, Any]
+    company_key: str
+    emails: set[str]
+    phones: set[str]
+    tags: set[str]
+    fields: dict[str, str]
+
+
+_NO_CHANGES: dict[str, Any] = MappingProxyType({})  # type: ignore[assignment]  # shared, read-only
+
+
+class Op:
+    """The plan of one candidate: its PlanItem, and for an update what changes (set by `_diff_updates`)."""
+
+    __slots__ = (
+        "add_emails", "add_phones", "add_tags", "cand", "company", "item", "merged", "old", "set_fields", "sets",
+    )  # fmt: skip
+
+    def __init__(self, item: PlanItem, cand: Candidate):
+        self.item = item
+        self.cand = cand
+        self.merged: list[Candidate] | None = None  # later rows of the file folded into a new contact
+        # What an update changes, filled by _diff_updates (a create needs none of it: shared empties).
+        self.sets: dict[str, Any] = _NO_CHANGES
+        self.old: dict[str, Any] = _NO_CHANGES
+        self.company: str | None = None
+        self.add_emails: Sequence[tuple[str, str | None]] = ()
+        self.add_phones: Sequence[tuple[str, str | None]] = ()
+        self.add_tags: Sequence[str] = ()
+        self.set_fields: dict[str, str] = _NO_CHANGES
+
+
+def chunked(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def lookup_ids(session: Session, sql: str, keys: Iterable[str], table: str) -> dict[str, int]:
+    """key → lowest id, for `sql` selecting (key, id) from `table` with `{marks}` for the IN list.
+
+    Many keys against a small table: one scan of the table beats hundreds of IN queries.
+    """
+    wanted = list(set(keys))
+    found: dict[str, int] = {}
+    if not wanted:
+        return found
+    size = session.scalar(f"SELECT max(id) FROM {table}")
+    if not size:
+        return found
+    if len(wanted) > size // 4:
+        chunks: Iterable[Sequence[str]] = [()]
+        sql = sql.replace(" IN ({marks})", " IS NOT NULL")
+        keep = set(wanted)
+    else:
+        chunks, keep = chunked(wanted), None
+    for chunk in chunks:
+        for row in session.all(sql.format(marks=", ".join("?" * len(chunk))), list(chunk)):
+            key, cid = row[0], row[1]
+            # name lookups return "name_key<US>company_key" for a name_key
+            if (keep is None or key.split("\x1f", 1)[0] in keep) and (key not in found or cid < found[key]):
+                found[key] = cid
+    return found
+
+
+def plan(
+    session: Session,
+    candidates: Sequence[Candidate],
+    *,
+    on_duplicate: str = "update",
+    tags: Sequence[str] = (),
+    progress: Progress = None,
+) -> list[Op]:
+    """Decide create/update/unchanged/skip for every candidate; reads only."""
+    if on_duplicate not in ON_DUPLICATE:
+        raise BadInput(f"unknown --on-duplicate '{on_duplicate}' (one of: {', '.join(ON_DUPLICATE)})")
+    extra_tags = [normalize_tag(t) for t in tags]
+    create = on_duplicate == "create"
+    # The match keys of every candidate (see _keys), computed once.
+    keys_of: list[list[str]] = [] if create else [_keys(c) for c in candidates]
+    # One dict of key → existing contact id, so each row costs a few dict probes.
+    known: dict[str, int] = {}
+    if keys_of and session.scalar("SELECT max(id) FROM contact") is not None:
+        wanted: dict[str, set[str]] = {"uid": set(), "email": set(), "phone": set(), "name+company": set()}
+        for keys in keys_of:
+            for key in keys:
+                wanted[_kind(key)].add(key)
+        uids = {key[4:] for key in wanted["uid"]}
+        names = {key.split("\x1f", 1)[0] for key in wanted["name+company"]}
+        for kind, sql, table, values in (
+            ("uid", "SELECT vcard_uid, id FROM contact WHERE vcard_uid IN ({marks})", "contact", uids),
+            ("email", "SELECT email_key, contact_id FROM contact_email WHERE email_key IN ({marks})",
+             "contact_email", wanted["email"]),
+            ("phone", "SELECT phone_key, contact_id FROM contact_phone WHERE phone_key IN ({marks})",
+             "contact_phone", wanted["phone"]),
+            ("name+company", "SELECT c.name_key || '\x1f' || coalesce(co.name_key, ''), c.id FROM contact c"
+             " LEFT JOIN company co ON co.id = c.company_id WHERE c.name_key IN ({marks})", "contact", names),
+        ):  # fmt: skip
+            prefix, keys = ("uid\t" if kind == "uid" else ""), wanted[kind]
+            for key, cid in lookup_ids(session, sql, values, table).items():
+                if prefix + key in keys:  # only a key of the same kind (whatever the database holds)
+                    known[prefix + key] = cid
+    pending: dict[str, Op] = {}  # keys of contacts this file creates → their op
+    ops: list[Op] = []
+    add = ops.append
+    matched: dict[int, list[Op]] = {}
+    skip = on_duplicate == "skip"
+    for n, cand in enumerate(candidates):
+        if progress and n % 1000 == 999:
+            progress(1000)
+        if extra_tags or len(cand.tags) > 1:
+            cand.tags = sorted({*cand.tags, *extra_tags})
+        op = Op(PlanItem(cand.line, "create", cand.name), cand)
+        add(op)
+        if create:
+            continue
+        keys = keys_of[n]
+        if known:
+            found = None
+            for key in keys:
+                if key in known:
+                    found = key
+                    break
+            if found is not None:
+                item = op.item
+                item.match, item.contact_id = _kind(found), known[found]
+                if skip:
+                    item.action = "skip"
+                else:
+                    item.action = "update"
+                    matched.setdefault(item.contact_id, []).append(op)
+                continue
+        earlier = None
+        for key in keys:
+            other = pending.get(key)
+            if other is not None and _same_card(other.cand, cand):
+                earlier = other
+                break
+        if earlier is None:
+            for key in keys:
+                if key not in pending:
+                    pending[key] = op
+            continue
+        item = op.item
+        item.match = "file"
+        item.action = "skip"
+        if on_duplicate == "update":
+            item.action = "merge"
+            if earlier.merged is None:
+                earlier.merged = []
+            earlier.merged.append(cand)
+            item.changes = [f"merged into line {earlier.item.line}"]
+        for key in keys:
+            if key not in pending:
+                pending[key] = earlier
+    if progress:
+        progress(len(candidates) % 1000)
+    _diff_updates(session, matched)
+    for op in ops:
+        if op.merged and op.item.action == "create":
+            for other in op.merged:
+                _merge(op.cand, other)
+    return ops
+
+
+def _same_card(a: Candidate, b: Candidate) -> bool:
+    """Two cards of one file that carry different UIDs are two people, even with one name or e-mail."""
+    return not (a.uid and b.uid and a.uid != b.uid)
+
+
+def _keys(cand: Candidate) -> list[str]:
+    """Match keys in priority order: uid, e-mails, phones, name + company.
+
+    One namespace without kind prefixes (fewer strings to make for 100,000 rows): a uid key starts with
+    "uid<TAB>" (no other key has a tab), a name key is "name<US>company" (no e-mail or phone key has a US),
+    an e-mail key has an @ and no whitespace (check_email), a phone key only digits (phone_key).
+    """
+    keys = ["uid\t" + cand.uid] if cand.uid else []
+    for email, _ in cand.emails:
+        keys.append(email.lower())
+    for phone, _ in cand.phones:
+        key = fast_phone_key(phone)
+        if key:
+            keys.append(key)
+    keys.append(f"{fold_key(cand.name)}\x1f{fold_key(cand.company) if cand.company else ''}")
+    return keys
+
+
+def _kind(key: str) -> str:
+    """What a _keys key matches by: uid | email | phone | name+company."""
+    if key.startswith("uid\t"):
+        return "uid"
+    if "\x1f" in key:
+        return "name+company"
+    return "email" if "@" in key else "phone"
+
+
+def _merge(into: Candidate, other: Candidate) -> None:
+    have = {e.lower() for e, _ in into.emails}
+    into.emails += [(e, lbl) for e, lbl in other.emails if e.lower() not in have]
+    have_p = {fast_phone_key(p) for p, _ in into.phones}
+    into.phones += [(p, lbl) for p, lbl in other.phones if fast_phone_key(p) not in have_p]
+    into.tags = sorted({*into.tags, *other.tags})
+    for attr in ("company", "role", "status", "source", "birthday", "address", "notes", "uid"):
+        if getattr(into, attr) is None and getattr(other, attr) is not None:
+            setattr(into, attr, getattr(other, attr))
+    into.fields = {**other.fields, **into.fields}
+
+
+_SCALARS = ("name", "role", "status", "source", "birthday", "address", "notes")
+
+
+def _diff_updates(session: Session, matched: dict[int, list[Op]]) -> None:
+    existing = _load_existing(session, list(matched))
+    for cid, ops in matched.items():
+        ex = existing[cid]
+        emails, phones, tags, fields = set(ex.emails), set(ex.phones), set(ex.tags), dict(ex.fields)
+        row = dict(ex.row)
+        company_key = ex.company_key
+        for op in ops:
+            c, item = op.cand, op.item
+            op.sets, op.old = {}, {}
+            for attr in _SCALARS:
+                value = getattr(c, attr)
+                if value is not None and value != row[attr]:
+                    op.sets[attr] = value
+                    op.old[attr] = row[attr]
+                    row[attr] = value
+            if c.uid and not row["vcard_uid"]:
+                op.sets["vcard_uid"] = row["vcard_uid"] = c.uid
+            if c.company and fold_key(c.company) != company_key:
+                op.company, company_key = c.company, fold_key(c.company)
+            op.add_emails = [(e, lbl) for e, lbl in c.emails if e.lower() not in emails]
+            emails |= {e.lower() for e, _ in op.add_emails}
+            op.add_phones = [(p, lbl) for p, lbl in c.phones if fast_phone_key(p) not in phones]
+            phones |= {fast_phone_key(p) for p, _ in op.add_phones}
+            op.add_tags = [t for t in c.tags if t not in tags]
+            tags |= set(op.add_tags)
+            op.set_fields = {k: v for k, v in c.fields.items() if fields.get(k) != v}
+            fields.update(op.set_fields)
+            item.changes = [*op.sets] + (["company"] if op.company else [])
+            item.changes += [
+                f"+{what}"
+                for what, got in (("emails", op.add_emails), ("phones", op.add_phones), ("tags", op.add_tags))
+                if got
+            ]
+            item.changes += [f"field:{k}" for k in op.set_fields]  # fmt: skip
+            if op.sets.get("vcard_uid") and len(item.changes) == 1:
+                item.changes = ["uid"]
+            if not item.changes:
+                item.action = "unchanged"
+
+
+def _load_existing(session: Session, ids: list[int]) -> dict[int, _Existing]:
+    out: dict[int, _Existing] = {}
+    for chunk in chunked(ids):
+        marks = ", ".join("?" * len(chunk))
+        for r in session.all(
+            f"SELECT c.*, coalesce(co.name_key, '') AS company_key FROM contact c"
+            f" LEFT JOIN company co ON co.id = c.company_id WHERE c.id IN ({marks})",
+            chunk,
+        ):
+            out[r["id"]] = _Existing(r["id"], dict(r), r["company_key"], set(), set(), set(), {})
+        for r in session.all(f"SELECT contact_id, email_key FROM contact_email WHERE contact_id IN ({marks})", chunk):
+            out[r[0]].emails.add(r[1])
+        for r in session.all(f"SELECT contact_id, phone_key FROM contact_phone WHERE contact_id IN ({marks})", chunk):
+            out[r[0]].phones.add(r[1])
+        for r in session.all(f"SELECT contact_id, tag FROM contact_tag WHERE contact_id IN ({marks})", chunk):
+            out[r[0]].tags.add(r[1])
+        for r in session.all(f"SELECT contact_id, key, value FROM contact_field WHERE contact_id IN ({marks})", chunk):
+            out[r[0]].fields[r[1]] = r[2]
+    return out
