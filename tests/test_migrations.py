@@ -133,3 +133,19 @@ def test_upgrade_stores_the_dates_cadences_implied(tmp_path, cli):
     for contact_id, day in hand_set:  # dates already stored are never moved
         assert conn.execute("SELECT next_contact_on FROM contact WHERE id = ?", (contact_id,)).fetchone()[0] == day
     conn.close()
+
+
+@pytest.mark.sqlite_only("starts from the revision-0004 fixture database, a SQLite file")
+def test_upgrade_0005_makes_yo_searchable_as_ye(tmp_path, cli):
+    """Names indexed before 0005 keep their ё in the search table; the upgrade re-indexes them, so `елка` finds Ёлка."""
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "db-0004.sqlite", path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE contact SET name = 'Ёлка Пётрова' WHERE id = 1")
+        conn.execute("UPDATE contact_fts SET name = 'Ёлка Пётрова' WHERE rowid = 1")
+        assert conn.execute("SELECT rowid FROM contact_fts WHERE contact_fts MATCH '\"елка\"*'").fetchall() == []
+    conn.close()
+    cli.db = path
+    hits = cli.ok("search", "елка петр", "-f", "json").json()
+    assert [h["title"] for h in hits if h["kind"] == "contact"] == ["Ёлка Пётрова"]
