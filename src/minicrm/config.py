@@ -40,6 +40,15 @@ def _date_format(value: str) -> str:
     return key
 
 
+def _number_format(value: str) -> str:
+    from minicrm.values.money import NUMBER_FORMATS
+
+    key = value.strip()
+    if key not in NUMBER_FORMATS:
+        raise BadInput(f"invalid number format '{value}' (one of: {', '.join(NUMBER_FORMATS)})")
+    return key
+
+
 def _db(value: str) -> str:
     from minicrm.store.core.db import Database
 
@@ -67,6 +76,7 @@ KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
     "default_cadence": (_days, "stay-in-touch interval set on new databases (e.g. 4w)"),
     "currency": (_currency, "currency of new deals (ISO code)"),
     "date_format": (_date_format, "how dates are shown: iso, dmy or mdy"),
+    "number_format": (_number_format, "how you write amounts: 1,234.56 or 1.234,56 (or 1 234,56)"),
     "region": (lambda v: v.strip().upper(), "region for phone numbers without +country (DE, GB, FR...)"),
 }
 

@@ -43,6 +43,9 @@ class AppContext:
             settings = config.load()
         except MinicrmError as exc:  # `minicrm config ...` must still run to repair the file
             error = exc
+        from minicrm.values.money import set_number_format
+
+        set_number_format(_text(settings.get("number_format")))
         return cls(
             db_target=db or os.environ.get("MINICRM_DB") or _text(settings.get("db")),
             today_override=parse_today(today or os.environ.get("MINICRM_TODAY")),

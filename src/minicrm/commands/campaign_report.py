@@ -46,7 +46,7 @@ def report_campaigns(
     """Campaign results: reach, responses, response rate, deals, won revenue, cost per response, ROI."""
     from minicrm import output
     from minicrm.dates import parse_period
-    from minicrm.store.sales.campaigns import campaign_stats, channel_stats
+    from minicrm.store.sales.campaign_report import campaign_stats, channel_stats
 
     actx = app_ctx(ctx)
     start, end = parse_period(period, today=actx.today()) if period else (None, None)

@@ -49,9 +49,9 @@ def _definition(tag, status, field, industry, city) -> dict[str, Any]:
 
 
 def _money(text: str | None, what: str) -> int | None:
-    from minicrm.store.sales.campaigns import parse_amount
+    from minicrm.values.money import parse_money, to_minor
 
-    return None if text is None or text == "" else parse_amount(text, what)
+    return None if text is None or text == "" else to_minor(parse_money(text, what))
 
 
 @app.command("add")
@@ -144,7 +144,8 @@ def list_(
 def show(ctx: typer.Context, ref: CampaignArg, fmt: FormatOpt = Format.table) -> None:
     """Show a campaign: plan, target, members and results so far."""
     from minicrm import output
-    from minicrm.store.sales.campaigns import get_campaign, resolve_campaign
+    from minicrm.store.sales.campaign_report import get_campaign
+    from minicrm.store.sales.campaigns import resolve_campaign
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -299,7 +300,9 @@ def members_cmd(
     if export is None:
         output.emit_rows([c.to_json() for c in people], MEMBER_COLUMNS, fmt, empty="no members")
         return
-    text = campaigns.members_csv(people) if export is ExportFormat.csv else campaigns.members_vcard(people)
+    from minicrm.store.exchange.campaign_export import members_csv, members_vcard
+
+    text = members_csv(people) if export is ExportFormat.csv else members_vcard(people)
     if out:
         from pathlib import Path
 
@@ -412,8 +415,8 @@ def segment_show(
 ) -> None:
     """The contacts a segment matches now (JSON: the segment with its contacts)."""
     from minicrm import output
-    from minicrm.store.people.contacts import matching_contacts
     from minicrm.store.people.segments import get_segment
+    from minicrm.store.people.selections import matching_contacts
 
     session = app_ctx(ctx).session()
     seg = get_segment(session, name)

@@ -78,10 +78,11 @@ def add(
     """Add a deal and print its id."""
     from minicrm import output
     from minicrm.store.people.users import ensure_user
-    from minicrm.store.sales.deals import create_deal, parse_amount
+    from minicrm.store.sales.deals import create_deal
+    from minicrm.values.money import parse_money
 
     actx = app_ctx(ctx)
-    value = parse_amount(amount) if amount is not None else None
+    value = parse_money(amount) if amount is not None else None
     products = _products(product)
     close_on = on_date(actx, close) if close else None
     step_on = on_date(actx, next_step_on) if next_step_on else None
@@ -327,7 +328,7 @@ def delete(ctx: typer.Context, deal_id: IdArg, yes: Annotated[bool, typer.Option
 def stages_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """List the stages in order."""
     from minicrm import output
-    from minicrm.store.sales.deals import list_stages
+    from minicrm.store.sales.stages import list_stages
 
     rows = [s.to_json() for s in list_stages(app_ctx(ctx).session())]
     output.emit_rows(rows, [("position", "#"), ("name", "Stage"), ("probability", "%"), ("outcome", "Outcome")], fmt)
@@ -342,7 +343,7 @@ def stages_add(
 ) -> None:
     """Add an open stage (before won/lost unless --before says otherwise)."""
     from minicrm import output
-    from minicrm.store.sales.deals import add_stage
+    from minicrm.store.sales.stages import add_stage
 
     stage = add_stage(app_ctx(ctx).session(), name, probability=probability, before=before)
     output.note(f"stage '{stage.name}' added at position {stage.position}")
@@ -351,7 +352,7 @@ def stages_add(
 @stages_app.command("rename")
 def stages_rename(ctx: typer.Context, old: str, new: str) -> None:
     """Rename a stage."""
-    from minicrm.store.sales.deals import rename_stage
+    from minicrm.store.sales.stages import rename_stage
 
     rename_stage(app_ctx(ctx).session(), old, new)
 
@@ -361,7 +362,7 @@ def stages_probability(
     ctx: typer.Context, name: str, probability: Annotated[int, typer.Argument(metavar="PERCENT")]
 ) -> None:
     """Set a stage's default probability (percent)."""
-    from minicrm.store.sales.deals import set_stage_probability
+    from minicrm.store.sales.stages import set_stage_probability
 
     set_stage_probability(app_ctx(ctx).session(), name, probability)
 
@@ -371,6 +372,6 @@ def stages_reorder(
     ctx: typer.Context, names: Annotated[list[str], typer.Argument(metavar="STAGE", help="Every open stage.")]
 ) -> None:
     """Put the open stages in a new order."""
-    from minicrm.store.sales.deals import reorder_stages
+    from minicrm.store.sales.stages import reorder_stages
 
     reorder_stages(app_ctx(ctx).session(), names)

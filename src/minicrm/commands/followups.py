@@ -122,7 +122,9 @@ def forgotten(
 
     actx = app_ctx(ctx)
     threshold = days or _default_forgotten_days()
-    value = _decimal(min_value) if min_value is not None else None
+    from minicrm.values.money import parse_money
+
+    value = parse_money(min_value, "minimum value") if min_value is not None else None
     kinds = {"all": ("contact", "company"), "contact": ("contact",), "company": ("company",)}.get(kind.lower())
     if kinds is None:
         raise BadInput(f"unknown --kind '{kind}' (contact, company or all)")
@@ -163,20 +165,6 @@ def _default_forgotten_days() -> int:
     if not raw.strip().isdigit() or int(raw) < 1:
         raise BadInput(f"invalid MINICRM_FORGOTTEN_DAYS '{raw}' (a number of days)")
     return int(raw)
-
-
-def _decimal(text: str):
-    from decimal import Decimal, InvalidOperation
-
-    from minicrm.errors import BadInput
-
-    try:
-        value = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        raise BadInput(f"invalid amount '{text}' (e.g. 5000 or 1234.50)") from None
-    if not value.is_finite() or value < 0:
-        raise BadInput(f"invalid amount '{text}' (e.g. 5000 or 1234.50)")
-    return value
 
 
 def remind(

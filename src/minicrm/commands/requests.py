@@ -278,12 +278,12 @@ def report_service(
     """Service report: requests by status, time to resolve, time spent per client, frequent subjects."""
     from minicrm import output
     from minicrm.dates import parse_period
-    from minicrm.store.sales.campaigns import parse_amount
-    from minicrm.store.service.requests import service_report
+    from minicrm.store.service.request_reports import service_report
+    from minicrm.values.money import parse_money, to_minor
 
     actx = app_ctx(ctx)
     start, end = parse_period(period, today=actx.today()) if period else (None, None)
-    rate_minor = parse_amount(rate, "rate") if rate is not None else None
+    rate_minor = to_minor(parse_money(rate, "rate")) if rate is not None else None
     data = service_report(actx.session(), start=start, end=end, rate_minor=rate_minor, top=top)
     if fmt is Format.json:
         output.write(output.to_json(data))

@@ -419,7 +419,7 @@ def due_counts(session: Session, *, today: date, until: date, owner_id: int | No
 
 def _request_items(session: Session, *, today: date, until: date) -> list[DueItem]:
     """Open service requests (a request without a due date is due the day it was opened)."""
-    from minicrm.store.service.requests import open_requests_due
+    from minicrm.store.service.request_reports import open_requests_due
 
     items = []
     for r in open_requests_due(session, today=today, until=until):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict
@@ -301,13 +301,13 @@ def delete_contact(session: Session, contact_id: int, *, now: datetime, user_id:
 
 # -- reading ---------------------------------------------------------------------------------
 
-_SELECT = (
+CONTACT_SELECT = (
     "SELECT c.*, co.name AS company, u.name AS owner FROM contact c"
     " LEFT JOIN company co ON co.id = c.company_id LEFT JOIN app_user u ON u.id = c.owner_id"
 )
 
 
-def _hydrate(session: Session, rows: Sequence[Any]) -> list[Contact]:
+def hydrate(session: Session, rows: Sequence[Any]) -> list[Contact]:
     """Turn contact rows into records with their e-mails, phones, tags and fields (4 batched queries)."""
     contacts = [
         Contact(
@@ -360,12 +360,12 @@ def _hydrate(session: Session, rows: Sequence[Any]) -> list[Contact]:
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:
-    rows = session.all(_SELECT + " WHERE c.id = ?", (contact_id,))
+    rows = session.all(CONTACT_SELECT + " WHERE c.id = ?", (contact_id,))
     if not rows:
         from minicrm.errors import NotFound
 
         raise NotFound(f"no contact with id {contact_id}")
-    return _hydrate(session, rows)[0]
+    return hydrate(session, rows)[0]
 
 
 def list_contacts(
@@ -389,7 +389,7 @@ def list_contacts(
         tag=tag, company_id=company_id, status=status, owner_id=owner_id, fields=fields, archived=archived,
         segment=segment,
     )  # fmt: skip
-    sql = _SELECT
+    sql = CONTACT_SELECT
     if search_text:
         matched = search.matching(session, "contact_fts", search_text)
         if matched is None:
@@ -405,7 +405,7 @@ def list_contacts(
     if limit:
         sql += " LIMIT ? OFFSET ?"
         params += [limit, offset]
-    return _hydrate(session, session.all(sql, params))
+    return hydrate(session, session.all(sql, params))
 
 
 def count_contacts(session: Session, **filters: Any) -> int:
@@ -454,48 +454,3 @@ def _filters(
         )
         params += [key, value]
     return where, params
-
-
-def upcoming_birthdays(session: Session, *, today: date, days: int) -> list[tuple[Contact, date]]:
-    """Contacts whose birthday falls within [today, today + days], soonest first (one indexed range query).
-
-    A 29 February birthday is celebrated on 1 March in common years.
-    """
-    end = today + timedelta(days=min(days, 365))
-    ranges = [(today.strftime("%m-%d"), end.strftime("%m-%d"))]
-    if end.year > today.year:  # the window wraps around New Year
-        ranges = [(today.strftime("%m-%d"), "12-31"), ("01-01", end.strftime("%m-%d"))]
-    where = " OR ".join("c.birthday_md BETWEEN ? AND ?" for _ in ranges)
-    params: list[Any] = [False, *(v for pair in ranges for v in pair)]
-    if not any(a <= "02-29" <= b for a, b in ranges) and any(a <= "03-01" <= b for a, b in ranges):
-        where += " OR c.birthday_md = '02-29'"
-    rows = session.all(_SELECT + f" WHERE c.archived = ? AND ({where})", params)
-    found = []
-    for contact in _hydrate(session, rows):
-        assert contact.birthday is not None  # the query matched on birthday_md
-        month, day = int(contact.birthday[-5:-3]), int(contact.birthday[-2:])
-        found.append((contact, _next_occurrence(today, month, day)))
-    return sorted((pair for pair in found if pair[1] <= end), key=lambda pair: (pair[1], pair[0].name))
-
-
-def _next_occurrence(today: date, month: int, day: int) -> date:
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:  # 29 February in a common year
-            candidate = date(year, 3, 1)
-        if candidate >= today:
-            return candidate
-    return date(today.year + 1, month, min(day, 28))
-
-
-def matching_contacts(session: Session, d: dict[str, Any], *, limit: int | None = None) -> list[Contact]:
-    """The contacts a segment definition `d` selects, by name."""
-    from minicrm.store.people.segments import where_sql
-
-    where, params = where_sql(d)
-    sql = _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY c.name_key, c.id"
-    if limit:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return _hydrate(session, session.all(sql, params))

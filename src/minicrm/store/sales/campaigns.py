@@ -8,11 +8,10 @@ campaign that brought them. All report figures are computed in SQL with GROUP BY
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
@@ -22,6 +21,7 @@ from minicrm.store.core.records import Contact, iso
 from minicrm.store.core.text import fold, like_pattern
 from minicrm.store.people import segments
 from minicrm.store.people.refs import as_id
+from minicrm.values.money import minor_text, parse_currency
 
 CHANNELS = (
     "email",
@@ -37,7 +37,6 @@ CHANNELS = (
     "partner",
     "other",
 )
-MAX_MINOR = 10**15  # a trillion in major units: beyond that it is a typo
 
 
 def normalize_channel(channel: str) -> str:
@@ -47,41 +46,11 @@ def normalize_channel(channel: str) -> str:
     return key
 
 
-def normalize_currency(currency: str) -> str:
-    key = currency.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", key):
-        raise BadInput(f"invalid currency '{currency}' (a 3-letter code such as EUR)")
-    return key
-
-
-def parse_amount(text: str, what: str = "amount") -> int:
-    """`1500`, `1500.50`, `1,500.50`, `1500,50` → minor units (cents), exact; never negative."""
-    raw = text.strip().replace(" ", "").replace("_", "").replace("\u00a0", "")
-    if "," in raw and "." in raw:
-        raw = raw.replace(",", "")
-    elif raw.count(",") == 1 and len(raw.split(",")[1]) <= 2:
-        raw = raw.replace(",", ".")
-    elif "," in raw:
-        raw = raw.replace(",", "")
-    if not re.fullmatch(r"-?\d+(\.\d{1,2})?", raw):
-        raise BadInput(f"invalid {what} '{text}' (e.g. 1500 or 1500.50)")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise BadInput(f"invalid {what} '{text}'") from None
-    if value < 0:
-        raise BadInput(f"negative {what} '{text}'")
-    minor = int(value.scaleb(2))
-    if minor >= MAX_MINOR:
-        raise BadInput(f"{what} '{text}' is too large")
-    return minor
-
-
 def money(minor: int | None) -> str | None:
-    return None if minor is None else str(Decimal(minor).scaleb(-2).quantize(Decimal("0.01")))
+    return minor_text(minor)
 
 
-def _ratio(num: Decimal | int, den: Decimal | int, places: str = "0.1") -> str | None:
+def ratio(num: Decimal | int, den: Decimal | int, places: str = "0.1") -> str | None:
     if not den:
         return None
     return str((Decimal(num) / Decimal(den)).quantize(Decimal(places), rounding=ROUND_HALF_EVEN))
@@ -136,7 +105,7 @@ class Campaign:
         return data
 
 
-def _status(starts_on: date | None, ends_on: date | None, today: date) -> str:
+def campaign_status(starts_on: date | None, ends_on: date | None, today: date) -> str:
     if starts_on and starts_on > today:
         return "planned"
     if ends_on and ends_on < today:
@@ -144,14 +113,14 @@ def _status(starts_on: date | None, ends_on: date | None, today: date) -> str:
     return "running" if starts_on else "planned"
 
 
-_SELECT = (
+CAMPAIGN_SELECT = (
     "SELECT c.*, s.name AS segment_name, s.definition AS segment_definition,"
     " (SELECT count(*) FROM campaign_member m WHERE m.campaign_id = c.id) AS members"
     " FROM campaign c LEFT JOIN saved_segment s ON s.id = c.segment_id"
 )
 
 
-def _record(row: Any, today: date) -> Campaign:
+def campaign_record(row: Any, today: date) -> Campaign:
     target = row["segment_definition"] or row["target"]
     return Campaign(
         id=row["id"],
@@ -170,7 +139,7 @@ def _record(row: Any, today: date) -> Campaign:
         updated_at=row["updated_at"],
         revision=row["revision"],
         members=row["members"],
-        status=_status(row["starts_on"], row["ends_on"], today),
+        status=campaign_status(row["starts_on"], row["ends_on"], today),
     )
 
 
@@ -212,7 +181,7 @@ def create_campaign(
 ) -> tuple[int, int]:
     """Insert a campaign and add the contacts its target matches as members; returns (id, members added)."""
     channel = normalize_channel(channel)
-    currency = normalize_currency(currency)
+    currency = parse_currency(currency)
     _check_dates(starts_on, ends_on)
     if segment and target:
         raise BadInput("give either --segment or filters (--tag, --status...), not both")
@@ -274,7 +243,7 @@ def update_campaign(
     if "channel" in values:
         values["channel"] = normalize_channel(values["channel"])
     if "currency" in values:
-        values["currency"] = normalize_currency(values["currency"])
+        values["currency"] = parse_currency(values["currency"])
     if segment and target:
         raise BadInput("give either --segment or filters (--tag, --status...), not both")
     with session.write():
@@ -481,16 +450,6 @@ def resolve_campaign(session: Session, ref: str) -> int:
     raise Ambiguous(f"'{ref}' matches {len(rows)} campaigns: {listed}; use the id")
 
 
-def get_campaign(session: Session, campaign_id: int, *, today: date) -> Campaign:
-    row = session.one(_SELECT + " WHERE c.id = ?", (campaign_id,))
-    if row is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
-    campaign = _record(row, today)
-    stats = campaign_stats(session, today=today, campaign_id=campaign_id)
-    campaign.stats = {k: v for k, v in stats[0].items() if k not in campaign.to_json()} if stats else {}
-    return campaign
-
-
 def list_campaigns(
     session: Session,
     *,
@@ -500,10 +459,10 @@ def list_campaigns(
     start: date | None = None,
     end: date | None = None,
 ) -> list[Campaign]:
-    where, params = _campaign_filters(channel=channel, start=start, end=end)
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    where, params = campaign_filters(channel=channel, start=start, end=end)
+    sql = CAMPAIGN_SELECT + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY c.starts_on IS NULL, c.starts_on DESC, c.id DESC"
-    campaigns = [_record(r, today) for r in session.all(sql, params)]
+    campaigns = [campaign_record(r, today) for r in session.all(sql, params)]
     if status:
         if status not in ("planned", "running", "ended"):
             raise BadInput(f"unknown campaign status '{status}' (planned, running or ended)")
@@ -511,7 +470,7 @@ def list_campaigns(
     return campaigns
 
 
-def _campaign_filters(
+def campaign_filters(
     *, channel: str | None = None, start: date | None = None, end: date | None = None, campaign_id: int | None = None
 ) -> tuple[list[str], list[Any]]:
     where: list[str] = []
@@ -531,8 +490,7 @@ def _campaign_filters(
 
 def members(session: Session, campaign_id: int, *, narrow: dict[str, Any] | None = None) -> list[Contact]:
     """The member contacts, by name; `narrow` keeps only those matching a further definition."""
-    from minicrm.store.people.contacts import _SELECT as CONTACT_SELECT
-    from minicrm.store.people.contacts import _hydrate
+    from minicrm.store.people.contacts import CONTACT_SELECT, hydrate
 
     if session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
         raise NotFound(f"no campaign with id {campaign_id}")
@@ -547,191 +505,4 @@ def members(session: Session, campaign_id: int, *, narrow: dict[str, Any] | None
             sql += " WHERE " + " AND ".join(where)
             params += more
     sql += " ORDER BY c.name_key, c.id"
-    return _hydrate(session, session.all(sql, params))
-
-
-# -- report ------------------------------------------------------------------------------------
-
-_STATS_SQL = """
-SELECT c.id, c.name, c.channel, c.currency, c.starts_on, c.ends_on, c.budget_minor, c.cost_minor,
-  coalesce(m.reach, 0) AS reach,
-  coalesce(r.responders, 0) AS responders, coalesce(r.interactions, 0) AS interactions,
-  coalesce(d.deals, 0) AS deals, coalesce(d.won, 0) AS won, coalesce(d.won_minor, 0) AS won_minor,
-  coalesce(d.won_other, 0) AS won_other
-FROM campaign c
-LEFT JOIN (SELECT campaign_id, count(*) AS reach FROM campaign_member GROUP BY campaign_id) m
-  ON m.campaign_id = c.id
-LEFT JOIN (SELECT campaign_id, count(DISTINCT contact_id) AS responders, count(*) AS interactions
-           FROM interaction WHERE campaign_id IS NOT NULL GROUP BY campaign_id) r
-  ON r.campaign_id = c.id
-LEFT JOIN (SELECT d.campaign_id, count(*) AS deals,
-             sum(CASE WHEN s.outcome = 'won' THEN 1 ELSE 0 END) AS won,
-             sum(CASE WHEN s.outcome = 'won' AND d.currency = k.currency THEN d.amount_minor ELSE 0 END) AS won_minor,
-             sum(CASE WHEN s.outcome = 'won' AND d.currency <> k.currency THEN 1 ELSE 0 END) AS won_other
-           FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id JOIN campaign k ON k.id = d.campaign_id
-           WHERE d.campaign_id IS NOT NULL GROUP BY d.campaign_id) d
-  ON d.campaign_id = c.id
-"""
-
-
-def _figures(reach: int, responders: int, won_minor: int, cost_minor: int | None) -> dict[str, Any]:
-    return {
-        "response_rate": _ratio(Decimal(responders) * 100, reach),
-        "cost_per_response": money(int((Decimal(cost_minor) / responders).quantize(Decimal(1), ROUND_HALF_EVEN)))
-        if cost_minor is not None and responders
-        else None,
-        "roi": _ratio(Decimal(won_minor - cost_minor) * 100, cost_minor) if cost_minor else None,
-    }
-
-
-def campaign_stats(
-    session: Session,
-    *,
-    today: date,
-    channel: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    campaign_id: int | None = None,
-) -> list[dict[str, Any]]:
-    """One row per campaign: reach, responses, response rate, deals, won revenue, cost per response, ROI.
-
-    `responses` counts the contacts who answered (an interaction logged with the campaign), so the rate
-    never passes 100% when one person answers twice; `interactions` counts every logged answer. Revenue is
-    the won deals in the campaign's currency (`won_other_currency` counts the others). ROI = (won - cost) /
-    cost, in percent; empty without an actual cost.
-    """
-    where, params = _campaign_filters(channel=channel, start=start, end=end, campaign_id=campaign_id)
-    sql = _STATS_SQL + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY c.starts_on IS NULL, c.starts_on, c.id"
-    out = []
-    for r in session.all(sql, params):
-        out.append(
-            {
-                "id": r["id"],
-                "campaign": r["name"],
-                "channel": r["channel"],
-                "status": _status(r["starts_on"], r["ends_on"], today),
-                "starts_on": iso(r["starts_on"]),
-                "ends_on": iso(r["ends_on"]),
-                "currency": r["currency"],
-                "reach": r["reach"],
-                "responses": r["responders"],
-                "interactions": r["interactions"],
-                "deals": r["deals"],
-                "won_deals": r["won"],
-                "won_revenue": money(r["won_minor"]),
-                "won_other_currency": r["won_other"],
-                "budget": money(r["budget_minor"]),
-                "cost": money(r["cost_minor"]),
-                **_figures(r["reach"], r["responders"], r["won_minor"], r["cost_minor"]),
-            }
-        )
-    return out
-
-
-def channel_stats(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`campaign_stats` rows summed per channel and currency (a handful of campaigns, not data rows)."""
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in rows:
-        g = groups.setdefault(
-            (row["channel"], row["currency"]),
-            {
-                "channel": row["channel"],
-                "currency": row["currency"],
-                "campaigns": 0,
-                "reach": 0,
-                "responses": 0,
-                "interactions": 0,
-                "deals": 0,
-                "won_deals": 0,
-                "won_minor": 0,
-                "budget_minor": None,
-                "cost_minor": None,
-            },
-        )
-        g["campaigns"] += 1
-        for key in ("reach", "responses", "interactions", "deals", "won_deals"):
-            g[key] += row[key]
-        g["won_minor"] += _minor(row["won_revenue"]) or 0
-        for key, field in (("budget_minor", "budget"), ("cost_minor", "cost")):
-            if (minor := _minor(row[field])) is not None:
-                g[key] = (g[key] or 0) + minor
-    out = []
-    for g in sorted(groups.values(), key=lambda g: (g["channel"], g["currency"])):
-        won_minor, budget_minor, cost_minor = g.pop("won_minor"), g.pop("budget_minor"), g.pop("cost_minor")
-        out.append(
-            {
-                **g,
-                "won_revenue": money(won_minor),
-                "budget": money(budget_minor),
-                "cost": money(cost_minor),
-                **_figures(g["reach"], g["responses"], won_minor, cost_minor),
-            }
-        )
-    return out
-
-
-def _minor(text: str | None) -> int | None:
-    return None if text is None else int(Decimal(text).scaleb(2))
-
-
-# -- export ------------------------------------------------------------------------------------
-
-CSV_FIELDS = ("id", "name", "first_name", "last_name", "email", "phone", "company", "role", "status", "tags", "address")
-
-
-def _split_name(name: str) -> tuple[str, str]:
-    first, _, last = name.rpartition(" ")
-    return (first, last) if first else (name, "")
-
-
-def members_csv(people: Sequence[Contact]) -> str:
-    """A mail-merge CSV: one row per contact, first e-mail and phone, first/last name split at the last space."""
-    import csv
-    import io
-
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(CSV_FIELDS)
-    for c in people:
-        first, last = _split_name(c.name)
-        out.writerow(
-            [
-                c.id,
-                c.name,
-                first,
-                last,
-                c.emails[0] if c.emails else "",
-                c.phones[0] if c.phones else "",
-                c.company or "",
-                c.role or "",
-                c.status,
-                ", ".join(c.tags),
-                c.address or "",
-            ]
-        )
-    return buf.getvalue()
-
-
-def members_vcard(people: Sequence[Contact]) -> str:
-    """vCard 3.0 cards (call list for a phone or an address book); vobject is loaded only here."""
-    import vobject
-
-    cards = []
-    for c in people:
-        card = vobject.vCard()
-        card.add("fn").value = c.name
-        first, last = _split_name(c.name)
-        card.add("n").value = vobject.vcard.Name(family=last, given=first)
-        for email in c.emails:
-            card.add("email").value = email
-        for phone in c.phones:
-            card.add("tel").value = phone
-        if c.company:
-            card.add("org").value = [c.company]
-        if c.role:
-            card.add("title").value = c.role
-        if c.tags:
-            card.add("categories").value = c.tags
-        cards.append(card.serialize())
-    return "".join(cards)
+    return hydrate(session, session.all(sql, params))

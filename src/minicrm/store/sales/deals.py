@@ -5,53 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
-from minicrm.store.core.text import fold
+from minicrm.store.sales.stages import Stage, check_probability, list_stages, stage_by_name
+from minicrm.values.money import CENT, from_minor, parse_currency, parse_money, to_minor
+from minicrm.values.quantity import parse_quantity, quantity_text
 
-CENT = Decimal("0.01")
 OUTCOMES = ("open", "won", "lost")
 
 
 # -- money -----------------------------------------------------------------------------------
-
-
-def parse_amount(text: str | Decimal | int, what: str = "amount") -> Decimal:
-    """A non-negative amount with at most 2 decimals (`1200`, `1 200,50`, `99.90`), exact."""
-    raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
-    if raw.count(",") == 1 and "." not in raw:
-        raw = raw.replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise BadInput(f"invalid {what} '{text}'") from None
-    if not value.is_finite() or value < 0:
-        raise BadInput(f"invalid {what} '{text}' (must be zero or more)")
-    if value != value.quantize(CENT):
-        raise BadInput(f"invalid {what} '{text}' (at most 2 decimals)")
-    if value >= Decimal(10) ** 15:
-        raise BadInput(f"invalid {what} '{text}' (too large)")
-    return value.quantize(CENT)
-
-
-def to_minor(value: Decimal) -> int:
-    return int((value * 100).to_integral_value(ROUND_HALF_EVEN))
-
-
-def from_minor(minor: int | None) -> Decimal:
-    return (Decimal(minor or 0) / 100).quantize(CENT)
-
-
-def parse_currency(text: str) -> str:
-    code = text.strip().upper()
-    if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise BadInput(f"invalid currency '{text}' (a 3-letter code such as EUR)")
-    return code
 
 
 Product = tuple[str, Decimal, Decimal]  # name, quantity, unit price
@@ -63,28 +31,11 @@ def parse_product(spec: str) -> Product:
     if len(parts) != 3 or not parts[0].strip():
         raise BadInput(f"invalid product '{spec}' (expected name:quantity:price, e.g. 'Support:12:99.50')")
     name, qty, price = parts[0].strip(), parts[1].strip(), parts[2]
-    try:
-        quantity = Decimal(qty.replace(",", "."))
-    except InvalidOperation:
-        raise BadInput(f"invalid product '{spec}': quantity '{qty}' is not a number") from None
-    if not quantity.is_finite() or quantity <= 0 or quantity >= 10**9:
-        raise BadInput(f"invalid product '{spec}': quantity must be positive")
-    return name, quantity.normalize(), parse_amount(price, f"price in product '{spec}'")
+    quantity = parse_quantity(qty, f"quantity in product '{spec}'")
+    return name, quantity, parse_money(price, f"price in product '{spec}'")
 
 
 # -- records ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Stage:
-    id: int
-    name: str
-    position: int
-    probability: int
-    outcome: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("id", "name", "position", "probability", "outcome")}
 
 
 @dataclass
@@ -149,85 +100,6 @@ class Deal:
         }
 
 
-# -- stages -----------------------------------------------------------------------------------
-
-
-def list_stages(session: Session) -> list[Stage]:
-    return [
-        Stage(r["id"], r["name"], r["position"], r["probability"], r["outcome"])
-        for r in session.all("SELECT * FROM pipeline_stage ORDER BY position, id")
-    ]
-
-
-def stage_by_name(session: Session, name: str) -> Stage:
-    key = fold(name)
-    for stage in list_stages(session):
-        if fold(stage.name) == key:
-            return stage
-    names = ", ".join(s.name for s in list_stages(session))
-    raise BadInput(f"unknown stage '{name}' (one of: {names})")
-
-
-def _probability(value: int | None) -> int | None:
-    if value is not None and not 0 <= value <= 100:
-        raise BadInput(f"invalid probability {value} (0 to 100)")
-    return value
-
-
-def add_stage(session: Session, name: str, *, probability: int, before: str | None = None) -> Stage:
-    """A new open stage, placed before `before` (default: before the first closed stage)."""
-    name = " ".join(name.split())
-    if not name:
-        raise BadInput("a stage needs a name")
-    _probability(probability)
-    with session.write():
-        if any(fold(s.name) == fold(name) for s in list_stages(session)):
-            raise Conflict(f"a stage named '{name}' already exists")
-        stages = list_stages(session)
-        if before:
-            at = stage_by_name(session, before).position
-        else:
-            at = min((s.position for s in stages if s.outcome != "open"), default=len(stages))
-        session.execute("UPDATE pipeline_stage SET position = position + 1 WHERE position >= ?", (at,))
-        session.execute(
-            "INSERT INTO pipeline_stage (name, position, probability, outcome) VALUES (?, ?, ?, 'open')",
-            (name, at, probability),
-        )
-    return stage_by_name(session, name)
-
-
-def rename_stage(session: Session, old: str, new: str) -> None:
-    new = " ".join(new.split())
-    if not new:
-        raise BadInput("a stage needs a name")
-    with session.write():
-        stage = stage_by_name(session, old)
-        if any(fold(s.name) == fold(new) and s.id != stage.id for s in list_stages(session)):
-            raise Conflict(f"a stage named '{new}' already exists")
-        session.execute("UPDATE pipeline_stage SET name = ? WHERE id = ?", (new, stage.id))
-
-
-def set_stage_probability(session: Session, name: str, probability: int) -> None:
-    _probability(probability)
-    with session.write():
-        session.execute(
-            "UPDATE pipeline_stage SET probability = ? WHERE id = ?", (probability, stage_by_name(session, name).id)
-        )
-
-
-def reorder_stages(session: Session, names: list[str]) -> None:
-    """Give the open stages a new order; won and lost stay last."""
-    with session.write():
-        stages = list_stages(session)
-        open_stages = [s for s in stages if s.outcome == "open"]
-        chosen = [stage_by_name(session, n) for n in names]
-        if sorted(s.id for s in chosen) != sorted(s.id for s in open_stages):
-            raise BadInput("reorder needs every open stage exactly once: " + ", ".join(s.name for s in open_stages))
-        closed = [s for s in stages if s.outcome != "open"]
-        for position, stage in enumerate([*chosen, *closed]):
-            session.execute("UPDATE pipeline_stage SET position = ? WHERE id = ?", (position, stage.id))
-
-
 # -- deals ------------------------------------------------------------------------------------
 
 _SELECT = (
@@ -278,7 +150,7 @@ def _with_products(session: Session, deals: list[Deal]) -> list[Deal]:
             by_id[r["deal_id"]].products.append(
                 {
                     "name": r["name"],
-                    "quantity": r["quantity"],
+                    "quantity": quantity_text(Decimal(r["quantity"])),
                     "price": str(from_minor(r["unit_price_minor"])),
                     "total": str(from_minor(r["total_minor"])),
                 }
@@ -385,9 +257,9 @@ def create_deal(
     if not title:
         raise BadInput("a deal needs a title")
     currency = parse_currency(currency)
-    _probability(probability)
+    check_probability(probability)
     if amount is not None:
-        amount = parse_amount(amount)
+        amount = parse_money(amount)
     with session.write():
         company_id = _check_links(session, contact_id, company_id)
         first = stage_by_name(session, stage) if stage else list_stages(session)[0]
@@ -505,10 +377,10 @@ def update_deal(
     if "currency" in values:
         values["currency"] = parse_currency(values["currency"])
     if "probability" in values:
-        _probability(values["probability"])
+        check_probability(values["probability"])
     sets: dict[str, Any] = {}
     if "amount" in values:
-        sets["amount_minor"] = to_minor(parse_amount(values.pop("amount")))
+        sets["amount_minor"] = to_minor(parse_money(values.pop("amount")))
     sets.update(values)
     with session.write():
         deal = get_deal(session, deal_id)

@@ -13,7 +13,8 @@ from typing import Any
 
 from minicrm.errors import BadInput
 from minicrm.store.core.db import Session
-from minicrm.store.sales.deals import CENT, from_minor, list_stages
+from minicrm.store.sales.stages import list_stages
+from minicrm.values.money import CENT, from_minor
 
 Money = dict[str, Decimal]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from minicrm.store.core.db import Session
@@ -11,11 +10,7 @@ from minicrm.store.core.records import iso
 from minicrm.store.people.companies import get_company
 from minicrm.store.people.contacts import get_contact, list_contacts
 from minicrm.store.people.interactions import effective_cadence, timeline
-
-
-def money(minor: int | None) -> str | None:
-    """Minor units (cents) as an exact decimal string: 123456 -> '1234.56'."""
-    return None if minor is None else str(Decimal(minor).scaleb(-2))
+from minicrm.values.money import minor_text
 
 
 def open_deals(
@@ -33,7 +28,7 @@ def open_deals(
             "id": r["id"],
             "title": r["title"],
             "stage": r["stage"],
-            "amount": money(r["amount_minor"]),
+            "amount": minor_text(r["amount_minor"]),
             "currency": r["currency"],
             "expected_close": iso(r["expected_close"]),
             "next_step": r["next_step"],

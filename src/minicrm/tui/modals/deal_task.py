@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
 from minicrm.dates import parse_date
-from minicrm.errors import BadInput
 from minicrm.tui.modals.form import FormModal, problem
-
-
-def parse_amount(text: str) -> Decimal:
-    """`1200`, `1 200,50`, `1200.50` -> Decimal with at most 2 decimals (exact, never float)."""
-    value = text.strip().replace(" ", "").replace("\u00a0", "")
-    if "," in value and "." not in value:
-        value = value.replace(",", ".")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise BadInput(f"invalid amount '{text}' (e.g. 1200 or 1200.50)") from None
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise BadInput(f"invalid amount '{text}' (e.g. 1200 or 1200.50)")
-    return amount
+from minicrm.values.money import parse_money
 
 
 class DealModal(FormModal[dict[str, Any]]):
@@ -61,7 +46,7 @@ class DealModal(FormModal[dict[str, Any]]):
 
     def check(self) -> list[str]:
         problems = [] if self.value("title").strip() else ["a deal needs a title"]
-        if self.value("amount").strip() and (err := problem(parse_amount, self.value("amount"))[1]):
+        if self.value("amount").strip() and (err := problem(parse_money, self.value("amount"))[1]):
             problems.append(err)
         currency = self.value("currency").strip()
         if len(currency) != 3 or not currency.isalpha():
@@ -77,7 +62,7 @@ class DealModal(FormModal[dict[str, Any]]):
 
         return {
             "title": self.value("title").strip(),
-            "amount": parse_amount(self.value("amount")) if self.value("amount").strip() else None,
+            "amount": parse_money(self.value("amount")) if self.value("amount").strip() else None,
             "currency": self.value("currency").strip().upper(),
             "stage": self.choice("stage"),
             "expected_close": day("close"),

@@ -171,7 +171,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         self.notify(f"copied {value}" + (" (y again: next)" if len(values) > 1 else ""))
 
     def action_deal(self) -> None:
-        from minicrm.store.sales import deals
+        from minicrm.store.sales import deals, stages
         from minicrm.tui.modals.deal_task import DealModal
 
         app, name = self.crm, (self.card or {}).get("name", "")
@@ -192,7 +192,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
                 )
 
         self.db(
-            lambda s: [st.name for st in deals.list_stages(s) if st.outcome == "open"],
+            lambda s: [st.name for st in stages.list_stages(s) if st.outcome == "open"],
             lambda stages: app.push_screen(DealModal(name, stages, now=app.now()), save),
             group="form",
         )

@@ -32,7 +32,7 @@ FORGOTTEN_DAYS = 90
 
 def fetch_dashboard(session: Session, *, today: Any) -> dict[str, Any]:
     from minicrm.store.exchange.demo import is_empty
-    from minicrm.store.people.contacts import upcoming_birthdays
+    from minicrm.store.people.selections import upcoming_birthdays
     from minicrm.store.views import dashboard
 
     data: dict[str, Any] = {"empty": is_empty(session)}

@@ -23,11 +23,11 @@ PER_COLUMN = 50
 
 
 def fetch_board(session: Session) -> dict[str, Any]:
-    from minicrm.store.sales import deals, reports
+    from minicrm.store.sales import deals, reports, stages
 
-    stages = [s for s in deals.list_stages(session) if s.outcome == "open"]
+    open_stages = [s for s in stages.list_stages(session) if s.outcome == "open"]
     totals = {r.stage: r for r in reports.pipeline(session)}
-    columns = [(s, deals.list_deals(session, stage=s.name, state="open", limit=PER_COLUMN)) for s in stages]
+    columns = [(s, deals.list_deals(session, stage=s.name, state="open", limit=PER_COLUMN)) for s in open_stages]
     return {"columns": columns, "totals": totals}
 
 
