@@ -280,7 +280,7 @@ def members_cmd(
     from minicrm import output
     from minicrm.store.people import segments
     from minicrm.store.people.refs import resolve_contact
-    from minicrm.store.sales import campaigns
+    from minicrm.store.sales import campaign_members, campaigns
 
     actx = app_ctx(ctx)
     session = actx.session()
@@ -291,12 +291,12 @@ def members_cmd(
     remove_ids = [resolve_contact(session, r) for r in remove or []]
     now, user_id = actx.now(), actx.user_id()
     if matching is not None or add_ids or remove_ids or sync:
-        added, removed = campaigns.change_members(
+        added, removed = campaign_members.change_members(
             session, campaign_id, now=now, user_id=user_id, matching=matching, add_ids=add_ids,
             remove_ids=remove_ids, sync=sync,
         )  # fmt: skip
         output.note(f"{added} added, {removed} removed")
-    people = campaigns.members(session, campaign_id, narrow=narrow)
+    people = campaign_members.members(session, campaign_id, narrow=narrow)
     if export is None:
         output.emit_rows([c.to_json() for c in people], MEMBER_COLUMNS, fmt, empty="no members")
         return
@@ -333,7 +333,8 @@ def attribute_cmd(
     """Credit already logged interactions or existing deals to a campaign."""
     from minicrm import output
     from minicrm.errors import BadInput
-    from minicrm.store.sales.campaigns import attribute, resolve_campaign
+    from minicrm.store.sales.campaign_members import attribute
+    from minicrm.store.sales.campaigns import resolve_campaign
 
     actx = app_ctx(ctx)
     if not interaction and not deal:

@@ -1,0 +1,213 @@
+"""PostgreSQL: psycopg connections with rows like sqlite3.Row, the advisory write lock, SQL fragments, catalog."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from minicrm.errors import MinicrmError, StoreError
+from minicrm.store.core.dialect.base import SEARCH_TABLES, WRITE_LOCK_KEY, Dialect, Row, mask_url
+
+
+def _pg_row_factory(cursor: Any) -> Callable[[Sequence[Any]], Row]:
+    names = tuple(col.name for col in cursor.description or ())
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        index.setdefault(name, i)
+    return lambda values: Row(values, index, names)
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+    is_file = False
+
+    def connect(self, url: str) -> Any:
+        try:
+            import psycopg
+        except ImportError:
+            raise StoreError("PostgreSQL needs psycopg: pip install 'minicrm[postgres]'") from None
+        libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        try:
+            return psycopg.connect(libpq, autocommit=True, row_factory=_pg_row_factory)
+        except psycopg.Error as exc:
+            message = mask_url(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+            raise StoreError(f"cannot connect to {mask_url(url)}: {message}") from None
+
+    def sql(self, text: str) -> str:
+        return text.replace("%", "%%").replace("?", "%s")
+
+    def begin_write(self, conn: Any) -> None:
+        # SQLite's BEGIN IMMEDIATE: one writer at a time (readers never wait), so the services'
+        # read-then-write steps see the latest data on PostgreSQL too.
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def begin_snapshot(self, conn: Any) -> None:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def in_transaction(self, conn: Any) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return conn.info.transaction_status != TransactionStatus.IDLE
+
+    def store_error(self, exc: Exception) -> MinicrmError | None:
+        import psycopg
+
+        if isinstance(exc, psycopg.DataError) and "NUL (0x00)" in str(exc):
+            from minicrm.errors import BadInput
+
+            return BadInput("the text holds a NUL character (\\x00), which the database cannot store")
+        if not isinstance(
+            exc, psycopg.OperationalError | psycopg.errors.ReadOnlySqlTransaction | psycopg.errors.DiskFull
+        ):
+            return None
+        if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
+            return StoreError("the database is read-only (a read-only server or transaction)")
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return StoreError(f"database error: {mask_url(first)}")
+
+    def day_of(self, expr: str) -> str:
+        return f"CAST({expr} AS date)"
+
+    def day_key(self, expr: str) -> str:
+        return f"to_char({expr}, 'YYYY-MM-DD')"
+
+    def week_key(self, expr: str) -> str:
+        return f"to_char(date_trunc('week', {expr}), 'YYYY-MM-DD')"
+
+    def month_key(self, expr: str) -> str:
+        return f"to_char({expr}, 'YYYY-MM')"
+
+    def quarter_key(self, expr: str) -> str:
+        return f"to_char({expr}, 'YYYY-\"Q\"Q')"
+
+    def add_days(self, day_expr: str, days_expr: str) -> str:
+        return f"(CAST({day_expr} AS date) + ({days_expr}))"
+
+    def days_between(self, later_expr: str, earlier_expr: str) -> str:
+        return f"(CAST({later_expr} AS date) - CAST({earlier_expr} AS date))"
+
+    def hours_between(self, later_expr: str, earlier_expr: str) -> str:
+        return f"(extract(epoch from ({later_expr} - {earlier_expr})) / 3600.0)"
+
+    def fts_match(self, table: str, query: str, fts_query: str) -> tuple[str, list[str]]:
+        # minicrm_tsquery folds the words as the tsv column folds the text (migration 0002); only words count,
+        # as in fts_query, so a control character (NUL, which PostgreSQL text cannot hold) is a separator
+        words = " ".join(re.findall(r"\w+", query))
+        return (
+            f"SELECT rowid AS fid, -ts_rank(tsv, minicrm_tsquery(?)) AS rank FROM {table}"
+            " WHERE tsv @@ minicrm_tsquery(?)",
+            [words, words],
+        )
+
+    def fts_text(self, expr: str) -> str:
+        return expr  # the generated tsv column folds it (unaccent maps ё to е)
+
+    def data_tables(self, session: Any) -> list[str]:
+        rows = session.all(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            " AND table_type = 'BASE TABLE' ORDER BY table_name"
+        )
+        return [r[0] for r in rows if r[0] not in SEARCH_TABLES and r[0] != "alembic_version"]
+
+    def columns(self, session: Any, table: str) -> tuple[list[str], list[str]]:
+        columns = [
+            r[0]
+            for r in session.all(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+                " AND table_name = ? ORDER BY ordinal_position",
+                (table,),
+            )
+        ]
+        pk = [
+            r[0]
+            for r in session.all(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = CAST(? AS regclass) AND i.indisprimary"
+                " ORDER BY array_position(i.indkey, a.attnum)",
+                (f'"{table}"',),
+            )
+        ]
+        return columns, pk or columns
+
+    def _id_tables(self, session: Any) -> list[tuple[str, str]]:
+        rows = session.all(
+            "SELECT table_name, pg_get_serial_sequence(quote_ident(table_name), 'id') AS seq"
+            " FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'id'"
+            " ORDER BY table_name"
+        )
+        return [(r[0], r[1]) for r in rows if r[1] and r[0] not in SEARCH_TABLES]
+
+    def sequences(self, session: Any) -> dict[str, int]:
+        out = {}
+        for table, seq in self._id_tables(session):
+            row = session.one(f"SELECT last_value, is_called FROM {seq}")
+            if row[1]:
+                out[table] = row[0]
+        return out
+
+    def restore_sequences(self, session: Any, sequences: dict[str, int]) -> None:
+        for table, seq in self._id_tables(session):
+            top = session.scalar(f'SELECT max(id) FROM "{table}"') or 0
+            last = max(int(sequences.get(table) or 0), top)
+            session.execute("SELECT setval(?, ?, ?)", (seq, max(last, 1), last > 0))
+
+    def next_id(self, session: Any, table: str) -> int:
+        seq = session.scalar("SELECT pg_get_serial_sequence(?, 'id')", (table,))
+        row = session.one(f"SELECT last_value, is_called FROM {seq}")
+        top = session.scalar(f'SELECT max(id) FROM "{table}"') or 0
+        return max(row[0] if row[1] else row[0] - 1, top) + 1
+
+    def ids_given(self, session: Any, table: str) -> None:
+        top = f'(SELECT max(id) FROM "{table}")'
+        session.execute(f"SELECT setval(pg_get_serial_sequence(?, 'id'), coalesce({top}, 0) + 1, false)", (table,))
+
+    def defer_foreign_keys(self, session: Any) -> None:
+        session.execute("SET CONSTRAINTS ALL DEFERRED")  # every foreign key is DEFERRABLE (migration 0005)
+
+    def foreign_key_problem(self, session: Any) -> str | None:
+        import psycopg
+
+        try:
+            session.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        except psycopg.errors.ForeignKeyViolation as exc:
+            detail = (exc.diag.message_detail or "").strip()
+            return f"rows point at missing rows (first in table {exc.diag.table_name}: {detail})"
+        return None
+
+    def plain_value(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, datetime):
+            return value.isoformat(" ", "seconds")  # as SQLite stores it
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    def typed_params(self, session: Any, table: str, columns: Sequence[str]) -> Callable[[Any], Any] | None:
+        types = {
+            r[0]: r[1]
+            for r in session.all(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = ?",
+                (table,),
+            )
+        }
+        booleans = [i for i, c in enumerate(columns) if types.get(c) == "boolean"]
+        if not booleans:
+            return None
+
+        def convert(values: Any) -> tuple:
+            out = list(values)
+            for i in booleans:
+                if out[i] is not None:
+                    out[i] = bool(out[i])
+            return tuple(out)
+
+        return convert

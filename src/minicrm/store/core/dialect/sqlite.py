@@ -1,0 +1,207 @@
+"""SQLite: the file database (WAL, busy timeout, BEGIN IMMEDIATE), its SQL fragments, FTS5 and its catalog."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from minicrm.errors import MinicrmError, StoreError
+from minicrm.store.core.dialect.base import BUSY_TIMEOUT_MS, Dialect, fold_yo
+
+# -- SQLite type adapters (registered once, on import) --------------------------------------------
+
+
+def _adapt_datetime(value: datetime) -> str:
+    return value.isoformat(" ", "seconds")
+
+
+def _convert_date(raw: bytes) -> date | None:
+    text = raw.decode()
+    return date.fromisoformat(text[:10]) if text else None
+
+
+def _convert_datetime(raw: bytes) -> datetime | None:
+    text = raw.decode()
+    return datetime.fromisoformat(text) if text else None
+
+
+sqlite3.register_adapter(date, date.isoformat)
+sqlite3.register_adapter(datetime, _adapt_datetime)
+sqlite3.register_converter("DATE", _convert_date)
+sqlite3.register_converter("DATETIME", _convert_datetime)
+sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
+
+
+class SQLiteDialect(Dialect):
+    name = "sqlite"
+    is_file = True
+    false = 0
+
+    def connect(self, path: Path, *, create: bool) -> sqlite3.Connection:
+        import os
+
+        from minicrm.paths import create_private_file
+
+        if not path.exists():
+            if not create:
+                raise StoreError(f"no database at {path}")
+            try:
+                create_private_file(path)
+            except OSError as exc:
+                raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
+        try:
+            conn = sqlite3.connect(
+                path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                detect_types=sqlite3.PARSE_DECLTYPES,
+                check_same_thread=False,
+            )
+            conn.row_factory = sqlite3.Row
+            conn.create_function("minicrm_fts", 1, fold_yo, deterministic=True)
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal" and os.access(path, os.W_OK):
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from None
+        return conn
+
+    def sql(self, text: str) -> str:
+        return text
+
+    def begin_write(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+
+    def begin_snapshot(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN")  # deferred: the first read fixes the snapshot (WAL)
+
+    def in_transaction(self, conn: sqlite3.Connection) -> bool:
+        return conn.in_transaction
+
+    def store_error(self, exc: Exception) -> MinicrmError | None:
+        if not isinstance(exc, sqlite3.OperationalError):
+            return None
+        text = str(exc)
+        if "readonly" in text or "read-only" in text:
+            return StoreError("the database is read-only (check the file's permissions)")
+        if "disk" in text and "full" in text:
+            return StoreError("the disk is full: nothing was written")
+        if "locked" in text or "busy" in text:
+            return StoreError("the database is busy (another minicrm kept it locked too long); try again")
+        return StoreError(f"database error: {text}")
+
+    def day_of(self, expr: str) -> str:
+        return f"date({expr})"
+
+    day_key = day_of
+
+    def week_key(self, expr: str) -> str:
+        return f"date({expr}, 'weekday 0', '-6 days')"  # SQLite 3.40 has no ISO week number
+
+    def month_key(self, expr: str) -> str:
+        return f"substr({expr}, 1, 7)"
+
+    def quarter_key(self, expr: str) -> str:
+        return f"(substr({expr}, 1, 4) || '-Q' || ((CAST(substr({expr}, 6, 2) AS INTEGER) + 2) / 3))"
+
+    def add_days(self, day_expr: str, days_expr: str) -> str:
+        return f"date({day_expr}, '+' || ({days_expr}) || ' days')"
+
+    def days_between(self, later_expr: str, earlier_expr: str) -> str:
+        return f"CAST(julianday({later_expr}) - julianday(date({earlier_expr})) AS INTEGER)"
+
+    def hours_between(self, later_expr: str, earlier_expr: str) -> str:
+        return f"((julianday({later_expr}) - julianday({earlier_expr})) * 24)"
+
+    def no_index(self, expr: str) -> str:
+        return f"+{expr}"
+
+    def sort_key_no_index(self, expr: str) -> str:
+        return f"({expr} || '')"
+
+    def fts_match(self, table: str, query: str, fts_query: str) -> tuple[str, list[str]]:
+        return f"SELECT rowid AS fid, rank FROM {table} WHERE {table} MATCH ?", [fold_yo(fts_query) or ""]
+
+    def fts_text(self, expr: str) -> str:
+        return f"minicrm_fts({expr})"
+
+    def data_tables(self, session: Any) -> list[str]:
+        rows = session.all(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+        fts = {r["name"] for r in rows if "VIRTUAL TABLE" in (r["sql"] or "").upper()}
+        return [
+            r["name"]
+            for r in rows
+            if r["name"] not in fts
+            and not any(r["name"].startswith(f + "_") for f in fts)
+            and r["name"] != "alembic_version"
+        ]
+
+    def columns(self, session: Any, table: str) -> tuple[list[str], list[str]]:
+        info = session.all(f'PRAGMA table_info("{table}")')
+        columns = [r["name"] for r in info]
+        pk = [r["name"] for r in sorted(info, key=lambda r: r["pk"]) if r["pk"]]
+        return columns, pk or columns
+
+    def sequences(self, session: Any) -> dict[str, int]:
+        return {r["name"]: r["seq"] for r in session.all("SELECT name, seq FROM sqlite_sequence ORDER BY name")}
+
+    def migration_engine(self, url: str) -> Any:
+        from sqlalchemy import create_engine, event
+
+        # foreign_keys must be OFF while Alembic's batch mode recreates a parent table, and it
+        # cannot change inside a transaction; check_migrated() runs the check before the commit instead.
+        engine = create_engine(url, connect_args={"isolation_level": None, "timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn: Any, _record: Any) -> None:
+            conn.execute("PRAGMA foreign_keys=OFF")
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.create_function("minicrm_fts", 1, fold_yo, deterministic=True)
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    def check_migrated(self, conn: Any) -> None:
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise StoreError(f"migration would break {len(broken)} foreign keys; rolled back")
+
+    def next_id(self, session: Any, table: str) -> int:
+        seq = session.scalar("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)) or 0
+        top = session.scalar(f"SELECT max(id) FROM {table}") or 0
+        return max(seq, top) + 1
+
+    def raw_column(self, column: str) -> str:
+        return f"+{column}"
+
+    def defer_foreign_keys(self, session: Any) -> None:
+        session.execute("PRAGMA defer_foreign_keys = ON")
+
+    def foreign_key_problem(self, session: Any) -> str | None:
+        broken = session.all("PRAGMA foreign_key_check")
+        if broken:
+            return f"{len(broken)} rows point at missing rows (first in table {broken[0][0]})"
+        return None
+
+    def restore_sequences(self, session: Any, sequences: dict[str, int]) -> None:
+        counted = {  # only AUTOINCREMENT tables have a counter (PostgreSQL has a sequence per id column)
+            r[0]
+            for r in session.all("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'")
+        }
+        session.execute("DELETE FROM sqlite_sequence")
+        session.executemany(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+            [(name, seq) for name, seq in sequences.items() if name in counted],
+        )
+
+    def plain_value(self, value: Any) -> Any:
+        return value  # read as stored (the export selects `+col`, which skips the type converters)
