@@ -1,7 +1,9 @@
 """Shared fixtures: every test gets its own MINICRM_HOME and database, and a CLI runner.
 
 Every test that touches a database runs twice, through the one `backend` fixture: `test_x[sqlite]` on a
-SQLite file and `test_x[postgres]` on a fresh PostgreSQL database copied from a migrated template.
+SQLite file and `test_x[postgres]` on a PostgreSQL database, each a fresh copy of a template migrated once per
+worker. A SQLite test that needs the file not to exist yet (what the first command does with a new file, a
+missing database) is marked `@pytest.mark.fresh_sqlite`; `sqlite_only` tests always start without the file.
 
 `MINICRM_PG_URL` names a server database the tests may use to create others
 (e.g. `postgresql+psycopg://postgres@127.0.0.1:54329/minicrm_test`). Without it the PostgreSQL
@@ -22,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -37,6 +40,8 @@ from typer.testing import CliRunner
 from minicrm.cli import app
 
 TODAY = "2026-11-22"
+ROOT = Path(__file__).resolve().parents[1]  # the repository: src/, tests/
+FIXTURES = ROOT / "tests" / "fixtures"  # old-revision databases and files to import (see its README)
 BACKENDS = ("sqlite", "postgres")
 
 
@@ -183,16 +188,65 @@ def pg_empty_database(pg_databases) -> str:
     return pg_databases(empty=True)
 
 
+# -- SQLite: a migrated template per worker, a fresh copy per test --------------------------------------
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file migrated once per worker; tests get copies of it, as PostgreSQL tests get copies of
+    `pg_template` (running the Alembic migrations for every test was the largest cost of the suite)."""
+    from minicrm.store.core.db import Database
+    from minicrm.store.core.migrate import ensure_schema
+
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = Database(path)
+    session = db.connect()
+    try:
+        ensure_schema(db, session)
+    finally:
+        session.close()
+    conn = sqlite3.connect(path)  # the last connection closes the WAL into the file: one file to copy
+    try:
+        assert conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+    finally:
+        conn.close()
+    for suffix in ("-wal", "-shm"):
+        assert not Path(f"{path}{suffix}").exists() or Path(f"{path}{suffix}").stat().st_size == 0
+    return path
+
+
+def copy_sqlite_template(template: Path, target: Path) -> str:
+    """A copy of `template` at `target` (same mode, 0600), with its own database_id like any new database."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(template, target)
+    conn = sqlite3.connect(target)
+    try:
+        with conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'database_id'", (uuid.uuid4().hex[:16],))
+    finally:
+        conn.close()
+    return str(target)
+
+
+def starts_without_database(request) -> bool:
+    """A `sqlite_only` or `fresh_sqlite` test: its SQLite database file does not exist until a command makes it."""
+    node = request.node
+    return node.get_closest_marker("sqlite_only") is not None or node.get_closest_marker("fresh_sqlite") is not None
+
+
 # -- the database of a test, on its backend -----------------------------------------------------------
 @pytest.fixture
 def new_target(backend, tmp_path, request):
-    """Makes another database on this test's backend: `new_target("other")` → a path (not yet created) or the
-    URL of a new migrated PostgreSQL database; `empty=True`: a PostgreSQL database without a schema.
-    Without a name, a new one each call (e.g. one database per Hypothesis example)."""
+    """Makes another database on this test's backend: `new_target("other")` → the path of a new migrated SQLite
+    file or the URL of a new migrated PostgreSQL database (both copied from a template); `empty=True`: a SQLite
+    path not yet created, or a PostgreSQL database without a schema. Without a name, a new one each call
+    (e.g. one database per Hypothesis example). In `sqlite_only` and `fresh_sqlite` tests the SQLite path is
+    never created in advance: they check what minicrm does with a new file."""
 
     def make(name: str | None = None, *, empty: bool = False) -> str:
         if backend == "sqlite":
-            return str(tmp_path / f"{name or 'db-' + uuid.uuid4().hex[:8]}.db")
+            path = tmp_path / f"{name or 'db-' + uuid.uuid4().hex[:8]}.db"
+            if empty or starts_without_database(request):
+                return str(path)
+            return copy_sqlite_template(request.getfixturevalue("sqlite_template"), path)
         return request.getfixturevalue("pg_databases")(empty=empty)
 
     return make
@@ -205,7 +259,8 @@ def lasting_target(backend, tmp_path_factory, request):
 
     def make() -> str:
         if backend == "sqlite":
-            return str(tmp_path_factory.mktemp("db") / "crm.db")
+            target = tmp_path_factory.mktemp("db") / "crm.db"
+            return copy_sqlite_template(request.getfixturevalue("sqlite_template"), target)
         pg_url = request.getfixturevalue("pg_url")
         url = copy_pg_template(pg_url, request.getfixturevalue("pg_template"))
         made.append(url.partition("?")[0].rsplit("/", 1)[1])
@@ -218,7 +273,8 @@ def lasting_target(backend, tmp_path_factory, request):
 
 @pytest.fixture
 def db_target(new_target) -> str:
-    """This test's database: a SQLite file path (created by the first command) or a PostgreSQL URL."""
+    """This test's database, migrated: a SQLite file path or a PostgreSQL URL (`fresh_sqlite`, `sqlite_only`: a
+    SQLite path that the first command creates)."""
     return new_target("crm")
 
 
@@ -398,6 +454,27 @@ def run_minicrm(*args: str, env: dict | None = None, input: str | None = None, t
         input=input,
         timeout=timeout,
     )
+
+
+PROBE = """
+import json, sys
+sys.argv = ["minicrm", *json.loads(sys.argv[1])]
+from minicrm.cli import app
+try:
+    app()
+except SystemExit:
+    pass
+heavy = ["textual", "icalendar", "vobject", "sqlalchemy", "sqlmodel", "alembic"]
+print("\\nMODULES=" + json.dumps([m for m in heavy if m in sys.modules]), file=sys.stderr)
+"""
+
+
+def loaded(*args: str) -> list[str]:
+    """The heavy modules a real `minicrm ARGS...` process imports (the import-hygiene tests)."""
+    res = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=60)
+    line = [x for x in res.stderr.splitlines() if x.startswith("MODULES=")]
+    assert line, res.stderr
+    return json.loads(line[-1].removeprefix("MODULES="))
 
 
 # -- older names, kept for tests/backends.py ---------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "db-0001.sqlite"
+from conftest import FIXTURES
+
+FIXTURE = FIXTURES / "db-0001.sqlite"
 
 
 @pytest.mark.sqlite_only("starts from the revision-0001 fixture database, a SQLite file, and its file backup")

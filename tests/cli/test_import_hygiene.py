@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-PROBE = """
-import json, sys
-sys.argv = ["minicrm", *json.loads(sys.argv[1])]
-from minicrm.cli import app
-try:
-    app()
-except SystemExit:
-    pass
-heavy = ["textual", "icalendar", "vobject", "sqlalchemy", "sqlmodel", "alembic"]
-print("\\nMODULES=" + json.dumps([m for m in heavy if m in sys.modules]), file=sys.stderr)
-"""
-
-
-def loaded(*args: str) -> list[str]:
-    res = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=60)
-    line = [x for x in res.stderr.splitlines() if x.startswith("MODULES=")]
-    assert line, res.stderr
-    return json.loads(line[-1].removeprefix("MODULES="))
+from conftest import loaded
 
 
 @pytest.fixture
 def ready_db(cli, db_target):
-    cli.ok("contact", "add", "Ada Lovelace")  # creates and migrates the database
+    cli.ok("contact", "add", "Ada Lovelace")  # the database exists, migrated, with a contact
     return str(db_target)
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import vobject
 
-from conftest import is_postgres, rows, scalar
+from conftest import FIXTURES, is_postgres, rows, scalar
 
-FIX = Path(__file__).parent / "fixtures" / "import"
+FIX = FIXTURES / "import"
 KEPT = ("name", "emails", "phones", "company", "role", "tags", "birthday", "notes", "status", "fields")
 
 
@@ -243,7 +243,7 @@ def test_export_json_matches_database(filled, db_target):
 
 
 def test_csv_commands_do_not_load_vobject(filled, db_target):
-    from test_import_hygiene import loaded
+    from conftest import loaded
 
     assert loaded("--db", str(db_target), "export", "csv") == []
     assert loaded("--db", str(db_target), "import", "csv", str(FIX / "semicolon.csv")) == []

@@ -88,7 +88,7 @@ def test_whois_bad_input(book):
 
 
 def test_whois_is_light(book, db_target):
-    from test_import_hygiene import loaded
+    from conftest import loaded
 
     assert loaded("--db", str(db_target), "whois", "+49301234567", "-f", "json") == []
 

@@ -419,7 +419,7 @@ def test_remind_in_a_real_process(cli, db_target):
 @pytest.mark.parametrize("args", [("due",), ("forgotten",), ("remind",), ("cadence", "list")])
 def test_followup_commands_skip_heavy_imports(cli, db_target, args):
     """Cron runs `remind` every day: no icalendar, caldav, Textual or SQLAlchemy on these paths."""
-    from test_import_hygiene import loaded
+    from conftest import loaded
 
     cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-11-20")
     assert loaded("--db", str(db_target), *args) == []

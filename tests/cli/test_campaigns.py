@@ -251,7 +251,7 @@ def test_attribute_none_removes_credit(dataset):
 
 
 def test_campaign_commands_skip_heavy_imports(dataset, db_target):
-    from test_import_hygiene import loaded
+    from conftest import loaded
 
     assert loaded("--db", str(db_target), "campaign", "report", "-f", "json") == []
     assert loaded("--db", str(db_target), "campaign", "members", "1", "--export", "csv") == []

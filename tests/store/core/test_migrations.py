@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-from conftest import execute
+from conftest import FIXTURES, execute
 from minicrm.store.core import migrate
 from minicrm.store.core.db import Database
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_schema_head_matches_the_migration_scripts():

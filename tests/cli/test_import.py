@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
-from conftest import row, rows, scalar, target_digest
+from conftest import FIXTURES, row, rows, scalar, target_digest
 
-FIX = Path(__file__).parent / "fixtures" / "import"
+FIX = FIXTURES / "import"
 
 
 def contacts(cli) -> dict[str, dict]:

@@ -115,6 +115,7 @@ def test_default_backup_folder_keeps_last_n(cli, hermetic_home, backend, db_targ
     assert sorted(p.suffix for p in (hermetic_home / "backups").iterdir()) == sorted([suffix, ".txt"])
 
 
+@pytest.mark.fresh_sqlite  # `backup` of a SQLite file that does not exist yet
 def test_backup_errors(cli, backend, db_target, tmp_path):
     if backend == "sqlite":  # a PostgreSQL database always exists
         cli.fails("backup", code=1, match=f"no database at {db_target}")

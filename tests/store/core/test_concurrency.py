@@ -6,12 +6,12 @@ import os
 import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from backends import *  # noqa: F403
 from backends import BackendCli
+from conftest import ROOT
 from minicrm.errors import Conflict
 from minicrm.store.core.db import Database
 
@@ -80,7 +80,7 @@ def test_stale_company_edit_is_refused(any_db):
 @pytest.mark.parametrize("count", [500])
 def test_four_processes_log_concurrently_without_losing_a_row(any_db, count, tmp_path):
     _ready(any_db)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, any_db, str(w), str(count)],
