@@ -13,7 +13,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from minicrm.cells import cell
+from minicrm.cells import UNSAFE_CODES, cell, terminal_safe
+
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in UNSAFE_CODES if c >= 0x7F}
 
 
 class Format(StrEnum):
@@ -35,21 +37,34 @@ def _default(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    """UTF-8 JSON (names are not \\u-escaped), ISO dates, 2-space indent."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    """UTF-8 JSON (names are not \\u-escaped), ISO dates, 2-space indent.
+
+    Characters a terminal would act on (DEL, C1 controls, bidi overrides) are written as \\u escapes, as
+    json already writes C0 controls: the same data for a script, nothing raw for a terminal.
+    """
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default).translate(_JSON_ESCAPES)
 
 
 def write(text: str) -> None:
+    """Plain text on stdout; on a terminal, with control characters from the data shown visibly."""
+    if sys.stdout.isatty():
+        text = terminal_safe(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def console(stderr: bool = False):
+    """A rich console for human output: data in tables and cards is never markup and never a control code."""
     from rich.console import Console
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            kwargs["markup"] = False
+            return super().render_str(terminal_safe(text), **kwargs)
 
     stream = sys.stderr if stderr else sys.stdout
     # In a pipe, rich would wrap at 80 columns; keep each row on one line for grep and less -S.
     width = None if stream.isatty() else 240
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return SafeConsole(stderr=stderr, highlight=False, soft_wrap=False, width=width, markup=False)
 
 
 Column = tuple[str, str]  # (key in the row dict, header)
@@ -72,9 +87,10 @@ def emit_rows(
         return
     if fmt is Format.csv:
         out = csv.writer(sys.stdout, lineterminator="\n")
+        shown = terminal_safe if sys.stdout.isatty() else str
         out.writerow([key for key, _ in columns])
         for row in rows:
-            out.writerow([cell(row.get(key)) for key, _ in columns])
+            out.writerow([shown(cell(row.get(key))) for key, _ in columns])
         return
     if not rows:
         note(empty)
@@ -126,10 +142,10 @@ def key_values(pairs: Iterable[tuple[str, Any]], title: str | None = None):
 
 
 def error(message: str) -> None:
-    """The one line a failed command prints: `error: ...` on stderr."""
-    sys.stderr.write(f"error: {message}\n")
+    """The one line a failed command prints: `error: ...` on stderr (data in it shown visibly, on one line)."""
+    sys.stderr.write(f"error: {terminal_safe(message).replace(chr(10), ' ')}\n")
 
 
 def note(message: str) -> None:
     """A remark for the human on stderr, so stdout stays clean for scripts."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(terminal_safe(message) + "\n")

@@ -124,7 +124,7 @@ def forgotten(
     threshold = days or _default_forgotten_days()
     from minicrm.values.money import parse_money
 
-    value = parse_money(min_value, "minimum value") if min_value is not None else None
+    value = parse_money(min_value) if min_value is not None else None
     kinds = {"all": ("contact", "company"), "contact": ("contact",), "company": ("company",)}.get(kind.lower())
     if kinds is None:
         raise BadInput(f"unknown --kind '{kind}' (contact, company or all)")
@@ -202,7 +202,9 @@ def remind(
         if text:
             import sys
 
-            sys.stdout.write(text)
+            from minicrm.cells import terminal_safe
+
+            sys.stdout.write(terminal_safe(text))  # read by a person (terminal, cron mail): nothing raw
     if exit_code and digest.overdue_count:
         raise typer.Exit(ExitCode.OVERDUE)
 

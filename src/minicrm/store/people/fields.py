@@ -6,6 +6,7 @@ forms and the importers share them.
 
 from __future__ import annotations
 
+from minicrm.cells import has_control
 from minicrm.errors import BadInput
 from minicrm.store.core.text import phone_key
 
@@ -21,7 +22,7 @@ def normalize_status(status: str) -> str:
 
 def normalize_tag(tag: str) -> str:
     value = " ".join(tag.strip().lower().split())
-    if not value or "," in value:
+    if not value or "," in value or has_control(value):
         raise BadInput(f"invalid tag '{tag}' (no commas, not empty)")
     return value
 
@@ -38,13 +39,14 @@ def parse_field(spec: str) -> tuple[str, str]:
 def check_email(email: str) -> str:
     value = email.strip()
     local, at, domain = value.rpartition("@")
-    if not at or not local or "." not in domain or domain.startswith(".") or any(c.isspace() for c in value):
+    if not at or not local or "." not in domain or domain.startswith(".") or any(c.isspace() for c in value) \
+            or has_control(value):
         raise BadInput(f"invalid email '{email}'")
     return value
 
 
 def check_phone(phone: str) -> str:
     value = " ".join(phone.strip().split())
-    if len(phone_key(value)) < 3:
+    if len(phone_key(value)) < 3 or has_control(value):
         raise BadInput(f"invalid phone number '{phone}'")
     return value
