@@ -14,6 +14,9 @@ import pytest
 
 from conftest import is_postgres, rows, run_minicrm, scalar
 
+# slow (`pytest -m slow`, run by CI): tmpfs mounts, read-only remounts and kill -9 of real processes
+pytestmark = pytest.mark.slow
+
 
 def integrity(path) -> str:
     conn = sqlite3.connect(path)

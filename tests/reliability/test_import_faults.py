@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 
 from conftest import Cli, is_postgres, run_minicrm, scalar, target_digest
 
+# slow (`pytest -m slow`, run by CI): kill -9 during 20,000-row imports; 60 Hypothesis payloads, two imports each
+pytestmark = pytest.mark.slow
+
 
 def _csv(path, rows: int) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:

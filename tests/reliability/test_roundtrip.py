@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,9 @@ from conftest import Cli
 from minicrm.store.core.db import Database
 from minicrm.store.core.migrate import ensure_schema
 from minicrm.store.people.contacts import create_contact
+
+# slow (`pytest -m slow`, run by CI): 25 Hypothesis examples of three databases and five commands each
+pytestmark = pytest.mark.slow
 
 NAME = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
     lambda s: s.strip()

@@ -10,7 +10,12 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from conftest import rows, run_minicrm
+
+# slow (`pytest -m slow`, run by CI): a TUI, a cron loop, a feed server and two shells on one file for ~20 s
+pytestmark = pytest.mark.slow
 
 SHELL_LOGS = 12
 
