@@ -32,19 +32,16 @@ def ids_from_text(text: str) -> list[int]:
                 raise BadInput(f"standard input is not valid JSON ({exc.msg}, line {exc.lineno})") from None
         for doc in docs:
             for item in doc if isinstance(doc, list) else [doc]:
-                value = item.get("id") if isinstance(item, dict) else item
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise BadInput(f"standard input: expected objects with an integer 'id', got {str(item)[:60]}")
-                ids.append(value)
+                ids.append(_contact_id(item))
         return _unique(ids)
     lines = text.splitlines()
     header = [h.strip().lower() for h in lines[0].split(",")]
-    if "id" in header and len(header) > 1:
+    if ("id" in header or "contact_id" in header) and len(header) > 1:
         import csv
 
-        column = header.index("id")
-        rows = list(csv.reader(lines[1:]))
-        tokens = [r[column] for r in rows if len(r) > column]
+        for row in csv.DictReader(lines[1:], fieldnames=header):
+            ids.append(_contact_id({k: _int_or_text(v) for k, v in row.items() if k}))
+        return _unique(ids)
     else:
         tokens = [t for t in re.split(r"[\s,]+", text) if t]
     for token in tokens:
@@ -52,6 +49,33 @@ def ids_from_text(text: str) -> list[int]:
             raise BadInput(f"standard input: '{token[:40]}' is not a contact id")
         ids.append(int(token))
     return _unique(ids)
+
+
+def _int_or_text(value: str | None) -> int | str | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else (value or None)
+
+
+def _contact_id(item: object) -> int:
+    """The contact a printed row stands for: a contact's `id`, or the `contact_id` of a follow-up row.
+
+    Rows of other kinds (a company in `forgotten`, a task without a contact in `due`) are refused rather
+    than read as contact ids: their `id` numbers something else.
+    """
+    if not isinstance(item, dict):
+        if isinstance(item, int) and not isinstance(item, bool):
+            return item
+        raise BadInput(f"standard input: expected contact ids or rows of contacts, got {str(item)[:60]}")
+    kind = item.get("kind")
+    if kind in (None, "contact") and isinstance(item.get("id"), int) and not isinstance(item.get("id"), bool):
+        return int(item["id"])
+    contact_id = item.get("contact_id")
+    if isinstance(contact_id, int) and not isinstance(contact_id, bool):
+        return contact_id
+    what = f"{kind} {item.get('id')}" if kind else str(item)[:60]
+    if kind and "contact_id" in item:
+        raise BadInput(f"standard input: the {what} row has no contact; filter it out first")
+    raise BadInput(f"standard input: the {what} row is not a contact (pipe contact rows only, e.g. --kind contact)")
 
 
 def _unique(ids: Sequence[int]) -> list[int]:
