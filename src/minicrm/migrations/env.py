@@ -21,7 +21,9 @@ def run() -> None:
     if connection is None:
         from sqlalchemy import create_engine
 
-        engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+        url = context.config.get_main_option("sqlalchemy.url")
+        assert url is not None  # store.migrate.upgrade sets sqlalchemy.url with the connection
+        engine = create_engine(url)
         with engine.begin() as connection:
             _configure_and_run(connection)
         return

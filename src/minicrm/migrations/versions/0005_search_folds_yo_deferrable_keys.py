@@ -40,7 +40,9 @@ def upgrade() -> None:
         for table, name in rows:
             bind.exec_driver_sql(f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE')
         return
-    bind.connection.driver_connection.create_function("minicrm_fold_0005", 1, _fold, deterministic=True)
+    sqlite = bind.connection.driver_connection
+    assert sqlite is not None  # the open connection Alembic runs upgrade() on has its sqlite3 connection
+    sqlite.create_function("minicrm_fold_0005", 1, _fold, deterministic=True)
     for table, columns in (
         ("contact_fts", ("name", "emails", "phones", "company", "notes", "tags")),
         ("company_fts", ("name", "industry", "city", "website", "notes", "tags")),

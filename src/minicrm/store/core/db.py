@@ -68,7 +68,8 @@ class Session:
             raise error from None
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self.execute(sql, params).fetchall()
+        rows: list[Any] = self.execute(sql, params).fetchall()
+        return rows
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Any | None:
         return self.execute(sql, params).fetchone()
@@ -79,7 +80,8 @@ class Session:
 
     def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run an INSERT and return the new row's id."""
-        return self.scalar(sql + " RETURNING id", params)
+        new_id: int = self.scalar(sql + " RETURNING id", params)
+        return new_id
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager

@@ -9,9 +9,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from minicrm.errors import StoreError
 from minicrm.store.core.db import Database, Session, mask_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 #: The newest revision in minicrm/migrations/versions (a test keeps the two in step).
 SCHEMA_HEAD = "0005"
@@ -21,7 +25,8 @@ KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 
 def current_revision(session: Session) -> str | None:
     try:
-        return session.scalar("SELECT version_num FROM alembic_version")
+        revision: str | None = session.scalar("SELECT version_num FROM alembic_version")
+        return revision
     except Exception:
         return None
 
@@ -79,7 +84,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
         engine.dispose()
 
 
-def _ensure_database_id(conn) -> None:
+def _ensure_database_id(conn: Connection) -> None:
     """A random id per database, so iCal UIDs of two databases never collide."""
     import uuid
 

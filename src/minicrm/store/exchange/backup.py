@@ -20,6 +20,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from minicrm.errors import BadInput, Conflict, StoreError
 from minicrm.store.core.db import BUSY_TIMEOUT_MS, Database
@@ -33,7 +34,7 @@ class BackupResult:
     size: int
     pruned: list[Path] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "size": self.size, "pruned": [str(p) for p in self.pruned]}
 
 
@@ -44,7 +45,7 @@ class RestoreResult:
     revision: str
     migrated_from: str | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "source": str(self.source),
             "replaced_kept": str(self.replaced_kept) if self.replaced_kept else None,
@@ -174,7 +175,8 @@ def check_file(path: Path) -> str:
         conn.close()
     if revision is None:
         raise BadInput(f"{path} has no schema revision; not a minicrm database")
-    return revision[0]
+    version: str = revision[0]
+    return version
 
 
 def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int = DEFAULT_KEEP) -> BackupResult:
@@ -195,7 +197,8 @@ def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int
         while target.exists():
             target = folder / f"{base}-{n}.db"
             n += 1
-    elif target.exists():
+    assert target is not None  # no target given means stamped: a name was just chosen above
+    if not stamped and target.exists():
         raise Conflict(f"{target} exists; give another name or a folder")
     if target.resolve() == source.resolve():
         raise BadInput("the backup cannot be the database itself")

@@ -187,7 +187,9 @@ def export_json(session: Session, out: TextIO, *, lines: bool = False) -> dict[s
 DATA_TABLES = ("contact", "company", "interaction", "deal", "task", "audit_log")
 
 
-def _read_document(stream: TextIO, source: str) -> tuple[dict[str, Any], Iterator[tuple[str, dict[str, Any]]], dict]:
+def _read_document(
+    stream: TextIO, source: str
+) -> tuple[dict[str, Any], Iterator[tuple[str, dict[str, Any]]], dict[str, int]]:
     first = stream.readline()
     try:
         head = json.loads(first) if first.strip() else None
@@ -220,12 +222,12 @@ def _read_document(stream: TextIO, source: str) -> tuple[dict[str, Any], Iterato
         raise BadInput(f"{source}: not a minicrm database export (made by 'minicrm export json')")
     head = {k: doc.get(k) for k in ("format", "version", "schema")}
 
-    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+    def document_rows() -> Iterator[tuple[str, dict[str, Any]]]:
         for table, items in doc["tables"].items():
             for row in items:
                 yield table, row
 
-    return head, rows(), doc.get("sequences") or {}
+    return head, document_rows(), doc.get("sequences") or {}
 
 
 def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool = False) -> dict[str, int]:
@@ -261,7 +263,7 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
         session.dialect.defer_foreign_keys(session)
         for table in tables:
             session.execute(f'DELETE FROM "{table}"')
-        batch: list[tuple] = []
+        batch: list[tuple[Any, ...]] = []
         current: tuple[str, tuple[str, ...]] | None = None
 
         def flush() -> None:

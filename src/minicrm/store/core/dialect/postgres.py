@@ -54,7 +54,8 @@ class PostgresDialect(Dialect):
     def in_transaction(self, conn: Any) -> bool:
         from psycopg.pq import TransactionStatus
 
-        return conn.info.transaction_status != TransactionStatus.IDLE
+        status: TransactionStatus = conn.info.transaction_status
+        return status != TransactionStatus.IDLE
 
     def store_error(self, exc: Exception) -> MinicrmError | None:
         import psycopg
@@ -161,8 +162,9 @@ class PostgresDialect(Dialect):
     def next_id(self, session: Any, table: str) -> int:
         seq = session.scalar("SELECT pg_get_serial_sequence(?, 'id')", (table,))
         row = session.one(f"SELECT last_value, is_called FROM {seq}")
-        top = session.scalar(f'SELECT max(id) FROM "{table}"') or 0
-        return max(row[0] if row[1] else row[0] - 1, top) + 1
+        top: int = session.scalar(f'SELECT max(id) FROM "{table}"') or 0
+        last: int = row[0] if row[1] else row[0] - 1
+        return max(last, top) + 1
 
     def ids_given(self, session: Any, table: str) -> None:
         top = f'(SELECT max(id) FROM "{table}")'
@@ -203,7 +205,7 @@ class PostgresDialect(Dialect):
         if not booleans:
             return None
 
-        def convert(values: Any) -> tuple:
+        def convert(values: Any) -> tuple[Any, ...]:
             out = list(values)
             for i in booleans:
                 if out[i] is not None:

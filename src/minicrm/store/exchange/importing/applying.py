@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from minicrm.errors import BadInput
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.exchange.importing.planning import Op, chunked, lookup_ids, plan
-from minicrm.store.exchange.importing.records import ImportResult, Parsed, Progress, bulk_mode, fast_phone_key, fold_key
+from minicrm.store.exchange.importing.records import (
+    Candidate,
+    ImportResult,
+    Parsed,
+    Progress,
+    bulk_mode,
+    fast_phone_key,
+    fold_key,
+)
 from minicrm.store.people import search
 from minicrm.store.people.cadence import fill_cadence_dates, fill_cadence_dates_of
 
@@ -20,7 +29,9 @@ def _next_id(session: Session, table: str) -> int:
     return session.dialect.next_id(session, table)
 
 
-def _companies(session: Session, names: Iterable[str], *, now: datetime, user_id: int | None) -> tuple[dict, list]:
+def _companies(
+    session: Session, names: Iterable[str], *, now: datetime, user_id: int | None
+) -> tuple[dict[str, int], list[str]]:
     """name_key → company id for every name, creating the missing ones in bulk."""
     wanted: dict[str, str] = {}
     for name in dict.fromkeys(names):  # each spelling once, in order
@@ -66,11 +77,11 @@ def apply(
     )
     first = _next_id(session, "contact") if creates else 0
     stamp = now.isoformat(" ", "seconds")  # what the sqlite3 adapter would make, once instead of 200,000 times
-    contacts: list[tuple] = []
-    emails: list[tuple] = []
-    phones: list[tuple] = []
-    tags: list[tuple] = []
-    fields: list[tuple] = []
+    contacts: list[tuple[Any, ...]] = []
+    emails: list[tuple[Any, ...]] = []
+    phones: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []
+    fields: list[tuple[Any, ...]] = []
     cid = first
     false = session.dialect.false
     for op in creates:
@@ -97,9 +108,12 @@ def apply(
     if contacts:
         session.dialect.ids_given(session, "contact")
     del contacts
-    positions = _positions(session, [op.item.contact_id for op in updates])
+    update_ids: list[int] = []
     for op in updates:
-        cid = op.item.contact_id
+        assert op.item.contact_id is not None  # plan() gives an update the id of the contact it matched
+        update_ids.append(op.item.contact_id)
+    positions = _positions(session, update_ids)
+    for op, cid in zip(updates, update_ids, strict=True):
         sets = dict(op.sets)
         if "name" in sets:
             sets["name_key"] = fold_key(sets["name"])
@@ -132,10 +146,10 @@ def apply(
             nullable=("label",))  # fmt: skip
     _insert(session, "contact_tag", ("contact_id", "tag"), tags, tail=" ON CONFLICT DO NOTHING")
     _insert(session, "contact_field", ("contact_id", "key", "value"), fields)
-    touched = [op.item.contact_id for op in creates] + [op.item.contact_id for op in updates]
+    touched = list(range(first, first + len(creates))) + update_ids  # the creates got first, first + 1, ... above
     if creates:
         fill_cadence_dates(session, where="c.id >= ?", params=[first])
-    fill_cadence_dates_of(session, [op.item.contact_id for op in updates])
+    fill_cadence_dates_of(session, update_ids)
     if touched:
         search.index_contacts_bulk(session, touched)
     if creates or updates:
@@ -171,7 +185,7 @@ def _insert(
     session: Session,
     table: str,
     columns: Sequence[str],
-    rows: list[tuple],
+    rows: list[tuple[Any, ...]],
     *,
     nullable: Iterable[str] = (),
     tail: str = "",
@@ -207,7 +221,19 @@ def _positions(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
     return {i: (e, p) for i, (e, p) in out.items()}
 
 
-def _collect(cid, cand, cand_emails, cand_phones, cand_tags, cand_fields, start, emails, phones, tags, fields) -> None:
+def _collect(
+    cid: int,
+    cand: Candidate,
+    cand_emails: Sequence[tuple[str, str | None]],
+    cand_phones: Sequence[tuple[str, str | None]],
+    cand_tags: Sequence[str],
+    cand_fields: Mapping[str, str],
+    start: tuple[int, int],
+    emails: list[tuple[Any, ...]],
+    phones: list[tuple[Any, ...]],
+    tags: list[tuple[Any, ...]],
+    fields: list[tuple[Any, ...]],
+) -> None:
     """Append the child rows of one contact to the executemany batches."""
     seen: set[str] = set()
     for pos, (email, label) in enumerate(cand_emails, start[0]):

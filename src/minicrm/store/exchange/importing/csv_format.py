@@ -97,13 +97,13 @@ def plan_columns(header: Sequence[str], mapping: dict[str, str], *, source: str)
     """Which column feeds which field; returns (columns, ignored headers)."""
     by_norm = {_norm_header(h): i for i, h in enumerate(header)}
     explicit: dict[int, str] = {}
-    for head, target in mapping.items():
+    for head, mapped in mapping.items():
         index = header.index(head) if head in header else by_norm.get(_norm_header(head))
         if index is None:
             raise BadInput(f"--map: no column '{head}' in {source} (columns: {', '.join(header)})")
-        if target not in TARGETS and not (target.startswith("field:") and target[6:].strip()):
-            raise BadInput(f"--map: unknown target '{target}' (one of: {', '.join(TARGETS)}, field:KEY)")
-        explicit[index] = target
+        if mapped not in TARGETS and not (mapped.startswith("field:") and mapped[6:].strip()):
+            raise BadInput(f"--map: unknown target '{mapped}' (one of: {', '.join(TARGETS)}, field:KEY)")
+        explicit[index] = mapped
     has_job_title = any(_norm_header(h) == "job title" for h in header)
     columns: list[_Column] = []
     ignored: list[str] = []
@@ -171,7 +171,15 @@ def read_csv(
         return _read_csv(data, source=source, now=now, mapping=mapping, encoding=encoding, delimiter=delimiter)
 
 
-def _read_csv(data: bytes, *, source: str, now: datetime, mapping, encoding, delimiter) -> Parsed:
+def _read_csv(
+    data: bytes,
+    *,
+    source: str,
+    now: datetime,
+    mapping: dict[str, str] | None,
+    encoding: str | None,
+    delimiter: str | None,
+) -> Parsed:
     text, used = decode(data, source=source, encoding=encoding)
     delimiter = delimiter or sniff_delimiter(text)
     notes = [] if used == "utf-8" else [f"read {source} as {used}"]
@@ -303,6 +311,7 @@ class _RowPlan:
                 if kind not in one:
                     one[kind] = value
             elif kind == "field":
+                assert extra is not None  # __init__ gives every field column its key
                 fields[extra] = value
             elif kind == "email_label":
                 if email_labels is None:
@@ -315,6 +324,7 @@ class _RowPlan:
             elif kind == "address_part":
                 if address_groups is None:
                     address_groups = {}
+                assert extra is not None  # __init__ gives every address_part column its part name
                 address_groups.setdefault(group, {})[extra] = value
             else:  # first_name, middle_name, last_name, notes
                 if many is None:
@@ -342,8 +352,8 @@ class _RowPlan:
             birthday = birthday_iso(birthday, now=now)
         address = one.get("address")
         if not address and address_groups:
-            group = next(g for g in address_groups.values() if g)
-            address = ", ".join(group[p] for p in _ADDRESS_PARTS if p in group) or None
+            parts = next(g for g in address_groups.values() if g)
+            address = ", ".join(parts[p] for p in _ADDRESS_PARTS if p in parts) or None
         tags: list[str] = []
         for value in tag_cells:
             tags += tags_of(value)

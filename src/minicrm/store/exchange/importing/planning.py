@@ -121,9 +121,9 @@ def plan(
             ("name+company", "SELECT c.name_key || '\x1f' || coalesce(co.name_key, ''), c.id FROM contact c"
              " LEFT JOIN company co ON co.id = c.company_id WHERE c.name_key IN ({marks})", "contact", names),
         ):  # fmt: skip
-            prefix, keys = ("uid\t" if kind == "uid" else ""), wanted[kind]
+            prefix, kind_keys = ("uid\t" if kind == "uid" else ""), wanted[kind]
             for key, cid in lookup_ids(session, sql, values, table).items():
-                if prefix + key in keys:  # only a key of the same kind (whatever the database holds)
+                if prefix + key in kind_keys:  # only a key of the same kind (whatever the database holds)
                     known[prefix + key] = cid
     pending: dict[str, Op] = {}  # keys of contacts this file creates → their op
     ops: list[Op] = []
@@ -183,8 +183,8 @@ def plan(
     _diff_updates(session, matched)
     for op in ops:
         if op.merged and op.item.action == "create":
-            for other in op.merged:
-                _merge(op.cand, other)
+            for later in op.merged:
+                _merge(op.cand, later)
     return ops
 
 

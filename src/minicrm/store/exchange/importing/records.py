@@ -124,7 +124,7 @@ def bulk_mode() -> Iterator[None]:
             gc.enable()
 
 
-class _DropCombining(dict):
+class _DropCombining(dict[int, int | None]):
     """A str.translate table deleting combining marks, filled lazily (one look-up per distinct character)."""
 
     def __missing__(self, code: int) -> int | None:
