@@ -251,7 +251,7 @@ def silent(cli, db_target):
     cli.ok("log", "ada", "call", "Last call", "--at", "2026-07-01 10:00")  # 144 days
     cli.ok("contact", "add", "Bob Recent", "--status", "client")
     cli.ok("log", "bob", "call", "Recent", "--at", "2026-10-01 10:00")  # 52 days
-    cli.ok("contact", "add", "Carl Never", "--status", "lead")
+    cli.ok("contact", "add", "Carl Never", "--status", "lead", today="2026-08-20")  # silent 94 days since added
     cli.ok("contact", "add", "Dora Archived", "--status", "client")
     cli.ok("contact", "archive", "dora")
     cli.ok("contact", "add", "Eve Planned", "--status", "client")
@@ -298,7 +298,8 @@ def test_forgotten_filters(silent):
     assert names("--status", "lead") == ["Carl Never"]
     assert names("--status", "client,lead", "--kind", "contact") == ["Ada Client", "Gus Rich", "Carl Never"]
     assert names("--tag", "vip") == ["Ada Client"]
-    assert names("--days", "50", "--kind", "contact") == ["Ada Client", "Gus Rich", "Bob Recent", "Carl Never"]
+    # Carl, never contacted, is silent since he was added 94 days ago: longer than Bob (52 days)
+    assert names("--days", "50", "--kind", "contact") == ["Ada Client", "Gus Rich", "Carl Never", "Bob Recent"]
     assert names("--days", "120", "--kind", "company") == ["Acme"]
     assert names("--limit", "1") == ["Ada Client"]
     silent.fails("forgotten", "--status", "vip", code=2, match="unknown status 'vip'")
@@ -309,10 +310,8 @@ def test_forgotten_filters(silent):
 
 def test_forgotten_threshold_from_environment(silent, monkeypatch):
     monkeypatch.setenv("MINICRM_FORGOTTEN_DAYS", "130")
-    assert [r["name"] for r in silent.ok("forgotten", "--kind", "contact", "-f", "json").json()] == [
-        "Ada Client",
-        "Carl Never",
-    ]
+    # Carl (94 days since added) and Fay (120 days) are under 130
+    assert [r["name"] for r in silent.ok("forgotten", "--kind", "contact", "-f", "json").json()] == ["Ada Client"]
 
 
 def test_forgotten_never_reads_interactions(silent, db_target, backend):
@@ -352,7 +351,7 @@ def test_forgotten_never_reads_interactions(silent, db_target, backend):
 
 def test_remind_is_silent_when_there_is_nothing_to_say(cli):
     cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-12-10")
-    cli.ok("contact", "add", "Old Friend")  # forgotten (never contacted) alone is no news
+    cli.ok("contact", "add", "Old Friend", today="2026-01-05")  # forgotten (never contacted) alone is no news
     cli.ok("contact", "add", "Archived", "--next", "2026-11-01")
     cli.ok("contact", "archive", "archived")
     res = cli.ok("remind", "--exit-code")
@@ -423,3 +422,15 @@ def test_followup_commands_skip_heavy_imports(cli, db_target, args):
 
     cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-11-20")
     assert loaded("--db", str(db_target), *args) == []
+
+
+def test_a_new_contact_is_not_forgotten(cli):
+    """Regression (#16): a contact added a minute ago was listed by `forgotten` and counted by `remind` as
+    "without news for 90+ days". A never-contacted contact's silence counts from when it was added."""
+    cli.ok("contact", "add", "Old Lead", today="2026-08-01")
+    cli.ok("contact", "add", "New Lead")
+    names = [r["name"] for r in cli.ok("forgotten", "--kind", "contact", "-f", "json").json()]
+    assert names == ["Old Lead"]
+    assert cli.ok("remind", "-f", "json").json()["forgotten"] == 1
+    names = [r["name"] for r in cli.ok("forgotten", "--kind", "contact", "-f", "json", today="2027-03-01").json()]
+    assert sorted(names) == ["New Lead", "Old Lead"]

@@ -273,7 +273,7 @@ def test_bulk_errors_change_nothing(cli):
     cli.fails("contact", "tag", "add", "x", "-", input="1 99\n", code=1, match="no contact with id 99")
     cli.fails("contact", "tag", "add", "x", "-", input="1 ada\n", code=2, match="'ada' is not a contact id")
     cli.fails("contact", "tag", "add", "x", "-", input="", code=2, match="no contact ids on standard input")
-    cli.fails("contact", "tag", "add", "x", "-", input='[{"name": 1}]', code=2, match="integer 'id'")
+    cli.fails("contact", "tag", "add", "x", "-", input='[{"name": 1}]', code=2, match="not a contact")
     cli.fails("contact", "tag", "add", "a,b", "1", code=2, match="invalid tag")
     cli.fails("contact", "edit", "-", "--status", "bogus", input="1\n", code=2, match="unknown status 'bogus'")
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 
 def _setup(cli):
-    cli.ok("company", "add", "Acme")  # company 1: its id must never be taken for contact 1
-    cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-11-20", "--goal", "call")
-    cli.ok("contact", "add", "Bob Smith")
-    cli.ok("contact", "add", "Carol Jones", "--next", "2026-11-21")
+    """Added months ago (so the never-contacted ones are forgotten), company 1 first: its id must never be
+    taken for contact 1."""
+    cli.ok("company", "add", "Acme", today="2026-05-01")
+    cli.ok("contact", "add", "Ada Lovelace", "--next", "2026-11-20", "--goal", "call", today="2026-05-01")
+    cli.ok("contact", "add", "Bob Smith", today="2026-05-01")
+    cli.ok("contact", "add", "Carol Jones", "--next", "2026-11-21", today="2026-05-01")
 
 
 def test_forgotten_with_company_rows_is_refused(cli):

@@ -76,7 +76,8 @@ def _forgotten_sql(
     if "contact" in kinds:
         where = [
             "c.archived = ?",
-            "(c.last_interaction_at IS NULL OR c.last_interaction_at < ?)",
+            # silent since the last interaction, or since it was added when never contacted
+            "(c.last_interaction_at < ? OR (c.last_interaction_at IS NULL AND c.created_at < ?))",
             "(c.next_contact_on IS NULL OR c.next_contact_on < ?)",
             # "nothing planned" as sets computed once from their date indexes, not probes per contact
             "c.id NOT IN (SELECT t.contact_id FROM task t WHERE t.done = ? AND t.due_on >= ?"
@@ -84,7 +85,7 @@ def _forgotten_sql(
             "c.id NOT IN (SELECT d.contact_id FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id"
             " WHERE s.outcome = 'open' AND d.next_step_on >= ? AND d.contact_id IS NOT NULL)",
         ]
-        where_params: list[Any] = [False, cutoff, today.isoformat(), False, today, today]
+        where_params: list[Any] = [False, cutoff, cutoff, today.isoformat(), False, today, today]
         if status_keys:
             where.append(f"c.status IN ({', '.join('?' * len(status_keys))})")
             where_params += status_keys
@@ -104,7 +105,7 @@ def _forgotten_sql(
         last = "la.last_at"
         where = [
             "co.archived = ?",
-            f"({last} IS NULL OR {last} < ?)",
+            f"({last} < ? OR ({last} IS NULL AND co.created_at < ?))",
             # "nothing planned": sets of companies computed once from the date indexes (a probe per company
             # depends on how many tasks carry a company_id, and SQLite's plan with it)
             "co.id NOT IN (SELECT p.company_id FROM contact p WHERE p.archived = ? AND p.next_contact_on >= ?"
@@ -119,7 +120,7 @@ def _forgotten_sql(
             " JOIN contact p ON p.id = d.contact_id WHERE s.outcome = 'open' AND d.next_step_on >= ?"
             " AND p.company_id IS NOT NULL)",
         ]
-        where_params = [False, cutoff, False, today, False, today, False, today, today, today]
+        where_params = [False, cutoff, cutoff, False, today, False, today, False, today, today, today]
         if status_keys:
             where.append(
                 "EXISTS (SELECT 1 FROM contact p WHERE p.company_id = co.id AND p.archived = ?"
