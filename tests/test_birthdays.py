@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from minicrm.store.people.contacts import create_contact, upcoming_birthdays, update_contact
+from minicrm.store.people.contacts import create_contact, update_contact
+from minicrm.store.people.selections import upcoming_birthdays
 
 NOW = datetime(2026, 11, 22, 10, 0)
 

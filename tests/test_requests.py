@@ -115,7 +115,7 @@ def test_time_prints_total(tickets):
 
 def test_open_requests_due_for_the_due_list(tickets, db_target):
     from minicrm.store.core.db import Database
-    from minicrm.store.service.requests import open_requests_due
+    from minicrm.store.service.request_reports import open_requests_due
 
     session = Database(db_target).connect()
     try:
