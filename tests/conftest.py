@@ -13,6 +13,12 @@ unreachable server fails them instead, so CI never skips PostgreSQL silently.
 A test that can only mean something on SQLite says so with `@pytest.mark.sqlite_only("reason")`; its
 PostgreSQL variant is then reported as skipped with that reason.
 
+Layout, mirroring src/minicrm: `cli/` the commands through the Typer runner (real `python -m minicrm` processes
+only where the process is the point: exit codes, imports, signals), `store/<domain>/` the service layer, `tui/`,
+`ical/` (no __init__.py: a package named `ical` would hide the `ical` library its tests parse feeds with, so its
+module names must stay unique), `reliability/` (kills, full disks, soak, fuzz; the long ones marked `slow`:
+`pytest -m slow`, run by CI); package-wide checks (`dates`, layers, --help) at the top.
+
 Fixtures: `backend`, `db_target` (a SQLite path or a PostgreSQL URL, as a string), `new_target`
 (another database of the same backend), `cli`, `session`; SQLite-only tests may use `db_path`.
 Helpers for tests that look at the data directly: `rows`, `row`, `scalar`, `execute`, `insert`,
