@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from minicrm.tui.widgets.render import plain
+
 
 class ConfirmModal(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -18,13 +20,14 @@ class ConfirmModal(ModalScreen[bool]):
     ]
 
     def __init__(self, question: str, yes: str = "Yes") -> None:
+        """`question` is shown as plain text (it names records): never markup."""
         super().__init__()
         self.question = question
         self.yes = yes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Static(self.question, classes="question")
+            yield Static(plain(self.question), classes="question")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")

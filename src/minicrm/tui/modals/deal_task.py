@@ -10,6 +10,7 @@ from textual.widgets import Input, Select
 
 from minicrm.dates import parse_date
 from minicrm.tui.modals.form import FormModal, problem
+from minicrm.tui.widgets.render import plain
 from minicrm.values.money import parse_money
 
 
@@ -32,7 +33,7 @@ class DealModal(FormModal[dict[str, Any]]):
         yield self.label("Currency")
         yield Input(value="EUR", id="currency")
         yield self.label("Stage")
-        yield Select([(s, s) for s in self.stages], value=self.stages[0], allow_blank=False, id="stage")
+        yield Select([(plain(s), s) for s in self.stages], value=self.stages[0], allow_blank=False, id="stage")
         yield self.label("Expected close")
         yield Input(placeholder="2026-12-31, +1m", id="close")
         yield self.label("Next step")

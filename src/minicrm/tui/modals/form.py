@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from minicrm.errors import MinicrmError
+from minicrm.tui.widgets.render import plain, safe
 
 R = TypeVar("R")
 
@@ -34,11 +35,13 @@ class FormModal(ModalScreen[R]):
     ]
     TITLE = "Form"
     #: This form's own heading (e.g. naming the contact), set in `__init__`; None: the class's TITLE.
+    #: Shown as plain text: it holds names from the data.
     heading: str | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box form"):
-            yield Static(f"[b]{self.heading if self.heading is not None else self.TITLE}[/b]", classes="form-title")
+            yield Static(plain(self.heading if self.heading is not None else self.TITLE, style="bold"),
+                         classes="form-title")  # fmt: skip
             yield from self.fields()
             yield Static("", id="problems")
             with Horizontal(classes="buttons"):
@@ -70,7 +73,8 @@ class FormModal(ModalScreen[R]):
 
     def validate_form(self) -> list[str]:
         problems = self.check()
-        self.query_one("#problems", Static).update("\n".join(f"[red]• {p}[/red]" for p in problems))
+        # the parsers' messages quote what was typed: plain text
+        self.query_one("#problems", Static).update(plain("\n".join(f"• {p}" for p in problems), style="red"))
         self.query_one("#save", Button).disabled = bool(problems)
         return problems
 
@@ -91,7 +95,7 @@ class FormModal(ModalScreen[R]):
 
     def action_save(self) -> None:
         if self.validate_form():
-            self.notify("fix the form first: " + self.check()[0], severity="warning")
+            self.notify(safe("fix the form first: " + self.check()[0]), severity="warning", markup=False)
             return
         self.dismiss(self.result())
 

@@ -10,6 +10,7 @@ from textual.widgets import Input, Select
 
 from minicrm.dates import When, parse_datetime, parse_when
 from minicrm.tui.modals.form import FormModal, problem
+from minicrm.tui.widgets.render import plain
 
 
 @dataclass
@@ -34,7 +35,7 @@ class LogInteractionModal(FormModal[LogRequest]):
 
     def fields(self) -> ComposeResult:
         yield self.label("Kind")
-        yield Select([(k, k) for k in self.kinds], value=self.kind, allow_blank=False, id="kind")
+        yield Select([(plain(k), k) for k in self.kinds], value=self.kind, allow_blank=False, id="kind")
         yield self.label("Summary")
         yield Input(placeholder="One line: what happened", id="summary")
         yield self.label("When")

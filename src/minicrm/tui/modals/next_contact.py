@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from minicrm.dates import When, parse_when
 from minicrm.tui.modals.form import FormModal, problem
+from minicrm.tui.widgets.render import safe
 
 
 @dataclass
@@ -36,7 +37,8 @@ class NextContactModal(FormModal[NextRequest]):
             id="when",
         )
         yield self.label("Goal")
-        yield Input(value=self.goal or "", placeholder="what the contact is for", id="goal")
+        # an Input draws its value raw: the stored goal shows with its control characters made visible
+        yield Input(value=safe(self.goal), placeholder="what the contact is for", id="goal")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -51,4 +53,7 @@ class NextContactModal(FormModal[NextRequest]):
     def result(self) -> NextRequest:
         text = self.value("when").strip()
         when = parse_when(text, now=self.now) if text else None
-        return NextRequest(when, self.value("goal").strip() or None)
+        goal = self.value("goal").strip()
+        if self.goal is not None and goal == safe(self.goal).strip():
+            goal = self.goal.strip()  # left as shown: keep the stored text, not its visible stand-ins
+        return NextRequest(when, goal or None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from minicrm.tui.widgets.render import safe
+
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
     from minicrm.tui.modals.interaction import LogRequest
@@ -57,7 +59,7 @@ class ContactActions:
             extra = (
                 f"; {describe_next(logged.next_contact_on, logged.next_contact_goal)}" if logged.next_changed else ""
             )
-            self.notify(f"logged {req.kind} #{logged.id}{extra}")
+            self.notify(safe(f"logged {req.kind} #{logged.id}{extra}"), markup=False)
 
         self.write(save, done)
 

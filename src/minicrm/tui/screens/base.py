@@ -13,6 +13,7 @@ from textual.worker import Worker, get_current_worker
 
 from minicrm.errors import MinicrmError
 from minicrm.tui.widgets.nav import NavBar
+from minicrm.tui.widgets.render import safe
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -47,12 +48,14 @@ def run_db(
             with app.open_session() as session:
                 result = fn(session)
         except MinicrmError as exc:
-            app.call_from_thread(app.notify, str(exc), title="error", severity="error")
+            # messages quote the data and what was typed: never markup
+            app.call_from_thread(app.notify, safe(exc), title="error", severity="error", markup=False)
             return
         except Exception as exc:  # keep the user's screen alive; the message names the failure
             app.call_from_thread(
-                app.notify, f"internal error: {type(exc).__name__}: {exc}", title="error", severity="error"
-            )
+                app.notify, safe(f"internal error: {type(exc).__name__}: {exc}"), title="error", severity="error",
+                markup=False,
+            )  # fmt: skip
             return
         if done is not None and not worker.is_cancelled:
             app.call_from_thread(done, result)
@@ -90,11 +93,11 @@ class CrmScreen(Screen):
         return run_db(self, fn, done, **kw)
 
     def write(self, fn: Callable[[Session], T], done: Callable[[T], None] | None = None, *, message: str = "") -> None:
-        """Run a write in a worker, notify `message`, then reload this screen."""
+        """Run a write in a worker, notify `message` (plain text: it names records), then reload this screen."""
 
         def finished(result: T) -> None:
             if message:
-                self.notify(message)
+                self.notify(safe(message), markup=False)
             if done is not None:
                 done(result)
             self.reload()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,7 +12,7 @@ from textual.widgets import DataTable, Input, Static
 
 from minicrm.errors import MinicrmError
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import company_preview, day_text
+from minicrm.tui.widgets.render import company_preview, day_text, plain
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -82,22 +81,21 @@ class CompaniesScreen(CrmScreen):
         rows, error = result
         status = self.query_one("#companies-status", Static)
         if error:
-            status.update(Text(error, style="red"))
+            status.update(plain(error, style="red"))
             return
         table = self.query_one("#companies", DataTable)
         table.clear()
         for c in rows:
-            table.add_row(c.name, c.industry or "", c.city or "", str(c.contacts), day_text(c.last_interaction_at),
-                          key=str(c.id))  # fmt: skip
+            table.add_row(plain(c.name), plain(c.industry), plain(c.city), str(c.contacts),
+                          day_text(c.last_interaction_at), key=str(c.id))  # fmt: skip
         more = f" (the first {LIMIT}: type to narrow)" if len(rows) == LIMIT else ""
         status.update(f"{len(rows):,} companies{more}")
         if rows:
             self._preview(rows[0].id)
         else:
             text = self.query_one("#filter", Input).value.strip()
-            self.query_one("#preview", Static).update(
-                f"No company matches '{text}'." if text else "No companies yet.\n\nminicrm company add 'Acme, Inc.'"
-            )
+            empty = f"No company matches '{text}'." if text else "No companies yet.\n\nminicrm company add 'Acme, Inc.'"
+            self.query_one("#preview", Static).update(plain(empty))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.reload(delay=FILTER_DELAY)

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import company_card_text, day_text, money
+from minicrm.tui.widgets.render import company_card_text, day_text, money, plain, safe
 
 
 class CompanyDetailScreen(ContactActions, CrmScreen):
@@ -57,19 +57,20 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
         self.query_one("#card", Static).update(company_card_text(card))
         deals = Text("Open deals\n", style="bold underline")
         for d in card["deals"]:
-            deals.append(f"#{d['id']} {d['title']} · {d['stage']} · {money(d['amount'], d['currency'])}\n")
+            deals.append(safe(f"#{d['id']} {d['title']} · {d['stage']} · {money(d['amount'], d['currency'])}\n"))
         if not card["deals"]:
             deals.append("none\n", style="dim")
         self.query_one("#deals", Static).update(deals)
         people = self.query_one("#people", DataTable)
         people.clear()
         for p in card["people"]:
-            people.add_row(p["name"], p["role"] or "", p["status"], day_text(p["last_interaction_at"]),
+            people.add_row(plain(p["name"]), plain(p["role"]), plain(p["status"]), day_text(p["last_interaction_at"]),
                            day_text(p["next_contact_on"], today=today, overdue=True), key=str(p["id"]))  # fmt: skip
         timeline = self.query_one("#timeline", DataTable)
         timeline.clear()
         for i in card["interactions"]:
-            timeline.add_row(i["happened_at"].replace("T", " ")[:16], i["kind"], i["contact"], i["summary"])
+            timeline.add_row(i["happened_at"].replace("T", " ")[:16], plain(i["kind"]), plain(i["contact"]),
+                             plain(i["summary"]))  # fmt: skip
 
     def _person(self) -> int | None:
         table = self.query_one("#people", DataTable)

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import contact_card_text, money
+from minicrm.tui.widgets.render import contact_card_text, money, plain, safe
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -72,10 +72,10 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         self.query_one("#card", Static).update(contact_card_text(card, today=today))
         deals = Text("Open deals\n", style="bold underline")
         for d in card["deals"]:
-            deals.append(f"#{d['id']} {d['title']}\n", style="bold")
-            deals.append(f"  {d['stage']} · {money(d['amount'], d['currency'])}\n")
+            deals.append(safe(f"#{d['id']} {d['title']}\n"), style="bold")
+            deals.append(safe(f"  {d['stage']} · {money(d['amount'], d['currency'])}\n"))
             if d.get("next_step"):
-                deals.append(f"  next: {d['next_step']} {d.get('next_step_on') or ''}\n", style="dim")
+                deals.append(safe(f"  next: {d['next_step']} {d.get('next_step_on') or ''}\n"), style="dim")
         if not card["deals"]:
             deals.append("none (d adds one)\n", style="dim")
         self.query_one("#deals", Static).update(deals)
@@ -86,11 +86,11 @@ class ContactDetailScreen(ContactActions, CrmScreen):
             tasks.append("none (t adds one)\n", style="dim")
         for t in card["tasks"] or []:
             due = t.get("due_on") or ""
-            tasks.append(f"{due} {t.get('title', '')}\n")
+            tasks.append(safe(f"{due} {t.get('title', '')}\n"))
         tasks.append("\nOpen requests\n", style="bold underline")
         for r in card.get("requests", []):
             tasks.append(
-                f"#{r['id']} [{r['priority']}] {r['subject']}\n", style="red" if r["priority"] == "urgent" else ""
+                safe(f"#{r['id']} [{r['priority']}] {r['subject']}\n"), style="red" if r["priority"] == "urgent" else ""
             )
         if not card.get("requests"):
             tasks.append("none\n", style="dim")
@@ -100,10 +100,10 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         for i in card["interactions"]:
             table.add_row(
                 i["happened_at"].replace("T", " ")[:16],
-                i["kind"],
-                i["direction"] or "",
-                i["summary"],
-                i["outcome"] or "",
+                plain(i["kind"]),
+                plain(i["direction"]),
+                plain(i["summary"]),
+                plain(i["outcome"]),
                 key=str(i["id"]),
             )
         if not card["interactions"]:
@@ -168,7 +168,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         value = values[self.copy_index % len(values)]
         self.copy_index += 1
         self.app.copy_to_clipboard(value)
-        self.notify(f"copied {value}" + (" (y again: next)" if len(values) > 1 else ""))
+        self.notify(safe(f"copied {value}" + (" (y again: next)" if len(values) > 1 else "")), markup=False)
 
     def action_deal(self) -> None:
         from minicrm.store.sales import deals, stages

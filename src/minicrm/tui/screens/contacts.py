@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input, Static
 from minicrm.errors import MinicrmError
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import contact_preview, day_text
+from minicrm.tui.widgets.render import contact_preview, day_text, plain
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -147,7 +147,7 @@ class ContactsScreen(ContactActions, CrmScreen):
         table = self.query_one("#contacts", DataTable)
         status = self.query_one("#contacts-status", Static)
         if page.error:
-            status.update(Text(page.error, style="red"))
+            status.update(plain(page.error, style="red"))
             return
         if page.offset == 0:
             table.clear()
@@ -156,9 +156,9 @@ class ContactsScreen(ContactActions, CrmScreen):
         today = self.crm.today()
         for c in page.rows:
             table.add_row(
-                c.name,
-                c.company or "",
-                c.status,
+                plain(c.name),
+                plain(c.company),
+                plain(c.status),
                 day_text(c.last_interaction_at),
                 day_text(c.next_contact_on, today=today, overdue=True),
                 key=str(c.id),
@@ -172,10 +172,10 @@ class ContactsScreen(ContactActions, CrmScreen):
             else:
                 self.query_one("#preview", Static).update(self._empty_text())
 
-    def _empty_text(self) -> str:
+    def _empty_text(self) -> Text:
         if self.filter_text.strip():
-            return f"No contact matches '{self.filter_text.strip()}'. Esc, then clear the filter."
-        return (
+            return plain(f"No contact matches '{self.filter_text.strip()}'. Esc, then clear the filter.")
+        return Text(
             "No contacts yet.\n\nAdd one in the shell:\n  minicrm contact add 'Ada Lovelace'\n"
             "or load sample data:\n  minicrm demo"
         )

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import bar, totals_text
+from minicrm.tui.widgets.render import bar, plain, safe, totals_text
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -147,9 +147,9 @@ class DashboardScreen(ContactActions, CrmScreen):
             if item.contact_id is None and item.kind != "deal":
                 target = "none:0"
             table.add_row(
-                Text(when, style=style),
-                Text(item.contact or "", style=style),
-                Text(what or "follow up", style=style),
+                plain(when, style=style),
+                plain(item.contact, style=style),
+                plain(what or "follow up", style=style),
                 Text(f"{item.days_overdue} d" if item.days_overdue else "", style="bold red"),
                 key=f"{target}:{len(table.rows)}",
             )
@@ -166,7 +166,7 @@ class DashboardScreen(ContactActions, CrmScreen):
         for r in rows:
             silent = "never" if r.never_contacted else f"{r.days_silent} d"
             key = f"contact:{r.id}" if r.kind == "contact" else f"company:{r.id}"
-            table.add_row(r.name, r.company or "", silent, key=f"{key}:{len(table.rows)}")
+            table.add_row(plain(r.name), plain(r.company), silent, key=f"{key}:{len(table.rows)}")
         if not rows:
             table.add_row(Text("Nobody forgotten.", style="dim"), "", "", key="none:0:0")
 
@@ -177,9 +177,9 @@ class DashboardScreen(ContactActions, CrmScreen):
         for r in rows:
             style = {"won": "green", "lost": "dim"}.get(r.outcome, "")
             table.add_row(
-                Text(r.stage, style=style),
+                plain(r.stage, style=style),
                 str(r.count),
-                totals_text(r.totals),
+                plain(totals_text(r.totals)),
                 Text(bar(r.count, top, 12) if r.outcome == "open" else "", style="cyan"),
                 key=f"deals:{r.stage}:{len(table.rows)}",
             )
@@ -194,7 +194,7 @@ class DashboardScreen(ContactActions, CrmScreen):
             text.append(f"{bar(n, top, 14):<14}", style="green")
             text.append(f" {n}\n", style=style)
         kinds = ", ".join(f"{k} {n}" for k, n in week.per_kind[:4])
-        text.append(f"{week.total} interactions" + (f": {kinds}" if kinds else ""), style="dim")
+        text.append(safe(f"{week.total} interactions" + (f": {kinds}" if kinds else "")), style="dim")
         self.query_one("#week", Static).update(text)
 
     def _show_birthdays(self, rows: list[Any]) -> None:
@@ -205,8 +205,8 @@ class DashboardScreen(ContactActions, CrmScreen):
             label = "today" if day == today else f"{day:%a %d %b}"
             table.add_row(
                 Text(label, style="bold" if day == today else ""),
-                contact.name,
-                contact.company or "",
+                plain(contact.name),
+                plain(contact.company),
                 key=f"contact:{contact.id}:{len(table.rows)}",
             )
         if not rows:

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ListItem, ListView, Static
 
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import money, totals_text
+from minicrm.tui.widgets.render import money, plain, safe, totals_text
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -34,14 +34,14 @@ def fetch_board(session: Session) -> dict[str, Any]:
 class DealCard(ListItem):
     def __init__(self, deal: Any) -> None:
         self.deal = deal
-        text = Text(deal.title, style="bold")
-        text.append(f"\n{money(deal.amount, deal.currency)}")
+        text = plain(deal.title, style="bold")
+        text.append(safe(f"\n{money(deal.amount, deal.currency)}"))
         who = deal.contact or deal.company
         if who:
-            text.append(f"\n{who}", style="dim")
+            text.append(safe(f"\n{who}"), style="dim")
         if deal.next_step:
             on = f" {deal.next_step_on:%d %b}" if deal.next_step_on else ""
-            text.append(f"\n→ {deal.next_step}{on}", style="cyan")
+            text.append(safe(f"\n→ {deal.next_step}{on}"), style="cyan")
         super().__init__(Label(text))
 
 
@@ -84,7 +84,8 @@ class DealsScreen(CrmScreen):
             row = data["totals"].get(stage.name)
             count = row.count if row else len(deals)
             amount = totals_text(row.totals) if row else ""
-            title = Static(Text.assemble((stage.name, "bold"), f" · {count}\n", (amount, "dim")), classes="col-title")
+            title = Static(Text.assemble((safe(stage.name), "bold"), f" · {count}\n", (safe(amount), "dim")),
+                           classes="col-title")  # fmt: skip
             items = [DealCard(d) for d in deals]
             view = ListView(*items, id=f"col-{index}", classes="deal-list")
             await board.mount(Vertical(title, view, classes="deal-col"))

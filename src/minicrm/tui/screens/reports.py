@@ -11,7 +11,7 @@ from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import bar, totals_text
+from minicrm.tui.widgets.render import bar, safe, totals_text
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -67,17 +67,17 @@ class ReportsScreen(CrmScreen):
         top = max((r.count for r in data["pipeline"]), default=0)
         for r in data["pipeline"]:
             style = {"won": "green", "lost": "red"}.get(r.outcome, "cyan")
-            pipe.append(f"{r.stage:<12}", style="bold")
+            pipe.append(safe(f"{r.stage:<12}"), style="bold")
             pipe.append(f"{bar(r.count, top, BAR_WIDTH):<{BAR_WIDTH}}", style=style)
             conversion = f"  → {r.conversion:.0%}" if r.conversion is not None else ""
-            pipe.append(f" {r.count:>5}  {totals_text(r.totals)}{conversion}\n")
+            pipe.append(safe(f" {r.count:>5}  {totals_text(r.totals)}{conversion}\n"))
         if not top:
             pipe.append("No deals yet.", style="dim")
         self.query_one("#pipeline-chart", Static).update(pipe)
         forecast = Text()
         top = max((max(r.weighted, r.won_amount) for r in data["forecast"]), default=0)
         for r in data["forecast"]:
-            forecast.append(f"{r.month} {r.currency}  ", style="bold")
+            forecast.append(safe(f"{r.month} {r.currency}  "), style="bold")
             forecast.append(f"{bar(float(r.weighted), float(top), BAR_WIDTH):<{BAR_WIDTH}}", style="cyan")
             forecast.append(f" weighted {r.weighted:>12}  open {r.open_amount:>12}  won {r.won_amount:>12}\n")
         if not data["forecast"]:
@@ -87,7 +87,7 @@ class ReportsScreen(CrmScreen):
         rows = data["sales"].rows
         top = max((float(r["amount"]) for r in rows), default=0)
         for r in rows:
-            sales.append(f"{r['month']} {r['currency']}  ", style="bold")
+            sales.append(safe(f"{r['month']} {r['currency']}  "), style="bold")
             sales.append(f"{bar(float(r['amount']), top, BAR_WIDTH):<{BAR_WIDTH}}", style="green")
             sales.append(f" {r['amount']:>12}  ({r['deals']} deals)\n")
         report = data["sales"]
@@ -109,7 +109,7 @@ class ReportsScreen(CrmScreen):
         per_kind = data["kinds"].per_kind
         top = max((n for _, n in per_kind), default=0)
         for kind, n in per_kind:
-            kinds.append(f"{kind:<12}", style="bold")
+            kinds.append(safe(f"{kind:<12}"), style="bold")
             kinds.append(f"{bar(n, top, BAR_WIDTH):<{BAR_WIDTH}}", style="magenta")
             kinds.append(f" {n}\n")
         if not per_kind:

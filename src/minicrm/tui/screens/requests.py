@@ -11,6 +11,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.widgets.render import plain
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -55,8 +56,6 @@ class RequestsScreen(CrmScreen):
         self.db(fetch, self._show)
 
     def _show(self, requests: list[Any]) -> None:
-        from rich.text import Text
-
         table = self.query_one("#requests", DataTable)
         table.clear()
         self.rows = {}
@@ -66,9 +65,9 @@ class RequestsScreen(CrmScreen):
             if r.contact and r.company:
                 client = f"{r.contact} ({r.company})"
             table.add_row(
-                str(r.id), Text(r.priority, style=PRIORITY_STYLE.get(r.priority, "")), r.status, r.subject, client,
-                r.due_on.isoformat() if r.due_on else "", f"{r.minutes} min" if r.minutes else "", r.assignee or "",
-                key=str(r.id),
+                str(r.id), plain(r.priority, style=PRIORITY_STYLE.get(r.priority, "")), plain(r.status),
+                plain(r.subject), plain(client), r.due_on.isoformat() if r.due_on else "",
+                f"{r.minutes} min" if r.minutes else "", plain(r.assignee), key=str(r.id),
             )  # fmt: skip
         which = "requests" if self.show_all else "open requests"
         empty = " — none. minicrm request add 'Subject' --contact REF" if not requests else ""

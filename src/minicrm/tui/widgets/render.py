@@ -1,4 +1,11 @@
-"""Turn service records into rich Text for tables and panes (no data access here)."""
+"""Turn service records into rich Text for tables and panes (no data access here).
+
+Text from the data is never markup and never sends a control character to the terminal (#16): every name,
+note, summary, title, tag... goes through `plain()` (a `Text` for a table cell, a Static, a Label, a list
+item) or `safe()` (a string to append to a `Text` we build, or to pass as `notify(..., markup=False)`).
+Textual reads a `str` given to a DataTable cell, `Static.update`, `Label`, a `Select` prompt or `notify` as
+markup: only our own constant strings may go there as `str`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,23 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from rich.style import StyleType
 from rich.text import Text
 
+from minicrm.cells import terminal_safe
+
 BAR = "█"
+
+
+def safe(value: Any) -> str:
+    """A value from the data as a string fit for a `Text` (never for markup): control characters, escape
+    sequence starters and bidi overrides replaced by visible symbols (␛, ␇, �)."""
+    return "" if value is None else terminal_safe(str(value))
+
+
+def plain(value: Any, style: StyleType = "") -> Text:
+    """A value from the data as plain `Text`: shown as typed (`Bob [/b]` stays `Bob [/b]`), no escapes."""
+    return Text(safe(value), style=style)
 
 
 def day_text(value: Any, *, today: date | None = None, overdue: bool = False) -> Text:
@@ -44,13 +65,13 @@ def _line(text: Text, label: str, value: Any, style: str = "") -> None:
     if value in (None, "", []):
         return
     text.append(f"{label:<10}", style="dim")
-    text.append(f"{value}\n", style=style)
+    text.append(f"{safe(value)}\n", style=style)
 
 
 def contact_card_text(card: dict[str, Any], *, today: date) -> Text:
     """The header of a contact: who, where, how to reach, when next."""
     text = Text()
-    text.append(card["name"], style="bold")
+    text.append(safe(card["name"]), style="bold")
     if card.get("archived"):
         text.append("  (archived)", style="yellow")
     text.append("\n")
@@ -84,21 +105,21 @@ def contact_preview(card: dict[str, Any], *, today: date) -> Text:
     if deals:
         text.append("\nOpen deals\n", style="bold underline")
         for d in deals:
-            text.append(f"  {d['title']} · {d['stage']} · {money(d['amount'], d['currency'])}\n")
+            text.append(safe(f"  {d['title']} · {d['stage']} · {money(d['amount'], d['currency'])}\n"))
     text.append("\nLatest\n", style="bold underline")
     items = card.get("interactions") or []
     if not items:
         text.append("  no interactions yet\n", style="dim")
     for i in items:
         text.append(f"  {i['happened_at'][:10]} ", style="dim")
-        text.append(f"{i['kind']:<8} ", style="cyan")
-        text.append(f"{i['summary']}\n")
+        text.append(safe(f"{i['kind']:<8} "), style="cyan")
+        text.append(safe(f"{i['summary']}\n"))
     return text
 
 
 def company_card_text(card: dict[str, Any]) -> Text:
     text = Text()
-    text.append(card["name"], style="bold")
+    text.append(safe(card["name"]), style="bold")
     if card.get("archived"):
         text.append("  (archived)", style="yellow")
     text.append("\n")
@@ -119,13 +140,13 @@ def company_preview(card: dict[str, Any]) -> Text:
     text = company_card_text(card)
     text.append(f"\nPeople ({len(card['people'])})\n", style="bold underline")
     for p in card["people"][:8]:
-        text.append(f"  {p['name']}", style="bold")
-        text.append(f"  {p['role'] or ''}\n", style="dim")
+        text.append(safe(f"  {p['name']}"), style="bold")
+        text.append(safe(f"  {p['role'] or ''}\n"), style="dim")
     text.append("\nLatest\n", style="bold underline")
     for i in card["interactions"]:
         text.append(f"  {i['happened_at'][:10]} ", style="dim")
-        text.append(f"{i['kind']:<8} ", style="cyan")
-        text.append(f"{i['contact']}: {i['summary']}\n")
+        text.append(safe(f"{i['kind']:<8} "), style="cyan")
+        text.append(safe(f"{i['contact']}: {i['summary']}\n"))
     if not card["interactions"]:
         text.append("  no interactions yet\n", style="dim")
     return text
