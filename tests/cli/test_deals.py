@@ -63,7 +63,7 @@ def test_deal_bad_input(cli, book):
     cli.fails("deal", "move", book["A"], "proposal", code=1, match="already won")
     cli.fails("deal", "move", book["D"], "shipped", code=2, match="unknown stage 'shipped'")
     cli.fails("deal", "add", "X", "--contact", "ada", "--amount", "-5", code=2, match="invalid amount '-5'")
-    cli.fails("deal", "add", "X", "--contact", "ada", "--amount", "1.005", code=2, match="at most 2 decimals")
+    cli.fails("deal", "add", "X", "--contact", "ada", "--amount", "1.005", code=2, match="at most two decimals")
     cli.fails("deal", "add", "X", "--contact", "ada", "--product", "Widget:two:3", code=2,
               match="invalid product 'Widget:two:3'")  # fmt: skip
     cli.fails("deal", "add", "X", "--contact", "ada", "--product", "Widget", code=2, match="invalid product")

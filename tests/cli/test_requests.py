@@ -148,7 +148,7 @@ def test_request_bad_input_changes_nothing(tickets):
     cli.fails("request", "close", "99", code=1, match="no request with id 99")
     cli.fails("request", "close", "4", "--at", "2026-11-01", code=2, match="was opened 2026-11-15 08:00")
     cli.fails("request", "list", "--status", "bogus", code=2, match="unknown request status 'bogus'")
-    cli.fails("request", "report", "--rate", "-1", code=2, match="negative rate")
+    cli.fails("request", "report", "--rate", "-1", code=2, match="invalid rate '-1' (must be zero or more)")
     cli.fails("request", "show", "abc", code=2, match="request_id")
 
 

@@ -31,7 +31,10 @@ def parse_product(spec: str) -> Product:
     if len(parts) != 3 or not parts[0].strip():
         raise BadInput(f"invalid product '{spec}' (expected name:quantity:price, e.g. 'Support:12:99.50')")
     name, qty, price = parts[0].strip(), parts[1].strip(), parts[2]
-    quantity = parse_quantity(qty, f"quantity in product '{spec}'")
+    try:
+        quantity = parse_quantity(qty)
+    except BadInput:
+        raise BadInput(f"invalid product '{spec}': quantity '{qty}' is not a positive number") from None
     return name, quantity, parse_money(price, f"price in product '{spec}'")
 
 
