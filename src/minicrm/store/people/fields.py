@@ -39,8 +39,14 @@ def parse_field(spec: str) -> tuple[str, str]:
 def check_email(email: str) -> str:
     value = email.strip()
     local, at, domain = value.rpartition("@")
-    if not at or not local or "." not in domain or domain.startswith(".") or any(c.isspace() for c in value) \
-            or has_control(value):
+    if (
+        not at
+        or not local
+        or "." not in domain
+        or domain.startswith(".")
+        or any(c.isspace() for c in value)
+        or has_control(value)
+    ):
         raise BadInput(f"invalid email '{email}'")
     return value
 
