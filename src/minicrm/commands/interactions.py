@@ -44,6 +44,8 @@ def log(
     actx = app_ctx(ctx)
     happened_at = at_datetime(actx, at) if at else actx.now()
     next_when = when(actx, nxt) if nxt else None
+    from minicrm.values.duration import parse_minutes
+
     minutes = parse_minutes(duration) if duration else None
     text = read_text_arg(body)
     session = actx.session()
@@ -78,19 +80,6 @@ def log(
         else:
             output.note("next contact: none scheduled")
     output.write(str(logged.id))
-
-
-def parse_minutes(text: str) -> int:
-    """`25m`, `1h`, `1h30m`, `90` → minutes."""
-    import re
-
-    from minicrm.errors import BadInput
-
-    value = text.strip().lower().replace(" ", "")
-    match = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)(?:m|min)?)?", value)
-    if not value or not match or not any(match.groups()):
-        raise BadInput(f"invalid duration '{text}' (try 25m, 1h30m or 90)")
-    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
 
 
 def next_(

@@ -246,9 +246,9 @@ def time_(
 ) -> None:
     """Log time spent on a request; prints the request's total minutes."""
     from minicrm import output
-    from minicrm.commands.interactions import parse_minutes
     from minicrm.errors import BadInput
     from minicrm.store.service.requests import add_time, get_request
+    from minicrm.values.duration import parse_minutes
 
     actx = app_ctx(ctx)
     if duration.strip().startswith("-"):

@@ -1,0 +1,18 @@
+"""Durations typed for calls and time spent: `25m`, `1h`, `1h30m`, `90` (minutes)."""
+
+from __future__ import annotations
+
+import re
+
+from minicrm.errors import BadInput
+
+_DURATION = re.compile(r"(?:(\d{1,4})h)?(?:(\d{1,6})(?:m|min)?)?")
+
+
+def parse_minutes(text: str) -> int:
+    """`25m`, `1h`, `1h30m`, `90` → minutes."""
+    value = text.strip().lower().replace(" ", "")
+    match = _DURATION.fullmatch(value)
+    if not value or not match or not any(match.groups()):
+        raise BadInput(f"invalid duration '{text}' (try 25m, 1h30m or 90)")
+    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
