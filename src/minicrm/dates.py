@@ -162,7 +162,17 @@ def parse_when(text: str, *, now: datetime) -> When:
         raise BadInput(f"invalid date {_q(text)}: {e}") from None
     if d is None:
         raise BadInput(f"cannot understand date {_q(text)} ({_HINT})")
+    _in_range(d, text, "date")
     return When(d, t)
+
+
+#: Dates outside these years are typos; refusing them at input keeps every later computation in range.
+FIRST_YEAR, LAST_YEAR = 1800, 2199
+
+
+def _in_range(d: date, text: str, what: str) -> None:
+    if not FIRST_YEAR <= d.year <= LAST_YEAR:
+        raise BadInput(f"invalid {what} {_q(text)}: the year must be between {FIRST_YEAR} and {LAST_YEAR}")
 
 
 def parse_date(text: str, *, now: datetime) -> date:
@@ -201,6 +211,7 @@ def parse_birthday(text: str, *, now: datetime) -> Birthday:
             raise ValueError("it is in the future")
     except (ValueError, OverflowError) as e:
         raise BadInput(f"invalid birthday {_q(text)}: {e}") from None
+    _in_range(date(year, month, day), text, "birthday")
     return Birthday(month, day, year)
 
 
