@@ -38,6 +38,12 @@ def ensure_schema(db: Database, session: Session) -> bool:
         return False
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise StoreError(f"{db.label} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm")
+    if revision is None and (theirs := session.dialect.data_tables(session)):
+        listed = ", ".join(theirs[:5]) + (", ..." if len(theirs) > 5 else "")
+        raise StoreError(
+            f"{db.label} is not a minicrm database (it holds other tables: {listed}); nothing was changed."
+            " Give minicrm its own file, or an empty database"
+        )
     if revision is not None and db.path is not None:
         backup_before_migration(db.path, revision)
     upgrade(db)

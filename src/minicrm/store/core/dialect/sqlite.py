@@ -47,6 +47,11 @@ class SQLiteDialect(Dialect):
         if not path.exists():
             if not create:
                 raise StoreError(f"no database at {path}")
+            from minicrm.paths import default_db_path
+
+            if not path.parent.is_dir() and path.parent != default_db_path().parent:
+                # only minicrm's own data folder is created; any other missing folder is probably a typo
+                raise StoreError(f"no folder {path.parent} for the database {path.name}: create it first")
             try:
                 create_private_file(path)
             except OSError as exc:
