@@ -72,22 +72,11 @@ def _is_sqlite_file(path: Path) -> bool:
 
 def _snapshot_backup(db: Database, target: Path | None, *, now: datetime, keep: int) -> BackupResult:
     """Every table in one consistent snapshot, as NDJSON (`export json --nl`), written under a temporary name."""
-    from minicrm.paths import backup_dir, create_private_file, private_dir
+    from minicrm.paths import create_private_file
     from minicrm.store.exchange.exporting import export_json
 
     stem = (db.url.rsplit("/", 1)[-1].split("?", 1)[0] or "minicrm").replace(".", "_")
-    stamped = target is None or target.is_dir()
-    folder = private_dir(backup_dir()) if target is None else (target if target.is_dir() else target.parent)
-    if stamped:
-        base = f"{stem}-{now:%Y%m%d-%H%M%S}"
-        target = folder / f"{base}.json"
-        n = 2
-        while target.exists():
-            target = folder / f"{base}-{n}.json"
-            n += 1
-    elif target is not None and target.exists():
-        raise Conflict(f"{target} exists; give another name or a folder")
-    assert target is not None
+    target, folder, stamped = _destination(target, stem, ".json", now)
     partial = target.with_name(target.name + ".part")
     partial.unlink(missing_ok=True)
     try:
@@ -179,27 +168,31 @@ def check_file(path: Path) -> str:
     return version
 
 
-def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int = DEFAULT_KEEP) -> BackupResult:
-    """Copy the database to `target` (default: the backup folder, timestamped) and prune old default backups."""
+def _destination(target: Path | None, stem: str, suffix: str, now: datetime) -> tuple[Path, Path, bool]:
+    """(the file to write, its folder, whether it is a timestamped default name): a given file must not exist;
+    no target or a folder gets `STEM-YYYYMMDD-HHMMSS[-N]SUFFIX` (in the backups folder when none is given)."""
     from minicrm.paths import backup_dir, private_dir
 
+    if target is not None and not target.is_dir():
+        if target.exists():
+            raise Conflict(f"{target} exists; give another name or a folder")
+        return target, target.parent, False
+    folder = private_dir(backup_dir()) if target is None else target
+    base = f"{stem}-{now:%Y%m%d-%H%M%S}"
+    chosen, n = folder / f"{base}{suffix}", 2
+    while chosen.exists():
+        chosen, n = folder / f"{base}-{n}{suffix}", n + 1
+    return chosen, folder, True
+
+
+def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int = DEFAULT_KEEP) -> BackupResult:
+    """Copy the database to `target` (default: the backup folder, timestamped) and prune old default backups."""
     if not db.dialect.is_file:
         return _snapshot_backup(db, target, now=now, keep=keep)
     source = _sqlite_path(db)
     if not db.exists():
         raise StoreError(f"no database at {source}")
-    stamped = target is None or target.is_dir()
-    folder = private_dir(backup_dir()) if target is None else (target if target.is_dir() else target.parent)
-    if stamped:
-        base = f"{source.stem}-{now:%Y%m%d-%H%M%S}"
-        target = folder / f"{base}.db"
-        n = 2
-        while target.exists():
-            target = folder / f"{base}-{n}.db"
-            n += 1
-    assert target is not None  # no target given means stamped: a name was just chosen above
-    if not stamped and target.exists():
-        raise Conflict(f"{target} exists; give another name or a folder")
+    target, folder, stamped = _destination(target, source.stem, ".db", now)
     if target.resolve() == source.resolve():
         raise BadInput("the backup cannot be the database itself")
     partial = target.with_name(target.name + ".part")
