@@ -65,10 +65,16 @@ def test_read_only_storage_gives_a_clear_error(small_fs, backend):
 
 @pytest.mark.sqlite_only("the folders and file mode of a new SQLite database file")
 def test_missing_folder_is_created_private(tmp_path, backend):
-    db = tmp_path / "a" / "b" / "crm.db"
-    assert run_minicrm("--db", str(db), "contact", "add", "Ada").returncode == 0
+    """minicrm's own data folder is created private; an explicit path in a missing folder is refused (#16)."""
+    home = tmp_path / "a" / "b"
+    res = run_minicrm("contact", "add", "Ada", env={"MINICRM_HOME": str(home)})
+    assert res.returncode == 0, res.stderr
+    db = home / "minicrm.db"
     assert db.stat().st_mode & 0o777 == 0o600
-    assert db.parent.stat().st_mode & 0o777 == 0o700
+    assert home.stat().st_mode & 0o777 == 0o700
+    typo = tmp_path / "c" / "d" / "crm.db"
+    res = run_minicrm("--db", str(typo), "contact", "add", "Ada")
+    assert res.returncode == 1 and "no folder" in res.stderr and not typo.parent.exists()
 
 
 def _kill_log_loop(db, kills: int, seed: int) -> tuple[set[int], int]:
