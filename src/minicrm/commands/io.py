@@ -342,8 +342,9 @@ def backup(
 ) -> None:
     """Copy the database while it is in use; prints the backup's path.
 
-    SQLite: a copy of the file (the SQLite backup API), checked. PostgreSQL: every table from one consistent
-    snapshot (a REPEATABLE READ transaction) as NDJSON, the format of `export json --nl`.
+    SQLite: a checked copy of the file (the SQLite backup API).
+
+    PostgreSQL: every table from one consistent snapshot (REPEATABLE READ) as NDJSON, as `export json --nl`.
     """
     from datetime import datetime
 
@@ -366,8 +367,9 @@ def restore(
 ) -> None:
     """Restore a backup after checking it.
 
-    SQLite file from a SQLite backup: replaces the database, and the replaced one is kept beside it.
-    A JSON backup (PostgreSQL's) or a SQLite backup into PostgreSQL: loaded into the empty database.
+    A SQLite backup onto a SQLite file: replaces the database and keeps the replaced one beside it.
+
+    A JSON backup (PostgreSQL's), or a SQLite backup into PostgreSQL: loaded into the empty database.
     """
     from datetime import datetime
 
