@@ -263,6 +263,7 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
         session.dialect.defer_foreign_keys(session)
         for table in tables:
             session.execute(f'DELETE FROM "{table}"')
+        converters: dict[tuple[str, tuple[str, ...]], Any] = {}
         batch: list[tuple[Any, ...]] = []
         current: tuple[str, tuple[str, ...]] | None = None
 
@@ -270,7 +271,9 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
             if batch and current:
                 table, cols = current
                 names = ", ".join('"' + c + '"' for c in cols)
-                convert = session.dialect.typed_params(session, table, cols)
+                if (table, cols) not in converters:  # one catalog look-up per table, not per batch
+                    converters[(table, cols)] = session.dialect.typed_params(session, table, cols)
+                convert = converters[(table, cols)]
                 values = [convert(v) for v in batch] if convert else batch
                 session.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})', values)
                 batch.clear()

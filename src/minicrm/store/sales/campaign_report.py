@@ -15,9 +15,9 @@ from minicrm.store.sales.campaigns import (
     campaign_filters,
     campaign_record,
     campaign_status,
-    money,
     ratio,
 )
+from minicrm.values.money import minor_text
 
 # -- report ------------------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ LEFT JOIN (SELECT d.campaign_id, count(*) AS deals,
 def _figures(reach: int, responders: int, won_minor: int, cost_minor: int | None) -> dict[str, Any]:
     return {
         "response_rate": ratio(Decimal(responders) * 100, reach),
-        "cost_per_response": money(int((Decimal(cost_minor) / responders).quantize(Decimal(1), ROUND_HALF_EVEN)))
+        "cost_per_response": minor_text(int((Decimal(cost_minor) / responders).quantize(Decimal(1), ROUND_HALF_EVEN)))
         if cost_minor is not None and responders
         else None,
         "roi": ratio(Decimal(won_minor - cost_minor) * 100, cost_minor) if cost_minor else None,
@@ -88,10 +88,10 @@ def campaign_stats(
                 "interactions": r["interactions"],
                 "deals": r["deals"],
                 "won_deals": r["won"],
-                "won_revenue": money(r["won_minor"]),
+                "won_revenue": minor_text(r["won_minor"]),
                 "won_other_currency": r["won_other"],
-                "budget": money(r["budget_minor"]),
-                "cost": money(r["cost_minor"]),
+                "budget": minor_text(r["budget_minor"]),
+                "cost": minor_text(r["cost_minor"]),
                 **_figures(r["reach"], r["responders"], r["won_minor"], r["cost_minor"]),
             }
         )
@@ -131,9 +131,9 @@ def channel_stats(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out.append(
             {
                 **g,
-                "won_revenue": money(won_minor),
-                "budget": money(budget_minor),
-                "cost": money(cost_minor),
+                "won_revenue": minor_text(won_minor),
+                "budget": minor_text(budget_minor),
+                "cost": minor_text(cost_minor),
                 **_figures(g["reach"], g["responses"], won_minor, cost_minor),
             }
         )

@@ -46,10 +46,6 @@ def normalize_channel(channel: str) -> str:
     return key
 
 
-def money(minor: int | None) -> str | None:
-    return minor_text(minor)
-
-
 def ratio(num: Decimal | int, den: Decimal | int, places: str = "0.1") -> str | None:
     if not den:
         return None
@@ -89,8 +85,8 @@ class Campaign:
             "starts_on": iso(self.starts_on),
             "ends_on": iso(self.ends_on),
             "currency": self.currency,
-            "budget": money(self.budget_minor),
-            "cost": money(self.cost_minor),
+            "budget": minor_text(self.budget_minor),
+            "cost": minor_text(self.cost_minor),
             "segment": self.segment,
             "segment_id": self.segment_id,
             "target": segments.describe(self.target) if self.target else None,
