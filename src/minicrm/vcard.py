@@ -121,12 +121,14 @@ def _short(exc: Exception) -> str:
 
 
 def _group_labels(comp: Any) -> dict[str, str]:
-    """Apple/Google put a custom label in `itemN.X-ABLabel` next to `itemN.EMAIL`."""
+    """Apple/Google put a custom label in `itemN.X-ABLabel` next to `itemN.EMAIL`; Apple's own are `_$!<HomeFax>!$_`."""
     labels: dict[str, str] = {}
     for prop in comp.getChildren():
         if prop.name.upper() == "X-ABLABEL" and prop.group:
             value = str(prop.value).strip()
-            labels[prop.group.lower()] = value.removeprefix("_$!<").removesuffix(">!$_")
+            if value.startswith("_$!<") and value.endswith(">!$_"):
+                value = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value[4:-4])  # HomeFax → Home Fax
+            labels[prop.group.lower()] = value
     return labels
 
 
@@ -136,11 +138,16 @@ def _types(prop: Any) -> list[str]:
     return [t.strip().lower() for t in types if t.strip()]
 
 
+#: vCard types → the words of our labels (vCard's CELL is everybody else's "mobile").
+_WORD_OF_TYPE = {"cell": "mobile"}
+
+
 def _label(prop: Any, labels: dict[str, str], ignore: tuple[str, ...]) -> str | None:
     if prop.group and prop.group.lower() in labels:
         return labels[prop.group.lower()].lower()
-    kinds = [t for t in _types(prop) if t not in ignore]
-    return kinds[0] if kinds else None
+    kinds = [_WORD_OF_TYPE.get(t, t) for t in _types(prop) if t not in ignore]
+    kinds.sort(key=lambda t: t not in ("home", "work"))  # "work fax", as people say it
+    return " ".join(dict.fromkeys(kinds)) or None
 
 
 def _text(value: Any) -> str:
@@ -214,6 +221,76 @@ def _name_from_n(comp: Any) -> str:
 
 _YEARLESS = re.compile(r"--(\d{2})-(\d{2})")
 
+#: The TYPE values each version registers (RFC 2426 §3.2-3.3, RFC 6350 §6.4); other labels are Apple's
+#: `itemN.X-ABLabel`, which Apple, Google, Nextcloud and khard show as the label.
+_TYPES = {
+    ("email", "3.0"): {"home", "work"},
+    ("email", "4.0"): {"home", "work"},
+    ("tel", "3.0"): {"home", "work", "cell", "fax", "pager", "voice", "video", "msg", "car", "isdn", "bbs", "modem",
+                     "pcs"},
+    ("tel", "4.0"): {"home", "work", "cell", "fax", "pager", "voice", "video", "text", "textphone"},
+}  # fmt: skip
+#: Words of our labels → the vCard type (Google/Outlook say "mobile", vCard says CELL).
+_TYPE_OF_WORD = {"mobile": "cell", "business": "work"}
+#: Apple's own labels, which Apple shows in the user's language.
+_APPLE_LABELS = {"other": "_$!<Other>!$_", "main": "_$!<Main>!$_"}
+
+
+def _types_of(label: str | None, kind: str, version: str) -> list[str] | None:
+    """The vCard TYPE values saying `label`, or None when only a custom label can say it."""
+    if not label:
+        return []
+    words = [_TYPE_OF_WORD.get(w, w) for w in label.lower().split()]
+    allowed = _TYPES[(kind, version)]
+    return words if all(w in allowed for w in words) else None
+
+
+class _Writer:
+    """Adds the properties of one card, giving custom labels their own `itemN` group."""
+
+    def __init__(self, card: Any, version: str):
+        self.card, self.version, self.groups = card, version, 0
+
+    def labelled(self, kind: str, value: str, label: str | None, *, pref: bool) -> None:
+        types = _types_of(label, kind, self.version)
+        group = None
+        if types is None:
+            self.groups += 1
+            group = f"item{self.groups}"
+            types = []
+        if self.version == "3.0":
+            types = (["internet"] if kind == "email" else []) + types + (["pref"] if pref else [])
+            types = [t.upper() for t in types]
+        prop = self.card.add(kind, group=group)
+        prop.value = value
+        if types:
+            prop.params["TYPE"] = types
+        if pref and self.version == "4.0":
+            prop.params["PREF"] = ["1"]
+        if group:
+            assert label is not None  # only a label that is no type gets a group
+            self.card.add("x-ablabel", group=group).value = _APPLE_LABELS.get(label.lower(), label)
+
+
+def fold(text: str) -> str:
+    """Fold every line of `text` to at most 75 octets (RFC 6350 §3.2), never inside a character.
+
+    vobject folds by characters when a line has fewer than 75 of them, so `N:` and `ADR:` lines of Cyrillic
+    names stayed up to twice as long.
+    """
+    out = []
+    for line in text.replace("\r\n ", "").replace("\r\n\t", "").split("\r\n"):
+        size, start = 0, 0
+        limit = 75
+        for i, ch in enumerate(line):
+            width = len(ch.encode("utf-8"))
+            if size + width > limit:
+                out.append(("" if start == 0 else " ") + line[start:i])
+                start, size, limit = i, 0, 74
+            size += width
+        out.append(("" if start == 0 else " ") + line[start:])
+    return "\r\n".join(out)
+
 
 def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> str:
     """One contact (a `Contact.to_json()` dict plus `email_labels`/`phone_labels`) as a vCard."""
@@ -225,21 +302,12 @@ def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> st
     card.add("n").value = vobject.vcard.Name(family=family, given=given)
     if version == "4.0":
         card.add("kind").value = "individual"
+    writer = _Writer(card, version)
     for i, email in enumerate(contact["emails"]):
-        prop = card.add("email")
-        prop.value = email
-        label = (contact.get("email_labels") or {}).get(email)
-        types = ([label] if label else []) + (["pref"] if i == 0 and version == "3.0" else [])
-        if types:
-            prop.params["TYPE"] = types
-        if i == 0 and version == "4.0":
-            prop.params["PREF"] = ["1"]
+        writer.labelled("email", email, (contact.get("email_labels") or {}).get(email), pref=i == 0)
     for phone in contact["phones"]:
-        prop = card.add("tel")
-        prop.value = phone  # free text, as typed (RFC 6350 allows it; a tel: URI would lose the spacing)
-        label = (contact.get("phone_labels") or {}).get(phone)
-        if label:
-            prop.params["TYPE"] = [label]
+        # free text, as typed (RFC 6350 allows it; a tel: URI would lose the spacing)
+        writer.labelled("tel", phone, (contact.get("phone_labels") or {}).get(phone), pref=False)
     if contact.get("company"):
         card.add("org").value = [contact["company"]]
     if contact.get("role"):
@@ -271,4 +339,4 @@ def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> st
         card.add("x-minicrm-status").value = contact["status"]
     if contact.get("updated_at"):
         card.add("rev").value = contact["updated_at"].replace("-", "").replace(":", "")
-    return card.serialize()
+    return fold(card.serialize())
