@@ -6,6 +6,7 @@ with its line number (and can be skipped) instead of failing the whole file some
 
 from __future__ import annotations
 
+import quopri
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,9 +38,14 @@ class Card:
     role: str | None = None
     birthday: str | None = None  # as written: 1990-12-10, --1210, 1604-12-10 (Apple's year-less marker)...
     birthday_year_omitted: bool = False
+    birthday_is_text: bool = False  # BDAY;VALUE=text (RFC 6350 §6.2.5): "circa 1800"
     tags: list[str] = field(default_factory=list)
     notes: str | None = None
     address: str | None = None
+    address_parts: dict[str, str] = field(default_factory=dict)  # street, city, region, postcode, country
+    family: str | None = None  # N's family name, when the card has one
+    address_pref: bool = False
+    kind: str = "individual"  # KIND (4.0), X-ABShowAs:COMPANY (Apple), X-ADDRESSBOOKSERVER-KIND (groups)
     uid: str | None = None
     website: str | None = None
     status: str | None = None  # minicrm's own X-MINICRM-STATUS
@@ -74,8 +80,9 @@ def _lines(lines: list[str], first: int, last: int) -> str:
 
 def parse_card(raw: RawCard) -> Card:
     """Parse one card; raises BadInput saying what is wrong (the caller knows the line)."""
+    text = _prepare(raw.text)
     try:
-        comp = vobject.readOne(_escape_text_commas(raw.text), ignoreUnreadable=True, allowQP=True)
+        comp = vobject.readOne(text, ignoreUnreadable=True, allowQP=True)
     except Exception as exc:  # vobject raises ParseError and assorted ValueErrors
         raise BadInput(f"unreadable vCard ({_short(exc)})") from None
     card = Card(raw.line)
@@ -86,24 +93,89 @@ def parse_card(raw: RawCard) -> Card:
             _take(card, name, prop, labels)
         except Exception as exc:
             raise BadInput(f"bad {name} ({_short(exc)})") from None
+    n = getattr(comp, "n", None)
+    if n is not None and not isinstance(n.value, str):
+        card.family = _joined(n.value.family) or None
     if not card.name:
         card.name = _name_from_n(comp)
+    if card.kind == "org" and card.company:
+        card.name = card.company
     return card
 
 
 _TEXT_PROPS = re.compile(r"^((?:[\w-]+\.)?(?:NOTE|FN|TITLE|NICKNAME|ROLE))([;:])", re.IGNORECASE)
+#: Structured values (parts between `;`): in vCard 2.1 a comma in them is just a comma ("ул. Тверская, д. 1").
+_STRUCTURED = ("N", "ADR", "ORG")
 
 
-def _escape_text_commas(text: str) -> str:
-    """Many writers leave commas in NOTE/FN/TITLE unescaped; vobject would keep only the text before the first."""
-    unfolded = re.sub(r"\r?\n[ \t]", "", text)
+def _prepare(text: str) -> str:
+    """The card's text as vobject reads it right: folding undone, quoted-printable decoded, loose commas escaped.
+
+    Quoted-printable (vCard 2.1: Outlook, Android) is decoded here rather than by vobject, which read only the
+    first physical line of a value wrapped with soft breaks (`=` at the end of a line) and then cut it at the
+    first comma. Many writers leave commas in NOTE/FN/TITLE unescaped; vobject would keep only the text before
+    the first.
+    """
+    lines = text.splitlines()
+    version_21 = any(line.strip().upper() == "VERSION:2.1" for line in lines)
+    logical: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        head, colon, _ = _split_value(line)
+        if colon and _is_qp(head):
+            while line.endswith("=") and i < len(lines):  # a soft line break
+                line = line[:-1] + lines[i]
+                i += 1
+            logical.append(_decode_qp(line))
+        elif line[:1] in (" ", "\t") and logical:
+            logical[-1] += line[1:]
+        else:
+            logical.append(line)
     out = []
-    for line in unfolded.splitlines():
-        if _TEXT_PROPS.match(line):
-            head, colon, value = _split_value(line)
+    for line in logical:
+        head, colon, value = _split_value(line)
+        name = head.split(";", 1)[0].rpartition(".")[2].upper()
+        if _TEXT_PROPS.match(line) or (version_21 and name in _STRUCTURED):
             line = head + colon + re.sub(r"(?<!\\),", r"\\,", value)
         out.append(line)
     return "\r\n".join(out) + "\r\n"
+
+
+def _params(head: str) -> list[str]:
+    return [p.strip() for p in head.split(";")[1:]]
+
+
+def _is_qp(head: str) -> bool:
+    return any(p.upper() in ("ENCODING=QUOTED-PRINTABLE", "QUOTED-PRINTABLE") for p in _params(head))
+
+
+def _decode_qp(line: str) -> str:
+    """One quoted-printable property line → the same property, decoded and escaped as vCard 3.0 text."""
+    head, _, value = _split_value(line)
+    name = head.split(";", 1)[0]
+    charset = None
+    kept = []
+    for param in _params(head):
+        key, _, val = param.partition("=")
+        if key.upper() == "CHARSET":
+            charset = val.strip('"')
+        elif param.upper() not in ("ENCODING=QUOTED-PRINTABLE", "QUOTED-PRINTABLE"):
+            kept.append(param)
+    data = quopri.decodestring(value.encode("utf-8"))
+    try:
+        decoded = data.decode(charset or "utf-8")
+    except LookupError:
+        raise BadInput(f"unknown CHARSET '{charset}' in {name}") from None
+    except UnicodeDecodeError:
+        if charset:
+            raise BadInput(f"{name} is not valid {charset}") from None
+        decoded = data.decode("cp1252")  # quoted-printable without a CHARSET: the Windows default
+    decoded = decoded.replace("\\", "\\\\").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    if name.rpartition(".")[2].upper() not in _STRUCTURED:
+        decoded = decoded.replace(";", "\\;")
+    return ";".join([name, *kept]) + ":" + decoded
 
 
 def _split_value(line: str) -> tuple[str, str, str]:
@@ -169,23 +241,31 @@ def _take(card: Card, name: str, prop: Any, labels: dict[str, str]) -> None:
         if text:
             card.phones.append((text, _label(prop, labels, ("voice", "pref"))))
     elif name == "ORG":
-        parts = [p for p in (value if isinstance(value, list) else [value]) if str(p).strip()]
-        card.company = str(parts[0]).strip() if parts else None
+        parts = [p for p in (value if isinstance(value, list) else [value]) if _joined(p)]
+        card.company = _joined(parts[0]) if parts else None
     elif name == "TITLE":
         card.role = _text(value) or None
     elif name == "BDAY":
         card.birthday = _text(value) or None
         card.birthday_year_omitted = "X-APPLE-OMIT-YEAR" in prop.params
+        card.birthday_is_text = [v.lower() for v in prop.params.get("VALUE", [])] == ["text"]
     elif name == "CATEGORIES":
         items = value if isinstance(value, list) else str(value).split(",")
         card.tags += [str(t).strip() for t in items if str(t).strip()]
     elif name == "NOTE":
         note = str(value).replace("\r\n", "\n").strip()
         card.notes = f"{card.notes}\n{note}" if card.notes and note else (note or card.notes)
-    elif name == "ADR" and card.address is None:
-        card.address = _address(value)
+    elif name == "ADR" and (not card.address_parts or ("pref" in _types(prop) and not card.address_pref)):
+        card.address_parts = _address_parts(value)
+        card.address = ", ".join(card.address_parts.values()) or None
+        card.address_pref = "pref" in _types(prop)
     elif name == "UID":
         card.uid = _text(value) or None
+    elif name == "KIND" or (name == "X-ADDRESSBOOKSERVER-KIND"):
+        kind = _text(value).lower()
+        card.kind = "org" if kind == "organization" else kind or card.kind
+    elif name == "X-ABSHOWAS" and _text(value).upper() == "COMPANY":
+        card.kind = "org"
     elif name == "X-MINICRM-FIELD" and prop.params.get("X-KEY"):
         card.fields[str(prop.params["X-KEY"][0])] = str(value)
     elif name == "X-MINICRM-STATUS":
@@ -194,16 +274,26 @@ def _take(card: Card, name: str, prop: Any, labels: dict[str, str]) -> None:
         card.website = _text(value).replace("\\:", ":") or None
 
 
-def _address(value: Any) -> str | None:
+def _joined(part: Any) -> str:
+    """One part of a structured value; several values in it (a list) are joined with ", "."""
+    text = ", ".join(str(p) for p in part) if isinstance(part, list) else str(part)
+    return " ".join(text.split())
+
+
+_ADR_PARTS = (("street", ("street", "extended", "box")), ("city", ("city",)), ("region", ("region",)),
+              ("postcode", ("code",)), ("country", ("country",)))  # fmt: skip
+
+
+def _address_parts(value: Any) -> dict[str, str]:
+    """ADR's seven parts as our five: the extended address and the post-office box go with the street."""
     if isinstance(value, str):
-        return value.strip() or None
-    parts = []
-    for attr in ("box", "extended", "street", "city", "region", "code", "country"):
-        part = getattr(value, attr, "")
-        part = " ".join(part) if isinstance(part, list) else str(part)
-        if part.strip():
-            parts.append(" ".join(part.split()))
-    return ", ".join(parts) or None
+        return {"street": " ".join(value.split())} if value.strip() else {}
+    parts = {}
+    for ours, theirs in _ADR_PARTS:
+        text = ", ".join(t for t in (_joined(getattr(value, attr, "")) for attr in theirs) if t)
+        if text:
+            parts[ours] = text
+    return parts
 
 
 def _name_from_n(comp: Any) -> str:

@@ -11,11 +11,13 @@ from typing import Any
 from minicrm.errors import BadInput
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
+from minicrm.store.exchange.importing import company_cards
 from minicrm.store.exchange.importing.planning import Op, chunked, lookup_ids, plan
 from minicrm.store.exchange.importing.records import (
     Candidate,
     ImportResult,
     Parsed,
+    PlanItem,
     Progress,
     bulk_mode,
     fast_phone_key,
@@ -272,14 +274,32 @@ def run(
             f"{first.where or source}: line {first.line}: {first.reason}{more}; nothing was imported"
             " (--skip-bad imports the rest)"
         )
+    people = parsed.candidates
+    firms: list[Candidate] = []
+    if any(c.kind == "company" for c in people):
+        firms = [c for c in people if c.kind == "company"]
+        people = [c for c in people if c.kind != "company"]
     with bulk_mode():
         if dry_run:
-            ops = plan(session, parsed.candidates, on_duplicate=on_duplicate, tags=tags, progress=progress)
-            return ImportResult(True, [op.item for op in ops], parsed.bad)
+            ops = plan(session, people, on_duplicate=on_duplicate, tags=tags, progress=progress)
+            firm_ops = company_cards.plan(session, firms, on_duplicate=on_duplicate)
+            return ImportResult(True, _in_file_order(parsed, ops, firm_ops), parsed.bad)
         with session.write():
-            ops = plan(session, parsed.candidates, on_duplicate=on_duplicate, tags=tags, progress=progress)
-            created = apply(session, ops, now=now, user_id=user_id, source=source)
-        return ImportResult(False, [op.item for op in ops], parsed.bad, created)
+            firm_ops = company_cards.plan(session, firms, on_duplicate=on_duplicate)
+            created = company_cards.apply(session, firm_ops, now=now, user_id=user_id)  # before the people at them
+            ops = plan(session, people, on_duplicate=on_duplicate, tags=tags, progress=progress)
+            created += apply(session, ops, now=now, user_id=user_id, source=source)
+        return ImportResult(False, _in_file_order(parsed, ops, firm_ops), parsed.bad, created)
+
+
+def _in_file_order(parsed: Parsed, ops: Sequence[Op], firm_ops: Sequence[company_cards.CompanyOp]) -> list[PlanItem]:
+    if not firm_ops:
+        return [op.item for op in ops]
+    order = {id(c): n for n, c in enumerate(parsed.candidates)}
+    both: list[tuple[Candidate, PlanItem]] = [(op.cand, op.item) for op in ops]
+    both += [(op.cand, op.item) for op in firm_ops]
+    both.sort(key=lambda pair: order[id(pair[0])])
+    return [item for _, item in both]
 
 
 def write_rejects(parsed: Parsed, path: Path, *, kind: str) -> None:

@@ -37,6 +37,8 @@ class Candidate:
     uid: str | None = None
     tags: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
+    kind: str = "contact"  # or "company": a company's own card (vCard KIND:org, Apple's X-ABShowAs:COMPANY)
+    address_parts: dict[str, str] | None = None  # street, city, region, postcode, country, when known apart
 
 
 @dataclass
@@ -66,10 +68,12 @@ class PlanItem:
     contact_id: int | None = None
     match: str | None = None  # uid | email | phone | name+company | file (an earlier row of the same file)
     changes: list[str] = field(default_factory=list)
+    kind: str = "contact"  # or "company"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "line": self.line,
+            "kind": self.kind,
             "action": self.action,
             "name": self.name,
             "contact_id": self.contact_id,
@@ -85,8 +89,8 @@ class ImportResult:
     bad: list[BadRow]
     companies_created: list[str] = field(default_factory=list)
 
-    def count(self, action: str) -> int:
-        return sum(1 for i in self.items if i.action == action)
+    def count(self, action: str, kind: str = "contact") -> int:
+        return sum(1 for i in self.items if i.action == action and i.kind == kind)
 
     def to_json(self, *, with_items: bool = True) -> dict[str, Any]:
         data = {
@@ -98,6 +102,7 @@ class ImportResult:
             "merged": self.count("merge"),
             "rejected": len(self.bad),
             "companies_created": self.companies_created,
+            "companies_updated": self.count("update", "company"),
             "rejects": [{"line": b.line, "reason": b.reason} for b in self.bad],
         }
         if with_items:

@@ -1,7 +1,8 @@
-"""vCard import (2.1/3.0/4.0, through vobject): each card as a candidate contact."""
+"""vCard import (2.1/3.0/4.0, through vobject): each card as a candidate contact, or company for a company's card."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,9 @@ from minicrm.store.exchange.importing.records import BadRow, Candidate, Parsed, 
 from minicrm.store.exchange.importing.values import birthday_iso, clean_label, tag_list
 from minicrm.store.people.fields import check_phone, normalize_status
 
+#: Dates RFC 6350 allows that are no birthday we can store: a year alone (1985), a year and month (1985-04).
+_REDUCED_DATE = re.compile(r"\d{4}(-\d{2})?|--\d{2}|---\d{2}")
+
 
 def read_vcards(files: Sequence[tuple[str, str]], *, now: datetime) -> Parsed:
     """Parse (source name, text) pairs holding one or more vCards each."""
@@ -18,23 +22,28 @@ def read_vcards(files: Sequence[tuple[str, str]], *, now: datetime) -> Parsed:
 
     candidates: list[Candidate] = []
     bad: list[BadRow] = []
+    notes: list[str] = []
     for source, text in files:
+        where = f"{source}: " if source else ""
         for raw in vcard.split_cards(text, source):
             if isinstance(raw, tuple):
                 bad.append(BadRow(raw[0], raw[1], raw[2] or None, source or None))
                 continue
             try:
                 card = vcard.parse_card(raw)
-                candidates.append(_card_candidate(card, now=now))
+                if card.kind not in ("individual", "org"):  # group, location: not a person, not a company
+                    notes.append(f"{where}line {raw.line}: {card.kind} card '{card.name}' is not a contact; skipped")
+                    continue
+                candidates.append(_card_candidate(card, now=now, notes=notes, where=where))
             except BadInput as exc:
                 bad.append(BadRow(raw.line, str(exc), raw.text, source or None))
-    if not candidates and not bad:
+    if not candidates and not bad and not notes:
         raise BadInput("no vCard found (BEGIN:VCARD ... END:VCARD)")
-    return Parsed(candidates, bad)
+    return Parsed(candidates, bad, notes)
 
 
-def _card_candidate(card: Any, *, now: datetime) -> Candidate:
-    cand = Candidate(card.line, card.name)
+def _card_candidate(card: Any, *, now: datetime, notes: list[str], where: str) -> Candidate:
+    cand = Candidate(card.line, card.name, kind="company" if card.kind == "org" else "contact")
     for value, label in card.emails:
         cand.emails.append((checked_email(value), clean_label(label)))
     for value, label in card.phones:
@@ -46,7 +55,12 @@ def _card_candidate(card: Any, *, now: datetime) -> Candidate:
     cand.company = card.company
     cand.role = card.role
     if card.birthday:
-        cand.birthday = birthday_iso(card.birthday, now=now, year_omitted=card.birthday_year_omitted)
+        text = card.birthday
+        if card.birthday_is_text or _REDUCED_DATE.fullmatch(text):
+            cand.fields["birthday"] = text
+            notes.append(f"{where}line {card.line}: birthday '{text}' is not a date; kept in the field 'birthday'")
+        else:
+            cand.birthday = birthday_iso(text, now=now, year_omitted=card.birthday_year_omitted)
     cand.tags = [t for raw in card.tags for t in tag_list(raw)]
     cand.notes = card.notes
     cand.address = card.address
@@ -56,4 +70,5 @@ def _card_candidate(card: Any, *, now: datetime) -> Candidate:
     cand.fields.update(card.fields)
     if card.status:
         cand.status = normalize_status(card.status)
+    cand.address_parts = card.address_parts or None
     return cand
