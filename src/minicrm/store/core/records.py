@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from minicrm.errors import Conflict
+
 
 def iso(value: Any) -> Any:
     if isinstance(value, datetime):
@@ -13,6 +15,17 @@ def iso(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def check_revision(entity: str, entity_id: int, current: int, expected: int | None) -> None:
+    """Optimistic locking: refuse a change made from revision `expected` when the row is at `current` now.
+
+    Called inside the write transaction, before anything is written, so a refusal changes nothing."""
+    if expected is not None and current != expected:
+        raise Conflict(
+            f"{entity} {entity_id} was changed by someone else (revision {current}, "
+            f"you edited {expected}); reload and try again"
+        )
 
 
 @dataclass

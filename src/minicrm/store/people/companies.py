@@ -9,7 +9,7 @@ from typing import Any
 from minicrm.errors import BadInput, Conflict, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
-from minicrm.store.core.records import Company
+from minicrm.store.core.records import Company, check_revision
 from minicrm.store.core.text import fold
 from minicrm.store.people import search
 from minicrm.store.people.cadence import id_chunks, reschedule
@@ -118,8 +118,7 @@ def update_company(
         row = session.one("SELECT * FROM company WHERE id = ?", (company_id,))
         assert row is not None  # callers pass the id of an existing company
         old = dict(row)
-        if expected_revision is not None and old["revision"] != expected_revision:
-            raise Conflict(f"company {company_id} was changed by someone else; reload and try again")
+        check_revision("company", company_id, old["revision"], expected_revision)
         if "name" in values:
             values["name"] = _check_unique(session, values["name"], company_id)
             values["name_key"] = fold(values["name"])

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from minicrm.errors import BadInput, Conflict
+from minicrm.errors import BadInput
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
-from minicrm.store.core.records import Contact
+from minicrm.store.core.records import Contact, check_revision
 from minicrm.store.core.text import fold, phone_key
 from minicrm.store.people import search
 from minicrm.store.people.cadence import fill_cadence_dates_of
@@ -232,11 +232,7 @@ def update_contact(
     created = None
     with session.write():
         old = _row(session, contact_id)
-        if expected_revision is not None and old["revision"] != expected_revision:
-            raise Conflict(
-                f"contact {contact_id} was changed by someone else (revision {old['revision']}, "
-                f"you edited {expected_revision}); reload and try again"
-            )
+        check_revision("contact", contact_id, old["revision"], expected_revision)
         if company:
             values["company_id"], created = _company_for(session, company, now=now, user_id=user_id)
         elif clear_company:

@@ -16,7 +16,7 @@ from typing import Any
 from minicrm.errors import BadInput, Conflict, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
-from minicrm.store.core.records import iso
+from minicrm.store.core.records import check_revision, iso
 from minicrm.store.core.text import fold, like_pattern
 from minicrm.store.people import segments
 from minicrm.store.people.refs import as_id
@@ -230,6 +230,7 @@ def update_campaign(
     segment: str | None = None,
     clear_segment: bool = False,
     target: dict[str, Any] | None = None,
+    expected_revision: int | None = None,
     **values: Any,
 ) -> None:
     """Change a campaign; `values` are columns of EDITABLE. Members stay as they are (see sync_members)."""
@@ -247,6 +248,7 @@ def update_campaign(
         if old is None:
             raise NotFound(f"no campaign with id {campaign_id}")
         old = dict(old)
+        check_revision("campaign", campaign_id, old["revision"], expected_revision)
         if "name" in values:
             values["name"] = _check_name(session, values["name"], campaign_id)
             values["name_key"] = fold(values["name"])

@@ -11,7 +11,7 @@ from typing import Any
 from minicrm.errors import BadInput, Conflict, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
-from minicrm.store.core.records import iso
+from minicrm.store.core.records import check_revision, iso
 from minicrm.store.sales.stages import Stage, check_probability, list_stages, stage_by_name
 from minicrm.values.money import CENT, from_minor, parse_currency, parse_money, to_minor
 from minicrm.values.quantity import parse_quantity, quantity_text
@@ -387,8 +387,7 @@ def update_deal(
     sets.update(values)
     with session.write():
         deal = get_deal(session, deal_id)
-        if expected_revision is not None and deal.revision != expected_revision:
-            raise Conflict(f"deal {deal_id} was changed by someone else; reload and try again")
+        check_revision("deal", deal_id, deal.revision, expected_revision)
         if products is not None:
             session.execute("DELETE FROM deal_product WHERE deal_id = ?", (deal_id,))
             total = _insert_products(session, deal_id, products)

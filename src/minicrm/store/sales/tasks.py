@@ -9,7 +9,7 @@ from typing import Any
 from minicrm.errors import BadInput, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
-from minicrm.store.core.records import iso
+from minicrm.store.core.records import check_revision, iso
 
 
 @dataclass
@@ -157,7 +157,15 @@ EDITABLE = ("title", "due_on", "due_time", "contact_id", "company_id", "deal_id"
             "notes")  # fmt: skip
 
 
-def update_task(session: Session, task_id: int, *, now: datetime, user_id: int | None = None, **values: Any) -> None:
+def update_task(
+    session: Session,
+    task_id: int,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    expected_revision: int | None = None,
+    **values: Any,
+) -> None:
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise BadInput(f"unknown task fields: {', '.join(sorted(unknown))}")
@@ -167,6 +175,7 @@ def update_task(session: Session, task_id: int, *, now: datetime, user_id: int |
         old = session.one("SELECT * FROM task WHERE id = ?", (task_id,))
         if old is None:
             raise NotFound(f"no task with id {task_id}")
+        check_revision("task", task_id, old["revision"], expected_revision)
         changes = audit.diff(dict(old), values)
         sets = {**values, "updated_at": now, "revision": old["revision"] + 1}
         session.execute(f"UPDATE task SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",

@@ -13,7 +13,7 @@ from typing import Any
 from minicrm.errors import BadInput, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
-from minicrm.store.core.records import iso
+from minicrm.store.core.records import check_revision, iso
 from minicrm.store.core.text import fold
 
 STATUSES = ("new", "open", "waiting", "resolved", "closed")
@@ -237,6 +237,7 @@ def update_request(
     now: datetime,
     user_id: int | None = None,
     at: datetime | None = None,
+    expected_revision: int | None = None,
     **values: Any,
 ) -> Request:
     """Change a request; a status move stamps resolved_at / closed_at with `at` (default now), or clears
@@ -261,6 +262,7 @@ def update_request(
         if old is None:
             raise NotFound(f"no request with id {request_id}")
         old = dict(old)
+        check_revision("request", request_id, old["revision"], expected_revision)
         if "status" in values:
             status = values["status"] = normalize_status(values["status"])
             if status in ("resolved", "closed") and stamp < old["opened_at"]:
