@@ -19,7 +19,7 @@ def open_deals(
     column, value = ("d.contact_id", contact_id) if contact_id is not None else ("d.company_id", company_id)
     rows = session.all(
         "SELECT d.id, d.title, s.name AS stage, d.amount_minor, d.currency, d.expected_close, d.next_step,"
-        " d.next_step_on FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
+        " d.next_step_on, d.revision FROM deal d JOIN pipeline_stage s ON s.id = d.stage_id"
         f" WHERE {column} = ? AND s.outcome = 'open' ORDER BY d.expected_close IS NULL, d.expected_close, d.id",
         (value,),
     )
@@ -33,6 +33,7 @@ def open_deals(
             "expected_close": iso(r["expected_close"]),
             "next_step": r["next_step"],
             "next_step_on": iso(r["next_step_on"]),
+            "revision": r["revision"],
         }
         for r in rows
     ]
@@ -54,7 +55,14 @@ def _open_requests(session: Session, *, contact_id: int) -> list[dict[str, Any]]
     from minicrm.store.service.requests import list_requests
 
     return [
-        {"id": r.id, "subject": r.subject, "priority": r.priority, "status": r.status, "due_on": iso(r.due_on)}
+        {
+            "id": r.id,
+            "subject": r.subject,
+            "priority": r.priority,
+            "status": r.status,
+            "due_on": iso(r.due_on),
+            "revision": r.revision,
+        }
         for r in list_requests(session, contact_id=contact_id, limit=20)
     ]
 
@@ -71,6 +79,7 @@ def company_card(session: Session, company_id: int, *, limit: int = 10) -> dict[
             "phones": c.phones,
             "last_interaction_at": iso(c.last_interaction_at),
             "next_contact_on": iso(c.next_contact_on),
+            "revision": c.revision,
         }
         for c in list_contacts(session, company_id=company_id, archived=None)
     ]
