@@ -15,6 +15,16 @@ if TYPE_CHECKING:
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most N rows.", show_default=False)]
+IfRevisionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--if-revision",
+        metavar="N",
+        min=1,
+        help="Only if the record is still at revision N (the `revision` of its JSON); else exit 1, nothing changed.",
+        show_default=False,
+    ),
+]
 
 
 def app_ctx(ctx: typer.Context) -> AppContext:

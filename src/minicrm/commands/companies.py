@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, fields_of, span_days
+from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, fields_of, span_days
 from minicrm.output import Format
 
 app = typer.Typer(help="Manage companies (counterparties).", no_args_is_help=True)
@@ -192,6 +192,7 @@ def edit(
     every: Annotated[str | None, typer.Option("--every", metavar="SPAN")] = None,
     owner: Annotated[str | None, typer.Option("--owner", metavar="USER")] = None,
     archive: Annotated[bool | None, typer.Option("--archive/--unarchive")] = None,
+    if_revision: IfRevisionOpt = None,
 ) -> None:
     """Change a company (only the options given)."""
     from minicrm import output
@@ -201,16 +202,17 @@ def edit(
     actx = app_ctx(ctx)
     session = actx.session()
     company_id = resolve_company(session, ref)
-    values = _values(
-        actx, name=name, industry=industry, city=city, region=region, country=country, website=website,
-        address=address, tax_id=tax_id, phone=phone, email=email, notes=note, every=every, owner=owner,
-    )  # fmt: skip
-    if archive is not None:
-        values["archived"] = archive
-    update_company(
-        session, company_id, now=actx.now(), user_id=actx.user_id(), add_tags=tag or [], remove_tags=untag or [],
-        fields=fields_of(field), **values,
-    )  # fmt: skip
+    with session.write():  # a new owner is created only if the edit goes through
+        values = _values(
+            actx, name=name, industry=industry, city=city, region=region, country=country, website=website,
+            address=address, tax_id=tax_id, phone=phone, email=email, notes=note, every=every, owner=owner,
+        )  # fmt: skip
+        if archive is not None:
+            values["archived"] = archive
+        update_company(
+            session, company_id, now=actx.now(), user_id=actx.user_id(), add_tags=tag or [],
+            remove_tags=untag or [], fields=fields_of(field), expected_revision=if_revision, **values,
+        )  # fmt: skip
     output.note(f"updated company {company_id}")
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, fields_of, span_days, when
+from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, fields_of, span_days, when
 from minicrm.output import Format
 
 app = typer.Typer(help="Manage contacts (people).", no_args_is_help=True)
@@ -315,6 +315,7 @@ def edit(
     note: NoteOpt = None,
     owner: OwnerOpt = None,
     address: AddressOpt = None,
+    if_revision: IfRevisionOpt = None,
 ) -> None:
     """Change a contact (only the options given)."""
     from minicrm import output
@@ -337,6 +338,8 @@ def edit(
         values.update(next_contact_on=None, next_contact_time=None, next_contact_goal=None)
     if name is not None and len(contact_ids) > 1:
         raise BadInput(f"--name cannot rename {len(contact_ids)} contacts at once")
+    if if_revision is not None and len(contact_ids) > 1:
+        raise BadInput(f"--if-revision guards one contact, not {len(contact_ids)}")
     with session.write():  # several ids from stdin: all or nothing
         for contact_id in contact_ids:
             saved = update_contact(
@@ -354,6 +357,7 @@ def edit(
                 add_tags=tag or [],
                 remove_tags=untag or [],
                 fields=fields,
+                expected_revision=if_revision,
                 **values,
             )
             if saved.created_company:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, on_date, span_days
+from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, on_date, span_days
 from minicrm.output import Format
 
 app = typer.Typer(help="Deals in the sales pipeline.", no_args_is_help=True)
@@ -281,6 +281,7 @@ def edit(
     contact: Annotated[str | None, typer.Option("--contact")] = None,
     company: Annotated[str | None, typer.Option("--company")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
+    if_revision: IfRevisionOpt = None,
 ) -> None:
     """Change a deal (only the options given; --product replaces the product lines)."""
     from minicrm import output
@@ -302,11 +303,15 @@ def edit(
         values["contact_id"] = contact_id
     if company_id:
         values["company_id"] = company_id
-    session = actx.session()
-    if owner:
-        values["owner_id"] = ensure_user(session, owner, now=actx.now())
     products = _products(product) if product else None
-    update_deal(session, deal_id, now=actx.now(), user_id=actx.user_id(), products=products, **values)
+    session = actx.session()
+    with session.write():  # a new owner is created only if the edit goes through
+        if owner:
+            values["owner_id"] = ensure_user(session, owner, now=actx.now())
+        update_deal(
+            session, deal_id, now=actx.now(), user_id=actx.user_id(), products=products,
+            expected_revision=if_revision, **values,
+        )  # fmt: skip
     output.note(f"updated deal {deal_id}")
 
 

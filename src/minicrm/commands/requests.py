@@ -6,7 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
-from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, at_datetime, on_date, read_text_arg
+from minicrm.commands._common import (
+    FormatOpt,
+    IfRevisionOpt,
+    LimitOpt,
+    app_ctx,
+    at_datetime,
+    on_date,
+    read_text_arg,
+)
 from minicrm.output import Format
 
 app = typer.Typer(help="Service requests: what clients asked and the time spent on it.", no_args_is_help=True)
@@ -189,6 +197,7 @@ def update(
     at: Annotated[
         str | None, typer.Option("--at", metavar="WHEN", help="When it was resolved/closed (default: now).")
     ] = None,
+    if_revision: IfRevisionOpt = None,
 ) -> None:
     """Change a request ('' clears a value)."""
     from minicrm import output
@@ -205,14 +214,18 @@ def update(
             values[key] = value or None
     if due is not None:
         values["due_on"] = on_date(actx, due) if due else None
-    session = actx.session()
-    if assign is not None:
-        values["assignee_id"] = _assignee(actx, assign)
-    values.update(_client(session, contact, company))
-    if not values:
-        raise BadInput("nothing to change (see: minicrm request update --help)")
     stamp = at_datetime(actx, at) if at else None
-    r = update_request(session, request_id, now=actx.now(), user_id=actx.user_id(), at=stamp, **values)
+    session = actx.session()
+    with session.write():  # a new assignee is created only if the change goes through
+        if assign is not None:
+            values["assignee_id"] = _assignee(actx, assign)
+        values.update(_client(session, contact, company))
+        if not values:
+            raise BadInput("nothing to change (see: minicrm request update --help)")
+        r = update_request(
+            session, request_id, now=actx.now(), user_id=actx.user_id(), at=stamp, expected_revision=if_revision,
+            **values,
+        )  # fmt: skip
     output.note(f"request {r.id}: {r.status}")
 
 

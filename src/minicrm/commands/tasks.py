@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, when
+from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, when
 from minicrm.output import Format
 
 app = typer.Typer(help="Tasks (to-dos with a due date).", no_args_is_help=True)
@@ -119,6 +119,7 @@ def edit(
     deal: Annotated[int | None, typer.Option("--deal", metavar="ID")] = None,
     assignee: Annotated[str | None, typer.Option("--assignee", metavar="USER")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
+    if_revision: IfRevisionOpt = None,
 ) -> None:
     """Change a task (only the options given)."""
     from minicrm import output
@@ -138,9 +139,10 @@ def edit(
     if note is not None:
         values["notes"] = note or None
     session = actx.session()
-    if assignee:
-        values["assignee_id"] = ensure_user(session, assignee, now=actx.now())
-    update_task(session, task_id, now=actx.now(), user_id=actx.user_id(), **values)
+    with session.write():  # a new assignee is created only if the edit goes through
+        if assignee:
+            values["assignee_id"] = ensure_user(session, assignee, now=actx.now())
+        update_task(session, task_id, now=actx.now(), user_id=actx.user_id(), expected_revision=if_revision, **values)
     output.note(f"updated task {task_id}")
 
 
