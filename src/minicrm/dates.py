@@ -1,7 +1,9 @@
 """Parse user-typed dates, times, birthdays, spans and report periods (pure: `now`/`today` are injected).
 
 Numeric dates are ISO year-first (2026-12-05) or European day-first (05.12.2026, 05/12/26); a year-less
-date (24.12, 5 dec) is its next occurrence on or after today. Every bad value raises `BadInput`.
+date (24.12, 5 dec) is its next occurrence on or after today. A file of US dates is read with `order="mdy"`
+(`import csv --date-order`): that changes only dates written with `/` or `-`, never dotted or ISO ones.
+Every bad value raises `BadInput`.
 """
 
 from __future__ import annotations
@@ -78,14 +80,25 @@ def _month(name: str) -> int | None:
     return hits[0] if hits else None
 
 
-def _ymd(s: str) -> tuple[str | None, int, int] | None:
-    """(year digits or None, month, day): ISO is always year-first, everything else day-first."""
+#: The orders a date of numbers separated by `/` or `-` may be written in (`import csv --date-order`).
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+
+
+def _ymd(s: str, order: str = "dmy") -> tuple[str | None, int, int] | None:
+    """(year digits or None, month, day): ISO is always year-first, dotted dates always day-first, and dates with
+    `/` or `-` in `order` (day-first unless told: 3/4/1970 is 3 April, or 4 March with order="mdy")."""
     if m := _fm(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})", s) or _fm(r"(\d{4})()(\d{2})(\d{2})", s):
         return m[1], int(m[3]), int(m[4])
+    if order == "ymd" and (m := _fm(r"(\d{2})([-/])(\d{1,2})\2(\d{1,2})", s)):
+        return m[1], int(m[3]), int(m[4])
     if m := _fm(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})", s):
+        if order == "mdy" and m[2] != ".":
+            return m[4], int(m[1]), int(m[3])
         return m[4], int(m[3]), int(m[1])
-    if m := _fm(r"(\d{1,2})[./](\d{1,2})\.?", s):
-        return None, int(m[2]), int(m[1])
+    if m := _fm(r"(\d{1,2})([./])(\d{1,2})\.?", s):
+        if order == "mdy" and m[2] == "/":
+            return None, int(m[1]), int(m[3])
+        return None, int(m[3]), int(m[1])
     year = r"(?:,?[ /-]+(\d{4}|\d{2}))?"
     if m := _fm(rf"(\d{{1,2}})(?:st|nd|rd|th)?\.?[ /-]?(?:of )?([a-z]+)\.?{year}", s):
         day, name = m[1], m[2]
@@ -114,7 +127,7 @@ def _shift(today: date, n: int, unit: str) -> date:
     return today + relativedelta(**{key: n})  # type: ignore[arg-type]  # mypy also maps **{key: n} onto dt1
 
 
-def _day(s: str, today: date) -> date | None:
+def _day(s: str, today: date, order: str = "dmy") -> date | None:
     if s in _WORDS:
         return today + timedelta(days=_WORDS[s])
     if m := _fm(rf"([+-]) ?(\d{{1,6}}) ?{_UNIT}", s):
@@ -127,7 +140,7 @@ def _day(s: str, today: date) -> date | None:
         if m[1] == "last":
             return today - timedelta(days=(today.weekday() - wd - 1) % 7 + 1)
         return today + timedelta(days=(wd - today.weekday() - 1) % 7 + 1)
-    if ymd := _ymd(s):
+    if ymd := _ymd(s, order):
         y, month, day = ymd
         if y is None:
             return _upcoming(month, day, today)
@@ -144,7 +157,7 @@ def _time(m: re.Match[str]) -> time:
     return time(h, int(m["min"] or 0), int(m["sec"] or 0))
 
 
-def parse_when(text: str, *, now: datetime) -> When:
+def parse_when(text: str, *, now: datetime, order: str = "dmy") -> When:
     """A day with an optional time: ISO, day-first, words, +3d / in 2 weeks / 2 days ago, weekdays, then a time.
 
     `friday` and `next friday` both mean the next Friday strictly after today; `last friday` the one before.
@@ -157,7 +170,7 @@ def parse_when(text: str, *, now: datetime) -> When:
         day, t = s, None
         if (m := _TIME.fullmatch(s)) and (m["min"] is not None or m["ap"]):
             day, t = m["day"] or "", _time(m)
-        d = _day(day, now.date()) if day else now.date()
+        d = _day(day, now.date(), order) if day else now.date()
     except (ValueError, OverflowError) as e:
         raise BadInput(f"invalid date {_q(text)}: {e}") from None
     if d is None:
@@ -175,9 +188,9 @@ def _in_range(d: date, text: str, what: str) -> None:
         raise BadInput(f"invalid {what} {_q(text)}: the year must be between {FIRST_YEAR} and {LAST_YEAR}")
 
 
-def parse_date(text: str, *, now: datetime) -> date:
+def parse_date(text: str, *, now: datetime, order: str = "dmy") -> date:
     """Just the day of `parse_when` (any time given is ignored)."""
-    return parse_when(text, now=now).date
+    return parse_when(text, now=now, order=order).date
 
 
 def parse_datetime(text: str, *, now: datetime) -> datetime:
@@ -191,13 +204,16 @@ def parse_datetime(text: str, *, now: datetime) -> datetime:
     return datetime.combine(w.date, w.time if w.time is not None else now.time(), tzinfo=now.tzinfo)
 
 
-def parse_birthday(text: str, *, now: datetime) -> Birthday:
-    """`1990-12-10`, `10.12.1990`, `10 dec 1990`, year-less `10.12` / `--12-10` / `--1210`; never in the future."""
+def parse_birthday(text: str, *, now: datetime, order: str = "dmy") -> Birthday:
+    """`1990-12-10`, `10.12.1990`, `10 dec 1990`, year-less `10.12` / `--12-10` / `--1210`; never in the future.
+
+    `order` is how a date with `/` or `-` is read (see `_ymd`): `mdy` for a US file.
+    """
     s = _norm(text, "birthday")
     try:
         if m := _fm(r"--(\d{2})-?(\d{2})", s):
             y, month, day = None, int(m[1]), int(m[2])
-        elif ymd := _ymd(s):
+        elif ymd := _ymd(s, order):
             y, month, day = ymd
         else:
             raise BadInput(f"cannot understand birthday {_q(text)} (try 1990-12-10, 10.12.1990, 10.12 or --12-10)")

@@ -80,9 +80,9 @@ def test_csv_formula_injection_neutralised(cli, tmp_path, new_target):
     assert rows[0]["name"] == '\'=HYPERLINK("http://evil.example","click")'
     assert rows[0]["notes"] == "'+cmd|' /C calc'!A0"
     assert rows[0]["role"] == "'@SUM(1+1)" and rows[0]["company"] == "'-2+3"
-    assert rows[0]["phone"] == "'+1 555 0100"
+    assert rows[0]["phone"] == "+1 555 0100"  # a phone number is no formula: left as it is (#17)
     for row in rows:
-        assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
+        assert not any(v.startswith(("=", "+", "-", "@")) for k, v in row.items() if k != "phone")
     # and import csv takes the quote off again
     (tmp_path / "out.csv").write_text(out, encoding="utf-8")
     other = type(cli)(new_target())

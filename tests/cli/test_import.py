@@ -132,10 +132,14 @@ def test_on_duplicate_modes_and_matching(cli, db_target):
 
 
 def test_phone_match(cli, db_target):
+    # a phone number confirms a person of the same name; alone it is no identity (#17: it renamed "Sidorov")
+    cli.ok("contact", "add", "Сидоров Пётр", "--phone", "+7 812 000 11 22", "--role", "Снабженец")
     cli.ok("contact", "add", "Sidorov", "--phone", "+7 812 000 11 22")
     cli.ok("import", "csv", str(FIX / "excel_cp1251.csv"))
-    assert count(db_target, "contact") == 3
-    assert contacts(cli)["Сидоров Пётр"]["phones"] == ["+7 812 000 11 22"]
+    assert count(db_target, "contact") == 4
+    people = contacts(cli)
+    assert people["Сидоров Пётр"]["phones"] == ["+7 812 000 11 22"] and people["Сидоров Пётр"]["revision"] == 2
+    assert people["Sidorov"]["revision"] == 1
 
 
 def test_map_and_tag_options(cli, tmp_path):
@@ -299,7 +303,7 @@ def test_matching_against_a_larger_database(cli, tmp_path, db_target):
     (tmp_path / "few.csv").write_text(
         "name,email,phone,company\n"
         "P. Seven,P7@EXAMPLE.ORG,,\n"  # e-mail, other case
-        "Someone,,0049 30 0000008,\n"  # phone, 00 = +
+        "Person 8,,0049 30 0000008,\n"  # phone (00 = +) and the same name
         "person 9,,,FIRM 4\n"  # exact name + company, case-insensitive
         "Person 10,,,Firm 4\n"  # same name, other company: a new person
         "New Person,new@example.org,,\n",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
@@ -26,7 +27,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = (
     "id", "name", "email", "phone", "company", "role", "status", "source", "tags", "birthday", "address", "notes",
-    "owner", "next_contact_on", "next_contact_goal", "last_interaction_at", "created_at", "updated_at",
+    "owner", "next_contact_on", "next_contact_time", "next_contact_goal", "last_interaction_at", "created_at",
+    "updated_at",
 )  # fmt: skip
 #: Joins several e-mails/phones/tags in one cell; `import csv` splits on it.
 MULTI = "; "
@@ -43,9 +45,19 @@ def _contacts(session: Session, tags: Sequence[str]) -> list[Any]:
     return [seen[i] for i in sorted(seen)]
 
 
+#: Cells that start like a formula but cannot be one: phone numbers (+49 30 1234567; +1 (555) 010-0199) and
+#: year-less birthdays (--12-10). No letters, no operator after the first character: nothing to run or call.
+_PLAIN = re.compile(r"\+?[\d(][\d ().\-/]*(?:; \+?[\d(][\d ().\-/]*)*|--\d{2}-\d{2}")
+
+
 def neutralise(value: str) -> str:
-    """Prefix `'` to a cell a spreadsheet would run as a formula (=HYPERLINK(...), +cmd|..., @SUM...)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """Prefix `'` to a cell a spreadsheet would run as a formula (=HYPERLINK(...), +cmd|..., @SUM...).
+
+    Phone numbers and year-less birthdays are left alone: other programs (Google, Outlook) keep the `'`.
+    """
+    if value.startswith(FORMULA_START) and not _PLAIN.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def export_csv(

@@ -92,7 +92,8 @@ def apply(
         contacts.append((
             cid, c.name, fold_key(c.name), company_ids.get(fold_key(c.company)) if c.company else None, c.role,
             c.status or "lead", c.source, c.birthday, c.birthday[-5:] if c.birthday else None, c.address, c.notes,
-            user_id, false, false, c.uid, user_id, stamp, stamp, 1,
+            user_id, false, false, c.uid, user_id, stamp, stamp, 1, c.next_contact_on, c.next_contact_time,
+            c.next_contact_goal,
         ))  # fmt: skip
         # The common card (one e-mail, one phone, no custom fields) without _collect's de-duplication.
         if len(c.emails) == 1 and len(c.phones) < 2 and not c.fields:
@@ -176,10 +177,11 @@ def apply(
 _CONTACT_COLUMNS = (
     "id", "name", "name_key", "company_id", "role", "status", "source", "birthday", "birthday_md", "address", "notes",
     "owner_id", "next_contact_auto", "archived", "vcard_uid", "created_by", "created_at", "updated_at", "revision",
+    "next_contact_on", "next_contact_time", "next_contact_goal",
 )  # fmt: skip
 _CONTACT_NULLABLE = frozenset((
     "company_id", "role", "source", "birthday", "birthday_md", "address", "notes", "owner_id", "vcard_uid",
-    "created_by",
+    "created_by", "next_contact_on", "next_contact_time", "next_contact_goal",
 ))  # fmt: skip
 
 
@@ -304,17 +306,15 @@ def _in_file_order(parsed: Parsed, ops: Sequence[Op], firm_ops: Sequence[company
 
 def write_rejects(parsed: Parsed, path: Path, *, kind: str) -> None:
     """The bad rows, re-importable once fixed: CSV with the original header + `minicrm_error`, or raw vCards."""
-    from minicrm.paths import create_private_file
+    from minicrm.outfiles import output_file
 
-    create_private_file(path)
-    if kind == "csv":
-        with path.open("w", encoding="utf-8", newline="") as fh:
+    with output_file(path, newline="") as fh:  # 0600, atomic, never a half-written file
+        if kind == "csv":
             out = csv.writer(fh, delimiter=parsed.delimiter)
             out.writerow([*(parsed.header or []), "minicrm_error"])
             for bad in parsed.bad:
                 out.writerow([*(bad.raw or []), f"line {bad.line}: {bad.reason}"])
-    else:
-        with path.open("w", encoding="utf-8", newline="") as fh:
+        else:
             for bad in parsed.bad:
                 if bad.raw:
                     fh.write(bad.raw)

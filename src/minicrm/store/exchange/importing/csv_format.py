@@ -11,6 +11,7 @@ from datetime import datetime
 
 from minicrm.errors import BadInput
 from minicrm.store.core.text import fold
+from minicrm.store.exchange.importing import date_order as date_order_module
 from minicrm.store.exchange.importing.decoding import decode
 from minicrm.store.exchange.importing.records import (
     BadRow,
@@ -28,7 +29,7 @@ from minicrm.store.people.fields import normalize_status
 TARGETS = (
     "name", "first_name", "middle_name", "last_name", "email", "phone", "company", "role", "status", "source",
     "tags", "notes", "birthday", "address", "street", "city", "region", "postcode", "country", "uid", "website",
-    "ignore",
+    "next_contact_on", "next_contact_time", "next_contact_goal", "ignore",
 )  # fmt: skip
 
 _ALIASES = {
@@ -56,7 +57,12 @@ _ALIASES = {
     "день рождения": "birthday", "дата рождения": "birthday",
     "address": "address", "адрес": "address", "website": "website", "web page": "website", "url": "website",
     "сайт": "website", "uid": "uid", "id": "ignore", "город": "city", "city": "city", "country": "country",
-    "страна": "country",
+    "страна": "country", "street": "street", "улица": "street", "region": "region", "state": "region",
+    "регион": "region", "область": "region", "postcode": "postcode", "postal code": "postcode", "zip": "postcode",
+    "zip code": "postcode", "индекс": "postcode", "почтовый индекс": "postcode",
+    # our own export (`export csv`)
+    "next contact on": "next_contact_on", "next contact": "next_contact_on", "next contact time": "next_contact_time",
+    "next contact goal": "next_contact_goal",
 }  # fmt: skip
 
 _ALIASES = {" ".join(fold(k).split()): v for k, v in _ALIASES.items()}  # keys as _norm_header makes them
@@ -69,6 +75,11 @@ _NUMBERED = [
     (re.compile(r"organization \d+ - name"), "company"),
     (re.compile(r"organization \d+ - title"), "role"),
     (re.compile(r"address \d+ - formatted"), "address"),
+    (re.compile(r"address \d+ - (street|po box|extended address)"), "street"),
+    (re.compile(r"address \d+ - city"), "city"),
+    (re.compile(r"address \d+ - region"), "region"),
+    (re.compile(r"address \d+ - postal code"), "postcode"),
+    (re.compile(r"address \d+ - country"), "country"),
     (re.compile(r"(business|home|other) street( \d+)?"), "street"),
     (re.compile(r"(business|home|other) city"), "city"),
     (re.compile(r"(business|home|other) state"), "region"),
@@ -130,14 +141,40 @@ def plan_columns(header: Sequence[str], mapping: dict[str, str], *, source: str)
             label = word if word in ("home", "business", "mobile", "other", "car") else None
             if label == "business":
                 label = "work"
-        if target in _ADDRESS_PARTS:
-            group = norm.split(" ")[0] if norm.split(" ")[0] in ("home", "business", "other") else ""
+        if target in _ADDRESS_PARTS or target == "address":
+            m = re.match(r"(home|business|other)\b|address (\d+) -", norm)
+            group = (m[1] or m[2]) if m else ""
+        elif group is None and (m := re.search(r"\b(\d+) - ", norm)):
+            group = m[1]  # Google's numbered slots: "Organization 2 - Name" is a second one, not a clash
         if target is None:
             ignored.append(head)
             continue
         if target != "ignore":
             columns.append(_Column(index, head, target, label, group or ""))
+    _refuse_doubles(columns, source)
     return columns, ignored
+
+
+#: Targets one value of which makes sense: two columns giving one of them are refused, not silently joined.
+_SINGLE = frozenset((
+    "name", "first_name", "middle_name", "last_name", "company", "role", "status", "source", "birthday", "uid",
+    "address", "website", "next_contact_on", "next_contact_time", "next_contact_goal", "city", "region", "postcode",
+    "country",
+))  # fmt: skip
+
+
+def _refuse_doubles(columns: list[_Column], source: str) -> None:
+    seen: dict[tuple[str, str], _Column] = {}
+    for col in columns:
+        if col.target not in _SINGLE:
+            continue
+        first = seen.setdefault((col.target, col.group), col)
+        if first is not col:
+            what = "the name" if col.target == "name" else f"'{col.target}'"
+            raise BadInput(
+                f"{source}: columns '{first.header}' and '{col.header}' both give {what}; keep one with"
+                f" --map '{col.header}=ignore'"
+            )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -165,10 +202,17 @@ def read_csv(
     mapping: dict[str, str] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    date_order: str | None = None,
+    configured_order: str | None = None,
 ) -> Parsed:
-    """Decode, split and validate a CSV file into candidates and bad rows (nothing is written)."""
+    """Decode, split and validate a CSV file into candidates and bad rows (nothing is written).
+
+    `date_order` (dmy, mdy, ymd) is how dates with `/` or `-` are read; without it the file's own dates decide,
+    then `configured_order` (the config's `date_format`), then the file's origin (see `date_order.detect`).
+    """
     with bulk_mode():
-        return _read_csv(data, source=source, now=now, mapping=mapping, encoding=encoding, delimiter=delimiter)
+        return _read_csv(data, source=source, now=now, mapping=mapping, encoding=encoding, delimiter=delimiter,
+                         date_order=date_order, configured_order=configured_order)  # fmt: skip
 
 
 def _read_csv(
@@ -179,7 +223,10 @@ def _read_csv(
     mapping: dict[str, str] | None,
     encoding: str | None,
     delimiter: str | None,
+    date_order: str | None,
+    configured_order: str | None,
 ) -> Parsed:
+    given = date_order_module.check(date_order)
     text, used = decode(data, source=source, encoding=encoding)
     delimiter = delimiter or sniff_delimiter(text)
     notes = [] if used == "utf-8" else [f"read {source} as {used}"]
@@ -222,10 +269,14 @@ def _read_csv(
         raise
     if ignored:
         notes.append(f"ignored columns: {', '.join(ignored)}")
+    order = date_order_module.detect(
+        text, delimiter=delimiter, columns=[c.index for c in columns if c.target in _DATES], headers=header,
+        source=source, given=given, configured=configured_order, notes=notes,
+    )  # fmt: skip
     candidates: list[Candidate] = []
     bad: list[BadRow] = []
     width = len(header)
-    candidate = _RowPlan(columns).candidate
+    candidate = _RowPlan(columns, order, header).candidate
     add = candidates.append
     try:
         for cells in reader:
@@ -248,8 +299,13 @@ def _read_csv(
 
 #: A spreadsheet export (ours too) puts a `'` before a cell starting with one of these, against formula injection.
 _NEUTRALISED = "=+-@\t\r"
-_FIRST_WINS = frozenset(("company", "role", "status", "source", "birthday", "address", "uid"))
+_FIRST_WINS = frozenset((
+    "company", "role", "status", "source", "birthday", "address", "uid", "next_contact_on", "next_contact_time",
+    "next_contact_goal",
+))  # fmt: skip
 _JOINED = ("first_name", "middle_name", "last_name")
+_SURNAME_FIRST = {"фамилия"}
+_DATES = ("birthday", "next_contact_on")
 
 
 class _RowPlan:
@@ -259,7 +315,12 @@ class _RowPlan:
     the common columns, separators looked for before a regex split, and the phone key computed once.
     """
 
-    def __init__(self, columns: list[_Column]):
+    def __init__(self, columns: list[_Column], order: str = "dmy", header: Sequence[str] = ()):
+        self.order = order
+        # Фамилия, Имя, Отчество: a Russian spreadsheet's name is surname first, as its people write it
+        self.joined = _JOINED
+        if any(c.target == "last_name" and _norm_header(c.header) in _SURNAME_FIRST for c in columns):
+            self.joined = ("last_name", "first_name", "middle_name")
         self.columns: list[tuple[int, str, str, str | None]] = []
         for col in columns:
             kind, extra = col.target, col.label
@@ -325,14 +386,15 @@ class _RowPlan:
                 if address_groups is None:
                     address_groups = {}
                 assert extra is not None  # __init__ gives every address_part column its part name
-                address_groups.setdefault(group, {})[extra] = value
+                parts = address_groups.setdefault(group, {})
+                parts[extra] = f"{parts[extra]}, {value}" if extra in parts else value  # Street, Street 2...
             else:  # first_name, middle_name, last_name, notes
                 if many is None:
                     many = {}
                 many.setdefault(kind, []).append(value)
         name = " ".join(" ".join(names).split()) if names else ""
         if not name and many:
-            name = " ".join(" ".join(v for k in _JOINED for v in many.get(k, ())).split())
+            name = " ".join(" ".join(v for k in self.joined for v in many.get(k, ())).split())
         cand_emails = [
             (checked_email(v), clean_label(email_labels.get(slot)) if email_labels else None) for v, slot in emails
         ]
@@ -349,18 +411,40 @@ class _RowPlan:
             status = normalize_status(status)
         birthday = one.get("birthday")
         if birthday is not None:
-            birthday = birthday_iso(birthday, now=now)
+            birthday = birthday_iso(birthday, now=now, order=self.order)
         address = one.get("address")
-        if not address and address_groups:
-            parts = next(g for g in address_groups.values() if g)
-            address = ", ".join(parts[p] for p in _ADDRESS_PARTS if p in parts) or None
+        address_parts = None
+        if address_groups:  # the parts win over a formatted address (Google gives both)
+            address_parts = next(g for g in address_groups.values() if g)
+            address = ", ".join(address_parts[p] for p in _ADDRESS_PARTS if p in address_parts) or None
         tags: list[str] = []
         for value in tag_cells:
             tags += tags_of(value)
         notes = "\n".join(many["notes"]) if many and "notes" in many else None
         # Positional, in field order: line name emails phones company role status source birthday address notes
         # uid tags fields.
-        return Candidate(
+        cand = Candidate(
             line, name, cand_emails, cand_phones, one.get("company"), one.get("role"), status, one.get("source"),
             birthday, address, notes, one.get("uid"), tags, fields,
         )  # fmt: skip
+        cand.address_parts = address_parts
+        if "next_contact_on" in one or "next_contact_time" in one or "next_contact_goal" in one:
+            self._next(cand, one, now)
+        return cand
+
+    def _next(self, cand: Candidate, one: dict[str, str], now: datetime) -> None:
+        """The next-contact columns of our own export (and of any file that has them)."""
+        from minicrm.dates import parse_when
+
+        when = one.get("next_contact_on")
+        if when is not None:
+            w = parse_when(when, now=now, order=self.order)
+            cand.next_contact_on = w.date
+            cand.next_contact_time = w.time.strftime("%H:%M") if w.time else None
+        at = one.get("next_contact_time")
+        if at is not None:
+            m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::00)?", at)
+            if not m or int(m[1]) > 23 or int(m[2]) > 59:
+                raise BadInput(f"invalid next contact time '{at}' (HH:MM)")
+            cand.next_contact_time = f"{int(m[1]):02d}:{m[2]}"
+        cand.next_contact_goal = one.get("next_contact_goal")

@@ -82,8 +82,9 @@ def lookup_ids(session: Session, sql: str, keys: Iterable[str], table: str) -> d
     for chunk in chunks:
         for row in session.all(sql.format(marks=", ".join("?" * len(chunk))), list(chunk)):
             key, cid = row[0], row[1]
-            # name lookups return "name_key<US>company_key" for a name_key
-            if (keep is None or key.split("\x1f", 1)[0] in keep) and (key not in found or cid < found[key]):
+            # name lookups return "name_key<US>company_key" for a name_key, phone ones "phone_key<RS>name_key"
+            wanted_key = key.split("\x1f", 1)[0].split("\x1e", 1)[0]
+            if (keep is None or wanted_key in keep) and (key not in found or cid < found[key]):
                 found[key] = cid
     return found
 
@@ -116,8 +117,9 @@ def plan(
             ("uid", "SELECT vcard_uid, id FROM contact WHERE vcard_uid IN ({marks})", "contact", uids),
             ("email", "SELECT email_key, contact_id FROM contact_email WHERE email_key IN ({marks})",
              "contact_email", wanted["email"]),
-            ("phone", "SELECT phone_key, contact_id FROM contact_phone WHERE phone_key IN ({marks})",
-             "contact_phone", wanted["phone"]),
+            ("phone", "SELECT p.phone_key || '\x1e' || c.name_key, p.contact_id FROM contact_phone p"
+             " JOIN contact c ON c.id = p.contact_id WHERE p.phone_key IN ({marks})", "contact_phone",
+             {key.split("\x1e", 1)[0] for key in wanted["phone"]}),
             ("name+company", "SELECT c.name_key || '\x1f' || coalesce(co.name_key, ''), c.id FROM contact c"
              " LEFT JOIN company co ON co.id = c.company_id WHERE c.name_key IN ({marks})", "contact", names),
         ):  # fmt: skip
@@ -194,20 +196,26 @@ def _same_card(a: Candidate, b: Candidate) -> bool:
 
 
 def _keys(cand: Candidate) -> list[str]:
-    """Match keys in priority order: uid, e-mails, phones, name + company.
+    """Match keys in priority order: uid, e-mails, phone + name, name + company.
+
+    Who someone is: their UID, else their e-mail. A phone number alone is no identity (a switchboard, a
+    family's landline): it only confirms a person of the same name, so it never merges two people and never
+    renames anyone.
 
     One namespace without kind prefixes (fewer strings to make for 100,000 rows): a uid key starts with
-    "uid<TAB>" (no other key has a tab), a name key is "name<US>company" (no e-mail or phone key has a US),
-    an e-mail key has an @ and no whitespace (check_email), a phone key only digits (phone_key).
+    "uid<TAB>" (no other key has a tab), a phone key is "digits<RS>name", a name key is "name<US>company"
+    (folded names and companies hold no RS or US: they count as whitespace), an e-mail key has an @ and no
+    whitespace (check_email).
     """
     keys = ["uid\t" + cand.uid] if cand.uid else []
     for email, _ in cand.emails:
         keys.append(email.lower())
+    name = fold_key(cand.name)
     for phone, _ in cand.phones:
         key = fast_phone_key(phone)
         if key:
-            keys.append(key)
-    keys.append(f"{fold_key(cand.name)}\x1f{fold_key(cand.company) if cand.company else ''}")
+            keys.append(f"{key}\x1e{name}")
+    keys.append(f"{name}\x1f{fold_key(cand.company) if cand.company else ''}")
     return keys
 
 
@@ -215,9 +223,9 @@ def _kind(key: str) -> str:
     """What a _keys key matches by: uid | email | phone | name+company."""
     if key.startswith("uid\t"):
         return "uid"
-    if "\x1f" in key:
-        return "name+company"
-    return "email" if "@" in key else "phone"
+    if "\x1e" in key:
+        return "phone"
+    return "name+company" if "\x1f" in key else "email"
 
 
 def _merge(into: Candidate, other: Candidate) -> None:
@@ -226,13 +234,15 @@ def _merge(into: Candidate, other: Candidate) -> None:
     have_p = {fast_phone_key(p) for p, _ in into.phones}
     into.phones += [(p, lbl) for p, lbl in other.phones if fast_phone_key(p) not in have_p]
     into.tags = sorted({*into.tags, *other.tags})
-    for attr in ("company", "role", "status", "source", "birthday", "address", "notes", "uid"):
+    for attr in ("company", "role", "status", "source", "birthday", "address", "notes", "uid", "address_parts",
+                 "next_contact_on", "next_contact_time", "next_contact_goal"):
         if getattr(into, attr) is None and getattr(other, attr) is not None:
             setattr(into, attr, getattr(other, attr))
     into.fields = {**other.fields, **into.fields}
 
 
-_SCALARS = ("name", "role", "status", "source", "birthday", "address", "notes")
+_SCALARS = ("name", "role", "status", "source", "birthday", "address", "notes", "next_contact_on", "next_contact_time",
+            "next_contact_goal")
 
 
 def _diff_updates(session: Session, matched: dict[int, list[Op]]) -> None:
@@ -274,6 +284,8 @@ def _diff_updates(session: Session, matched: dict[int, list[Op]]) -> None:
                 item.changes = ["uid"]
             if not item.changes:
                 item.action = "unchanged"
+            if "next_contact_on" in op.sets:
+                op.sets["next_contact_auto"] = row["next_contact_auto"] = False  # a date of the file, not a cadence's
 
 
 def _load_existing(session: Session, ids: list[int]) -> dict[int, _Existing]:

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -39,6 +40,9 @@ class Candidate:
     fields: dict[str, str] = field(default_factory=dict)
     kind: str = "contact"  # or "company": a company's own card (vCard KIND:org, Apple's X-ABShowAs:COMPANY)
     address_parts: dict[str, str] | None = None  # street, city, region, postcode, country, when known apart
+    next_contact_on: date | None = None  # our own CSV export's next-contact columns
+    next_contact_time: str | None = None
+    next_contact_goal: str | None = None
 
 
 @dataclass

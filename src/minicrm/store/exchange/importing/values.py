@@ -33,8 +33,11 @@ _ISO_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(T.*)?")
 _ISO_LONG = re.compile(r"(\d{4})-(\d{2})-(\d{2})([T ].*)?")
 
 
-def birthday_iso(text: str, *, now: datetime, year_omitted: bool = False) -> str | None:
-    """A birthday as written by Google, Apple, Outlook or a person → `1990-12-10` or `--12-10`."""
+def birthday_iso(text: str, *, now: datetime, year_omitted: bool = False, order: str = "dmy") -> str | None:
+    """A birthday as written by Google, Apple, Outlook or a person → `1990-12-10` or `--12-10`.
+
+    `order` is how a date with `/` or `-` is read (dmy, mdy: US files).
+    """
     from minicrm.dates import parse_birthday
 
     value = text.strip()
@@ -45,4 +48,4 @@ def birthday_iso(text: str, *, now: datetime, year_omitted: bool = False) -> str
         # Apple writes a year-less birthday as 1604-MM-DD with X-APPLE-OMIT-YEAR; some tools use 0000.
         omitted = year_omitted or m[1] in ("1604", "0000")
         value = f"--{m[2]}-{m[3]}" if omitted else f"{m[1]}-{m[2]}-{m[3]}"
-    return parse_birthday(value, now=now).iso()
+    return parse_birthday(value, now=now, order=order).iso()
