@@ -84,6 +84,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
 HELP_OPTION_NAMES = ["-h", "--help"]
 
 
+#: The integers a database column holds (SQLite INTEGER, PostgreSQL BIGINT): a larger id or count cannot exist.
+INT_LIMIT = 2**63 - 1
+
+
+def _bounded(param: Any, ctx: Any, value: Any) -> Any:
+    """Refuse an integer no database column can hold, as a usage error naming the parameter."""
+    for number in value if isinstance(value, (list, tuple)) else (value,):
+        if isinstance(number, int) and not isinstance(number, bool) and abs(number) > INT_LIMIT:
+            from typer._click.exceptions import BadParameter
+
+            raise BadParameter(f"{number} is too large", ctx=ctx, param=param)
+    return value
+
+
 class ReadableArgument(TyperArgument):
     """An argument as conventional help shows it: `NAME`, `[NAME]` when optional, `NAME...` when repeated.
 
@@ -105,6 +119,9 @@ class ReadableArgument(TyperArgument):
     def get_error_hint(self) -> str:
         return f"'{self.name}'"
 
+    def process_value(self, ctx: Any, value: Any) -> Any:
+        return _bounded(self, ctx, super().process_value(ctx, value))
+
 
 class ReadableOption(TyperOption):
     """An option's metavariable as conventional help shows it, when the command gives none (`metavar=`).
@@ -113,6 +130,9 @@ class ReadableOption(TyperOption):
     Here: flags show nothing, choices `[a|b|c]`, numbers `N`, anything else the option's name in capitals
     (`--email EMAIL`); commands pass `metavar=` where that name is not clear (`--next WHEN`).
     """
+
+    def process_value(self, ctx: Any, value: Any) -> Any:
+        return _bounded(self, ctx, super().process_value(ctx, value))
 
     def display_type_rich(self, ctx: Any) -> str | None:
         if self.metavar is not None:
@@ -271,7 +291,7 @@ def root(
     from minicrm.context import AppContext
 
     ctx.obj = AppContext.from_options(db, today, as_user)
-    ctx.call_on_close(ctx.obj.close)
+    ctx.with_resource(ctx.obj.command_scope())
 
 
 def main() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,7 @@ class AppContext:
     config_error: MinicrmError | None = None
     _session: Session | None = field(default=None, repr=False)
     _database: Database | None = field(default=None, repr=False)
+    _one_transaction: bool = field(default=False, repr=False)
 
     @classmethod
     def from_options(cls, db: str | None, today: str | None, user: str | None) -> AppContext:
@@ -92,8 +95,33 @@ class AppContext:
             except BaseException:
                 session.close()
                 raise
+            if self._one_transaction:
+                session.hold()
             self._session = session
         return self._session
+
+    @contextmanager
+    def command_scope(self) -> Iterator[AppContext]:
+        """One command: all its writes are one transaction, committed when it ends and undone when it fails.
+
+        A deliberate exit (`typer.Exit`, e.g. `remind --exit-code`) is not a failure.
+        """
+        self._one_transaction = True
+        try:
+            yield self
+        except BaseException as exc:
+            self._end(commit=_deliberate_exit(exc))
+            raise
+        self._end(commit=True)
+
+    def _end(self, *, commit: bool) -> None:
+        session, self._session, self._one_transaction = self._session, None, False
+        if session is None:
+            return
+        try:
+            session.finish(commit=commit)
+        finally:
+            session.close()
 
     def user_id(self) -> int | None:
         """The acting user's id (created on first use), or None when no user is configured."""
@@ -104,9 +132,19 @@ class AppContext:
         return ensure_user(self.session(), self.user, now=self.now())
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None
+        """Close the session, committing what the command wrote so far (the next session() opens a new one)."""
+        held, session, self._session = self._one_transaction, self._session, None
+        if session is None:
+            return
+        try:
+            session.finish(commit=True)
+        finally:
+            session.close()
+        self._one_transaction = held
+
+
+def _deliberate_exit(exc: BaseException) -> bool:
+    return type(exc).__name__ == "Exit" or (isinstance(exc, SystemExit) and exc.code in (0, None))
 
 
 def _text(value: Any) -> str | None:

@@ -46,6 +46,8 @@ class Session:
         self.conn = conn
         self.dialect = dialect
         self._depth = 0
+        self._held = False  # between hold() and finish(): write blocks become savepoints of one transaction
+        self._held_open = False
 
     # -- statements -------------------------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -94,6 +96,10 @@ class Session:
             finally:
                 self._depth -= 1
             return
+        if self._held:
+            with self._savepoint():
+                yield self
+            return
         self._run(self.dialect.begin_write)
         self._depth = 1
         try:
@@ -115,11 +121,60 @@ class Session:
     @contextmanager
     def snapshot(self) -> Iterator[Session]:
         """A read-only transaction: every read inside sees one consistent state of the database."""
+        if self._held_open:  # already inside the command's transaction, which is consistent
+            yield self
+            return
         self._run(self.dialect.begin_snapshot)
         try:
             yield self
         finally:
             self._rollback()
+
+    def hold(self) -> None:
+        """From now until `finish()`, every write is part of one transaction, begun at the first write.
+
+        The CLI holds each command's session, so a command that fails after a first write (a user created on
+        first use, then a refused value) leaves the database as it was. Each `write()` block inside becomes a
+        savepoint: a block that fails is undone on its own, as it was when it was its own transaction.
+        """
+        self._held = True
+
+    def finish(self, *, commit: bool) -> None:
+        """End what `hold()` started: commit it, or roll every write of it back."""
+        was_open, self._held, self._held_open = self._held_open, False, False
+        if not was_open:
+            return
+        if not commit:
+            self._rollback()
+            return
+        try:
+            self.conn.execute("COMMIT")
+        except Exception as exc:
+            self._rollback()
+            error = self.dialect.store_error(exc)
+            if error is None:
+                raise
+            raise error from None
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        if not self._held_open:
+            self._run(self.dialect.begin_write)
+            self._held_open = True
+        self._run(lambda conn: conn.execute("SAVEPOINT minicrm_write"))
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            if self.dialect.in_transaction(self.conn):
+                self.conn.execute("ROLLBACK TO SAVEPOINT minicrm_write")
+                self.conn.execute("RELEASE SAVEPOINT minicrm_write")
+            else:  # SQLite rolled the whole transaction back itself (disk full, I/O error)
+                self._held_open = False
+            raise
+        self._depth = 0
+        self._run(lambda conn: conn.execute("RELEASE SAVEPOINT minicrm_write"))
 
     def _run(self, step: Any) -> None:
         try:
