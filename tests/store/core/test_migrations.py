@@ -78,6 +78,11 @@ def test_old_database_upgrades_with_every_row(fixture, tmp_path, cli):
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.SCHEMA_HEAD
     for table, count in after.items():
         assert count >= before[table], table
+    # from 0006 the last contact is the newest interaction of a kind that is not internal (a note is not contact)
+    assert not conn.execute(
+        "SELECT c.id FROM contact c WHERE c.last_interaction_at IS NOT (SELECT max(i.happened_at) FROM interaction i"
+        " JOIN interaction_kind k ON k.name = i.kind WHERE i.contact_id = c.id AND NOT k.internal)"
+    ).fetchall()
     if old_revision != migrate.SCHEMA_HEAD:
         assert list(tmp_path.glob("old.db.before-*.bak")), "no backup was taken before migrating"
 

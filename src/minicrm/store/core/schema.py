@@ -9,7 +9,7 @@ command is allowed to take, so the service functions run plain SQL over DB-API c
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import BigInteger, DateTime, Index, String, Text
+from sqlalchemy import BigInteger, DateTime, Index, String, Text, false
 from sqlmodel import Field, SQLModel
 
 #: Timestamps are naive local time (what the user typed), stored as such: newer SQLModel maps `datetime` to an
@@ -157,6 +157,9 @@ class InteractionKind(SQLModel, table=True):
     __tablename__ = "interaction_kind"
     name: str = Field(primary_key=True)
     position: int = 0
+    # True when logging it is not contact with the client (`note`): it stays in the timeline but does not move
+    # `contact.last_interaction_at`, the cadence-derived next day or the forgotten list
+    internal: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class PipelineStage(SQLModel, table=True):
