@@ -35,6 +35,7 @@ class Card:
     emails: list[tuple[str, str | None]] = field(default_factory=list)  # (address, label)
     phones: list[tuple[str, str | None]] = field(default_factory=list)
     company: str | None = None
+    department: str | None = None  # ORG's second part
     role: str | None = None
     birthday: str | None = None  # as written: 1990-12-10, --1210, 1604-12-10 (Apple's year-less marker)...
     birthday_year_omitted: bool = False
@@ -45,6 +46,7 @@ class Card:
     address_parts: dict[str, str] = field(default_factory=dict)  # street, city, region, postcode, country
     family: str | None = None  # N's family name, when the card has one
     address_pref: bool = False
+    photo: bool = False  # PHOTO or LOGO: minicrm keeps no pictures
     kind: str = "individual"  # KIND (4.0), X-ABShowAs:COMPANY (Apple), X-ADDRESSBOOKSERVER-KIND (groups)
     uid: str | None = None
     website: str | None = None
@@ -241,8 +243,10 @@ def _take(card: Card, name: str, prop: Any, labels: dict[str, str]) -> None:
         if text:
             card.phones.append((text, _label(prop, labels, ("voice", "pref"))))
     elif name == "ORG":
-        parts = [p for p in (value if isinstance(value, list) else [value]) if _joined(p)]
-        card.company = _joined(parts[0]) if parts else None
+        parts = [_joined(p) for p in (value if isinstance(value, list) else [value])]
+        card.company = parts[0] or None
+        if len(parts) > 1 and parts[1]:
+            card.department = parts[1]
     elif name == "TITLE":
         card.role = _text(value) or None
     elif name == "BDAY":
@@ -264,6 +268,8 @@ def _take(card: Card, name: str, prop: Any, labels: dict[str, str]) -> None:
     elif name == "KIND" or (name == "X-ADDRESSBOOKSERVER-KIND"):
         kind = _text(value).lower()
         card.kind = "org" if kind == "organization" else kind or card.kind
+    elif name in ("PHOTO", "LOGO"):
+        card.photo = True
     elif name == "X-ABSHOWAS" and _text(value).upper() == "COMPANY":
         card.kind = "org"
     elif name == "X-MINICRM-FIELD" and prop.params.get("X-KEY"):
@@ -398,8 +404,12 @@ def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> st
     for phone in contact["phones"]:
         # free text, as typed (RFC 6350 allows it; a tel: URI would lose the spacing)
         writer.labelled("tel", phone, (contact.get("phone_labels") or {}).get(phone), pref=False)
+    fields = dict(contact.get("fields") or {})
+    department = fields.pop("department", None)
     if contact.get("company"):
-        card.add("org").value = [contact["company"]]
+        card.add("org").value = [contact["company"], department] if department else [contact["company"]]
+    elif department:
+        fields["department"] = department
     if contact.get("role"):
         card.add("title").value = contact["role"]
     if contact.get("birthday"):
@@ -418,9 +428,9 @@ def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> st
         card.add("adr").value = vobject.vcard.Address(street=contact["address"])
     if contact.get("notes"):
         card.add("note").value = contact["notes"]
-    if (contact.get("fields") or {}).get("website"):
-        card.add("url").value = contact["fields"]["website"]
-    for key, value in sorted((contact.get("fields") or {}).items()):
+    if fields.get("website"):
+        card.add("url").value = fields["website"]
+    for key, value in sorted(fields.items()):
         if key != "website":
             prop = card.add("x-minicrm-field")
             prop.value = value

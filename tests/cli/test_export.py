@@ -134,7 +134,7 @@ def test_exported_vcards_read_by_vobject(filled):
     assert len(by_name) == 8
     marie = by_name["Marie Curie"]
     assert [e.value for e in marie.contents["email"]] == ["marie@radium.example", "marie.sklodowska@example.pl"]
-    assert marie.org.value == ["Institut du Radium"] and marie.bday.value == "--1107"
+    assert marie.org.value == ["Institut du Radium", "Laboratoire"] and marie.bday.value == "--1107"
     assert marie.note.value == "Two Nobel prizes, physics and chemistry.\nAsk about the new lab."
     assert by_name["Hedy Lamarr"].uid.value == "urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1"
     assert by_name["Иванов Иван Иванович"].categories.value == ["клиент", "опт"]

@@ -34,7 +34,7 @@ def test_google_contacts_csv(cli, db_target):
     assert (ada["company"], ada["role"], ada["birthday"]) == ("Analytical Engines", "CTO", "1815-12-10")
     assert ada["notes"] == "Met at the Royal Society.\nLikes poetry, math."
     assert ada["address"].startswith("12 St James's Square")
-    assert ada["fields"] == {"website": "https://engines.example.org"}
+    assert ada["fields"] == {"website": "https://engines.example.org", "department": "R&D"}
     assert people["José Álvarez"]["birthday"] == "--12-10"
     assert people["Grace Brewster Hopper"]["emails"] == ["grace@navy.example", "ghopper@example.com"]
     # the invariants create_contact keeps: keys, labels, FTS rows, audit

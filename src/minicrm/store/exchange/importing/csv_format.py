@@ -63,6 +63,7 @@ _ALIASES = {
     # our own export (`export csv`)
     "next contact on": "next_contact_on", "next contact": "next_contact_on", "next contact time": "next_contact_time",
     "next contact goal": "next_contact_goal",
+    "department": "field:department", "organization department": "field:department", "отдел": "field:department",
 }  # fmt: skip
 
 _ALIASES = {" ".join(fold(k).split()): v for k, v in _ALIASES.items()}  # keys as _norm_header makes them
@@ -74,6 +75,7 @@ _NUMBERED = [
     (re.compile(r"(home|business|mobile|other|primary|car|company main|assistant's|radio) phone( \d+)?"), "phone"),
     (re.compile(r"organization \d+ - name"), "company"),
     (re.compile(r"organization \d+ - title"), "role"),
+    (re.compile(r"organization \d+ - department"), "field:department"),
     (re.compile(r"address \d+ - formatted"), "address"),
     (re.compile(r"address \d+ - (street|po box|extended address)"), "street"),
     (re.compile(r"address \d+ - city"), "city"),
@@ -300,7 +302,7 @@ def _read_csv(
 #: A spreadsheet export (ours too) puts a `'` before a cell starting with one of these, against formula injection.
 _NEUTRALISED = "=+-@\t\r"
 _FIRST_WINS = frozenset((
-    "company", "role", "status", "source", "birthday", "address", "uid", "next_contact_on", "next_contact_time",
+    "company", "role", "status", "source", "birthday", "uid", "next_contact_on", "next_contact_time",
     "next_contact_goal",
 ))  # fmt: skip
 _JOINED = ("first_name", "middle_name", "last_name")
@@ -328,8 +330,8 @@ class _RowPlan:
                 kind, extra = "field", kind[6:].strip()
             elif kind == "website":
                 kind, extra = "field", "website"
-            elif kind in _ADDRESS_PARTS:
-                kind, extra = "address_part", kind
+            elif kind in _ADDRESS_PARTS or kind == "address":
+                kind, extra = "address_part", "formatted" if kind == "address" else kind
             self.columns.append((col.index, kind, col.group, extra))
 
     def candidate(self, line: int, cells: list[str], now: datetime) -> Candidate:
@@ -412,15 +414,18 @@ class _RowPlan:
         birthday = one.get("birthday")
         if birthday is not None:
             birthday = birthday_iso(birthday, now=now, order=self.order)
-        address = one.get("address")
-        address_parts = None
-        if address_groups:  # the parts win over a formatted address (Google gives both)
-            address_parts = next(g for g in address_groups.values() if g)
-            address = ", ".join(address_parts[p] for p in _ADDRESS_PARTS if p in address_parts) or None
+        address = address_parts = None
+        if address_groups:
+            found = next(g for g in address_groups.values() if g)
+            formatted = found.pop("formatted", None)
+            if formatted and "street" not in found:  # an "Address" column next to "City": it is the street
+                found["street"] = formatted  # (a formatted address with its parts, as Google gives, is left out)
+            address_parts = {p: found[p] for p in _ADDRESS_PARTS if p in found}
+            address = ", ".join(address_parts.values()) or None
         tags: list[str] = []
         for value in tag_cells:
             tags += tags_of(value)
-        notes = "\n".join(many["notes"]) if many and "notes" in many else None
+        notes = "\n".join(many["notes"]).replace("\r\n", "\n") if many and "notes" in many else None
         # Positional, in field order: line name emails phones company role status source birthday address notes
         # uid tags fields.
         cand = Candidate(

@@ -228,21 +228,28 @@ def _kind(key: str) -> str:
     return "name+company" if "\x1f" in key else "email"
 
 
+_MERGED = (
+    "company", "role", "status", "source", "birthday", "address", "notes", "uid", "address_parts", "next_contact_on",
+    "next_contact_time", "next_contact_goal",
+)  # fmt: skip
+
+
 def _merge(into: Candidate, other: Candidate) -> None:
     have = {e.lower() for e, _ in into.emails}
     into.emails += [(e, lbl) for e, lbl in other.emails if e.lower() not in have]
     have_p = {fast_phone_key(p) for p, _ in into.phones}
     into.phones += [(p, lbl) for p, lbl in other.phones if fast_phone_key(p) not in have_p]
     into.tags = sorted({*into.tags, *other.tags})
-    for attr in ("company", "role", "status", "source", "birthday", "address", "notes", "uid", "address_parts",
-                 "next_contact_on", "next_contact_time", "next_contact_goal"):
+    for attr in _MERGED:
         if getattr(into, attr) is None and getattr(other, attr) is not None:
             setattr(into, attr, getattr(other, attr))
     into.fields = {**other.fields, **into.fields}
 
 
-_SCALARS = ("name", "role", "status", "source", "birthday", "address", "notes", "next_contact_on", "next_contact_time",
-            "next_contact_goal")
+_SCALARS = (
+    "name", "role", "status", "source", "birthday", "address", "notes", "next_contact_on", "next_contact_time",
+    "next_contact_goal",
+)  # fmt: skip
 
 
 def _diff_updates(session: Session, matched: dict[int, list[Op]]) -> None:

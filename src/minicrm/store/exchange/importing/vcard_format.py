@@ -23,6 +23,7 @@ def read_vcards(files: Sequence[tuple[str, str]], *, now: datetime) -> Parsed:
     candidates: list[Candidate] = []
     bad: list[BadRow] = []
     notes: list[str] = []
+    photos = 0
     for source, text in files:
         where = f"{source}: " if source else ""
         for raw in vcard.split_cards(text, source):
@@ -35,10 +36,13 @@ def read_vcards(files: Sequence[tuple[str, str]], *, now: datetime) -> Parsed:
                     notes.append(f"{where}line {raw.line}: {card.kind} card '{card.name}' is not a contact; skipped")
                     continue
                 candidates.append(_card_candidate(card, now=now, notes=notes, where=where))
+                photos += card.photo
             except BadInput as exc:
                 bad.append(BadRow(raw.line, str(exc), raw.text, source or None))
     if not candidates and not bad and not notes:
         raise BadInput("no vCard found (BEGIN:VCARD ... END:VCARD)")
+    if photos:
+        notes.append(f"{photos} photo{'s' if photos > 1 else ''} not imported (minicrm keeps no pictures)")
     return Parsed(candidates, bad, notes)
 
 
@@ -67,6 +71,8 @@ def _card_candidate(card: Any, *, now: datetime, notes: list[str], where: str) -
     cand.uid = card.uid
     if card.website:
         cand.fields["website"] = card.website
+    if card.department:
+        cand.fields["department"] = card.department
     cand.fields.update(card.fields)
     if card.status:
         cand.status = normalize_status(card.status)
