@@ -46,3 +46,61 @@ def test_each_write_of_a_successful_command_is_kept(cli):
     cli.ok("contact", "add", "Ann", "--owner", "newbie")
     assert "newbie" in cli.ok("user", "list").stdout
     assert cli.ok("contact", "show", "Ann", "-f", "json").json()["owner"] == "newbie"
+
+
+def test_standard_input_that_is_not_utf8_is_named(cli):
+    cli.ok("contact", "add", "Ann")
+    cli.fails("log", "Ann", "call", "Intro", "--body", "-", input=b"\xff\xfe body", code=2, match="not UTF-8")
+    cli.fails("contact", "tag", "add", "vip", "-", input=b"1\n\xff\n", code=2, match="byte 0xff")
+
+
+@pytest.mark.parametrize(
+    ("document", "match"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"format": "minicrm-database", "version": 1, "tables": {"contact": [{"id": NaN}]}}', "NaN"),
+        (b'{"format": "minicrm-database", "version": 1, "tables": {"contact": [{"id": 1e999}]}}', "too large"),
+    ],
+)
+def test_json_that_python_reads_but_no_database_can_hold_is_refused(cli, tmp_path, document, match):
+    (tmp_path / "in.json").write_bytes(document)
+    cli.fails("import", "json", str(tmp_path / "in.json"), code=2, match=match)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "match"),
+    [
+        ("name", ["Ann"], "name is not a single value"),
+        ("id", "x", "do not fit its columns"),
+        ("created_at", "9999-12-31 00:00:00", "outside the years"),
+        ("created_at", "yesterday", "is not a datetime"),
+        ("next_contact_on", "0001-01-01", "outside the years"),
+    ],
+)
+def test_an_export_edited_into_nonsense_is_refused_row_by_row(cli, tmp_path, column, value, match):
+    import json
+
+    cli.ok("contact", "add", "Ann")
+    doc = json.loads(cli.ok("export", "json").stdout)
+    doc["tables"]["contact"][0][column] = value
+    (tmp_path / "edited.json").write_text(json.dumps(doc))
+    cli.fails("import", "json", str(tmp_path / "edited.json"), "--replace", code=2, match=match)
+
+
+def test_restore_knows_every_date_column_by_its_name():
+    """`import json` checks dates by column name (`*_at`, `*_on`): every Date/DateTime column must follow it."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    from minicrm.store.core import schema  # noqa: F401  (registers the tables)
+    from minicrm.store.exchange.exporting import temporal_kind
+
+    seen = 0
+    for table in SQLModel.metadata.tables.values():
+        for column in table.columns:
+            kind = {sa.DateTime: "datetime", sa.Date: "date"}.get(type(column.type))
+            if isinstance(column.type, sa.DateTime):
+                kind = "datetime"
+            assert temporal_kind(column.name) == kind, f"{table.name}.{column.name}"
+            seen += kind is not None
+    assert seen > 20

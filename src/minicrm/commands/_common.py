@@ -59,10 +59,21 @@ def fields_of(specs: list[str] | None) -> dict[str, str]:
     return dict(parse_field(s) for s in specs or [])
 
 
+def stdin_text() -> str:
+    """All of standard input as text: UTF-8 (a BOM is dropped), else one clear error, whatever the locale says."""
+    import sys
+
+    from minicrm.errors import BadInput
+
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+
+
 def read_text_arg(value: str | None) -> str | None:
     """`-` reads the value from standard input."""
     if value == "-":
-        import sys
-
-        return sys.stdin.read().strip()
+        return stdin_text().strip()
     return value

@@ -436,9 +436,9 @@ def refs_or_stdin(session, refs: list[str]) -> list[int]:
             from minicrm.errors import BadInput
 
             raise BadInput("'-' (ids on stdin) cannot be mixed with other REFs")
-        import sys
+        from minicrm.commands._common import stdin_text
 
-        ids = ids_from_text(sys.stdin.read())
+        ids = ids_from_text(stdin_text())
         check_contacts(session, ids)
         return ids
     return list(dict.fromkeys(resolve_contact(session, ref) for ref in refs))

@@ -13,6 +13,7 @@ from minicrm.store.core.db import Session
 from minicrm.store.people import search
 from minicrm.store.people.cadence import fill_cadence_dates_of
 from minicrm.store.people.fields import normalize_tag
+from minicrm.values.jsontext import parse_json
 
 
 def ids_from_text(text: str) -> list[int]:
@@ -25,11 +26,9 @@ def ids_from_text(text: str) -> list[int]:
     if text[0] in "[{":
         try:
             docs = [json.loads(text)]
-        except json.JSONDecodeError:
-            try:
-                docs = [json.loads(line) for line in text.splitlines() if line.strip()]
-            except json.JSONDecodeError as exc:
-                raise BadInput(f"standard input is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+        except (json.JSONDecodeError, RecursionError):  # NDJSON: one document per line
+            lines = enumerate(text.splitlines(), 1)
+            docs = [parse_json(line, f"standard input: line {n}") for n, line in lines if line.strip()]
         for doc in docs:
             for item in doc if isinstance(doc, list) else [doc]:
                 ids.append(_contact_id(item))

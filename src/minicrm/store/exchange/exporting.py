@@ -14,11 +14,12 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from minicrm.errors import BadInput, Conflict
+from minicrm.errors import BadInput, Conflict, MinicrmError
 from minicrm.store.core.db import Session
 from minicrm.store.people.cadence import fill_cadence_dates
 from minicrm.store.people.contacts import list_contacts
 from minicrm.store.people.fields import normalize_tag
+from minicrm.values.jsontext import parse_json
 
 FORMAT = "minicrm-database"
 FORMAT_VERSION = 1
@@ -205,7 +206,7 @@ def _read_document(
     first = stream.readline()
     try:
         head = json.loads(first) if first.strip() else None
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         head = None
     if isinstance(head, dict) and head.get("format") == FORMAT and "tables" not in head:  # NDJSON
         sequences: dict[str, int] = {}
@@ -214,11 +215,8 @@ def _read_document(
             for number, line in enumerate(stream, 2):
                 if not line.strip():
                     continue
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise BadInput(f"{source}: line {number}: invalid JSON ({exc.msg})") from None
-                if "sequences" in item:
+                item = parse_json(line, f"{source}: line {number}")
+                if isinstance(item, dict) and isinstance(item.get("sequences"), dict):
                     sequences.update(item["sequences"])
                 elif isinstance(item, dict) and "table" in item and isinstance(item.get("row"), dict):
                     yield item["table"], item["row"]
@@ -226,10 +224,7 @@ def _read_document(
                     raise BadInput(f'{source}: line {number}: expected {{"table": ..., "row": {{...}}}}')
 
         return head, rows(), sequences
-    try:
-        doc = json.loads(first + stream.read())
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{source}: line {exc.lineno}: invalid JSON ({exc.msg})") from None
+    doc = parse_json(first + stream.read(), source)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("tables"), dict):
         raise BadInput(f"{source}: not a minicrm database export (made by 'minicrm export json')")
     head = {k: doc.get(k) for k in ("format", "version", "schema")}
@@ -240,6 +235,35 @@ def _read_document(
                 yield table, row
 
     return head, document_rows(), doc.get("sequences") or {}
+
+
+def temporal_kind(column: str) -> str | None:
+    """'datetime' or 'date' for the schema's columns of those types, by their names (a test holds the schema to it)."""
+    if column == "at" or column.endswith("_at"):
+        return "datetime"
+    if column.endswith("_on") or column == "expected_close":
+        return "date"
+    return None
+
+
+def _check_values(row: dict[str, Any], where: str) -> None:
+    """A restored row holds single values, and its dates are dates in the years minicrm accepts anywhere else."""
+    from datetime import date, datetime
+
+    from minicrm.dates import FIRST_YEAR, LAST_YEAR
+
+    for column, value in row.items():
+        if isinstance(value, (list, dict)):
+            raise BadInput(f"{where}: {column} is not a single value")
+        kind = temporal_kind(column)
+        if kind is None or value is None:
+            continue
+        try:
+            moment = (datetime if kind == "datetime" else date).fromisoformat(str(value))
+        except ValueError:
+            raise BadInput(f"{where}: {column} {str(value)[:40]!r} is not a {kind}") from None
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise BadInput(f"{where}: {column} {value!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
 
 
 def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool = False) -> dict[str, int]:
@@ -286,8 +310,16 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
                 if (table, cols) not in converters:  # one catalog look-up per table, not per batch
                     converters[(table, cols)] = session.dialect.typed_params(session, table, cols)
                 convert = converters[(table, cols)]
-                values = [convert(v) for v in batch] if convert else batch
-                session.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})', values)
+                try:
+                    values = [convert(v) for v in batch] if convert else batch
+                    session.executemany(
+                        f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})', values
+                    )
+                except MinicrmError:
+                    raise
+                except Exception as exc:  # a value of the wrong type for its column: the file's fault, not ours
+                    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                    raise BadInput(f"{source}: rows of {table} do not fit its columns ({reason})") from None
                 batch.clear()
 
         for table, row in rows:
@@ -296,6 +328,7 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
             unknown = set(row) - set(columns[table])
             if unknown:
                 raise BadInput(f"{source}: unknown columns in {table}: {', '.join(sorted(unknown))}")
+            _check_values(row, f"{source}: {table} row {counts.get(table, 0) + 1}")
             cols = tuple(row)
             if current != (table, cols) or len(batch) >= 1000:
                 flush()
