@@ -69,7 +69,8 @@ def stdin_text() -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BadInput(f"standard input is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        byte = f"0x{data[exc.start]:02x}"
+        raise BadInput(f"standard input is not UTF-8 text (byte {byte} at offset {exc.start})") from None
 
 
 def read_text_arg(value: str | None) -> str | None:
