@@ -104,3 +104,22 @@ def test_restore_knows_every_date_column_by_its_name():
             assert temporal_kind(column.name) == kind, f"{table.name}.{column.name}"
             seen += kind is not None
     assert seen > 20
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (("deal", "add", "x" * 301), "title: 301 characters, at most 300"),
+        (("task", "add", "Call", "--note", "n" * 100_001), "notes: 100,001 characters"),
+        (("campaign", "add", "c" * 400, "--channel", "email"), "name: 400 characters"),
+        (("request", "add", "s" * 301, "--contact", "Ann"), "subject: 301 characters"),
+    ],
+)
+def test_a_pasted_novel_is_not_a_name(cli, args, match):
+    cli.ok("contact", "add", "Ann")
+    cli.fails(*args, code=2, match=match)
+
+
+def test_long_notes_within_the_limit_are_kept_whole(cli):
+    cli.ok("task", "add", "Call", "--note", "n" * 100_000)
+    assert cli.ok("task", "list", "-f", "json").json()[0]["notes"] == "n" * 100_000

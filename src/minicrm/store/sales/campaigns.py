@@ -16,6 +16,7 @@ from typing import Any
 from minicrm.errors import BadInput, Conflict, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
+from minicrm.store.core.limits import limited
 from minicrm.store.core.records import check_revision, iso
 from minicrm.store.core.text import fold, like_pattern
 from minicrm.store.people import segments
@@ -159,6 +160,7 @@ def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
         raise BadInput(f"the campaign ends ({ends_on}) before it starts ({starts_on})")
 
 
+@limited
 def create_campaign(
     session: Session,
     *,
@@ -221,6 +223,7 @@ def create_campaign(
 EDITABLE = ("name", "channel", "starts_on", "ends_on", "currency", "budget_minor", "cost_minor", "notes")
 
 
+@limited
 def update_campaign(
     session: Session,
     campaign_id: int,

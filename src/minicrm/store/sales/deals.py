@@ -11,6 +11,7 @@ from typing import Any
 from minicrm.errors import BadInput, Conflict, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
+from minicrm.store.core.limits import limited
 from minicrm.store.core.records import check_revision, iso
 from minicrm.store.sales.stages import Stage, check_probability, list_stages, stage_by_name
 from minicrm.values.money import CENT, from_minor, parse_currency, parse_money, to_minor
@@ -234,6 +235,7 @@ def _insert_products(session: Session, deal_id: int, products: Iterable[Product]
     return total
 
 
+@limited
 def create_deal(
     session: Session,
     *,
@@ -360,6 +362,7 @@ EDITABLE = ("title", "amount", "currency", "probability", "expected_close", "nex
             "notes", "contact_id", "company_id", "source", "campaign_id")  # fmt: skip
 
 
+@limited
 def update_deal(
     session: Session,
     deal_id: int,

@@ -9,6 +9,7 @@ from typing import Any
 from minicrm.errors import BadInput, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
+from minicrm.store.core.limits import limited
 from minicrm.store.core.records import check_revision, iso
 
 
@@ -71,6 +72,7 @@ def _record(r: Any) -> Task:
     )  # fmt: skip
 
 
+@limited
 def create_task(
     session: Session,
     *,
@@ -157,6 +159,7 @@ EDITABLE = ("title", "due_on", "due_time", "contact_id", "company_id", "deal_id"
             "notes")  # fmt: skip
 
 
+@limited
 def update_task(
     session: Session,
     task_id: int,

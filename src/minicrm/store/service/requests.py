@@ -13,6 +13,7 @@ from typing import Any
 from minicrm.errors import BadInput, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
+from minicrm.store.core.limits import limited
 from minicrm.store.core.records import check_revision, iso
 from minicrm.store.core.text import fold
 
@@ -151,6 +152,7 @@ def request_record(r: Any) -> Request:
 # -- writing -----------------------------------------------------------------------------------
 
 
+@limited
 def create_request(
     session: Session,
     *,
@@ -230,6 +232,7 @@ EDITABLE = (
 )
 
 
+@limited
 def update_request(
     session: Session,
     request_id: int,
@@ -312,6 +315,7 @@ def close_request(
     return update_request(session, request_id, now=now, user_id=user_id, at=at, **values)
 
 
+@limited
 def add_time(
     session: Session,
     request_id: int,

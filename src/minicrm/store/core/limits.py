@@ -1,0 +1,65 @@
+"""How much text one value may hold: names, one-line fields and notes, on every path (commands, TUI, imports).
+
+Nobody's name is 5,000 characters long; such a value is a paste gone wrong or an attack on the screens and
+reports that show it. The limits are generous for real data (legal company names, long meeting notes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from minicrm.errors import BadInput
+
+NAME_MAX = 300  # a contact's, company's, deal's, task's, campaign's name or title, a request's subject
+LINE_MAX = 2_000  # any other one-line value: role, city, goal, summary, e-mail, tag, custom field
+TEXT_MAX = 100_000  # notes, interaction bodies, descriptions, resolutions
+
+NAME_KEYS = frozenset({"name", "title", "subject"})
+TEXT_KEYS = frozenset({"notes", "note", "body", "description", "resolution"})
+
+
+def limit_of(key: str) -> int:
+    if key in NAME_KEYS:
+        return NAME_MAX
+    return TEXT_MAX if key in TEXT_KEYS else LINE_MAX
+
+
+def check_lengths(values: Mapping[str, Any]) -> None:
+    """Refuse a value longer than its limit, naming the field (lists and custom fields are checked item by item)."""
+    for key, value in values.items():
+        if isinstance(value, str):
+            _check(key, value)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for item in value:
+                for part in item if isinstance(item, tuple) else (item,):
+                    if isinstance(part, str):
+                        _check(key, part)
+        elif isinstance(value, Mapping):
+            for field, text in value.items():
+                _check(key, str(field))
+                if isinstance(text, str):
+                    _check(key, text)
+
+
+def _check(key: str, text: str) -> None:
+    limit = limit_of(key)
+    if len(text) > limit:
+        what = key.replace("_", " ")
+        raise BadInput(f"{what}: {len(text):,} characters, at most {limit:,} allowed")
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def limited(function: Callable[P, R]) -> Callable[P, R]:
+    """Check the text of a service function's keyword arguments before it writes anything."""
+
+    @wraps(function)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        check_lengths(kwargs)
+        return function(*args, **kwargs)
+
+    return checked
