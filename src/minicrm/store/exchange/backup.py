@@ -6,10 +6,11 @@ into an empty database, checked as `import json` checks.
 
 
 A backup reads one consistent snapshot (WAL lets the TUI and cron keep writing meanwhile), is checked with
-`PRAGMA integrity_check`, written under a temporary name and renamed into place, mode 0600. A restore
-copies the file aside, checks integrity and schema revision (migrating an older one), keeps the database it
-replaces, then copies the pages in through the backup API under the write lock, so open connections see
-either the old or the new database, never a mix.
+`PRAGMA integrity_check`, written in a private folder beside its destination and moved to its name only if
+nothing is there (`minicrm.outfiles`: never through a planted symlink), mode 0600. A restore copies the file
+aside, checks integrity and schema revision (migrating an older one), keeps the database it replaces (the
+same way as a backup), then copies the pages in through the backup API under the write lock, so open
+connections see either the old or the new database, never a mix.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -62,7 +65,30 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _sqlite_path(db: Database) -> Path:
     assert db.path is not None
+    if db.path.is_dir():
+        raise StoreError(f"{db.path} is a folder, not a database file")
     return db.path
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """An OSError while writing `target` as one error line."""
+    from minicrm.outfiles import write_error
+
+    try:
+        yield
+    except OSError as exc:
+        raise write_error(target, exc) from None
+
+
+def _place(finished: Path, target: Path) -> None:
+    """Give the finished file in the work folder its name, which nothing (not even a symlink) may hold yet."""
+    from minicrm.outfiles import place_new
+
+    try:
+        place_new(finished, target)
+    except FileExistsError:
+        raise Conflict(f"{target} exists; give another name or a folder") from None
 
 
 def _is_sqlite_file(path: Path) -> bool:
@@ -71,28 +97,22 @@ def _is_sqlite_file(path: Path) -> bool:
 
 
 def _snapshot_backup(db: Database, target: Path | None, *, now: datetime, keep: int) -> BackupResult:
-    """Every table in one consistent snapshot, as NDJSON (`export json --nl`), written under a temporary name."""
-    from minicrm.paths import create_private_file
+    """Every table in one consistent snapshot, as NDJSON (`export json --nl`), finished before it gets its name."""
+    from minicrm.outfiles import new_private_file, private_workdir
     from minicrm.store.exchange.exporting import export_json
 
     stem = (db.url.rsplit("/", 1)[-1].split("?", 1)[0] or "minicrm").replace(".", "_")
     target, folder, stamped = _destination(target, stem, ".json", now)
-    partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
-    try:
-        try:
-            create_private_file(partial)
-        except OSError as exc:
-            raise StoreError(f"cannot write {partial}: {exc.strerror}") from None
+    with _writing(target), private_workdir(target) as work:
+        partial = work / target.name
+        new_private_file(partial)
         session = db.connect(create=False)
         try:
             with session.snapshot(), partial.open("w", encoding="utf-8") as out:
                 export_json(session, out, lines=True)
         finally:
             session.close()
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+        _place(partial, target)
     pruned = _prune(folder, stem, keep, suffix=".json") if stamped and keep else []
     return BackupResult(target, target.stat().st_size, pruned)
 
@@ -125,13 +145,24 @@ def _load_into(db: Database, source: Path) -> RestoreResult:
         session.close()
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of `source` into a new file `target` (mode 0600), in rollback-journal mode."""
-    from minicrm.paths import create_private_file
+def copy_database(source: Path, target: Path, *, live: Database | None = None) -> None:
+    """A consistent copy of `source` into a new file `target` (mode 0600), in rollback-journal mode.
 
-    create_private_file(target)
-    src = _connect(source)
-    dst = _connect(target)
+    `target` is created here and must not exist: callers give a name in their `private_workdir`. `live`: the
+    database `source` is, read through minicrm's own connection (read-only when the file cannot be written).
+    """
+    from minicrm.outfiles import new_private_file
+
+    new_private_file(target)
+    try:
+        src = live.connect(create=False).conn if live is not None else _connect(source)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot read {source}: {exc}") from None
+    try:
+        dst = _connect(target)
+    except BaseException:
+        src.close()
+        raise
     try:
         src.backup(dst)  # one step: a single read snapshot, writers in WAL mode are not blocked
         dst.execute("PRAGMA journal_mode=DELETE")
@@ -169,24 +200,34 @@ def check_file(path: Path) -> str:
 
 
 def _destination(target: Path | None, stem: str, suffix: str, now: datetime) -> tuple[Path, Path, bool]:
-    """(the file to write, its folder, whether it is a timestamped default name): a given file must not exist;
-    no target or a folder gets `STEM-YYYYMMDD-HHMMSS[-N]SUFFIX` (in the backups folder when none is given)."""
+    """(the file to write, its folder, whether it is a timestamped default name): a given file must not exist
+    (nor a symlink there); no target or a folder gets `STEM-YYYYMMDD-HHMMSS[-N]SUFFIX` (in the backups folder,
+    created 0700, when none is given). A given path in a missing folder is an error: no folder is created."""
+    from minicrm.outfiles import check_folder, write_error
     from minicrm.paths import backup_dir, private_dir
 
     if target is not None and not target.is_dir():
-        if target.exists():
+        if os.path.lexists(target):
             raise Conflict(f"{target} exists; give another name or a folder")
-        return target, target.parent, False
-    folder = private_dir(backup_dir()) if target is None else target
+        return target, check_folder(target), False
+    if target is None:
+        try:
+            folder = private_dir(backup_dir())
+        except OSError as exc:
+            raise write_error(backup_dir(), exc) from None
+    else:
+        folder = target
     base = f"{stem}-{now:%Y%m%d-%H%M%S}"
     chosen, n = folder / f"{base}{suffix}", 2
-    while chosen.exists():
+    while os.path.lexists(chosen):
         chosen, n = folder / f"{base}-{n}{suffix}", n + 1
     return chosen, folder, True
 
 
 def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int = DEFAULT_KEEP) -> BackupResult:
     """Copy the database to `target` (default: the backup folder, timestamped) and prune old default backups."""
+    from minicrm.outfiles import private_workdir
+
     if not db.dialect.is_file:
         return _snapshot_backup(db, target, now=now, keep=keep)
     source = _sqlite_path(db)
@@ -195,14 +236,11 @@ def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int
     target, folder, stamped = _destination(target, source.stem, ".db", now)
     if target.resolve() == source.resolve():
         raise BadInput("the backup cannot be the database itself")
-    partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
-    try:
-        copy_database(source, partial)
+    with _writing(target), private_workdir(target) as work:
+        partial = work / target.name
+        copy_database(source, partial, live=db)
         check_file(partial)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+        _place(partial, target)
     pruned = _prune(folder, source.stem, keep) if stamped and keep else []
     return BackupResult(target, target.stat().st_size, pruned)
 
@@ -224,6 +262,8 @@ def _prune(folder: Path, stem: str, keep: int, *, suffix: str = ".db") -> list[P
 
 def restore(db: Database, source: Path, *, now: datetime) -> RestoreResult:
     """Replace the database with `source` after checking it; the replaced database is kept beside it."""
+    from minicrm.outfiles import private_workdir
+    from minicrm.paths import create_private_file
     from minicrm.store.core.migrate import KNOWN_REVISIONS, SCHEMA_HEAD, upgrade
 
     if not source.is_file():
@@ -236,10 +276,12 @@ def restore(db: Database, source: Path, *, now: datetime) -> RestoreResult:
     revision = check_file(source)
     if revision not in KNOWN_REVISIONS:
         raise BadInput(f"{source} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm")
-    stamp = f"{now:%Y%m%d-%H%M%S}"
-    staged = target.with_name(f".{target.name}.restore-{stamp}")
-    staged.unlink(missing_ok=True)
-    try:
+    if target.exists() and (why := db.dialect.read_only_reason(target)):
+        raise StoreError(f"{target} is read-only ({why}): nothing was changed")
+    if not target.parent.exists():
+        _private_folder(target.parent)
+    with _writing(target), private_workdir(target) as work:
+        staged = work / "restore.db"
         copy_database(source, staged)
         migrated = None
         if revision != SCHEMA_HEAD:
@@ -247,15 +289,10 @@ def restore(db: Database, source: Path, *, now: datetime) -> RestoreResult:
             migrated, revision = revision, check_file(staged)
         kept = None
         if db.exists():
-            kept = target.with_name(f"{target.name}.replaced-{stamp}.db")
-            n = 2
-            while kept.exists():
-                kept = target.with_name(f"{target.name}.replaced-{stamp}-{n}.db")
-                n += 1
-            copy_database(target, kept)
+            replaced = work / "replaced.db"
+            copy_database(target, replaced, live=db)
+            kept = _place_numbered(replaced, target.with_name(f"{target.name}.replaced-{now:%Y%m%d-%H%M%S}"), ".db")
         elif not target.exists():
-            from minicrm.paths import create_private_file
-
             create_private_file(target)
         src = _connect(staged)
         dst = _connect(target)
@@ -266,8 +303,28 @@ def restore(db: Database, source: Path, *, now: datetime) -> RestoreResult:
         finally:
             dst.close()
             src.close()
-    finally:
-        staged.unlink(missing_ok=True)
-        for suffix in ("-journal", "-wal", "-shm"):
-            Path(str(staged) + suffix).unlink(missing_ok=True)
     return RestoreResult(source, kept, revision, migrated)
+
+
+def _private_folder(folder: Path) -> None:
+    """The folder of a database that does not exist yet, made 0700 (restore into a new place)."""
+    from minicrm.outfiles import write_error
+    from minicrm.paths import private_dir
+
+    try:
+        private_dir(folder)
+    except OSError as exc:
+        raise write_error(folder, exc) from None
+
+
+def _place_numbered(finished: Path, base: Path, suffix: str) -> Path:
+    """Move `finished` to `BASE SUFFIX`, or `BASE-2 SUFFIX`... : the first name nothing (not even a link) holds."""
+    from minicrm.outfiles import place_new
+
+    name, n = base.with_name(base.name + suffix), 2
+    while True:
+        try:
+            place_new(finished, name)
+            return name
+        except FileExistsError:
+            name, n = base.with_name(f"{base.name}-{n}{suffix}"), n + 1

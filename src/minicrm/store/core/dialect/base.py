@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from minicrm.errors import MinicrmError
@@ -86,8 +87,12 @@ class Dialect:
         raise NotImplementedError
 
     def begin_write(self, conn: Any) -> None:
-        """Open the one-writer transaction (readers never wait)."""
+        """Open the one-writer transaction (readers never wait); a StoreError on a database opened read-only."""
         raise NotImplementedError
+
+    def read_only_reason(self, path: Path) -> str | None:
+        """Why the database file at `path` can be read but not written (a file database only), else None."""
+        return None
 
     def begin_snapshot(self, conn: Any) -> None:
         """Open a read-only transaction that sees one consistent state of every table."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -34,16 +35,56 @@ sqlite3.register_converter("DATETIME", _convert_datetime)
 sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
 
 
+def _open(name: str | Path, *, uri: bool = False) -> sqlite3.Connection:
+    return sqlite3.connect(
+        name,
+        uri=uri,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        detect_types=sqlite3.PARSE_DECLTYPES,
+        check_same_thread=False,
+    )
+
+
+def _open_read_only(path: Path, why: str) -> sqlite3.Connection:
+    """A connection that reads a database minicrm cannot write, and refuses writes (`PRAGMA query_only`).
+
+    `mode=ro` reads it as it is, -wal included, as long as SQLite can open or make the -shm file beside it. In a
+    folder where it cannot (a read-only file system) and no -shm exists, nobody has the database open in WAL
+    mode, so it is read as an `immutable` file, which needs no -shm. An unfinished -wal without its -shm holds
+    changes only a writer can bring in: that is an error rather than showing the data without them.
+    """
+    from urllib.parse import quote
+
+    base = f"file:{quote(str(path.absolute()), safe='/')}?mode=ro"
+    conn = _open(base, uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if exc.sqlite_errorcode != sqlite3.SQLITE_CANTOPEN:
+            raise
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{path} is read-only ({why}) and its write-ahead log {wal.name} holds changes not yet in the"
+                " file: open it once where it can be written"
+            ) from None
+        conn = _open(base + "&immutable=1", uri=True)
+    conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
 class SQLiteDialect(Dialect):
     name = "sqlite"
     is_file = True
     false = 0
 
     def connect(self, path: Path, *, create: bool) -> sqlite3.Connection:
-        import os
-
         from minicrm.paths import create_private_file
 
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a database file")
         if not path.exists():
             if not create:
                 raise StoreError(f"no database at {path}")
@@ -56,18 +97,13 @@ class SQLiteDialect(Dialect):
                 create_private_file(path)
             except OSError as exc:
                 raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
+        read_only = self.read_only_reason(path)
         try:
-            conn = sqlite3.connect(
-                path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,
-                detect_types=sqlite3.PARSE_DECLTYPES,
-                check_same_thread=False,
-            )
+            conn = _open_read_only(path, read_only) if read_only else _open(path)
             conn.row_factory = sqlite3.Row
             conn.create_function("minicrm_fts", 1, fold_yo, deterministic=True)
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal" and os.access(path, os.W_OK):
+            if not read_only and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -75,10 +111,30 @@ class SQLiteDialect(Dialect):
             raise StoreError(f"cannot open database {path}: {exc}") from None
         return conn
 
+    def read_only_reason(self, path: Path) -> str | None:
+        """Why the file can be read but not written: its file system, the file, or its folder (where SQLite
+        keeps the -wal/-shm or -journal files a write needs), checked with the real permissions (root too)."""
+        try:
+            if hasattr(os, "statvfs") and os.statvfs(path).f_flag & os.ST_RDONLY:
+                return "read-only file system"
+        except OSError:
+            return None
+        if not os.access(path, os.W_OK):
+            return "the file is not writable"
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            side = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+            if not all(os.access(p, os.W_OK) for p in side):
+                return "its folder is not writable"
+        return None
+
     def sql(self, text: str) -> str:
         return text
 
     def begin_write(self, conn: sqlite3.Connection) -> None:
+        if conn.execute("PRAGMA query_only").fetchone()[0]:  # opened read-only (see connect)
+            file = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+            why = self.read_only_reason(file) or "opened read-only"
+            raise StoreError(f"{file} is read-only ({why}): nothing was changed")
         conn.execute("BEGIN IMMEDIATE")
 
     def begin_snapshot(self, conn: sqlite3.Connection) -> None:
