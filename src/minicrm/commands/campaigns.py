@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from minicrm.commands._common import FormatOpt, app_ctx, fields_of, on_date
+from minicrm.commands._common import FormatOpt, IfRevisionOpt, app_ctx, fields_of, on_date
 from minicrm.output import Format
 
 app = typer.Typer(help="Marketing campaigns: plan, members, responses, results.", no_args_is_help=True)
@@ -196,6 +196,7 @@ def edit(
     city: CityOpt = None,
     clear_target: Annotated[bool, typer.Option("--clear-target", help="Remove the target segment/filter.")] = False,
     note: NoteOpt = None,
+    if_revision: IfRevisionOpt = None,
 ) -> None:
     """Change a campaign ('' clears a value). Members stay; `campaign members ID --sync` adds new matches."""
     from minicrm import output
@@ -226,6 +227,7 @@ def edit(
         segment=segment,
         target=target or None,
         clear_segment=clear_target,
+        expected_revision=if_revision,
         **values,
     )
     output.note(f"campaign {campaign_id} updated")
