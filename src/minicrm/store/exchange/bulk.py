@@ -27,8 +27,8 @@ def ids_from_text(text: str) -> list[int]:
         try:
             docs = [json.loads(text)]
         except (json.JSONDecodeError, RecursionError):  # NDJSON: one document per line
-            lines = enumerate(text.splitlines(), 1)
-            docs = [parse_json(line, f"standard input: line {n}") for n, line in lines if line.strip()]
+            numbered = enumerate(text.splitlines(), 1)
+            docs = [parse_json(line, f"standard input: line {n}") for n, line in numbered if line.strip()]
         for doc in docs:
             for item in doc if isinstance(doc, list) else [doc]:
                 ids.append(_contact_id(item))
