@@ -160,22 +160,67 @@ def search_cmd(
     )
 
 
+KIND_COLUMNS = [("name", "Kind"), ("internal", "Internal")]
+
+
 @kind_app.command("list")
 def kind_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
-    """List the interaction kinds."""
+    """List the interaction kinds; internal ones (note) are not contact with the client."""
     from minicrm import output
-    from minicrm.store.people.interactions import kinds
+    from minicrm.store.people.interactions import list_kinds
 
-    output.emit_rows([{"name": k} for k in kinds(app_ctx(ctx).session())], [("name", "Kind")], fmt)
+    output.emit_rows([k.to_json() for k in list_kinds(app_ctx(ctx).session())], KIND_COLUMNS, fmt)
+
+
+InternalOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--internal/--external",
+        help="Internal: logging it is not contact with the client (like note): it stays in the timeline but moves"
+        " neither the last contact, the cadence nor the forgotten list. External (the default): it does.",
+        show_default=False,
+    ),
+]
+
+
+def _said(internal: bool) -> str:
+    return "internal: not contact with the client" if internal else "counts as contact with the client"
 
 
 @kind_app.command("add")
-def kind_add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="New kind, e.g. webinar.")]) -> None:
-    """Add an interaction kind."""
+def kind_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="New kind, e.g. webinar.")],
+    internal: InternalOpt = None,
+) -> None:
+    """Add an interaction kind (an existing one changes only with --internal/--external)."""
     from minicrm import output
-    from minicrm.store.people.interactions import add_kind
+    from minicrm.store.people.interactions import add_kind, list_kinds
 
-    output.note(f"kind '{add_kind(app_ctx(ctx).session(), name)}' is available")
+    actx = app_ctx(ctx)
+    session = actx.session()
+    key = add_kind(session, name, internal, now=actx.now(), user_id=actx.user_id())
+    flag = next(k.internal for k in list_kinds(session) if k.name == key)
+    output.note(f"kind '{key}' is available ({_said(flag)})")
+
+
+@kind_app.command("edit")
+def kind_edit(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The kind, e.g. note.")],
+    internal: InternalOpt = None,
+) -> None:
+    """Make a kind internal or external; the last contact of its contacts is recomputed."""
+    from minicrm import output
+    from minicrm.errors import BadInput
+    from minicrm.store.people.interactions import set_kind_internal
+
+    if internal is None:
+        raise BadInput("give --internal or --external")
+    actx = app_ctx(ctx)
+    kind = set_kind_internal(actx.session(), name, internal, now=actx.now(), user_id=actx.user_id())
+    moved = f"; last contact recomputed for {kind.recomputed} contact(s)" if kind.recomputed else ""
+    output.note(f"kind '{kind.name}': {_said(kind.internal)}{moved}")
 
 
 def register(app: typer.Typer) -> None:

@@ -279,7 +279,8 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
         raise BadInput(f"{source}: export format version {head.get('version')} is not supported")
     ours = current_revision(session)
     theirs = head.get("schema")
-    # Every migration so far only adds tables and nullable columns, so an older export loads as it is.
+    # Every migration so far only adds tables and columns with defaults, so an older export loads as it is; the
+    # data migration 0006 made (notes are internal) is made again after the load.
     if theirs not in KNOWN_REVISIONS or KNOWN_REVISIONS.index(theirs) > KNOWN_REVISIONS.index(ours):
         raise BadInput(
             f"{source}: exported at schema revision {theirs}, this database is at {ours};"
@@ -340,6 +341,12 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
         broken = session.dialect.foreign_key_problem(session)
         if broken:
             raise BadInput(f"{source}: {broken}")
+        if KNOWN_REVISIONS.index(theirs) < KNOWN_REVISIONS.index("0006"):  # what migration 0006 did to the data
+            from datetime import datetime
+
+            from minicrm.store.people.interactions import count_notes_as_internal
+
+            count_notes_as_internal(session, now=datetime.now().replace(microsecond=0))
         fill_cadence_dates(session)  # a document from an older minicrm may lack cadence-derived dates
         search.rebuild(session)
     return counts

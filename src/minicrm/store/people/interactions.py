@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -11,34 +12,146 @@ from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import Interaction
 from minicrm.store.people import search
-from minicrm.store.people.cadence import fill_cadence_dates_of
+from minicrm.store.people.cadence import fill_cadence_dates_of, id_chunks, reschedule
 
 DIRECTIONS = ("in", "out")
+
+#: SQL: the newest interaction with the client of contact `c`: internal kinds (a note) are not contact with the
+#: client. One parameter: False.
+LAST_CONTACT_SQL = (
+    "(SELECT max(i.happened_at) FROM interaction i JOIN interaction_kind k ON k.name = i.kind"
+    " WHERE i.contact_id = c.id AND k.internal = ?)"
+)
+
+
+@dataclass
+class Kind:
+    """An interaction kind; `internal` ones (a note) are not contact with the client."""
+
+    name: str
+    internal: bool = False
+    recomputed: int = 0  # contacts whose last contact moved when the flag changed
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "internal": self.internal}
 
 
 def kinds(session: Session) -> list[str]:
     return [r["name"] for r in session.all("SELECT name FROM interaction_kind ORDER BY position, name")]
 
 
-def check_kind(session: Session, kind: str) -> str:
+def list_kinds(session: Session) -> list[Kind]:
+    """Every kind, in their order, with whether it is internal."""
+    return [
+        Kind(r["name"], bool(r["internal"]))
+        for r in session.all("SELECT name, internal FROM interaction_kind ORDER BY position, name")
+    ]
+
+
+def _find_kind(session: Session, kind: str) -> Kind:
     key = kind.strip().lower()
-    if session.scalar("SELECT 1 FROM interaction_kind WHERE name = ?", (key,)) is None:
+    row = session.one("SELECT name, internal FROM interaction_kind WHERE name = ?", (key,))
+    if row is None:
         raise BadInput(
             f"unknown interaction kind '{kind}' (one of: {', '.join(kinds(session))};"
             " add one with: minicrm kind add NAME)"
         )
-    return key
+    return Kind(row["name"], bool(row["internal"]))
 
 
-def add_kind(session: Session, name: str) -> str:
+def check_kind(session: Session, kind: str) -> str:
+    return _find_kind(session, kind).name
+
+
+def add_kind(
+    session: Session,
+    name: str,
+    internal: bool | None = None,
+    *,
+    now: datetime | None = None,
+    user_id: int | None = None,
+) -> str:
+    """Add a kind (internal when `internal`); an existing one is kept, its flag changed only when `internal` is given.
+
+    Changing the flag of a kind already in use recomputes its contacts' last contact (see `set_kind_internal`).
+    """
     key = name.strip().lower()
     if not key or not key.replace("-", "").replace("_", "").isalnum():
         raise BadInput(f"invalid kind '{name}' (letters, digits, - and _)")
+    now = now or datetime.now().replace(microsecond=0)
     with session.write():
-        if session.scalar("SELECT 1 FROM interaction_kind WHERE name = ?", (key,)) is None:
+        old = session.one("SELECT internal FROM interaction_kind WHERE name = ?", (key,))
+        if old is None:
             position = session.scalar("SELECT coalesce(max(position), 0) + 1 FROM interaction_kind")
-            session.execute("INSERT INTO interaction_kind (name, position) VALUES (?, ?)", (key, position))
+            session.execute(
+                "INSERT INTO interaction_kind (name, position, internal) VALUES (?, ?, ?)",
+                (key, position, bool(internal)),
+            )
+            audit.record(session, entity="interaction_kind", entity_id=0, action="create", now=now, user_id=user_id,
+                         changes={"name": (None, key), "internal": (None, bool(internal))})  # fmt: skip
+        elif internal is not None and bool(old["internal"]) != internal:
+            set_kind_internal(session, key, internal, now=now, user_id=user_id)
     return key
+
+
+def set_kind_internal(
+    session: Session, name: str, internal: bool, *, now: datetime, user_id: int | None = None
+) -> Kind:
+    """Make a kind internal (not contact with the client) or not, and recompute the last contact (and the
+    cadence-derived next day) of every contact with an interaction of that kind."""
+    with session.write():
+        kind = _find_kind(session, name)
+        if kind.internal == internal:
+            return kind
+        session.execute("UPDATE interaction_kind SET internal = ? WHERE name = ?", (internal, kind.name))
+        audit.record(session, entity="interaction_kind", entity_id=0, action="update", now=now, user_id=user_id,
+                     changes={"name": (kind.name, kind.name), "internal": (kind.internal, internal)})  # fmt: skip
+        used = session.all("SELECT DISTINCT contact_id FROM interaction WHERE kind = ?", (kind.name,))
+        ids = [r["contact_id"] for r in used]
+        moved = recompute_last_contact(session, ids, now=now, user_id=user_id)
+    return Kind(kind.name, internal, moved)
+
+
+def recompute_last_contact(
+    session: Session, contact_ids: Iterable[int], *, now: datetime, user_id: int | None = None
+) -> int:
+    """Set these contacts' `last_interaction_at` to their newest non-internal interaction (NULL when none) and
+    recompute the cadence-derived next day of those whose last contact moved; returns how many moved."""
+    moved: list[int] = []
+    with session.write():
+        for where, chunk in id_chunks(contact_ids):
+            moved += [
+                r["id"]
+                for r in session.all(
+                    f"SELECT c.id FROM contact c WHERE {where}"
+                    f" AND c.last_interaction_at IS DISTINCT FROM {LAST_CONTACT_SQL}",
+                    [*chunk, False],
+                )
+            ]
+        for where, chunk in id_chunks(moved):
+            session.execute(
+                f"UPDATE contact AS c SET last_interaction_at = {LAST_CONTACT_SQL}, updated_at = ?,"
+                f" revision = revision + 1 WHERE {where}",
+                [False, now, *chunk],
+            )
+            reschedule(session, where=where, params=chunk, now=now, user_id=user_id, reason="last contact recomputed")
+    return len(moved)
+
+
+def count_notes_as_internal(session: Session, *, now: datetime) -> int:
+    """What migration 0006 did to the data, for rows loaded from before it (`import json` of an older export):
+    `note` is internal, and the last contacts notes had moved are recomputed. Returns how many moved."""
+    with session.write():
+        session.execute("UPDATE interaction_kind SET internal = ? WHERE name = 'note'", (True,))
+        ids = [
+            r["contact_id"]
+            for r in session.all(
+                "SELECT DISTINCT i.contact_id FROM interaction i JOIN interaction_kind k ON k.name = i.kind"
+                " WHERE k.internal = ?",
+                (True,),
+            )
+        ]
+        return recompute_last_contact(session, ids, now=now)
 
 
 def effective_cadence(session: Session, contact_id: int) -> int | None:
@@ -79,7 +192,9 @@ def log_interaction(
 
     The next date becomes, in order: `next_on` if given; else, for the newest interaction, the
     interaction + cadence, unless a pending hand-set date comes earlier; a hand-set date on or before
-    the interaction is done by it and is cleared when no cadence applies.
+    the interaction is done by it and is cleared when no cadence applies. An interaction of an internal
+    kind (a note) is not contact with the client: it is recorded but moves neither `last_interaction_at`
+    nor the next date (only an explicit `next_on`).
     """
     summary = summary.strip()
     if not summary:
@@ -89,7 +204,8 @@ def log_interaction(
     if duration_min is not None and duration_min < 0:
         raise BadInput(f"negative duration '{duration_min}'")
     with session.write():
-        kind = check_kind(session, kind)
+        found = _find_kind(session, kind)
+        kind = found.name
         contact = session.one(
             "SELECT company_id, last_interaction_at, next_contact_on, next_contact_goal, next_contact_auto,"
             " next_contact_time FROM contact WHERE id = ?",
@@ -122,7 +238,7 @@ def log_interaction(
         )
         search.index_interaction(session, interaction_id, summary, body)
         last = contact["last_interaction_at"]
-        newest = last is None or happened_at >= last
+        newest = not found.internal and (last is None or happened_at >= last)
         sets: dict[str, Any] = {}
         if newest:
             sets["last_interaction_at"] = happened_at
