@@ -14,12 +14,14 @@ import time
 import urllib.error
 import urllib.request
 from datetime import date, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 import icalendar
 import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
+from ical_rules import check_ics
 
 from conftest import execute, row, scalar
 
@@ -97,8 +99,7 @@ def events(data: bytes) -> dict[str, icalendar.Event]:
 
 def test_feed_properties(crm, tmp_path, db_target):
     data = export(crm, tmp_path, "--alarm")
-    cal = icalendar.Calendar.from_ical(data)
-    assert all(not c.errors for c in cal.walk())
+    cal = check_ics(data)  # icalendar, vobject and the RFC rules of ical_rules
     assert str(cal["version"]) == "2.0" and str(cal["method"]) == "PUBLISH"
     assert str(cal["x-wr-calname"]) == "minicrm follow-ups" and str(cal["name"]) == "minicrm follow-ups"
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in data and b"X-PUBLISHED-TTL:PT1H\r\n" in data
@@ -112,7 +113,8 @@ def test_feed_properties(crm, tmp_path, db_target):
     assert isinstance(updated, datetime)
     stamp = updated - timedelta(hours=1)  # Europe/Paris is UTC+1 in November
     assert ada["dtstamp"].dt.replace(tzinfo=None) == stamp and ada["last-modified"].dt.replace(tzinfo=None) == stamp
-    assert ada["sequence"] == revision
+    # SEQUENCE: the revision plus the day number of the last change (it grows when an overdue item moves)
+    assert ada["sequence"] == revision + (updated.date() - date(2000, 1, 1)).days
     description = str(ada["description"])
     for part in (
         "Analytical Engines",
@@ -143,7 +145,8 @@ def test_feed_properties(crm, tmp_path, db_target):
     assert evs["Birthday: Leap Baby"]["rrule"]["BYYEARDAY"] == [60]
     # tasks and deal next steps
     task = evs["Task: Send the contract (Bob Late)"]
-    assert task["sequence"] == 4 and task["dtstart"].dt == date(2026, 11, 24)
+    assert task["sequence"] == 4 + (date(2026, 11, 3) - date(2000, 1, 1)).days
+    assert task["dtstart"].dt == date(2026, 11, 24)
     assert "call the CFO — deal Engine (Ada Lovelace)" in evs
     # archived contacts and items beyond --days-ahead are left out
     assert not [s for s in evs if "Hidden" in s or "Way Ahead" in s]
@@ -387,3 +390,32 @@ def test_serve_without_token_on_loopback(crm, db_target):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_serve_conditional_requests(server, crm):
+    """If-None-Match with weak tags, lists and `*` (RFC 9110 §13.1.2), Last-Modified and If-Modified-Since."""
+    base, _ = server
+    url = f"{base}/minicrm.ics?token=s3cret-token-for-tests"
+    status, headers, body = fetch(url)
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    assert status == 200 and etag.startswith('"')
+    assert parsedate_to_datetime(modified) <= parsedate_to_datetime(headers["Date"])
+    for tags in (etag, f"W/{etag}", f'"other", {etag}', f'W/"x",W/{etag}', "*"):
+        status, headers, body = fetch(url, {"If-None-Match": tags})
+        assert (status, body) == (304, b""), tags
+        assert headers["ETag"] == etag and headers["Last-Modified"] == modified
+        assert "Content-Length" not in headers or headers["Content-Length"] == "0"
+    assert fetch(url, {"If-None-Match": '"other", W/"else"'})[0] == 200
+    assert fetch(url, {"If-Modified-Since": modified})[0] == 304
+    earlier = format_datetime(parsedate_to_datetime(modified) - timedelta(seconds=1), usegmt=True)
+    assert fetch(url, {"If-Modified-Since": earlier})[0] == 200
+    assert fetch(url, {"If-Modified-Since": "not a date"})[0] == 200
+    # If-None-Match decides when both are given
+    assert fetch(url, {"If-None-Match": '"other"', "If-Modified-Since": modified})[0] == 200
+    # a change: a new tag, a later Last-Modified, and the old validators no longer match
+    time.sleep(1.1)
+    crm.ok("next", "carl", "2026-11-29", "--goal", "moved")
+    status, headers, _ = fetch(url, {"If-None-Match": etag, "If-Modified-Since": modified})
+    assert status == 200 and headers["ETag"] != etag
+    assert parsedate_to_datetime(headers["Last-Modified"]) > parsedate_to_datetime(modified)
+    assert fetch(url, {"If-Modified-Since": modified})[0] == 200

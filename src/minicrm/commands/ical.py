@@ -9,8 +9,6 @@ import typer
 from minicrm.commands._common import app_ctx
 
 if TYPE_CHECKING:
-    import icalendar
-
     from minicrm.context import AppContext
     from minicrm.ical.feed import FeedOptions
 
@@ -130,8 +128,9 @@ def serve(
 
     from minicrm import output
     from minicrm.ical.entries import feed_fingerprint
-    from minicrm.ical.feed import build_feed, zone
+    from minicrm.ical.feed import build_feed
     from minicrm.ical.serve import FEED_PATH, make_server
+    from minicrm.ical.zones import zone
 
     actx = app_ctx(ctx)
     token = token or os.environ.get("MINICRM_ICAL_TOKEN") or None
@@ -205,10 +204,9 @@ def push(
 
     from minicrm import output
     from minicrm.errors import BadInput
-    from minicrm.ical import feed
-    from minicrm.ical.entries import FEED_INCLUDES, database_id, feed_entries
+    from minicrm.ical.entries import database_id
+    from minicrm.ical.push import build_resources
     from minicrm.ical.push import push as push_to
-    from minicrm.ical.push import resources
 
     if fmt not in ("text", "json"):
         raise BadInput(f"unknown --format '{fmt}' (text or json)")
@@ -222,20 +220,11 @@ def push(
     if user and password is None:
         password = ""  # a user without a password still authenticates (Basic auth sends the name)
     actx = app_ctx(ctx)
-    options = _options(name, tz, "PT1H", alarm, todo)
-    tz_info = feed.zone(options.tz)
     session = actx.session()
-    today = actx.today()
-    entries = feed_entries(session, today=today, days_back=days_back, days_ahead=days_ahead,
-                           include=_include(include) or FEED_INCLUDES)  # fmt: skip
-    dbid = database_id(session)
-    components: list[icalendar.Component] = []
-    for entry in entries:
-        components.append(feed.event(entry, dbid, tz_info, options))
-        if todo and entry.todo:
-            components.append(feed.todo(entry, dbid, tz_info))
-    wanted = resources(components, lambda c: feed.single(c, options, today=today))
-    result = push_to(url, wanted, uid_suffix=f".{dbid}@minicrm", username=user, password=password, display_name=name)
+    wanted = build_resources(session, today=actx.today(), options=_options(name, tz, "PT1H", alarm, todo),
+                             days_back=days_back, days_ahead=days_ahead, include=_include(include))  # fmt: skip
+    suffix = f".{database_id(session)}@minicrm"
+    result = push_to(url, wanted, uid_suffix=suffix, username=user, password=password, display_name=name)
     if fmt == "json":
         output.write(output.to_json(result.to_json()))
     else:

@@ -7,7 +7,7 @@ They come from the due queue's own queries (`store.followups.due`) and know noth
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from minicrm.errors import BadInput
@@ -36,6 +36,10 @@ from minicrm.store.followups.due import (
 FEED_INCLUDES = ("followups", "tasks", "birthdays", "deals", "dates")
 
 
+# SEQUENCE counts days from here: see `_version`.
+SEQUENCE_EPOCH = date(2000, 1, 1)
+
+
 @dataclass
 class FeedEntry:
     """One calendar item, independent of the iCal library (`minicrm.ical.feed` renders it)."""
@@ -44,16 +48,29 @@ class FeedEntry:
     kind: str  # follow-up | task | deal | birthday | date
     on: date  # the day shown: an overdue item is moved to today
     due_on: date  # the day it was planned for (the first occurrence for yearly items)
-    time: str | None  # "HH:MM": a timed event; None: all day
+    time: str | None  # "HH:MM" of the event: a timed event; None: all day (an overdue item is all day today)
+    due_time: str | None  # "HH:MM" it was planned for (the VTODO's DUE), kept when overdue
     days_overdue: int
     summary: str
     description: str
     categories: list[str]
-    revision: int  # SEQUENCE
-    updated_at: datetime  # DTSTAMP and LAST-MODIFIED
+    sequence: int  # SEQUENCE (see `_version`)
+    changed_at: datetime  # local time of the last change: DTSTAMP and LAST-MODIFIED
     contact_id: int | None = None
     yearly: bool = False
     todo: bool = False  # also offered as a VTODO (follow-ups and tasks)
+
+
+def _version(revision: int, updated_at: datetime, late: int, today: date) -> tuple[int, datetime]:
+    """SEQUENCE and the time of the last change of an item (RFC 5545 §3.8.7.4, §3.8.7.2).
+
+    An overdue item moves to today every day: a new DTSTART and summary that clients only take when SEQUENCE
+    and DTSTAMP change too. So an overdue item counts as changed at the start of today, and SEQUENCE is the
+    row's revision plus the day number of the last change: it grows by one each day the item moves, and it
+    never goes down (an edit raises the revision, and the day of the last change only moves forward).
+    """
+    changed = max(updated_at, datetime.combine(today, time())) if late else updated_at
+    return revision + max((changed.date() - SEQUENCE_EPOCH).days, 0), changed
 
 
 def database_id(session: Session) -> str:
@@ -144,49 +161,37 @@ def feed_entries(
     since, until = today - timedelta(days=days_back), today + timedelta(days=days_ahead)
     pending: list[tuple[FeedEntry, list[str]]] = []  # entry, description lines before the contact's details
 
-    def add(entry: FeedEntry, lines: list[str]) -> None:
+    def add(uid_key: str, kind: str, planned: date, at: str | None, summary: str, r: Any, lines: list[str], *,
+            contact_id: int | None, todo: bool = False, moves: bool = True, yearly: bool = False) -> None:  # fmt: skip
+        late = max((today - planned).days, 0) if moves else 0  # an overdue item is shown today, all day
+        sequence, changed = _version(r["revision"], as_moment(r["updated_at"]), late, today)
+        categories = ["minicrm", kind, *(["overdue"] if late else [])]
+        entry = FeedEntry(uid_key, kind, today if late else planned, planned, None if late else at, at, late,
+                          f"OVERDUE {late}d: {summary}" if late else summary, "", categories, sequence, changed,
+                          contact_id, yearly=yearly, todo=todo)  # fmt: skip
         pending.append((entry, lines))
-
-    def shown(planned: date) -> tuple[date, int]:
-        late = max((today - planned).days, 0)
-        return (today if late else planned), late
-
-    def mark(summary: str, late: int) -> str:
-        return f"OVERDUE {late}d: {summary}" if late else summary
-
-    def cats(kind: str, late: int) -> list[str]:
-        return ["minicrm", kind, *(["overdue"] if late else [])]
 
     if "followups" in include:
         for r in source_rows(session, FOLLOWUP_COLS, followup_query(since=since, until=until, owner_id=None)):
             item = followup_item(r, today)
-            on, late = shown(item.on)
             by_cadence = r["next_contact_on"] is None or bool(r["next_contact_auto"])
             goal = r["next_contact_goal"] or ("stay in touch" if by_cadence and r["cadence"] else None)
             summary = f"Call {r['name']}" + (f" — {goal}" if goal else "")
-            lines = [f"Why: {item.reason}"]
-            add(FeedEntry(f"followup-{r['id']}", "follow-up", on, item.on, None if late else item.time, late,
-                          mark(summary, late), "", cats("follow-up", late), r["revision"], as_moment(r["updated_at"]),
-                          r["id"], todo=True), lines)  # fmt: skip
+            add(f"followup-{r['id']}", "follow-up", item.on, item.time, summary, r, [f"Why: {item.reason}"],
+                contact_id=r["id"], todo=True)  # fmt: skip
     if "tasks" in include:
         for r in source_rows(session, TASK_COLS, task_query(since=since, until=until, owner_id=None)):
-            planned = as_day(r["due_on"])
-            on, late = shown(planned)
             summary = f"Task: {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
             lines = [*([f"Deal: {r['deal']}"] if r["deal"] else []), *([r["notes"]] if r["notes"] else [])]
-            add(FeedEntry(f"task-{r['id']}", "task", on, planned, None if late else r["due_time"], late,
-                          mark(summary, late), "", cats("task", late), r["revision"], as_moment(r["updated_at"]),
-                          r["contact_id"], todo=True), lines)  # fmt: skip
+            add(f"task-{r['id']}", "task", as_day(r["due_on"]), r["due_time"], summary, r, lines,
+                contact_id=r["contact_id"], todo=True)  # fmt: skip
     if "deals" in include:
         for r in source_rows(session, DEAL_COLS, deal_query(since=since, until=until, owner_id=None)):
-            planned = as_day(r["next_step_on"])
-            on, late = shown(planned)
             step = r["next_step"] or "next step"
             summary = f"{step} — deal {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
             lines = [f"Deal: {r['title']} ({r['stage']}, {money_text(r['amount_minor'], r['currency'])})"]
-            add(FeedEntry(f"deal-{r['id']}", "deal", on, planned, None, late, mark(summary, late), "",
-                          cats("deal", late), r["revision"], as_moment(r["updated_at"]), r["contact_id"]),
-                lines)  # fmt: skip
+            add(f"deal-{r['id']}", "deal", as_day(r["next_step_on"]), None, summary, r, lines,
+                contact_id=r["contact_id"])  # fmt: skip
     if "birthdays" in include:
         for r in session.all(
             f"SELECT {BIRTHDAY_COLS} FROM {BIRTHDAY_TABLE} WHERE c.birthday_md IS NOT NULL AND c.archived = ?"
@@ -196,9 +201,8 @@ def feed_entries(
             born = birth_year(r["birthday"])
             first = yearly_on(born or 2000, r["md"]) if born else date(2000, int(r["md"][:2]), int(r["md"][3:]))
             lines = [f"Born {r['birthday']}" if born else "Birthday (year unknown)"]
-            add(FeedEntry(f"birthday-{r['id']}", "birthday", first, first, None, 0, f"Birthday: {r['name']}", "",
-                          ["minicrm", "birthday"], r["revision"], as_moment(r["updated_at"]), r["id"], yearly=True),
-                lines)  # fmt: skip
+            add(f"birthday-{r['id']}", "birthday", first, None, f"Birthday: {r['name']}", r, lines,
+                contact_id=r["id"], moves=False, yearly=True)  # fmt: skip
     if "dates" in include:
         for r in session.all(
             f"SELECT {DATE_COLS} FROM {DATE_TABLE} WHERE c.archived = ?"
@@ -210,9 +214,9 @@ def feed_entries(
             first = (
                 date(first_year or 2000, int(md[:2]), int(md[3:])) if r["yearly"] else date.fromisoformat(r["value"])
             )
-            add(FeedEntry(f"date-{r['date_id']}", "date", first, first, None, 0, f"{r['label']}: {r['name']}", "",
-                          ["minicrm", "date"], r["revision"], as_moment(r["updated_at"]), r["id"],
-                          yearly=bool(r["yearly"])), [f"{r['label']} ({r['value']})"])  # fmt: skip
+            lines = [f"{r['label']} ({r['value']})"]
+            add(f"date-{r['date_id']}", "date", first, None, f"{r['label']}: {r['name']}", r, lines,
+                contact_id=r["id"], moves=False, yearly=bool(r["yearly"]))  # fmt: skip
     details = _contact_details(session, sorted({e.contact_id for e, _ in pending if e.contact_id is not None}))
     entries = []
     for entry, lines in pending:

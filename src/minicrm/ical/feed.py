@@ -1,31 +1,32 @@
-"""Render feed entries as an iCalendar file; the only module that imports icalendar (~150 ms).
+"""Render feed entries as iCalendar; the only module that imports icalendar (~150 ms).
 
 Built for subscription clients (Google, Apple, Outlook, Thunderbird) and CalDAV servers:
 - every item is an all-day VEVENT (`DTSTART;VALUE=DATE`, `DTEND` = next day, which Outlook needs), or a
-  timed one with a TZID and its VTIMEZONE when a follow-up has a time;
+  timed one when a follow-up or task has a time: with a TZID and a VTIMEZONE (`zones.vtimezone`) that covers
+  every date-time of the file, or in UTC when the zone has no IANA name (a POSIX `TZ` rule);
 - the UID is `<kind>-<row id>.<database id>@minicrm`: stable across exports, distinct across databases;
-- DTSTAMP and LAST-MODIFIED come from the row's `updated_at` and SEQUENCE from its revision, so two exports
-  of unchanged data are byte-identical (no random UID, no DTSTAMP=now);
+- DTSTAMP, LAST-MODIFIED and SEQUENCE come from the entry (`entries._version`): two exports of unchanged data
+  are byte-identical (no random UID, no DTSTAMP=now), and an item that changed, if only by moving to today
+  because it is overdue, has a higher SEQUENCE and a later DTSTAMP;
 - birthdays and yearly dates are `RRULE:FREQ=YEARLY` (29 February: `BYYEARDAY=60`, i.e. 1 March in common
   years, as `minicrm due` shows it); a year-less birthday starts in 2000.
+
+All serialisation is here: `render` writes the feed (one VCALENDAR with METHOD:PUBLISH and the calendar's
+name), `single` one CalDAV resource (one UID, no METHOD: RFC 4791 §4.1).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import icalendar
 
 from minicrm.errors import BadInput
 from minicrm.ical.entries import FeedEntry
-
-if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
+from minicrm.ical.zones import tzid, vtimezone, zone
 
 PRODID = "-//minicrm//follow-ups 0.1//EN"
 TIMED_MINUTES = 30
@@ -40,46 +41,31 @@ class FeedOptions:
     refresh: str = "PT1H"  # REFRESH-INTERVAL and X-PUBLISHED-TTL (an ISO 8601 duration)
     alarm: bool = False
     todo: bool = False
-    tz: str | None = None  # an IANA zone for timed items; default: $MINICRM_TZ, $TZ, /etc/localtime, UTC
+    tz: str | None = None  # an IANA zone for timed items; default: `zones.local_zone()`
 
 
-def local_zone_name() -> str:
-    """The IANA name of the local time zone (times in the database are naive local times)."""
-    for var in ("MINICRM_TZ", "TZ"):
-        value = os.environ.get(var, "").lstrip(":")
-        if (value and "/" in value) or value in ("UTC", "Etc/UTC"):
-            return value
-    try:
-        target = str(Path("/etc/localtime").resolve())
-        if "zoneinfo/" in target:
-            return target.split("zoneinfo/", 1)[1]
-    except OSError:
-        pass
-    try:
-        name = Path("/etc/timezone").read_text().strip()
-        if name:
-            return name
-    except OSError:
-        pass
-    return "UTC"
+def _note_zoned(component: icalendar.Component, years: dict[str, set[int]]) -> None:
+    """Add the years of the component's date-times that have a TZID to `years` (by TZID)."""
+    for name in ("DTSTART", "DTEND", "DUE"):
+        prop = component.get(name)
+        if prop is not None and "TZID" in prop.params:
+            years.setdefault(str(prop.params["TZID"]), set()).add(prop.dt.year)
 
 
-def zone(name: str | None) -> ZoneInfo:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    key = name or local_zone_name()
-    try:
-        return ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"unknown time zone '{key}' (an IANA name such as Europe/Paris)") from None
+def _timezones(years: dict[str, set[int]]) -> list[bytes]:
+    """The VTIMEZONEs that cover the years noted by `_note_zoned`."""
+    return [vtimezone(name, min(seen), max(seen)) for name, seen in sorted(years.items())]
 
 
+# -- components ---------------------------------------------------------------------------------------------
 def uid(entry: FeedEntry, database_id: str, prefix: str = "") -> str:
     return f"{prefix}{entry.uid_key}.{database_id}@minicrm"
 
 
-def _utc(moment: datetime, tz: tzinfo) -> datetime:
-    return moment.replace(tzinfo=tz).astimezone(UTC)
+def _moment(day: date, hhmm: str, tz: tzinfo) -> datetime:
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    at = datetime.combine(day, time(hour, minute), tzinfo=tz)
+    return at if tzid(tz) else at.astimezone(UTC)
 
 
 def _duration(text: str) -> timedelta:
@@ -93,10 +79,10 @@ def _duration(text: str) -> timedelta:
 
 def _common(component: icalendar.Component, entry: FeedEntry, database_id: str, tz: tzinfo, prefix: str) -> None:
     component.add("uid", uid(entry, database_id, prefix))
-    stamp = _utc(entry.updated_at, tz)
+    stamp = entry.changed_at.replace(tzinfo=tz).astimezone(UTC)
     component.add("dtstamp", stamp)
     component.add("last-modified", stamp)
-    component.add("sequence", entry.revision)
+    component.add("sequence", entry.sequence)
     component.add("summary", entry.summary)
     if entry.description:
         component.add("description", entry.description)
@@ -107,10 +93,7 @@ def event(entry: FeedEntry, database_id: str, tz: tzinfo, options: FeedOptions) 
     ev = icalendar.Event()
     _common(ev, entry, database_id, tz, "")
     if entry.time:
-        hour, minute = (int(x) for x in entry.time.split(":"))
-        start = datetime.combine(entry.on, time(hour, minute), tzinfo=tz)
-        if getattr(tz, "key", "UTC") in ("UTC", "Etc/UTC"):
-            start = start.astimezone(UTC)
+        start = _moment(entry.on, entry.time, tz)
         ev.add("dtstart", start)
         ev.add("dtend", start + timedelta(minutes=TIMED_MINUTES))
     else:
@@ -135,84 +118,73 @@ def event(entry: FeedEntry, database_id: str, tz: tzinfo, options: FeedOptions) 
 def todo(entry: FeedEntry, database_id: str, tz: tzinfo) -> icalendar.Todo:
     item = icalendar.Todo()
     _common(item, entry, database_id, tz, "todo-")
-    item.add("due", entry.due_on)
+    item.add("due", _moment(entry.due_on, entry.due_time, tz) if entry.due_time else entry.due_on)
     item.add("status", "NEEDS-ACTION")
     item.add("priority", 1 if entry.days_overdue else 5)
     return item
 
 
+def _items(entries: Iterable[FeedEntry], database_id: str, options: FeedOptions) -> Iterator[icalendar.Component]:
+    tz = zone(options.tz)
+    for entry in entries:
+        yield event(entry, database_id, tz, options)
+        if options.todo and entry.todo:
+            yield todo(entry, database_id, tz)
+
+
 def components(entries: Iterable[FeedEntry], database_id: str, options: FeedOptions) -> list[icalendar.Component]:
     """The VEVENTs (and with `todo`, VTODOs) of the feed, one UID each, in a stable order."""
-    tz = zone(options.tz)
-    out: list[icalendar.Component] = []
-    for entry in entries:
-        out.append(event(entry, database_id, tz, options))
-        if options.todo and entry.todo:
-            out.append(todo(entry, database_id, tz))
-    return out
+    return list(_items(entries, database_id, options))
 
 
-def calendar(
-    items: Iterable[icalendar.Component], options: FeedOptions, *, today: date, with_timezones: bool = True
-) -> icalendar.Calendar:
+# -- files --------------------------------------------------------------------------------------------------
+def _head(options: FeedOptions | None) -> icalendar.Calendar:
+    """A VCALENDAR with the feed's properties, or (None) those of a CalDAV resource: RFC 4791 §4.1 forbids
+    METHOD there, and the name and refresh interval belong to the calendar collection, not to each object."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    if options is None:
+        return cal
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", options.name)
-    cal.add("name", options.name)
-    cal.add("x-wr-caldesc", options.description)
+    # icalendar does not know NAME and X-WR-* as TEXT and would write them unescaped (`,` `;` `\`, newlines)
+    cal.add("x-wr-calname", icalendar.vText(options.name))
+    cal.add("name", icalendar.vText(options.name))
+    cal.add("x-wr-caldesc", icalendar.vText(options.description))
     refresh = _duration(options.refresh)
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(refresh))
-    tz = zone(options.tz)
-    timed = False
-    for item in items:
-        cal.add_component(item)
-        start = item.get("dtstart")
-        timed = timed or (start is not None and isinstance(start.dt, datetime) and start.dt.tzinfo is not UTC)
-    if with_timezones and timed and getattr(tz, "key", "UTC") not in ("UTC", "Etc/UTC"):
-        # A bounded VTIMEZONE (a few years around today) keeps the file small and deterministic.
-        vtz = icalendar.Timezone.from_tzinfo(
-            tz, tzid=tz.key, first_date=date(today.year - 1, 1, 1), last_date=date(today.year + 4, 1, 1)
-        )
-        cal.subcomponents.insert(0, vtz)
     return cal
 
 
-def render(entries: Iterable[FeedEntry], database_id: str, options: FeedOptions, *, today: date) -> bytes:
+def render(entries: Iterable[FeedEntry], database_id: str, options: FeedOptions) -> bytes:
     """The whole feed as bytes (CRLF line ends, folded at 75 octets, text escaped by icalendar).
 
     Each component is rendered on its own and dropped, so a feed of 50,000 items never holds 50,000
     icalendar objects at once (1 GB and a garbage collector walking them all, at 100,000 contacts).
-    The bytes are the same as `calendar(components(...)).to_ical()`.
+    The VTIMEZONEs, which must cover every date seen, are written before the items once they are known.
     """
-    entries = list(entries)
-    tz = zone(options.tz)
-    local = getattr(tz, "key", "UTC") not in ("UTC", "Etc/UTC")
-    head = calendar([], options, today=today)
-    if local and any(e.time for e in entries):
-        head = calendar([event(next(e for e in entries if e.time), database_id, tz, options)],
-                        options, today=today)  # fmt: skip
-        head.subcomponents = head.subcomponents[:1]  # the VTIMEZONE only
     end = b"END:VCALENDAR\r\n"
-    parts = [head.to_ical()[: -len(end)]]
-    for entry in entries:
-        parts.append(event(entry, database_id, tz, options).to_ical())
-        if options.todo and entry.todo:
-            parts.append(todo(entry, database_id, tz).to_ical())
-    parts.append(end)
-    return b"".join(parts)
+    head = _head(options).to_ical()[: -len(end)]
+    years: dict[str, set[int]] = {}
+    body = []
+    for component in _items(entries, database_id, options):
+        _note_zoned(component, years)
+        body.append(component.to_ical())
+    return b"".join([head, *_timezones(years), *body, end])
 
 
-def single(component: icalendar.Component, options: FeedOptions, *, today: date) -> bytes:
-    """One component in its own VCALENDAR (a CalDAV resource holds exactly one UID)."""
-    return calendar([component], options, today=today).to_ical()
+def single(component: icalendar.Component) -> bytes:
+    """One component in its own VCALENDAR, with the VTIMEZONE it needs: a CalDAV resource (one UID)."""
+    end = b"END:VCALENDAR\r\n"
+    years: dict[str, set[int]] = {}
+    _note_zoned(component, years)
+    return b"".join([_head(None).to_ical()[: -len(end)], *_timezones(years), component.to_ical(), end])
 
 
 def build_feed(
-    session,
+    session: Any,
     *,
     today: date,
     options: FeedOptions,
@@ -227,4 +199,4 @@ def build_feed(
     entries = feed_entries(
         session, today=today, days_back=days_back, days_ahead=days_ahead, include=include or FEED_INCLUDES
     )
-    return render(entries, database_id(session), options, today=today)
+    return render(entries, database_id(session), options)

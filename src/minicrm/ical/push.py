@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from minicrm.errors import MinicrmError
-from minicrm.store.core.db import mask_url
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from minicrm.ical.feed import FeedOptions
+    from minicrm.store.core.db import Session
 
 HASH_PROP = "X-MINICRM-HASH"
+# scheme://userinfo@ : the userinfo ends at the last `@` before the first `/` (an `@` in the path is not one)
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s?#]*)@")
 
 
 class CalDavError(MinicrmError):
@@ -50,7 +58,37 @@ class PushResult:
         }
 
 
-def resources(components: list[Any], render_one) -> list[Resource]:
+def masked_url(text: str) -> str:
+    """`text` with the password of each URL in it replaced by `***`. Only the user info is touched: a path such
+    as Nextcloud's `/remote.php/dav/calendars/alice@example.org/crm/` is kept as it is."""
+
+    def hide(match: re.Match[str]) -> str:
+        user, colon, _ = match.group(2).partition(":")
+        return f"{match.group(1)}{user}{':***' if colon else ''}@"
+
+    return _USERINFO.sub(hide, text)
+
+
+def build_resources(
+    session: Session,
+    *,
+    today: date,
+    options: FeedOptions,
+    days_back: int = 365,
+    days_ahead: int = 90,
+    include: tuple[str, ...] | None = None,
+) -> list[Resource]:
+    """The CalDAV objects of a database's feed: one per UID, rendered by `minicrm.ical.feed.single`."""
+    from minicrm.ical import feed
+    from minicrm.ical.entries import FEED_INCLUDES, database_id, feed_entries
+
+    feed.zone(options.tz)  # a bad --tz fails before any work
+    entries = feed_entries(session, today=today, days_back=days_back, days_ahead=days_ahead,
+                           include=include or FEED_INCLUDES)  # fmt: skip
+    return resources(feed.components(entries, database_id(session), options), feed.single)
+
+
+def resources(components: list[Any], render_one: Callable[[Any], bytes]) -> list[Resource]:
     """Wrap each component (icalendar) in its own VCALENDAR, stamped with the digest of its content."""
     out = []
     for component in components:
@@ -61,7 +99,7 @@ def resources(components: list[Any], render_one) -> list[Resource]:
 
 
 def _safe(text: str, secret: str | None) -> str:
-    text = mask_url(text)
+    text = masked_url(text)
     if secret:
         text = text.replace(secret, "***")
     return text
@@ -88,7 +126,7 @@ def push(
     from caldav.davclient import DAVClient  # the class `caldav.DAVClient` names lazily (typed as object)
     from caldav.lib import error as caldav_error
 
-    result = PushResult(mask_url(url))
+    result = PushResult(masked_url(url))
     try:
         with DAVClient(url=url, username=username, password=password) as client:
             cal = client.calendar(url=url)
@@ -130,14 +168,14 @@ def push(
     except caldav_error.MkcalendarError as exc:
         status = re.search(r"\d{3}[^'\n]*", str(exc))
         raise CalDavError(
-            f"cannot create the calendar {mask_url(url)} (server said: {status.group(0) if status else 'no'});"
+            f"cannot create the calendar {masked_url(url)} (server said: {status.group(0) if status else 'no'});"
             " create it in the calendar app, or check --user"
         ) from None
     except caldav_error.AuthorizationError:
-        raise CalDavError(f"CalDAV server refused the credentials for {mask_url(url)}") from None
+        raise CalDavError(f"CalDAV server refused the credentials for {masked_url(url)}") from None
     except Exception as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise CalDavError(f"CalDAV {mask_url(url)}: {_safe(first, password)[:300]}") from None
+        raise CalDavError(f"CalDAV {masked_url(url)}: {_safe(first, password)[:300]}") from None
     return result
 
 

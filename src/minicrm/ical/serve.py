@@ -1,6 +1,8 @@
 """Serve the feed over HTTP (stdlib only) so a calendar app can subscribe to `webcal://HOST:PORT/minicrm.ics`.
 
-The feed is rendered from the database on every request (an ETag lets clients skip unchanged bodies).
+The feed is rendered from the database on every request. Clients can skip unchanged bodies (304) with
+`If-None-Match` (the ETag, compared weakly; lists and `*`) or `If-Modified-Since` (`Last-Modified` is when
+this server first sent the current body; RFC 9110 §13.1).
 Bound to loopback by default; any other address requires a token, compared in constant time, given as
 `?token=...` (what calendar apps can store in a subscription URL) or `Authorization: Bearer ...`.
 The token never appears in the request log.
@@ -11,9 +13,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import re
 import socket
 import sys
+import threading
+import time
 from collections.abc import Callable
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -51,10 +57,49 @@ def token_ok(given: str | None, expected: str | None) -> bool:
     return hmac.compare_digest((given or "").encode(), expected.encode())
 
 
+def none_match(header: str | None, etag: str) -> bool:
+    """Does `If-None-Match` match (RFC 9110 §13.1.2): `*`, or any tag of the list by weak comparison."""
+    if header is None:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(tag.removeprefix("W/") == etag.removeprefix("W/") for tag in re.findall(r'(?:W/)?"[^"]*"', header))
+
+
+def modified_since(header: str | None, modified: float) -> bool:
+    """False when `If-Modified-Since` is a valid date not older than `modified` (an invalid one is ignored)."""
+    if header is None:
+        return True
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return True
+    if since.tzinfo is None:  # only GMT is allowed; an HTTP date without a zone is GMT
+        return True
+    return modified > since.timestamp()
+
+
+class LastModified:
+    """When each new body was first sent: the `Last-Modified` of a body that only the server can date (its
+    items' own dates miss deletions). Never goes back; a restart dates the current body anew."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._etag: str | None = None
+        self._at = 0.0
+
+    def of(self, etag: str) -> float:
+        with self._lock:
+            if etag != self._etag:
+                self._etag, self._at = etag, max(float(int(time.time())), self._at)
+            return self._at
+
+
 def make_server(
     render: Callable[[], bytes], *, host: str, port: int, token: str | None, log: Callable[[str], None] | None = None
 ) -> ThreadingHTTPServer:
     check_binding(host, token)
+    dates = LastModified()
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "minicrm"
@@ -92,10 +137,18 @@ def make_server(
                 self._reply(500, b"cannot render the feed\n")
                 return
             etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-            if self.headers.get("If-None-Match") == etag:
-                self._reply(304, ETag=etag)
+            modified = dates.of(etag)
+            validators = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True), "Cache-Control": "no-cache"}
+            match = self.headers.get("If-None-Match")  # when given, If-Modified-Since is not looked at
+            if none_match(match, etag) or (
+                match is None and not modified_since(self.headers.get("If-Modified-Since"), modified)
+            ):
+                self.send_response(304)  # no body, and no Content-Type or -Length of another representation
+                for key, value in validators.items():
+                    self.send_header(key, value)
+                self.end_headers()
                 return
-            self._reply(200, body, "text/calendar; charset=utf-8", ETag=etag, Cache_Control="no-cache",
+            self._reply(200, body, "text/calendar; charset=utf-8", **validators,
                         Content_Disposition='inline; filename="minicrm.ics"')  # fmt: skip
 
         do_HEAD = do_GET
