@@ -305,20 +305,12 @@ def members_cmd(
     from minicrm.store.exchange.campaign_export import members_csv, members_vcard
 
     text = members_csv(people) if export is ExportFormat.csv else members_vcard(people)
-    if out:
-        from pathlib import Path
+    from minicrm.outfiles import output_file
 
-        from minicrm.errors import StoreError
-
-        try:
-            Path(out).expanduser().write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            raise StoreError(f"cannot write {out}: {exc.strerror}") from None
+    with output_file(out, newline="") as fh:
+        fh.write(text)
+    if out and out != "-":
         output.note(f"{len(people)} members written to {out}")
-    else:
-        import sys
-
-        sys.stdout.write(text)
 
 
 @app.command("attribute")
@@ -364,7 +356,9 @@ def delete(
     session = actx.session()
     campaign_id = resolve_campaign(session, ref)
     if not yes:
-        typer.confirm(f"Delete campaign {campaign_id}?", abort=True, err=True)
+        from minicrm.errors import Conflict
+
+        raise Conflict(f"add --yes to delete campaign {campaign_id} (its interactions and deals stay)")
     output.note(f"deleted campaign '{delete_campaign(session, campaign_id, now=actx.now(), user_id=actx.user_id())}'")
 
 

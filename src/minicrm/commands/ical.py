@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from minicrm.commands._common import app_ctx
+from minicrm.commands._common import MAX_DAYS, app_ctx
 
 if TYPE_CHECKING:
     from minicrm.context import AppContext
@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Calendar feed: export an .ics file, serve it, or push it to CalDAV.", no_args_is_help=True)
 
 DaysBackOpt = Annotated[
-    int, typer.Option("--days-back", min=0, help="Keep overdue items planned up to N days ago (shown today).")
+    int, typer.Option("--days-back", min=0, max=MAX_DAYS, help="Keep overdue items planned up to N days ago (shown today).")
 ]
-DaysAheadOpt = Annotated[int, typer.Option("--days-ahead", min=0, help="Items planned up to N days ahead.")]
+DaysAheadOpt = Annotated[int, typer.Option("--days-ahead", min=0, max=MAX_DAYS, help="Items planned up to N days ahead.")]
 IncludeOpt = Annotated[
     str | None,
     typer.Option("--include", metavar="KIND,...", show_default=False,
@@ -71,33 +71,12 @@ def export(
     actx = app_ctx(ctx)
     data = build_feed(actx.session(), today=actx.today(), options=_options(name, tz, refresh, alarm, todo),
                       days_back=days_back, days_ahead=days_ahead, include=_include(include))  # fmt: skip
-    if out is None or out == "-":
-        import sys
+    from minicrm.outfiles import output_file
 
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    _write_atomically(out, data)
-    output.note(f"wrote {data.count(b'BEGIN:VEVENT')} events to {out}")
-
-
-def _write_atomically(path: str, data: bytes) -> None:
-    """Replace FILE in one step, so a web server or a sync tool never reads half a calendar."""
-    import os
-    import tempfile
-    from pathlib import Path
-
-    from minicrm.errors import MinicrmError
-
-    target = Path(path).expanduser()
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise MinicrmError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with output_file(out, binary=True) as fh:
+        fh.write(data)
+    if out is not None and out != "-":
+        output.note(f"wrote {data.count(b'BEGIN:VEVENT')} events to {out}")
 
 
 @app.command("serve")
