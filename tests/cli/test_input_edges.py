@@ -123,3 +123,23 @@ def test_a_pasted_novel_is_not_a_name(cli, args, match):
 def test_long_notes_within_the_limit_are_kept_whole(cli):
     cli.ok("task", "add", "Call", "--note", "n" * 100_000)
     assert cli.ok("task", "list", "-f", "json").json()[0]["notes"] == "n" * 100_000
+
+
+def test_campaign_delete_without_yes_asks_for_it_like_every_delete(cli):
+    """It prompted and, with no terminal to answer, ended in 'interrupted' (exit 130)."""
+    cli.ok("campaign", "add", "Spring", "--channel", "email")
+    cli.fails("campaign", "delete", "Spring", code=1, match="--yes")
+    cli.ok("campaign", "delete", "Spring", "--yes")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("remind", "--forgotten-days", "2147483648"),
+        ("forgotten", "--days", "99999999"),
+        ("ical", "export", "--days-ahead", "2147483648"),
+        ("ical", "export", "--days-back", "99999999"),
+    ],
+)
+def test_a_number_of_days_beyond_a_century_is_a_usage_error(cli, args):
+    cli.fails(*args, code=2, match=args[-2])

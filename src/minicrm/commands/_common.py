@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from minicrm.context import AppContext
     from minicrm.dates import When
 
+#: The most days an option takes (a century): more would overflow the dates it is added to.
+MAX_DAYS = 36_500
+
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most N rows.", show_default=False)]
 IfRevisionOpt = Annotated[

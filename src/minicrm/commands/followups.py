@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, on_date, span_days
+from minicrm.commands._common import MAX_DAYS, FormatOpt, LimitOpt, app_ctx, on_date, span_days
 from minicrm.output import Format
 
 if TYPE_CHECKING:
@@ -94,7 +94,9 @@ def forgotten(
     ctx: typer.Context,
     days: Annotated[
         int | None,
-        typer.Option("--days", min=1, help="Silent for at least N days (default 90, env MINICRM_FORGOTTEN_DAYS)."),
+        typer.Option(
+            "--days", min=1, max=MAX_DAYS, help="Silent for at least N days (default 90, env MINICRM_FORGOTTEN_DAYS)."
+        ),
     ] = None,
     status: Annotated[
         str | None,
@@ -162,8 +164,8 @@ def _default_forgotten_days() -> int:
     raw = os.environ.get("MINICRM_FORGOTTEN_DAYS")
     if not raw:
         return 90
-    if not raw.strip().isdigit() or int(raw) < 1:
-        raise BadInput(f"invalid MINICRM_FORGOTTEN_DAYS '{raw}' (a number of days)")
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+        raise BadInput(f"invalid MINICRM_FORGOTTEN_DAYS '{raw}' (a number of days, 1 to {MAX_DAYS})")
     return int(raw)
 
 
@@ -178,7 +180,8 @@ def remind(
     ] = False,
     owner: OwnerOpt = None,
     days: Annotated[
-        int | None, typer.Option("--forgotten-days", min=1, help="Threshold of the forgotten count (default 90).")
+        int | None,
+        typer.Option("--forgotten-days", min=1, max=MAX_DAYS, help="Threshold of the forgotten count (default 90)."),
     ] = None,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=0, help="List at most N items per section (0 = all); counts stay whole.")

@@ -15,9 +15,12 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Calendar feed: export an .ics file, serve it, or push it to CalDAV.", no_args_is_help=True)
 
 DaysBackOpt = Annotated[
-    int, typer.Option("--days-back", min=0, max=MAX_DAYS, help="Keep overdue items planned up to N days ago (shown today).")
+    int,
+    typer.Option("--days-back", min=0, max=MAX_DAYS, help="Keep overdue items planned up to N days ago (shown today)."),
 ]
-DaysAheadOpt = Annotated[int, typer.Option("--days-ahead", min=0, max=MAX_DAYS, help="Items planned up to N days ahead.")]
+DaysAheadOpt = Annotated[
+    int, typer.Option("--days-ahead", min=0, max=MAX_DAYS, help="Items planned up to N days ahead.")
+]
 IncludeOpt = Annotated[
     str | None,
     typer.Option("--include", metavar="KIND,...", show_default=False,
