@@ -5,7 +5,7 @@ library enforces: CRLF line ends and lines of at most 75 octets (RFC 5545 §3.1)
 (§3.3.11: `,` `;` `\\` and line breaks), a VTIMEZONE for every TZID that gives every TZID'd date-time the
 offset its zone really has (§3.6.5; compared with the IANA zone of the same name), and for a CalDAV resource
 (`resource=True`, RFC 4791 §4.1) no METHOD and exactly one UID.
-`tests/ical/test_ical_interop.py::test_rules_catch_each_violation` shows that each rule fails when broken.
+`tests/ical/test_ical_interop.py::test_rules_catch_each_violation` breaks each rule once.
 """
 
 from __future__ import annotations
