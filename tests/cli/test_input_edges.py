@@ -143,3 +143,27 @@ def test_campaign_delete_without_yes_asks_for_it_like_every_delete(cli):
 )
 def test_a_number_of_days_beyond_a_century_is_a_usage_error(cli, args):
     cli.fails(*args, code=2, match=args[-2])
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "match"),
+    [
+        ("phone", "+49 30\x1b]0;x\x07 1234567", "phone"),
+        ("email", "ann\x1b[31m@example.org", "invalid email"),
+        ("name", "A" * 301, "name: 301 characters"),
+        ("notes", "n" * 100_001, "notes: 100,001 characters"),
+    ],
+    ids=["phone-escape", "email-escape", "long-name", "long-notes"],
+)
+def test_imported_rows_obey_the_rules_of_typed_ones(cli, tmp_path, column, value, match):
+    """Control characters in identifiers and over-long text were accepted by the importer's fast paths."""
+    import csv
+
+    path = tmp_path / "in.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["name", "phone", "email", "notes"])
+        row = {"name": "Ann Lee", "phone": "+49 30 7654321", "email": "ann@example.org", "notes": "n"}
+        writer.writerow([*{**row, column: value}.values()])
+    res = cli.fails("import", "csv", str(path), code=2, match=match)
+    assert "line 2" in res.stderr

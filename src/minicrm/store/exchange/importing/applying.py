@@ -22,6 +22,7 @@ from minicrm.store.exchange.importing.records import (
     bulk_mode,
     fast_phone_key,
     fold_key,
+    screen_lengths,
 )
 from minicrm.store.people import search
 from minicrm.store.people.cadence import fill_cadence_dates, fill_cadence_dates_of
@@ -269,6 +270,7 @@ def run(
     progress: Progress = None,
 ) -> ImportResult:
     """Plan and (unless dry_run) apply an import in one transaction; bad rows fail it unless skip_bad."""
+    screen_lengths(parsed)
     if parsed.bad and not skip_bad:
         first = parsed.bad[0]
         more = f" (and {len(parsed.bad) - 1} more bad rows)" if len(parsed.bad) > 1 else ""

@@ -12,6 +12,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from minicrm.errors import BadInput
+from minicrm.store.core.limits import LINE_MAX, NAME_MAX, TEXT_MAX, check_lengths
 from minicrm.store.exchange.importing.values import tag_list
 from minicrm.store.people.fields import check_email, check_phone
 
@@ -166,7 +168,7 @@ def fast_phone_key(phone: str) -> str:
 def checked_phone(value: str) -> str:
     """`contacts.check_phone` (same rules), with the key computed once and kept for matching and the row."""
     clean = " ".join(value.split())
-    if len(fast_phone_key(clean)) >= 3:
+    if len(fast_phone_key(clean)) >= 3 and clean.isprintable():
         return clean
     return check_phone(value)
 
@@ -181,6 +183,32 @@ def checked_email(value: str) -> str:
     """`contacts.check_email` (same rules), without its per-character loop for the common valid address."""
     value = value.strip()
     local, at, domain = value.rpartition("@")
-    if at and local and "." in domain and domain[0] != "." and len(value.split()) == 1:
+    if at and local and "." in domain and domain[0] != "." and len(value.split()) == 1 and value.isprintable():
         return value
     return check_email(value)
+
+
+_LINE_FIELDS = ("company", "role", "status", "source", "birthday", "address", "uid", "next_contact_goal")
+
+
+def screen_lengths(parsed: Parsed) -> None:
+    """Rows holding more text than a typed value may (store.core.limits) become bad rows, like any bad value."""
+    keep: list[Candidate] = []
+    for cand in parsed.candidates:
+        try:
+            if (
+                len(cand.name) > NAME_MAX
+                or len(cand.notes or "") > TEXT_MAX
+                or any(len(getattr(cand, f) or "") > LINE_MAX for f in _LINE_FIELDS)
+                or cand.fields
+                or any(len(t) > LINE_MAX for t in cand.tags)
+            ):
+                check_lengths(
+                    {"name": cand.name, "notes": cand.notes, "fields": cand.fields, "tags": cand.tags}
+                    | {f: getattr(cand, f) for f in _LINE_FIELDS}
+                )
+        except BadInput as exc:
+            parsed.bad.append(BadRow(cand.line, str(exc)))
+            continue
+        keep.append(cand)
+    parsed.candidates[:] = keep
