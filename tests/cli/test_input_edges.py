@@ -113,7 +113,13 @@ def test_restore_knows_every_date_column_by_its_name():
         (("task", "add", "Call", "--note", "n" * 100_001), "notes: 100,001 characters"),
         (("campaign", "add", "c" * 400, "--channel", "email"), "name: 400 characters"),
         (("request", "add", "s" * 301, "--contact", "Ann"), "subject: 301 characters"),
+        (("contact", "add", "n" * 301), "name: 301 characters"),
+        (("contact", "edit", "Ann", "--note", "n" * 100_001), "notes: 100,001 characters"),
+        (("company", "add", "c" * 301), "name: 301 characters"),
+        (("log", "Ann", "call", "s" * 2_001), "summary: 2,001 characters"),
+        (("log", "Ann", "call", "Intro", "--body", "b" * 100_001), "body: 100,001 characters"),
     ],
+    ids=["deal", "task-note", "campaign", "request", "contact", "contact-note", "company", "summary", "body"],
 )
 def test_a_pasted_novel_is_not_a_name(cli, args, match):
     cli.ok("contact", "add", "Ann")

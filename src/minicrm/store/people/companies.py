@@ -9,6 +9,7 @@ from typing import Any
 from minicrm.errors import BadInput, Conflict, NotFound
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
+from minicrm.store.core.limits import limited
 from minicrm.store.core.records import Company, check_revision
 from minicrm.store.core.text import fold
 from minicrm.store.people import search
@@ -43,6 +44,7 @@ def _check_unique(session: Session, name: str, company_id: int | None = None) ->
     return name
 
 
+@limited
 def create_company(
     session: Session,
     *,
@@ -98,6 +100,7 @@ def _set_fields(session: Session, company_id: int, fields: dict[str, str]) -> No
             )
 
 
+@limited
 def update_company(
     session: Session,
     company_id: int,

@@ -10,6 +10,7 @@ from typing import Any
 from minicrm.errors import BadInput
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
+from minicrm.store.core.limits import limited
 from minicrm.store.core.records import Contact, check_revision
 from minicrm.store.core.text import fold, phone_key
 from minicrm.store.people import search
@@ -64,6 +65,7 @@ def _company_for(session: Session, name: str, *, now: datetime, user_id: int | N
     return create_company(session, name=name, now=now, user_id=user_id), name
 
 
+@limited
 def create_contact(
     session: Session,
     *,
@@ -192,6 +194,7 @@ def _row(session: Session, contact_id: int) -> dict[str, Any]:
     return dict(row)
 
 
+@limited
 def update_contact(
     session: Session,
     contact_id: int,

@@ -10,6 +10,7 @@ from typing import Any
 from minicrm.errors import BadInput
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
+from minicrm.store.core.limits import limited
 from minicrm.store.core.records import Interaction
 from minicrm.store.people import search
 from minicrm.store.people.cadence import fill_cadence_dates_of, id_chunks, reschedule
@@ -169,6 +170,7 @@ class Logged:
     next_changed: bool
 
 
+@limited
 def log_interaction(
     session: Session,
     *,
