@@ -8,20 +8,33 @@ what it needs inside its body, so nothing pays for Textual, icalendar or SQLAlch
 `--help` shows conventional metavariables (`log [OPTIONS] REF KIND SUMMARY`, `--next WHEN`, `--limit N`,
 flags bare) rather than Typer's `{ref}` and `<str>` / `<int range>` / `<bool>`: `readable_help` gives every
 command's parameters the `ReadableArgument` / `ReadableOption` display as the command tree is built.
+
+Shell completion (`--install-completion`, `--show-completion`) is Typer's; `minicrm.completion` explains how a
+Tab is answered in a few milliseconds: the block below, before `import typer`, answers from a cached tree,
+and `MinicrmGroup._main_shell_completion` lets Typer answer (and caches the tree) when it cannot.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+
+# a shell's Tab is answered from the cached command tree before Typer is imported
+if os.environ.get("_MINICRM_COMPLETE"):
+    from minicrm.completion.fast import answer
+
+    answer()  # exits when the cache could answer; otherwise Typer answers below (MinicrmGroup)
+
 from collections.abc import Sequence
 from functools import cache
 from typing import Annotated, Any
 
 import typer
+from typer.completion import install_callback, show_callback
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from minicrm import __version__
+from minicrm.completion import rules as completion_rules
 from minicrm.errors import ExitCode, MinicrmError
 
 try:  # newer typer vendors click as typer._click
@@ -173,12 +186,14 @@ def module_commands(module: str) -> dict[str, Any]:
 
     import typer.main
 
-    holder = typer.Typer()
+    holder = typer.Typer(add_completion=False)
     holder.callback()(lambda: None)  # a callback keeps even a one-command module a group
     importlib.import_module(f"minicrm.commands.{module}").register(holder)
     group = typer.main.get_command(holder)
     assert isinstance(group, TyperGroup)  # the callback makes it a group
     readable_help(group)
+    for name, command in group.commands.items():
+        completion_rules.attach(command, (name,))
     return dict(group.commands)
 
 
@@ -190,6 +205,15 @@ class MinicrmGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         readable_help(self)
+        completion_rules.attach(self)
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        """A Tab the cached tree could not answer: Typer answers, and the tree is cached for the next one."""
+        if os.environ.get(complete_var or "_MINICRM_COMPLETE"):
+            from minicrm.completion.shells import prepare
+
+            prepare(self, prog_name)
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*self.commands, *(name for name in COMMANDS if name not in self.commands)]
@@ -256,7 +280,7 @@ app = typer.Typer(
     help="A CRM that lives in the terminal.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=False,  # the two options are declared on `root` below, to cache the tree first
     context_settings={"help_option_names": HELP_OPTION_NAMES},
 )
 
@@ -265,6 +289,24 @@ def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"minicrm {__version__}\n")
         raise typer.Exit()
+
+
+def _completion_option(typer_callback: Any) -> Any:
+    """Typer's --install-completion / --show-completion, after caching the command tree (so the first Tab
+    is fast too)."""
+
+    def callback(ctx: Any, param: Any, value: Any) -> Any:
+        if value and not ctx.resilient_parsing:
+            from minicrm.completion import tree
+
+            root_ctx = ctx.find_root()
+            try:
+                tree.save(tree.build(root_ctx.command, root_ctx.info_name or "minicrm"))
+            except OSError:
+                pass  # no cache: the Tabs take Typer's slower way
+        return typer_callback(ctx, param, value)
+
+    return callback
 
 
 @app.callback()
@@ -287,6 +329,24 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            callback=_completion_option(install_callback),
+            expose_value=False,
+            help="Install completion for the current shell (bash, zsh, fish).",
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            callback=_completion_option(show_callback),
+            expose_value=False,
+            help="Print the completion script for the current shell, to install it yourself.",
+        ),
+    ] = False,
 ) -> None:
     from minicrm.context import AppContext
 
@@ -295,4 +355,4 @@ def root(
 
 
 def main() -> None:
-    app()
+    app(prog_name="minicrm")  # also under `python -m minicrm`: the completion scripts call `minicrm`
