@@ -82,3 +82,19 @@ def test_the_check_catches_a_branch(line):
 def _check_text(line: str) -> list[str]:
     code = line.split("#", 1)[0]
     return [what for what, pattern in BRANCHES if re.search(pattern, code, flags=re.MULTILINE)]
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://ann:s3cret@db.example/crm", "postgresql://ann:***@db.example/crm"),
+        ("postgresql://ann:p@ss@db.example/crm", "postgresql://ann:***@db.example/crm"),
+        ("postgresql://ann:pw@db/crm?application_name=a@b", "postgresql://ann:***@db/crm?application_name=a@b"),
+        ("postgresql://ann@db/crm?password=x&sslmode=require", "postgresql://ann@db/crm?password=***&sslmode=require"),
+        ("postgresql://db/calendars/alice@example.org", "postgresql://db/calendars/alice@example.org"),
+    ],
+)
+def test_mask_url_hides_only_the_password(url, shown):
+    from minicrm.store.core.dialect import mask_url
+
+    assert mask_url(url) == shown

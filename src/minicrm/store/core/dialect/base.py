@@ -68,7 +68,7 @@ class Row:
 
 def mask_url(url: str) -> str:
     """Hide the password of a database URL for every message we print."""
-    url = re.sub(r"(://[^:/@\s]+:)\S*@", r"\1***@", url)
+    url = re.sub(r"(://[^:/@\s]+:)[^/\s]*@", r"\1***@", url)  # the userinfo ends before the path
     return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", url)
 
 
