@@ -140,7 +140,7 @@ def generate(path: Path, scale: str, seed: int = 42) -> dict[str, float]:
             "INSERT INTO contact_phone (contact_id, phone, phone_key, position) VALUES (?, ?, ?, ?)", phone_rows
         )
         session.executemany("INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?)", tag_rows)
-        # Interactions in time order (ids follow time), last_interaction_at kept per contact.
+        # Interactions in time order (ids follow time), last_interaction_at kept per contact (internal kinds not).
         span = int((now - start).total_seconds())
         events = []
         company_of = {row[0]: row[3] for row in contact_rows}
@@ -151,14 +151,17 @@ def generate(path: Path, scale: str, seed: int = 42) -> dict[str, float]:
         events.sort()
         last: dict[int, datetime] = {}
         rows = []
+        internal = {r["name"] for r in session.all("SELECT name FROM interaction_kind WHERE internal = ?", (True,))}
         for offset, cid in events:
             at = start + timedelta(seconds=offset)
-            last[cid] = at
+            kind = rng.choice(KINDS)
+            if kind not in internal:  # a note is not contact with the client: it moves no last contact
+                last[cid] = at
             rows.append(
                 (
                     cid,
                     company_of[cid],
-                    rng.choice(KINDS),
+                    kind,
                     rng.choice(["in", "out"]),
                     at.replace(microsecond=0),
                     rng.choice(SUMMARIES),
