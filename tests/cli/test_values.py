@@ -81,3 +81,20 @@ def test_product_quantity_prints_as_typed(cli):
     assert shown["products"][0]["quantity"] == "100", shown["products"]
     assert shown["amount"] == "9950.00"
     assert "1E+2" not in cli.ok("deal", "show", str(deal["id"])).stdout
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("40", 40), ("40%", 40), ("40 %", 40), ("12.5%", 13), ("0,5", 1)])
+def test_a_probability_is_read_by_the_percent_parser(cli, typed, stored):
+    """`--probability 40%` was refused ('not a valid integer'); the shared parser reads what people write."""
+    cli.ok("contact", "add", "Ann")
+    cli.ok("deal", "add", "Site", "--contact", "Ann", "--probability", typed)
+    assert cli.ok("deal", "list", "-f", "json").json()[0]["probability"] == stored
+    cli.ok("pipeline", "stages", "add", "Trial", "--probability", typed)
+    stages = {s["name"]: s for s in cli.ok("pipeline", "stages", "list", "-f", "json").json()}
+    assert stages["Trial"]["probability"] == stored
+
+
+@pytest.mark.parametrize("typed", ["101", "-5", "50%%", "half", "1e2"])
+def test_a_probability_outside_0_to_100_is_refused(cli, typed):
+    cli.ok("contact", "add", "Ann")
+    cli.fails("deal", "add", "Site", "--contact", "Ann", "--probability", typed, code=2, match="probability")

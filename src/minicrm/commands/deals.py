@@ -66,7 +66,7 @@ def add(
     ] = None,
     product: ProductOpt = None,
     probability: Annotated[
-        int | None, typer.Option("--probability", metavar="PERCENT", help="Override the stage's %.")
+        str | None, typer.Option("--probability", metavar="PERCENT", help="Override the stage's %: 40 or 40%.")
     ] = None,
     owner: Annotated[str | None, typer.Option("--owner", metavar="USER", help="Owner (user name).")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Where the deal came from.")] = None,
@@ -97,7 +97,7 @@ def add(
     deal_id = create_deal(
         session, title=title, now=actx.now(), user_id=actx.user_id(), contact_id=contact_id, company_id=company_id,
         amount=value, currency=currency, stage=stage, expected_close=close_on, next_step=next_step,
-        next_step_on=step_on, products=products, probability=probability, owner_id=owner_id, notes=note,
+        next_step_on=step_on, products=products, probability=_percent(probability), owner_id=owner_id, notes=note,
         source=source, campaign_id=campaign_id,
     )  # fmt: skip
     output.write(str(deal_id))
@@ -276,7 +276,7 @@ def edit(
     next_step: Annotated[str | None, typer.Option("--next-step")] = None,
     next_step_on: Annotated[str | None, typer.Option("--next-step-on", metavar="WHEN")] = None,
     product: ProductOpt = None,
-    probability: Annotated[int | None, typer.Option("--probability", metavar="PERCENT")] = None,
+    probability: Annotated[str | None, typer.Option("--probability", metavar="PERCENT")] = None,
     owner: Annotated[str | None, typer.Option("--owner", metavar="USER")] = None,
     contact: Annotated[str | None, typer.Option("--contact")] = None,
     company: Annotated[str | None, typer.Option("--company")] = None,
@@ -291,7 +291,7 @@ def edit(
     actx = app_ctx(ctx)
     values: dict[str, Any] = {}
     for key, value in (("title", title), ("amount", amount), ("currency", currency), ("next_step", next_step),
-                       ("probability", probability), ("notes", note)):  # fmt: skip
+                       ("probability", _percent(probability)), ("notes", note)):  # fmt: skip
         if value is not None:
             values[key] = value
     if close is not None:
@@ -343,14 +343,14 @@ def stages_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 def stages_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="New stage.")],
-    probability: Annotated[int, typer.Option("--probability", metavar="PERCENT", help="Default probability %.")] = 50,
+    probability: Annotated[str, typer.Option("--probability", metavar="PERCENT", help="Default probability %.")] = "50",
     before: Annotated[str | None, typer.Option("--before", metavar="STAGE", help="Place it before this stage.")] = None,
 ) -> None:
     """Add an open stage (before won/lost unless --before says otherwise)."""
     from minicrm import output
     from minicrm.store.sales.stages import add_stage
 
-    stage = add_stage(app_ctx(ctx).session(), name, probability=probability, before=before)
+    stage = add_stage(app_ctx(ctx).session(), name, probability=_percent(probability), before=before)
     output.note(f"stage '{stage.name}' added at position {stage.position}")
 
 
@@ -364,12 +364,12 @@ def stages_rename(ctx: typer.Context, old: str, new: str) -> None:
 
 @stages_app.command("probability")
 def stages_probability(
-    ctx: typer.Context, name: str, probability: Annotated[int, typer.Argument(metavar="PERCENT")]
+    ctx: typer.Context, name: str, probability: Annotated[str, typer.Argument(metavar="PERCENT")]
 ) -> None:
     """Set a stage's default probability (percent)."""
     from minicrm.store.sales.stages import set_stage_probability
 
-    set_stage_probability(app_ctx(ctx).session(), name, probability)
+    set_stage_probability(app_ctx(ctx).session(), name, _percent(probability))
 
 
 @stages_app.command("reorder")
@@ -380,3 +380,9 @@ def stages_reorder(
     from minicrm.store.sales.stages import reorder_stages
 
     reorder_stages(app_ctx(ctx).session(), names)
+
+
+def _percent(text: str | None) -> int | None:
+    from minicrm.values.percent import parse_percent
+
+    return None if text is None else parse_percent(text, "probability")
