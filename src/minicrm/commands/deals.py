@@ -350,7 +350,7 @@ def stages_add(
     from minicrm import output
     from minicrm.store.sales.stages import add_stage
 
-    stage = add_stage(app_ctx(ctx).session(), name, probability=_percent(probability), before=before)
+    stage = add_stage(app_ctx(ctx).session(), name, probability=_whole_percent(probability), before=before)
     output.note(f"stage '{stage.name}' added at position {stage.position}")
 
 
@@ -369,7 +369,7 @@ def stages_probability(
     """Set a stage's default probability (percent)."""
     from minicrm.store.sales.stages import set_stage_probability
 
-    set_stage_probability(app_ctx(ctx).session(), name, _percent(probability))
+    set_stage_probability(app_ctx(ctx).session(), name, _whole_percent(probability))
 
 
 @stages_app.command("reorder")
@@ -383,6 +383,10 @@ def stages_reorder(
 
 
 def _percent(text: str | None) -> int | None:
+    return None if text is None else _whole_percent(text)
+
+
+def _whole_percent(text: str) -> int:
     from minicrm.values.percent import parse_percent
 
-    return None if text is None else parse_percent(text, "probability")
+    return parse_percent(text, "probability")
