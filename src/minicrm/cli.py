@@ -91,6 +91,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "kind": ("interactions", "Interaction kinds (call, email, meeting...)."),
     "demo": ("misc", "Fill the selected (empty) database with a realistic sample client base."),
+    "doctor": (
+        "doctor",
+        "Show the database, config, language and time zone in use; check file permissions and the calendar token.",
+    ),
 }
 
 

@@ -155,6 +155,10 @@ class Dialect:
         raise NotImplementedError
 
     # -- catalog (whole-database export, import and copy) -----------------------------------------
+    def database_size(self, session: Any) -> int:
+        """Bytes the database takes (`minicrm doctor`): the SQLite file's pages, PostgreSQL's database."""
+        raise NotImplementedError
+
     def data_tables(self, session: Any) -> list[str]:
         """minicrm's tables holding data, sorted by name (no search tables, no Alembic's)."""
         raise NotImplementedError

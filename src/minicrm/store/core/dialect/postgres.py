@@ -110,6 +110,9 @@ class PostgresDialect(Dialect):
     def fts_text(self, expr: str) -> str:
         return expr  # the generated tsv column folds it (unaccent maps ё to е)
 
+    def database_size(self, session: Any) -> int:
+        return int(session.scalar("SELECT pg_database_size(current_database())"))
+
     def data_tables(self, session: Any) -> list[str]:
         rows = session.all(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"

@@ -190,6 +190,9 @@ class SQLiteDialect(Dialect):
     def fts_text(self, expr: str) -> str:
         return f"minicrm_fts({expr})"
 
+    def database_size(self, session: Any) -> int:
+        return int(session.scalar("PRAGMA page_count")) * int(session.scalar("PRAGMA page_size"))
+
     def data_tables(self, session: Any) -> list[str]:
         rows = session.all(
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
