@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO, cast
 
 import typer
 
@@ -77,6 +77,84 @@ def _progress(total: int, what: str):
     with Progress(console=console(stderr=True)) as bar:
         task = bar.add_task(what, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+#: Seconds a step runs before its progress bar shows: a quick export or backup draws nothing.
+BAR_DELAY = 1.0
+
+
+@contextmanager
+def working(what: str, total: int | None = None, *, onto_stdout: bool = False):
+    """A progress bar on stderr for a step that may take seconds (exports, backups, `migrate-to`).
+
+    Only when stderr is a terminal, and not while the data goes to the same terminal (`onto_stdout`); it
+    appears once the step has run for BAR_DELAY and is removed when it ends. Yields `advance(n=1)`; with no
+    `total` the bar pulses and counts what was done, with the time spent.
+    """
+    if not sys.stderr.isatty() or (onto_stdout and sys.stdout.isatty()):
+        yield lambda n=1: None
+        return
+    import threading
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from minicrm.output import console
+
+    count = MofNCompleteColumn() if total else TextColumn("{task.completed:.0f}")
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), count, TimeElapsedColumn(),
+        console=console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False,
+    )  # fmt: skip
+    task = bar.add_task(what, total=total)
+    lock, ended = threading.Lock(), threading.Event()
+
+    def show() -> None:
+        with lock:
+            if not ended.is_set():
+                bar.start()
+
+    timer = threading.Timer(BAR_DELAY, show)
+    timer.daemon = True
+    if BAR_DELAY > 0:
+        timer.start()
+    else:
+        show()
+    try:
+        yield lambda n=1: bar.advance(task, n)
+    finally:
+        timer.cancel()
+        with lock:
+            ended.set()
+            bar.stop()
+
+
+class _Counter:
+    """A text stream that advances a progress bar once per write: the exports write one row or card at a time."""
+
+    def __init__(self, out, advance):
+        self._out, self._advance = out, advance
+
+    def write(self, text: str) -> int:
+        written = self._out.write(text)
+        self._advance(1)
+        return written
+
+    def __getattr__(self, name: str):
+        return getattr(self._out, name)
+
+
+def _counting(out, advance) -> TextIO:
+    return cast(TextIO, _Counter(out, advance))
+
+
+def _contacts_total(session, tags: list[str]) -> int | None:
+    """How many contacts an export of `tags` writes (None for several tags: they overlap)."""
+    from minicrm.store.people.contacts import count_contacts
+    from minicrm.store.people.fields import normalize_tag
+
+    if len(tags) > 1:
+        return None
+    return count_contacts(session, tag=normalize_tag(tags[0]) if tags else None, archived=None)
 
 
 def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dry_run: bool, on_duplicate: str,
@@ -289,8 +367,12 @@ def export_csv(
     if delimiter not in (",", ";", "\t", "|"):
         raise BadInput(f"invalid --delimiter '{delimiter}' (one of , ; | tab)")
     session = app_ctx(ctx).session()
-    with _out(output_file, newline="") as out:
-        n = run(session, out, tags=tag or [], bom=bom, delimiter=delimiter)
+    total = _contacts_total(session, tag or [])
+    with (
+        _out(output_file, newline="") as out,
+        working("exporting contacts (CSV)", total and total + 1 + bom, onto_stdout=not output_file) as advance,
+    ):
+        n = run(session, _counting(out, advance), tags=tag or [], bom=bom, delimiter=delimiter)
     if output_file:
         output.note(f"exported {n} contacts to {output_file}")
 
@@ -307,8 +389,12 @@ def export_vcard(
     from minicrm.store.exchange.exporting import export_vcard as run
 
     session = app_ctx(ctx).session()
-    with _out(output_file, newline="") as out:
-        n = run(session, out, tags=tag or [], version="3.0" if vcard3 else "4.0")
+    total = _contacts_total(session, tag or [])
+    with (
+        _out(output_file, newline="") as out,
+        working("exporting contacts (vCard)", total, onto_stdout=not output_file) as advance,
+    ):
+        n = run(session, _counting(out, advance), tags=tag or [], version="3.0" if vcard3 else "4.0")
     if output_file:
         output.note(f"exported {n} contacts to {output_file}")
 
@@ -326,8 +412,8 @@ def export_json(
 
     _no_tags_for_json(tag)
     session = app_ctx(ctx).session()
-    with _out(output_file) as out:
-        counts = run(session, out, lines=nl)
+    with _out(output_file) as out, working("exporting the database (rows)", onto_stdout=not output_file) as advance:
+        counts = run(session, _counting(out, advance), lines=nl)
     if output_file:
         output.note(f"exported {sum(counts.values())} rows of {len(counts)} tables to {output_file}")
 
@@ -352,7 +438,8 @@ def backup(
     from minicrm.store.exchange.backup import backup as run
 
     actx = app_ctx(ctx)
-    result = run(actx.database, file, now=datetime.now(), keep=keep)
+    with working(f"backing up {actx.database.label}"):
+        result = run(actx.database, file, now=datetime.now(), keep=keep)
     if fmt is Format.json:
         output.write(output.to_json(result.to_json()))
     else:

@@ -302,12 +302,14 @@ def migrate_to(
 ) -> None:
     """Copy this database into an empty one on another backend (SQLite <-> PostgreSQL), checking row counts."""
     from minicrm import output
+    from minicrm.commands.io import working
     from minicrm.store.core.db import Database
     from minicrm.store.exchange.transfer import copy_database
 
     actx = app_ctx(ctx)
     target = Database(url)
-    report = copy_database(actx.database, target)
+    with working(f"copying to {target.label}"):
+        report = copy_database(actx.database, target)
     rows = [{"table": c.table, "source": c.source, "target": c.target} for c in report]
     output.emit_rows(rows, [("table", "Table"), ("source", "Source rows"), ("target", "Copied")], fmt)
     output.note(f"copied {sum(c.source for c in report)} rows from {actx.database.label} to {target.label}")
