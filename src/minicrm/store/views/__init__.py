@@ -1,1 +1,2 @@
-"""Read models that combine domains: the contact and company cards, caller look-up, the dashboard's charts."""
+"""Read models that combine domains: the contact and company cards, caller look-up, the dashboard's charts, the
+shell's completion candidates (`completion`) and what `minicrm doctor` says about a database (`health`)."""
