@@ -137,6 +137,12 @@ def test_no_database_means_no_values_and_no_file(crm, tmp_path):
     assert not missing.parent.exists()
 
 
+def test_a_server_that_does_not_answer_means_no_values(crm):
+    _, env = crm
+    env = {**env, "MINICRM_DB": "postgresql+psycopg://minicrm:pw@127.0.0.1:9/nothing"}  # nobody listens
+    assert bash_tabs(env, ["minicrm", "contact", "show", "a"], ["minicrm", "tim"]) == [[], ["timeline"]]
+
+
 def test_the_fast_path_does_not_import_typer(crm):
     """With the tree cached, a Tab is answered before `import typer` (the start-up that costs ~100 ms)."""
     _, env = crm

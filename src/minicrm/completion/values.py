@@ -31,6 +31,7 @@ def database_target(db_option: str | None) -> str:
 
 def lookup(source: str, prefix: str, db_option: str | None = None) -> list[str]:
     """The stored values of `source` that start with `prefix`; [] when the database cannot say."""
+    os.environ.setdefault("PGCONNECT_TIMEOUT", "2")  # a server that does not answer must not hang the Tab
     try:
         from minicrm.store.core.db import Database
         from minicrm.store.views.completion import candidates
