@@ -69,7 +69,7 @@ def test_list_filters_sort_and_limit(cli):
 def test_list_csv_and_table(cli):
     cli.ok("contact", "add", "Ada Lovelace", "--email", "ada@example.org", "--tag", "a", "--tag", "b")
     rows = list(csv.DictReader(io.StringIO(cli.ok("contact", "list", "-f", "csv").stdout)))
-    assert rows[0]["name"] == "Ada Lovelace" and rows[0]["emails"] == "ada@example.org" and rows[0]["tags"] == "a, b"
+    assert rows[0]["name"] == "Ada Lovelace" and rows[0]["emails"] == "ada@example.org" and rows[0]["tags"] == "a; b"
     table = cli.ok("contact", "list").stdout
     assert "Ada Lovelace" in table and "ada@example.org" in table
 

@@ -16,22 +16,23 @@ class By(StrEnum):
     channel = "channel"
 
 
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 CAMPAIGN_COLUMNS = [
-    ("id", "ID"),
-    ("campaign", "Campaign"),
-    ("channel", "Channel"),
-    ("reach", "Reach"),
-    ("responses", "Responses"),
-    ("response_rate", "Rate %"),
-    ("deals", "Deals"),
-    ("won_deals", "Won"),
-    ("won_revenue", "Won revenue"),
-    ("cost", "Cost"),
-    ("cost_per_response", "Cost/resp."),
-    ("roi", "ROI %"),
-    ("currency", "Cur"),
+    ("id", "ID", 1),
+    ("campaign", "Campaign", 1),
+    ("channel", "Channel", 3),
+    ("reach", "Reach", 2),
+    ("responses", "Responses", 2),
+    ("response_rate", "Rate %", 2),
+    ("deals", "Deals", 3),
+    ("won_deals", "Won", 3),
+    ("won_revenue", "Won revenue", 2),
+    ("cost", "Cost", 3),
+    ("cost_per_response", "Cost/resp.", 4),
+    ("roi", "ROI %", 3),
+    ("currency", "Cur", 2),
 ]
-CHANNEL_COLUMNS = [("channel", "Channel"), ("campaigns", "Campaigns"), *CAMPAIGN_COLUMNS[3:]]
+CHANNEL_COLUMNS = [("channel", "Channel", 1), ("campaigns", "Campaigns", 2), *CAMPAIGN_COLUMNS[3:]]
 
 
 def report_campaigns(

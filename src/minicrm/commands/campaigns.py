@@ -104,18 +104,19 @@ def add(
     output.write(str(campaign_id))
 
 
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 LIST_COLUMNS = [
-    ("id", "ID"),
-    ("name", "Campaign"),
-    ("channel", "Channel"),
-    ("status", "Status"),
-    ("starts_on", "Start"),
-    ("ends_on", "End"),
-    ("budget", "Budget"),
-    ("cost", "Cost"),
-    ("currency", "Cur"),
-    ("members", "Members"),
-    ("target", "Target"),
+    ("id", "ID", 1),
+    ("name", "Campaign", 1),
+    ("channel", "Channel", 2),
+    ("status", "Status", 2),
+    ("starts_on", "Start", 3),
+    ("ends_on", "End", 4),
+    ("budget", "Budget", 3),
+    ("cost", "Cost", 4),
+    ("currency", "Cur", 3),
+    ("members", "Members", 2),
+    ("target", "Target", 5),
 ]
 
 
@@ -234,13 +235,13 @@ def edit(
 
 
 MEMBER_COLUMNS = [
-    ("id", "ID"),
-    ("name", "Name"),
-    ("company", "Company"),
-    ("status", "Status"),
-    ("emails", "E-mail"),
-    ("phones", "Phone"),
-    ("tags", "Tags"),
+    ("id", "ID", 1),
+    ("name", "Name", 1),
+    ("company", "Company", 3),
+    ("status", "Status", 4),
+    ("emails", "E-mail", 2),
+    ("phones", "Phone", 3),
+    ("tags", "Tags", 5),
 ]
 
 
@@ -398,7 +399,13 @@ def segment_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     rows = [s.to_json() for s in list_segments(app_ctx(ctx).session())]
     output.emit_rows(
         rows,
-        [("id", "ID"), ("name", "Segment"), ("filter", "Filter"), ("contacts", "Contacts"), ("campaigns", "Campaigns")],
+        [
+            ("id", "ID", 1),
+            ("name", "Segment", 1),
+            ("filter", "Filter", 2),
+            ("contacts", "Contacts", 2),
+            ("campaigns", "Campaigns", 3),
+        ],
         fmt,
         empty="no segments (save one with: minicrm segment save NAME --tag ...)",
     )
@@ -418,11 +425,11 @@ def segment_show(
     session = app_ctx(ctx).session()
     seg = get_segment(session, name)
     people = matching_contacts(session, seg.definition)
-    if fmt is Format.json:
+    if fmt is not Format.table:
         data = seg.to_json()
         data["contacts"] = len(people)
         data["members"] = [c.to_json() for c in people]
-        output.write(output.to_json(data))
+        output.emit_data(data, fmt, csv_rows=data["members"])
         return
     if fmt is Format.table:
         output.note(f"segment '{seg.name}': {seg.to_json()['filter']} — {len(people)} contacts")

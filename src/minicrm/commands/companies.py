@@ -70,14 +70,15 @@ def add(
     output.write(str(company_id))
 
 
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 COLUMNS = [
-    ("id", "ID"),
-    ("name", "Name"),
-    ("industry", "Industry"),
-    ("city", "City"),
-    ("contacts", "People"),
-    ("tags", "Tags"),
-    ("last_interaction_at", "Last contact"),
+    ("id", "ID", 1),
+    ("name", "Name", 1),
+    ("industry", "Industry", 3),
+    ("city", "City", 3),
+    ("contacts", "People", 4),
+    ("tags", "Tags", 5),
+    ("last_interaction_at", "Last contact", 2),
 ]
 
 
@@ -121,10 +122,8 @@ def show(ctx: typer.Context, ref: RefArg, limit: LimitOpt = 15, fmt: FormatOpt =
 
 
 def _renderables(card: dict[str, Any]):
-    from rich.table import Table
-
-    from minicrm.commands.contacts import _timeline_table
-    from minicrm.output import cell, key_values
+    from minicrm.commands.contacts import CARD_DEAL_COLUMNS, _timeline_table
+    from minicrm.output import Listing, key_values
 
     yield key_values(
         [
@@ -144,29 +143,21 @@ def _renderables(card: dict[str, Any]):
         ]
     )
     if card["people"]:
-        people = Table(title="People", title_justify="left", box=None, header_style="bold")
-        for header in ("ID", "Name", "Role", "Status", "E-mail", "Last contact", "Next"):
-            people.add_column(header, overflow="fold")
-        for p in card["people"]:
-            people.add_row(
-                str(p["id"]), p["name"], cell(p["role"]), p["status"], cell(p["emails"]),
-                cell(p["last_interaction_at"]).replace("T", " ")[:16], cell(p["next_contact_on"]),
-            )  # fmt: skip
         yield ""
-        yield people
+        yield Listing(card["people"], PEOPLE_COLUMNS, title="People")
     if card["deals"]:
-        deals = Table(title="Open deals", title_justify="left", box=None, header_style="bold")
-        for header in ("ID", "Title", "Stage", "Amount", "Close"):
-            deals.add_column(header)
-        for d in card["deals"]:
-            deals.add_row(
-                str(d["id"]), d["title"], d["stage"], f"{d['amount']} {d['currency']}", cell(d["expected_close"])
-            )
         yield ""
-        yield deals
+        yield Listing([{**d, "amount": f"{d['amount']} {d['currency']}"} for d in card["deals"]],
+                      CARD_DEAL_COLUMNS[:5], title="Open deals")  # fmt: skip
     if card["interactions"]:
         yield ""
         yield _timeline_table(card["interactions"], title="History")
+
+
+#: The people in a company's card: (key, header, priority), as in listings.
+PEOPLE_COLUMNS = [("id", "ID", 1), ("name", "Name", 1), ("role", "Role", 4), ("status", "Status", 3),
+                  ("emails", "E-mail", 2), ("last_interaction_at", "Last contact", 3),
+                  ("next_contact_on", "Next", 2)]  # fmt: skip
 
 
 @app.command("edit")

@@ -122,17 +122,18 @@ def _row(c) -> dict[str, Any]:
     return c.to_json()
 
 
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 CONTACT_COLUMNS = [
-    ("id", "ID"),
-    ("name", "Name"),
-    ("company", "Company"),
-    ("status", "Status"),
-    ("emails", "E-mail"),
-    ("phones", "Phone"),
-    ("tags", "Tags"),
-    ("last_interaction_at", "Last contact"),
-    ("next_contact_on", "Next"),
-    ("next_contact_goal", "Goal"),
+    ("id", "ID", 1),
+    ("name", "Name", 1),
+    ("company", "Company", 3),
+    ("status", "Status", 4),
+    ("emails", "E-mail", 2),
+    ("phones", "Phone", 3),
+    ("tags", "Tags", 5),
+    ("last_interaction_at", "Last contact", 4),
+    ("next_contact_on", "Next", 2),
+    ("next_contact_goal", "Goal", 5),
 ]
 
 
@@ -215,9 +216,7 @@ def show(ctx: typer.Context, ref: RefArg, limit: LimitOpt = 10, fmt: FormatOpt =
 
 
 def _card_renderables(card: dict[str, Any]):
-    from rich.table import Table
-
-    from minicrm.output import cell, key_values
+    from minicrm.output import Listing, key_values
 
     next_text = None
     if card["next_contact_on"]:
@@ -247,39 +246,30 @@ def _card_renderables(card: dict[str, Any]):
         ]
     )
     if card["deals"]:
-        deals = Table(title="Open deals", title_justify="left", box=None, header_style="bold")
-        for header in ("ID", "Title", "Stage", "Amount", "Close", "Next step"):
-            deals.add_column(header)
-        for d in card["deals"]:
-            deals.add_row(
-                str(d["id"]), d["title"], d["stage"], f"{d['amount']} {d['currency']}", cell(d["expected_close"]),
-                cell(d["next_step"]),
-            )  # fmt: skip
         yield ""
-        yield deals
+        yield Listing([{**d, "amount": f"{d['amount']} {d['currency']}"} for d in card["deals"]], CARD_DEAL_COLUMNS,
+                      title="Open deals")  # fmt: skip
     if card.get("requests"):
-        requests = Table(title="Open requests", title_justify="left", box=None, header_style="bold")
-        for header in ("ID", "Priority", "Status", "Due", "Subject"):
-            requests.add_column(header)
-        for r in card["requests"]:
-            requests.add_row(str(r["id"]), r["priority"], r["status"], r["due_on"] or "", r["subject"])
         yield ""
-        yield requests
+        yield Listing(card["requests"], CARD_REQUEST_COLUMNS, title="Open requests")
     if card["interactions"]:
         yield ""
         yield _timeline_table(card["interactions"], title="Latest interactions")
 
 
-def _timeline_table(items: list[dict[str, Any]], title: str | None = None):
-    from rich.table import Table
+#: The tables inside cards: (key, header, priority), as in listings.
+CARD_DEAL_COLUMNS = [("id", "ID", 1), ("title", "Title", 1), ("stage", "Stage", 2), ("amount", "Amount", 2),
+                     ("expected_close", "Close", 3), ("next_step", "Next step", 4)]  # fmt: skip
+CARD_REQUEST_COLUMNS = [("id", "ID", 1), ("priority", "Priority", 3), ("status", "Status", 2), ("due_on", "Due", 2),
+                        ("subject", "Subject", 1)]  # fmt: skip
+CARD_TIMELINE_COLUMNS = [("happened_at", "When", 1), ("kind", "Kind", 2), ("arrow", "", 3), ("summary", "Summary", 1)]
 
-    table = Table(title=title, title_justify="left", box=None, header_style="bold")
-    for header in ("When", "Kind", "", "Summary"):
-        table.add_column(header, overflow="fold")
-    for i in items:
-        arrow = {"in": "←", "out": "→"}.get(i["direction"] or "", "")
-        table.add_row(i["happened_at"].replace("T", " ")[:16], i["kind"], arrow, i["summary"])
-    return table
+
+def _timeline_table(items: list[dict[str, Any]], title: str | None = None):
+    from minicrm.output import Listing
+
+    rows = [{**i, "arrow": {"in": "←", "out": "→"}.get(i["direction"] or "", "")} for i in items]
+    return Listing(rows, CARD_TIMELINE_COLUMNS, title=title)
 
 
 @app.command("edit")

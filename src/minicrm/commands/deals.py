@@ -17,18 +17,19 @@ ProductOpt = Annotated[
     list[str] | None, typer.Option("--product", metavar="NAME:QTY:PRICE", help="name:quantity:price (repeatable).")
 ]
 
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 DEAL_COLUMNS = [
-    ("id", "ID"),
-    ("title", "Title"),
-    ("contact", "Contact"),
-    ("company", "Company"),
-    ("stage", "Stage"),
-    ("amount", "Amount"),
-    ("currency", ""),
-    ("probability", "%"),
-    ("expected_close", "Close"),
-    ("next_step", "Next step"),
-    ("next_step_on", "On"),
+    ("id", "ID", 1),
+    ("title", "Title", 1),
+    ("contact", "Contact", 2),
+    ("company", "Company", 3),
+    ("stage", "Stage", 2),
+    ("amount", "Amount", 2),
+    ("currency", "", 2),
+    ("probability", "%", 4),
+    ("expected_close", "Close", 3),
+    ("next_step", "Next step", 4),
+    ("next_step_on", "On", 3),
 ]
 
 
@@ -157,10 +158,8 @@ def show(ctx: typer.Context, deal_id: IdArg, fmt: FormatOpt = Format.table) -> N
 
 
 def _renderables(card: dict[str, Any]):
-    from rich.table import Table
-
     from minicrm.commands.contacts import _timeline_table
-    from minicrm.output import key_values
+    from minicrm.output import Listing, key_values
 
     yield key_values(
         [
@@ -178,29 +177,17 @@ def _renderables(card: dict[str, Any]):
         ]
     )
     if card["products"]:
-        table = Table(title="Products", title_justify="left", box=None, header_style="bold")
-        for header in ("Product", "Qty", "Price", "Total"):
-            table.add_column(header)
-        for p in card["products"]:
-            table.add_row(p["name"], p["quantity"], p["price"], p["total"])
         yield ""
-        yield table
+        yield Listing(card["products"], [("name", "Product", 1), ("quantity", "Qty", 1), ("price", "Price", 2),
+                                         ("total", "Total", 1)], title="Products")  # fmt: skip
     if card["history"]:
-        table = Table(title="Stage history", title_justify="left", box=None, header_style="bold")
-        for header in ("When", "From", "To", "By"):
-            table.add_column(header)
-        for h in card["history"]:
-            table.add_row(h["at"].replace("T", " ")[:16], h["from"] or "", h["to"], h["by"] or "")
         yield ""
-        yield table
+        yield Listing(card["history"], [("at", "When", 1), ("from", "From", 2), ("to", "To", 1), ("by", "By", 3)],
+                      title="Stage history")  # fmt: skip
     if card["tasks"]:
-        table = Table(title="Tasks", title_justify="left", box=None, header_style="bold")
-        for header in ("ID", "Due", "Task", "Done"):
-            table.add_column(header)
-        for t in card["tasks"]:
-            table.add_row(str(t["id"]), t["due_on"] or "", t["title"], "yes" if t["done"] else "")
         yield ""
-        yield table
+        yield Listing(card["tasks"], [("id", "ID", 1), ("due_on", "Due", 1), ("title", "Task", 1), ("done", "Done", 2)],
+                      title="Tasks")  # fmt: skip
     if card["interactions"]:
         yield ""
         yield _timeline_table(card["interactions"], title="Timeline")

@@ -20,15 +20,16 @@ OwnerOpt = Annotated[
     str | None,
     typer.Option("--owner", metavar="USER", help="Only what this user owns ('me' = --as; 'all' = everyone)."),
 ]
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 DUE_COLUMNS = [
-    ("on", "When"),
-    ("time", "Time"),
-    ("kind", "Kind"),
-    ("contact", "Contact"),
-    ("company", "Company"),
-    ("title", "What"),
-    ("late", "Overdue"),
-    ("reason", "Why"),
+    ("on", "When", 1),
+    ("time", "Time", 3),
+    ("kind", "Kind", 2),
+    ("contact", "Contact", 1),
+    ("company", "Company", 3),
+    ("title", "What", 2),
+    ("late", "Overdue", 2),
+    ("reason", "Why", 5),
 ]
 
 
@@ -83,7 +84,7 @@ def due(
     items = due_items(session, today=actx.today(), until=last, overdue_only=overdue, owner_id=_owner_id(actx, owner),
                       kinds=kinds, limit=limit)  # fmt: skip
     rows = [item.to_json() for item in items]
-    if fmt is not Format.json:
+    if fmt is Format.table:
         for row in rows:
             row["late"] = f"{row['days_overdue']}d" if row["days_overdue"] else ""
     empty = "nothing overdue" if overdue else f"nothing due until {last.isoformat()}"
@@ -135,21 +136,20 @@ def forgotten(
     rows = find(session, today=actx.today(), days=threshold, statuses=statuses, tag=tag, min_value=value,
                 owner_id=_owner_id(actx, owner), limit=limit, kinds=kinds)  # fmt: skip
     out = [r.to_json() for r in rows]
-    if fmt is not Format.json:
+    if fmt is Format.table:
         for row, r in zip(out, rows, strict=True):
             row["silent"] = "never contacted" if r.never_contacted else f"{r.days_silent} days"
-            row["last_interaction_at"] = r.last_interaction_at
     output.emit_rows(
         out,
         [
-            ("kind", "Kind"),
-            ("id", "ID"),
-            ("name", "Name"),
-            ("company", "Company"),
-            ("status", "Status"),
-            ("last_interaction_at", "Last contact"),
-            ("silent", "Silent"),
-            ("value", "Value"),
+            ("kind", "Kind", 3),
+            ("id", "ID", 1),
+            ("name", "Name", 1),
+            ("company", "Company", 3),
+            ("status", "Status", 4),
+            ("last_interaction_at", "Last contact", 2),
+            ("silent", "Silent", 2),
+            ("value", "Value", 2),
         ],
         fmt,
         empty=f"nobody forgotten: everyone heard from you in the last {threshold} days or has something planned",

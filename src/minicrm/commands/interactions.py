@@ -111,14 +111,15 @@ def next_(
         output.note(f"next contact with {contact_id}: cleared")
 
 
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 TIMELINE_COLUMNS = [
-    ("id", "ID"),
-    ("happened_at", "When"),
-    ("kind", "Kind"),
-    ("direction", "Dir"),
-    ("contact", "Contact"),
-    ("summary", "Summary"),
-    ("outcome", "Outcome"),
+    ("id", "ID", 3),
+    ("happened_at", "When", 1),
+    ("kind", "Kind", 2),
+    ("direction", "Dir", 4),
+    ("contact", "Contact", 3),
+    ("summary", "Summary", 1),
+    ("outcome", "Outcome", 4),
 ]
 
 
@@ -154,7 +155,7 @@ def search_cmd(
     hits = search(actx.session(), query, limit=limit or 50)
     output.emit_rows(
         [h.to_json() for h in hits],
-        [("kind", "Kind"), ("id", "ID"), ("title", "Name / summary"), ("detail", "Detail")],
+        [("kind", "Kind", 1), ("id", "ID", 1), ("title", "Name / summary", 1), ("detail", "Detail", 2)],
         fmt,
         empty=f"nothing matches '{query}'",
     )

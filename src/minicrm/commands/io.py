@@ -39,13 +39,14 @@ ExportTagOpt = Annotated[
     list[str] | None, typer.Option("--tag", "-t", help="Only contacts with this tag (repeatable: any of them).")
 ]
 
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 PLAN_COLUMNS = [
-    ("line", "Line"),
-    ("action", "Action"),
-    ("name", "Name"),
-    ("contact_id", "Contact"),
-    ("match", "Matched by"),
-    ("changes", "Changes"),
+    ("line", "Line", 1),
+    ("action", "Action", 1),
+    ("name", "Name", 1),
+    ("contact_id", "Contact", 2),
+    ("match", "Matched by", 3),
+    ("changes", "Changes", 4),
 ]
 
 
@@ -180,8 +181,9 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
             path = rejects or default_rejects
             applying.write_rejects(parsed, path, kind=kind)
             output.note(f"{len(parsed.bad)} bad rows written to {path}")
-    if fmt is Format.json:
-        output.write(output.to_json(result.to_json()))
+    if fmt is not Format.table:
+        data = result.to_json()
+        output.emit_data(data, fmt, csv_rows=data["items"])  # CSV: the JSON's items
     elif dry_run:
         output.emit_rows([i.to_json() for i in result.items], PLAN_COLUMNS, fmt, empty="nothing to import")
     summary = (
@@ -440,9 +442,7 @@ def backup(
     actx = app_ctx(ctx)
     with working(f"backing up {actx.database.label}"):
         result = run(actx.database, file, now=datetime.now(), keep=keep)
-    if fmt is Format.json:
-        output.write(output.to_json(result.to_json()))
-    else:
+    if not output.emit_data(result.to_json(), fmt):
         output.write(str(result.path))
     for path in result.pruned:
         output.note(f"removed old backup {path}")

@@ -49,36 +49,37 @@ def pipeline_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None
     first, last = period_of(actx, start, end, period)
     rows = [r.to_json() for r in pipeline(actx.session(), start=first, end=last, owner_id=_owner_id(actx, owner))]
     if fmt is not Format.table:
-        flat = [{**r, "totals": _money_text(r["totals"]), "weighted": _money_text(r["weighted"])} for r in rows]
-        output.emit_rows(rows if fmt is Format.json else flat, _PIPELINE_COLUMNS, fmt)
+        output.emit_rows(rows, [], fmt, per_currency=("totals", "weighted"))  # CSV: one line per stage and currency
         return
     _funnel(rows)
 
 
-_PIPELINE_COLUMNS = [("stage", "Stage"), ("count", "Deals"), ("totals", "Amount"), ("weighted", "Weighted"),
-                     ("conversion", "Conversion"), ("avg_days", "Avg days")]  # fmt: skip
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
+_FUNNEL_COLUMNS = [("stage", "Stage", 1), ("count", "Deals", 1), ("bar", "", 4), ("totals", "Amount", 2),
+                   ("weighted", "Weighted", 3), ("conversion", "→ next", 3), ("avg_days", "Avg days", 4)]  # fmt: skip
 
 
 def _funnel(rows: list[dict[str, Any]]) -> None:
-    from rich.table import Table
     from rich.text import Text
 
-    from minicrm.output import console
+    from minicrm import output
 
     widest = max((r["count"] for r in rows), default=0) or 1
-    table = Table(title="Pipeline", title_justify="left", box=None, header_style="bold")
-    for header in ("Stage", "Deals", "", "Amount", "Weighted", "→ next", "Avg days"):
-        table.add_column(header, justify="right" if header in ("Deals", "→ next", "Avg days") else "left")
+    columns = output.table_width()
+    span = 30 if columns is None else max(10, min(30, columns - 66))  # the bars get what the numbers leave
+    shown = []
     for r in rows:
         colour = {"won": "green", "lost": "red"}.get(r["outcome"], "cyan")
-        width = round(r["count"] / widest * 30)  # a centred bar of full blocks (rich.bar costs ~50 ms to import)
-        pad = (30 - width) // 2
-        bar = Text(" " * pad + "█" * width + " " * (30 - width - pad), style=colour)
-        conversion = f"{r['conversion']:.0%}" if r["conversion"] is not None else ""
-        days = f"{r['avg_days']:.1f}" if r["avg_days"] is not None else ""
-        table.add_row(r["stage"], str(r["count"]), bar,
-                      _money_text(r["totals"]), _money_text(r["weighted"]), conversion, days)  # fmt: skip
-    console().print(table)
+        width = round(r["count"] / widest * span)  # a centred bar of full blocks (rich.bar costs ~50 ms to import)
+        pad = (span - width) // 2
+        shown.append({
+            "stage": r["stage"], "count": r["count"], "totals": _money_text(r["totals"]),
+            "bar": Text(" " * pad + "█" * width + " " * (span - width - pad), style=colour),
+            "weighted": _money_text(r["weighted"]),
+            "conversion": f"{r['conversion']:.0%}" if r["conversion"] is not None else "",
+            "avg_days": f"{r['avg_days']:.1f}" if r["avg_days"] is not None else "",
+        })  # fmt: skip
+    output.emit_rows(shown, _FUNNEL_COLUMNS, Format.table, title="Pipeline")
 
 
 @app.command("forecast")
@@ -92,8 +93,9 @@ def forecast_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
     rows = [r.to_json() for r in forecast(actx.session(), start=first, end=last, owner_id=_owner_id(actx, owner))]
-    output.emit_rows(rows, [("month", "Month"), ("currency", ""), ("open_count", "Open"), ("open_amount", "Amount"),
-                            ("weighted", "Weighted"), ("won_count", "Won"), ("won_amount", "Won amount")],
+    output.emit_rows(rows, [("month", "Month", 1), ("currency", "", 1), ("open_count", "Open", 2),
+                            ("open_amount", "Amount", 2), ("weighted", "Weighted", 3), ("won_count", "Won", 3),
+                            ("won_amount", "Won amount", 3)],
                      fmt, empty="no deals with an expected close date")  # fmt: skip
 
 
@@ -117,11 +119,11 @@ def sales_report(
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
     report = sales(actx.session(), by=by, start=first, end=last, owner_id=_owner_id(actx, owner))
-    if fmt is Format.json:
-        output.write(output.to_json(report.to_json()))
+    data = report.to_json()
+    if output.emit_data(data, fmt, csv_rows=data["rows"]):
         return
-    output.emit_rows(report.rows, [(by, by.capitalize()), ("currency", ""), ("deals", "Deals"), ("amount", "Amount")],
-                     fmt, empty="no won deals in the period")  # fmt: skip
+    output.emit_rows(report.rows, [(by, by.capitalize(), 1), ("currency", "", 1), ("deals", "Deals", 2),
+                                   ("amount", "Amount", 1)], fmt, empty="no won deals in the period")  # fmt: skip
     if fmt is Format.table:
         rate = f"{report.win_rate:.0%}" if report.win_rate is not None else "n/a"
         average = _money_text({k: str(v) for k, v in report.average.items()}) or "n/a"
@@ -146,10 +148,10 @@ def clients_report(
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
     rows = clients(actx.session(), today=actx.today(), start=first, end=last, owner_id=_owner_id(actx, owner), top=top)
-    output.emit_rows(rows, [("client", "Client"), ("currency", ""), ("lifetime_value", "Lifetime"),
-                            ("won_deals", "Deals"), ("first_purchase", "First"), ("last_purchase", "Last"),
-                            ("days_since_interaction", "Silent days"), ("regular", "Regular"), ("top", "Top"),
-                            ("products", "Products")], fmt, empty="no won deals yet")  # fmt: skip
+    output.emit_rows(rows, [("client", "Client", 1), ("currency", "", 1), ("lifetime_value", "Lifetime", 1),
+                            ("won_deals", "Deals", 2), ("first_purchase", "First", 4), ("last_purchase", "Last", 3),
+                            ("days_since_interaction", "Silent days", 3), ("regular", "Regular", 4), ("top", "Top", 4),
+                            ("products", "Products", 5)], fmt, empty="no won deals yet")  # fmt: skip
 
 
 @app.command("activity")
@@ -194,11 +196,12 @@ def segments_report(
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
     rows = segments(actx.session(), by=by, start=first, end=last)
-    if fmt is not Format.json:
+    if fmt is Format.table:
         rows = [{**r, "revenue": _money_text(r["revenue"]),
                  "average_per_contact": _money_text(r["average_per_contact"])} for r in rows]  # fmt: skip
     output.emit_rows(rows, [("segment", by), ("contacts", "Contacts"), ("won_deals", "Won deals"),
-                            ("revenue", "Revenue"), ("average_per_contact", "Avg per contact")], fmt)  # fmt: skip
+                            ("revenue", "Revenue"), ("average_per_contact", "Avg per contact")], fmt,
+                     per_currency=("revenue", "average_per_contact"))  # fmt: skip
 
 
 def register(root: typer.Typer) -> None:

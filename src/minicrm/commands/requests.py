@@ -89,17 +89,18 @@ def add(
     output.write(str(request_id))
 
 
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 LIST_COLUMNS = [
-    ("id", "ID"),
-    ("opened_at", "Opened"),
-    ("priority", "Priority"),
-    ("status", "Status"),
-    ("subject", "Subject"),
-    ("contact", "Contact"),
-    ("company", "Company"),
-    ("assignee", "Assignee"),
-    ("due_on", "Due"),
-    ("minutes", "Min"),
+    ("id", "ID", 1),
+    ("opened_at", "Opened", 4),
+    ("priority", "Priority", 2),
+    ("status", "Status", 2),
+    ("subject", "Subject", 1),
+    ("contact", "Contact", 2),
+    ("company", "Company", 3),
+    ("assignee", "Assignee", 4),
+    ("due_on", "Due", 2),
+    ("minutes", "Min", 5),
 ]
 
 
@@ -170,14 +171,10 @@ def _card(r: dict[str, Any]):
         ]
     )
     if r["time"]:
-        from rich.table import Table
+        from minicrm.output import Listing
 
-        table = Table(box=None, header_style="bold", title="Time", title_justify="left")
-        for header in ("Day", "Min", "Who", "Note"):
-            table.add_column(header)
-        for t in r["time"]:
-            table.add_row(t["spent_on"], str(t["minutes"]), t["user"] or "", t["note"] or "")
-        yield table
+        columns = [("spent_on", "Day", 1), ("minutes", "Min", 1), ("user", "Who", 2), ("note", "Note", 3)]
+        yield Listing(r["time"], columns, title="Time")
 
 
 @app.command("update")
@@ -298,16 +295,7 @@ def report_service(
     start, end = parse_period(period, today=actx.today()) if period else (None, None)
     rate_minor = to_minor(parse_money(rate, "rate")) if rate is not None else None
     data = service_report(actx.session(), start=start, end=end, rate_minor=rate_minor, top=top)
-    if fmt is Format.json:
-        output.write(output.to_json(data))
-        return
-    if fmt is Format.csv:
-        output.emit_rows(
-            data["time_per_client"],
-            [("client", "client"), ("requests", "requests"), ("minutes", "minutes"), ("hours", "hours"),
-             ("cost", "cost")],
-            fmt,
-        )  # fmt: skip
+    if output.emit_data(data, fmt, csv_rows=data["time_per_client"]):
         return
     res = data["resolution"]
     output.emit_rows(data["by_status"], [("status", "Status"), ("requests", "Requests")], fmt, title="By status")

@@ -11,8 +11,17 @@ from minicrm.output import Format
 
 app = typer.Typer(help="Tasks (to-dos with a due date).", no_args_is_help=True)
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Task id.")]
-COLUMNS = [("id", "ID"), ("due_on", "Due"), ("due_time", "At"), ("title", "Task"), ("contact", "Contact"),
-           ("deal", "Deal"), ("assignee", "Assignee"), ("done", "Done")]  # fmt: skip
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
+COLUMNS = [
+    ("id", "ID", 1),
+    ("due_on", "Due", 1),
+    ("due_time", "At", 3),
+    ("title", "Task", 1),
+    ("contact", "Contact", 2),
+    ("deal", "Deal", 4),
+    ("assignee", "Assignee", 4),
+    ("done", "Done", 3),
+]
 
 
 def _links(actx, contact: str | None, company: str | None) -> dict[str, Any]:

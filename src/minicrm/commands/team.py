@@ -13,24 +13,25 @@ from minicrm.output import Format
 users_app = typer.Typer(help="Users of a shared database: who owns and who logged what.", no_args_is_help=True)
 config_app = typer.Typer(help="Your settings file (default database, user, ...).", no_args_is_help=True)
 
+#: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 USER_COLUMNS = [
-    ("id", "ID"),
-    ("name", "Name"),
-    ("email", "E-mail"),
-    ("active", "Active"),
-    ("contacts", "Contacts"),
-    ("companies", "Companies"),
-    ("open_deals", "Open deals"),
-    ("open_tasks", "Open tasks"),
+    ("id", "ID", 1),
+    ("name", "Name", 1),
+    ("email", "E-mail", 2),
+    ("active", "Active", 3),
+    ("contacts", "Contacts", 3),
+    ("companies", "Companies", 4),
+    ("open_deals", "Open deals", 3),
+    ("open_tasks", "Open tasks", 3),
 ]
 AUDIT_COLUMNS = [
-    ("id", "ID"),
-    ("at", "When"),
-    ("user", "User"),
-    ("entity", "Entity"),
-    ("entity_id", "Record"),
-    ("action", "Action"),
-    ("summary", "Changes"),
+    ("id", "ID", 3),
+    ("at", "When", 1),
+    ("user", "User", 2),
+    ("entity", "Entity", 1),
+    ("entity_id", "Record", 1),
+    ("action", "Action", 2),
+    ("summary", "Changes", 4),
 ]
 UserArg = Annotated[str, typer.Argument(metavar="NAME", help="User name (case and accents ignored).")]
 
@@ -126,8 +127,7 @@ def handover(
         dry_run=dry_run,
         deactivate=deactivate,
     )
-    if fmt is Format.json:
-        output.write(output.to_json(result.to_json()))
+    if output.emit_data(result.to_json(), fmt):
         return
     counts = (
         f"{result.contacts} contacts, {result.companies} companies, {result.deals} open deals,"
@@ -245,7 +245,7 @@ def _emit_audit(entries, fmt: Format, *, empty: str) -> None:
     rows = []
     for entry in entries:
         row = entry.to_json()
-        if fmt is not Format.json:
+        if fmt is Format.table:
             row["summary"] = entry.summary()
         rows.append(row)
     output.emit_rows(rows, AUDIT_COLUMNS, fmt, empty=empty)
@@ -269,14 +269,13 @@ def config_show(fmt: FormatOpt = Format.table) -> None:
     from minicrm.store.core.db import mask_url
 
     data = load()
-    if fmt is Format.json:
-        output.write(output.to_json({k: data.get(k) for k in KEYS}))
+    if output.emit_data({k: data.get(k) for k in KEYS}, fmt):  # CSV: one row, as the JSON object
         return
     rows = [
         {"key": k, "value": mask_url(str(data[k])) if k in data else "", "about": about}
         for k, (_, about) in KEYS.items()
     ]
-    output.emit_rows(rows, [("key", "Key"), ("value", "Value"), ("about", "About")], fmt)
+    output.emit_rows(rows, [("key", "Key", 1), ("value", "Value", 1), ("about", "About", 3)], fmt)
 
 
 @config_app.command("set")

@@ -32,15 +32,7 @@ def whois(
     if region is None and not os.environ.get(REGION_ENV):
         region = actx.setting("region")  # options and MINICRM_* variables win over the config file
     found = lookup(actx.session(), query, region=region)
-    if fmt is Format.json:
-        output.write(output.to_json(found))
-        return
-    if fmt is Format.csv:
-        output.emit_rows(
-            found["matches"],
-            [("kind", "kind"), ("id", "id"), ("name", "name"), ("company", "company"), ("next_contact_on", "next")],
-            fmt,
-        )
+    if output.emit_data(found, fmt, csv_rows=found["matches"]):
         return
     con = output.console()
     for match in found["matches"]:
