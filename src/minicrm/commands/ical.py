@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -70,16 +70,16 @@ def export(
     """Write the calendar (.ics); the same data always gives the same bytes."""
     from minicrm import output
     from minicrm.ical.feed import build_feed
-
-    actx = app_ctx(ctx)
-    data = build_feed(actx.session(), today=actx.today(), options=_options(name, tz, refresh, alarm, todo),
-                      days_back=days_back, days_ahead=days_ahead, include=_include(include))  # fmt: skip
     from minicrm.outfiles import output_file
 
-    with output_file(out, binary=True) as fh:
-        fh.write(data)
+    actx = app_ctx(ctx)
+    options = _options(name, tz, refresh, alarm, todo)
+    session = actx.session()
+    with output_file(out, binary=True) as fh:  # written as the items are read; a file is replaced at the end
+        count = build_feed(session, fh, today=actx.today(), options=options, days_back=days_back,
+                           days_ahead=days_ahead, include=_include(include))  # fmt: skip
     if out is not None and out != "-":
-        output.note(f"wrote {data.count(b'BEGIN:VEVENT')} events to {out}")
+        output.note(f"wrote {count} events to {out}")
 
 
 @app.command("serve")
@@ -109,33 +109,23 @@ def serve(
     import os
 
     from minicrm import output
-    from minicrm.ical.entries import feed_fingerprint
-    from minicrm.ical.feed import build_feed
+    from minicrm.ical.live import LiveFeed
     from minicrm.ical.serve import FEED_PATH, make_server
-    from minicrm.ical.zones import zone
 
     actx = app_ctx(ctx)
     token = token or os.environ.get("MINICRM_ICAL_TOKEN") or None
-    options = _options(name, tz, refresh, alarm, todo)
-    zone(options.tz)
-    kinds = _include(include)
+    feed = LiveFeed(_options(name, tz, refresh, alarm, todo), days_back=days_back, days_ahead=days_ahead,
+                    include=_include(include))  # fmt: skip
     actx.session()  # create or migrate the database once, before the first request
 
-    cache: dict[str, Any] = {}
-
-    def render() -> bytes:
-        # icalendar needs ~0.4 ms per item: re-render only when the data or the day changed.
+    def render() -> tuple[bytes, str]:
+        # rendered once; a request when nothing changed costs a few index look-ups (see minicrm.ical.live)
         session = actx.database.connect(create=False)
         try:
-            key = (_today(actx), feed_fingerprint(session))
-            if cache.get("key") == key:
-                return cache["body"]
-            body = build_feed(session, today=key[0], options=options, days_back=days_back,
-                              days_ahead=days_ahead, include=kinds)  # fmt: skip
-            cache.update(key=key, body=body)
-            return body
+            body = feed.body(session, _today(actx))
         finally:
             session.close()
+        return body.data, body.etag
 
     server = make_server(render, host=host, port=port, token=token, log=None if quiet else output.note)
     bound = server.server_address[1]
@@ -145,6 +135,14 @@ def serve(
     import sys
 
     sys.stderr.flush()
+    import contextlib
+    import threading
+
+    def warm() -> None:  # render the feed now, so that the first client does not wait for it
+        with contextlib.suppress(Exception):  # a request reports the error, if it persists
+            render()
+
+    threading.Thread(target=warm, name="render", daemon=True).start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

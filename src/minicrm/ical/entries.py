@@ -1,11 +1,14 @@
 """The entries of the iCal feed: follow-ups, tasks, deal next steps, birthdays and dates as calendar items.
 
-They come from the due queue's own queries (`store.followups.due`) and know nothing of the iCal library:
-`minicrm.ical.feed` renders them.
+They come from the due queue's own queries (`store.followups.due`) and know nothing of iCalendar
+(`minicrm.ical.feed` renders them). `iter_entries` reads them in the feed's order (follow-ups, tasks, deal
+steps, birthdays, dates; each by id) a batch at a time, so a feed of 100,000 items never holds them all;
+with a `Scope` it reads only the items of some contacts, tasks and deals (`ical serve` after a change).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -28,19 +31,19 @@ from minicrm.store.followups.due import (
     followup_query,
     maybe_moment,
     money_text,
-    source_rows,
     task_query,
     yearly_on,
 )
 
 FEED_INCLUDES = ("followups", "tasks", "birthdays", "deals", "dates")
-
+BATCH = 1000  # rows read, and contacts looked up, at a time
+_CHUNK = 500  # ids per IN (...)
 
 # SEQUENCE counts days from here: see `_version`.
 SEQUENCE_EPOCH = date(2000, 1, 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class FeedEntry:
     """One calendar item, independent of the iCal library (`minicrm.ical.feed` renders it)."""
 
@@ -59,6 +62,39 @@ class FeedEntry:
     contact_id: int | None = None
     yearly: bool = False
     todo: bool = False  # also offered as a VTODO (follow-ups and tasks)
+    deal_id: int | None = None  # a task's deal, whose title it shows
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a feed holds: the kinds, and the planned days of follow-ups, tasks and deal steps."""
+
+    today: date
+    since: date
+    until: date
+    include: tuple[str, ...]
+
+
+def window(*, today: date, days_back: int = 365, days_ahead: int = 90,
+           include: tuple[str, ...] | None = None) -> Window:  # fmt: skip
+    """Follow-ups, tasks and deal steps planned from `days_back` days ago to `days_ahead` days ahead (overdue
+    ones are kept and shown today); birthdays and yearly dates repeat every year (no window)."""
+    include = include or FEED_INCLUDES
+    unknown = set(include) - set(FEED_INCLUDES)
+    if unknown:
+        raise BadInput(f"unknown --include '{sorted(unknown)[0]}' (any of: {', '.join(FEED_INCLUDES)})")
+    if days_back < 0 or days_ahead < 0:
+        raise BadInput("--days-back and --days-ahead must be 0 or more")
+    return Window(today, today - timedelta(days=days_back), today + timedelta(days=days_ahead), tuple(include))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A part of the feed: the follow-ups, birthdays and dates of `contacts`, the tasks and deal steps by id."""
+
+    contacts: frozenset[int] = frozenset()
+    tasks: frozenset[int] = frozenset()
+    deals: frozenset[int] = frozenset()
 
 
 def _version(revision: int, updated_at: datetime, late: int, today: date) -> tuple[int, datetime]:
@@ -81,63 +117,150 @@ def database_id(session: Session) -> str:
     return value
 
 
-def _contact_details(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
-    """First phone, first e-mail, company and last interaction of each contact (batched, indexed)."""
-    out: dict[int, dict[str, Any]] = {i: {} for i in ids}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
+# Each item's contact, in the same row (`c` is the contact in every query of the feed): its company, first
+# e-mail, first phone and last contact: the newest interaction with the client (internal kinds such as a note
+# are not contact: migration 0006), whose text `_last_contacts` reads by id for a batch of rows.
+_DETAILS = (
+    ", (SELECT dco.name FROM company dco WHERE dco.id = c.company_id) AS d_company,"
+    " (SELECT e.email FROM contact_email e WHERE e.contact_id = c.id ORDER BY e.position, e.id LIMIT 1) AS d_email,"
+    " (SELECT p.phone FROM contact_phone p WHERE p.contact_id = c.id ORDER BY p.position, p.id LIMIT 1) AS d_phone,"
+    " (SELECT i.id FROM interaction i WHERE i.contact_id = c.id AND i.kind NOT IN"
+    " (SELECT k.name FROM interaction_kind k WHERE k.internal = ?) ORDER BY i.happened_at DESC, i.id DESC LIMIT 1)"
+    " AS d_last, c.id AS d_contact"
+)
+
+
+def _last_contacts(session: Session, ids: list[int]) -> dict[int, str]:
+    """`Last contact: DAY (kind) summary` of each interaction id."""
+    out = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
         for r in session.all(
-            # the company by its key per row: a join lets PostgreSQL hash all companies once per chunk
-            "SELECT c.id, (SELECT co.name FROM company co WHERE co.id = c.company_id) AS company,"
-            " (SELECT e.email FROM contact_email e WHERE e.contact_id = c.id ORDER BY e.position, e.id LIMIT 1)"
-            " AS email,"
-            " (SELECT p.phone FROM contact_phone p WHERE p.contact_id = c.id ORDER BY p.position, p.id LIMIT 1)"
-            " AS phone,"
-            " (SELECT i.id FROM interaction i WHERE i.contact_id = c.id ORDER BY i.happened_at DESC, i.id DESC"
-            " LIMIT 1) AS last_id"
-            f" FROM contact c WHERE c.id IN ({marks})",
+            f"SELECT id, happened_at, kind, summary FROM interaction WHERE id IN ({', '.join('?' * len(chunk))})",
             chunk,
         ):
-            out[r["id"]].update(company=r["company"], email=r["email"], phone=r["phone"], last_id=r["last_id"])
-        last_ids = [out[i]["last_id"] for i in chunk if out[i].get("last_id")]
-        if last_ids:
-            for r in session.all(
-                "SELECT contact_id, happened_at, kind, summary FROM interaction"
-                f" WHERE id IN ({', '.join('?' * len(last_ids))})",
-                last_ids,
-            ):
-                out[r["contact_id"]]["last"] = r
+            at = maybe_moment(r["happened_at"])
+            out[r["id"]] = f"Last contact: {at:%Y-%m-%d} ({r['kind']}) {r['summary']}"
     return out
 
 
-def _details_lines(details: dict[str, Any] | None) -> list[str]:
-    if not details:
+def _details_lines(r: Any, last: dict[int, str]) -> list[str]:
+    """The contact's lines of an item's description (none for an item without a contact)."""
+    if r["d_contact"] is None:
         return []
-    lines = []
-    for label, key in (("Company", "company"), ("Phone", "phone"), ("Email", "email")):
-        if details.get(key):
-            lines.append(f"{label}: {details[key]}")
-    last = details.get("last")
-    if last is not None:
-        at = maybe_moment(last["happened_at"])
-        lines.append(f"Last contact: {at:%Y-%m-%d} ({last['kind']}) {last['summary']}")
-    elif "company" in details:
-        lines.append("Last contact: never")
+    lines = [f"{label}: {r[key]}" for label, key in (("Company", "d_company"), ("Phone", "d_phone"),
+                                                       ("Email", "d_email")) if r[key]]  # fmt: skip
+    lines.append(last.get(r["d_last"]) or "Last contact: never")
     return lines
 
 
-def feed_fingerprint(session: Session) -> tuple[Any, ...]:
-    """Changes whenever anything the feed shows may have changed: every write is audited; tasks and deals
-    are also compared by their newest `updated_at` and their count, in case a tool wrote them directly."""
-    row = session.one(
-        "SELECT (SELECT max(id) FROM audit_log) AS audit,"
-        " (SELECT max(updated_at) FROM task) AS task_at, (SELECT count(*) FROM task) AS tasks,"
-        " (SELECT max(updated_at) FROM deal) AS deal_at, (SELECT count(*) FROM deal) AS deals,"
-        " (SELECT max(updated_at) FROM contact) AS contact_at, (SELECT count(*) FROM contact_date) AS dates"
-    )
-    assert row is not None  # a SELECT without FROM always returns one row
-    return tuple(row[k] for k in ("audit", "task_at", "tasks", "deal_at", "deals", "contact_at", "dates"))
+# -- rows to entries ----------------------------------------------------------------------------------------
+_Pending = tuple[FeedEntry, list[str]]  # an entry, and the lines of its description before the contact's details
+
+
+def _entry(win: Window, uid_key: str, kind: str, planned: date, at: str | None, summary: str, r: Any,
+           lines: list[str], *, contact_id: int | None, todo: bool = False, moves: bool = True,
+           yearly: bool = False, deal_id: int | None = None) -> _Pending:  # fmt: skip
+    today = win.today
+    late = max((today - planned).days, 0) if moves else 0  # an overdue item is shown today, all day
+    sequence, changed = _version(r["revision"], as_moment(r["updated_at"]), late, today)
+    categories = ["minicrm", kind, *(["overdue"] if late else [])]
+    entry = FeedEntry(uid_key, kind, today if late else planned, planned, None if late else at, at, late,
+                      f"OVERDUE {late}d: {summary}" if late else summary, "", categories, sequence, changed,
+                      contact_id, yearly, todo, deal_id)  # fmt: skip
+    return entry, lines
+
+
+def _followup(win: Window, r: Any) -> _Pending:
+    item = followup_item(r, win.today)
+    by_cadence = r["next_contact_on"] is None or bool(r["next_contact_auto"])
+    goal = r["next_contact_goal"] or ("stay in touch" if by_cadence and r["cadence"] else None)
+    summary = f"Call {r['name']}" + (f" — {goal}" if goal else "")
+    return _entry(win, f"followup-{r['id']}", "follow-up", item.on, item.time, summary, r, [f"Why: {item.reason}"],
+                  contact_id=r["id"], todo=True)  # fmt: skip
+
+
+def _task(win: Window, r: Any) -> _Pending:
+    summary = f"Task: {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
+    lines = [*([f"Deal: {r['deal']}"] if r["deal"] else []), *([r["notes"]] if r["notes"] else [])]
+    return _entry(win, f"task-{r['id']}", "task", as_day(r["due_on"]), r["due_time"], summary, r, lines,
+                  contact_id=r["contact_id"], todo=True, deal_id=r["deal_ref"])  # fmt: skip
+
+
+def _deal(win: Window, r: Any) -> _Pending:
+    step = r["next_step"] or "next step"
+    summary = f"{step} — deal {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
+    lines = [f"Deal: {r['title']} ({r['stage']}, {money_text(r['amount_minor'], r['currency'])})"]
+    return _entry(win, f"deal-{r['id']}", "deal", as_day(r["next_step_on"]), None, summary, r, lines,
+                  contact_id=r["contact_id"])  # fmt: skip
+
+
+def _birthday(win: Window, r: Any) -> _Pending:
+    born = birth_year(r["birthday"])
+    first = yearly_on(born or 2000, r["md"]) if born else date(2000, int(r["md"][:2]), int(r["md"][3:]))
+    lines = [f"Born {r['birthday']}" if born else "Birthday (year unknown)"]
+    return _entry(win, f"birthday-{r['id']}", "birthday", first, None, f"Birthday: {r['name']}", r, lines,
+                  contact_id=r["id"], moves=False, yearly=True)  # fmt: skip
+
+
+def _date(win: Window, r: Any) -> _Pending:
+    first_year, md = birth_year(r["value"]), r["md"]
+    first = date(first_year or 2000, int(md[:2]), int(md[3:])) if r["yearly"] else date.fromisoformat(r["value"])
+    return _entry(win, f"date-{r['date_id']}", "date", first, None, f"{r['label']}: {r['name']}", r,
+                  [f"{r['label']} ({r['value']})"], contact_id=r["id"], moves=False,
+                  yearly=bool(r["yearly"]))  # fmt: skip
+
+
+def _ids(column: str, ids: frozenset[int]) -> Iterator[tuple[str, list[int]]]:
+    """` AND column IN (...)` per chunk of `ids`, in order."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        yield f" AND {column} IN ({', '.join('?' * len(chunk))})", chunk
+
+
+def _sources(win: Window, scope: Scope | None) -> Iterator[tuple[str, list[Any], Any]]:
+    """(SQL, parameters, row -> entry) of each query of the feed, in the feed's order."""
+    sources: list[tuple[str, str, list[Any], str, Any, frozenset[int] | None]] = []
+    if "followups" in win.include:
+        src = followup_query(since=win.since, until=win.until, owner_id=None)
+        sources.append((FOLLOWUP_COLS + _DETAILS + src.sql, "c.id", src.params, "c.id", _followup,
+                        None if scope is None else scope.contacts))  # fmt: skip
+    if "tasks" in win.include:
+        src = task_query(since=win.since, until=win.until, owner_id=None)
+        sources.append((f"{TASK_COLS}, t.deal_id AS deal_ref{_DETAILS}{src.sql}", "t.id", src.params, "t.id", _task,
+                        None if scope is None else scope.tasks))  # fmt: skip
+    if "deals" in win.include:
+        src = deal_query(since=win.since, until=win.until, owner_id=None)
+        sources.append((DEAL_COLS + _DETAILS + src.sql, "d.id", src.params, "d.id", _deal,
+                        None if scope is None else scope.deals))  # fmt: skip
+    if "birthdays" in win.include:
+        sources.append((f"SELECT {BIRTHDAY_COLS}{_DETAILS} FROM {BIRTHDAY_TABLE} WHERE c.birthday_md IS NOT NULL"
+                        " AND c.archived = ?", "c.id", [False], "c.id", _birthday,
+                        None if scope is None else scope.contacts))  # fmt: skip
+    if "dates" in win.include:
+        sources.append((f"SELECT {DATE_COLS}{_DETAILS} FROM {DATE_TABLE} WHERE c.archived = ?"
+                        " AND (cd.yearly = ? OR cd.value BETWEEN ? AND ?)", "c.id",
+                        [False, True, win.since.isoformat(), win.until.isoformat()], "cd.id", _date,
+                        None if scope is None else scope.contacts))  # fmt: skip
+    for sql, scope_column, params, order, make, ids in sources:
+        if ids is None:
+            yield f"{sql} ORDER BY {order}", [True, *params], make
+            continue
+        for cond, chunk in _ids(scope_column, ids):
+            yield f"{sql}{cond} ORDER BY {order}", [True, *params, *chunk], make
+
+
+def iter_entries(session: Session, win: Window, scope: Scope | None = None) -> Iterator[FeedEntry]:
+    """The items of the feed in its order (or those of `scope`), read and completed `BATCH` rows at a time."""
+    for sql, params, make in _sources(win, scope):
+        cursor = session.execute(sql, params)
+        while rows := cursor.fetchmany(BATCH):
+            last = _last_contacts(session, [r["d_last"] for r in rows if r["d_last"]])
+            for r in rows:
+                entry, lines = make(win, r)
+                entry.description = "\n".join(lines + _details_lines(r, last))
+                yield entry
 
 
 def feed_entries(
@@ -148,81 +271,24 @@ def feed_entries(
     days_ahead: int = 90,
     include: tuple[str, ...] = FEED_INCLUDES,
 ) -> list[FeedEntry]:
-    """The items of the calendar feed, in a stable order.
+    """Every item of the feed, in its order (a list: for tests and small feeds; the feed streams them)."""
+    win = window(today=today, days_back=days_back, days_ahead=days_ahead, include=include)
+    return list(iter_entries(session, win))
 
-    Follow-ups, tasks and deal steps planned from `days_back` days ago to `days_ahead` days ahead;
-    overdue ones are kept and shown today. Birthdays and yearly dates repeat every year (no window).
-    """
-    unknown = set(include) - set(FEED_INCLUDES)
-    if unknown:
-        raise BadInput(f"unknown --include '{sorted(unknown)[0]}' (any of: {', '.join(FEED_INCLUDES)})")
-    if days_back < 0 or days_ahead < 0:
-        raise BadInput("--days-back and --days-ahead must be 0 or more")
-    since, until = today - timedelta(days=days_back), today + timedelta(days=days_ahead)
-    pending: list[tuple[FeedEntry, list[str]]] = []  # entry, description lines before the contact's details
 
-    def add(uid_key: str, kind: str, planned: date, at: str | None, summary: str, r: Any, lines: list[str], *,
-            contact_id: int | None, todo: bool = False, moves: bool = True, yearly: bool = False) -> None:  # fmt: skip
-        late = max((today - planned).days, 0) if moves else 0  # an overdue item is shown today, all day
-        sequence, changed = _version(r["revision"], as_moment(r["updated_at"]), late, today)
-        categories = ["minicrm", kind, *(["overdue"] if late else [])]
-        entry = FeedEntry(uid_key, kind, today if late else planned, planned, None if late else at, at, late,
-                          f"OVERDUE {late}d: {summary}" if late else summary, "", categories, sequence, changed,
-                          contact_id, yearly=yearly, todo=todo)  # fmt: skip
-        pending.append((entry, lines))
-
-    if "followups" in include:
-        for r in source_rows(session, FOLLOWUP_COLS, followup_query(since=since, until=until, owner_id=None)):
-            item = followup_item(r, today)
-            by_cadence = r["next_contact_on"] is None or bool(r["next_contact_auto"])
-            goal = r["next_contact_goal"] or ("stay in touch" if by_cadence and r["cadence"] else None)
-            summary = f"Call {r['name']}" + (f" — {goal}" if goal else "")
-            add(f"followup-{r['id']}", "follow-up", item.on, item.time, summary, r, [f"Why: {item.reason}"],
-                contact_id=r["id"], todo=True)  # fmt: skip
-    if "tasks" in include:
-        for r in source_rows(session, TASK_COLS, task_query(since=since, until=until, owner_id=None)):
-            summary = f"Task: {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
-            lines = [*([f"Deal: {r['deal']}"] if r["deal"] else []), *([r["notes"]] if r["notes"] else [])]
-            add(f"task-{r['id']}", "task", as_day(r["due_on"]), r["due_time"], summary, r, lines,
-                contact_id=r["contact_id"], todo=True)  # fmt: skip
-    if "deals" in include:
-        for r in source_rows(session, DEAL_COLS, deal_query(since=since, until=until, owner_id=None)):
-            step = r["next_step"] or "next step"
-            summary = f"{step} — deal {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
-            lines = [f"Deal: {r['title']} ({r['stage']}, {money_text(r['amount_minor'], r['currency'])})"]
-            add(f"deal-{r['id']}", "deal", as_day(r["next_step_on"]), None, summary, r, lines,
-                contact_id=r["contact_id"])  # fmt: skip
-    if "birthdays" in include:
-        for r in session.all(
-            f"SELECT {BIRTHDAY_COLS} FROM {BIRTHDAY_TABLE} WHERE c.birthday_md IS NOT NULL AND c.archived = ?"
-            " ORDER BY c.birthday_md, c.id",
-            (False,),
-        ):
-            born = birth_year(r["birthday"])
-            first = yearly_on(born or 2000, r["md"]) if born else date(2000, int(r["md"][:2]), int(r["md"][3:]))
-            lines = [f"Born {r['birthday']}" if born else "Birthday (year unknown)"]
-            add(f"birthday-{r['id']}", "birthday", first, None, f"Birthday: {r['name']}", r, lines,
-                contact_id=r["id"], moves=False, yearly=True)  # fmt: skip
-    if "dates" in include:
-        for r in session.all(
-            f"SELECT {DATE_COLS} FROM {DATE_TABLE} WHERE c.archived = ?"
-            " AND (cd.yearly = ? OR cd.value BETWEEN ? AND ?) ORDER BY cd.md, cd.id",
-            (False, True, since.isoformat(), until.isoformat()),
-        ):
-            first_year = birth_year(r["value"])
-            md = r["md"]
-            first = (
-                date(first_year or 2000, int(md[:2]), int(md[3:])) if r["yearly"] else date.fromisoformat(r["value"])
-            )
-            lines = [f"{r['label']} ({r['value']})"]
-            add(f"date-{r['date_id']}", "date", first, None, f"{r['label']}: {r['name']}", r, lines,
-                contact_id=r["id"], moves=False, yearly=bool(r["yearly"]))  # fmt: skip
-    details = _contact_details(session, sorted({e.contact_id for e, _ in pending if e.contact_id is not None}))
-    entries = []
-    for entry, lines in pending:
-        contact = details.get(entry.contact_id) if entry.contact_id is not None else None
-        entry.description = "\n".join([*lines, *_details_lines(contact)])
-        entries.append(entry)
-    order = {"follow-up": 0, "task": 1, "deal": 2, "birthday": 3, "date": 4}
-    entries.sort(key=lambda e: (order[e.kind], e.uid_key.split("-")[0], int(e.uid_key.rsplit("-", 1)[1])))
-    return entries
+def timed_plans(session: Session, win: Window) -> Iterator[tuple[date, str]]:
+    """The planned day and "HH:MM" of every timed follow-up and task of the feed: the date-times it may write
+    in the local zone, known before its items are (its VTIMEZONE comes first)."""
+    queries = []
+    if "followups" in win.include:
+        src = followup_query(since=win.since, until=win.until, owner_id=None, count=True)
+        queries.append(("SELECT c.next_contact_on AS day, c.next_contact_time AS at" + src.sql
+                        + " AND c.next_contact_time IS NOT NULL", src.params))  # fmt: skip
+    if "tasks" in win.include:
+        src = task_query(since=win.since, until=win.until, owner_id=None, count=True)
+        queries.append((f"SELECT t.due_on AS day, t.due_time AS at{src.sql} AND t.due_time IS NOT NULL", src.params))
+    for sql, params in queries:
+        cursor = session.execute(sql, params)
+        while rows := cursor.fetchmany(BATCH):
+            for r in rows:
+                yield as_day(r["day"]), r["at"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -78,23 +77,21 @@ def build_resources(
     days_ahead: int = 90,
     include: tuple[str, ...] | None = None,
 ) -> list[Resource]:
-    """The CalDAV objects of a database's feed: one per UID, rendered by `minicrm.ical.feed.single`."""
-    from minicrm.ical import feed
-    from minicrm.ical.entries import FEED_INCLUDES, database_id, feed_entries
+    """The CalDAV objects of a database's feed: one per UID (`Renderer.single`), stamped with the digest of
+    its content (`X-MINICRM-HASH`)."""
+    from minicrm.ical.entries import database_id, iter_entries, window
+    from minicrm.ical.feed import Renderer, refresh_value
 
-    feed.zone(options.tz)  # a bad --tz fails before any work
-    entries = feed_entries(session, today=today, days_back=days_back, days_ahead=days_ahead,
-                           include=include or FEED_INCLUDES)  # fmt: skip
-    return resources(feed.components(entries, database_id(session), options), feed.single)
-
-
-def resources(components: list[Any], render_one: Callable[[Any], bytes]) -> list[Resource]:
-    """Wrap each component (icalendar) in its own VCALENDAR, stamped with the digest of its content."""
+    refresh_value(options.refresh)
+    win = window(today=today, days_back=days_back, days_ahead=days_ahead, include=include)
     out = []
-    for component in components:
-        digest = hashlib.sha256(render_one(component)).hexdigest()[:32]
-        component.add(HASH_PROP, digest)
-        out.append(Resource(str(component["uid"]), component.name == "VTODO", render_one(component), digest))
+    with session.snapshot():
+        renderer = Renderer(database_id(session), options)  # a bad --tz fails before any work
+        for entry in iter_entries(session, win):
+            for as_todo in (False, True) if options.todo and entry.todo else (False,):
+                digest = hashlib.sha256(renderer.single(entry, as_todo=as_todo)).hexdigest()[:32]
+                uid = renderer.uid(entry, "todo-" if as_todo else "")
+                out.append(Resource(uid, as_todo, renderer.single(entry, as_todo=as_todo, digest=digest), digest))
     return out
 
 

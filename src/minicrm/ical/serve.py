@@ -1,6 +1,7 @@
 """Serve the feed over HTTP (stdlib only) so a calendar app can subscribe to `webcal://HOST:PORT/minicrm.ics`.
 
-The feed is rendered from the database on every request. Clients can skip unchanged bodies (304) with
+Each request asks `render` for the feed as of now (`live.LiveFeed`: the body already made when nothing
+changed) with its ETag. Clients can skip unchanged bodies (304) with
 `If-None-Match` (the ETag, compared weakly; lists and `*`) or `If-Modified-Since` (`Last-Modified` is when
 this server first sent the current body; RFC 9110 §13.1).
 Bound to loopback by default; any other address requires a token, compared in constant time, given as
@@ -10,7 +11,6 @@ The token never appears in the request log.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import ipaddress
 import re
@@ -96,7 +96,12 @@ class LastModified:
 
 
 def make_server(
-    render: Callable[[], bytes], *, host: str, port: int, token: str | None, log: Callable[[str], None] | None = None
+    render: Callable[[], tuple[bytes, str]],
+    *,
+    host: str,
+    port: int,
+    token: str | None,
+    log: Callable[[str], None] | None = None,
 ) -> ThreadingHTTPServer:
     check_binding(host, token)
     dates = LastModified()
@@ -131,12 +136,11 @@ def make_server(
                 self._reply(403, b"forbidden\n")
                 return
             try:
-                body = render()
+                body, etag = render()  # the body and its digest
             except Exception as exc:  # one bad request must not stop the server
                 sys.stderr.write(f"error: cannot render the feed: {type(exc).__name__}: {exc}\n")
                 self._reply(500, b"cannot render the feed\n")
                 return
-            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
             modified = dates.of(etag)
             validators = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True), "Cache-Control": "no-cache"}
             match = self.headers.get("If-None-Match")  # when given, If-Modified-Since is not looked at
