@@ -155,7 +155,8 @@ def fit_columns(cols: Sequence[Any], width: int | None) -> tuple[list[int], list
     important first (priority, then left to right); one is shown if it fits at its minimum width while every
     more important column keeps its comfortable width (priority 1 is always shown): so the lowest-priority
     columns are the ones left out, and a narrow one may still fit where a wide one did not. Then text columns
-    are narrowed, the lowest priority and the widest first, down to their minimum, until the row fits.
+    are narrowed, the lowest priority and the widest first, to their comfortable width, then to their
+    minimum, until the row fits.
     Whole columns are narrowed (cut with …) only when the priority-1 columns alone cannot fit.
     """
     shown = list(range(len(cols)))
@@ -175,8 +176,10 @@ def fit_columns(cols: Sequence[Any], width: int | None) -> tuple[list[int], list
             shown = trial
     shown.sort()
     widths = {i: cols[i].natural for i in shown}
-    passes = [([i for i in shown if not cols[i].whole and cols[i].priority == p], least) for p in
-              sorted({cols[i].priority for i in shown}, reverse=True)]  # fmt: skip
+    comfortable = {i: cols[i].comfortable for i in shown}
+    priorities = sorted({cols[i].priority for i in shown}, reverse=True)
+    passes = [([i for i in shown if not cols[i].whole and cols[i].priority == p], floors)
+              for floors in (comfortable, least) for p in priorities]  # fmt: skip
     passes.append((shown, dict.fromkeys(shown, 1)))  # the last resort: cut anything
     for among, floors in passes:
         excess = need(widths, shown) - width

@@ -31,6 +31,16 @@ DUE_COLUMNS = [
     ("late", "Overdue", 2),
     ("reason", "Why", 5),
 ]
+FORGOTTEN_COLUMNS = [
+    ("kind", "Kind", 3),
+    ("id", "ID", 1),
+    ("name", "Name", 1),
+    ("company", "Company", 3),
+    ("status", "Status", 4),
+    ("last_interaction_at", "Last contact", 2),
+    ("silent", "Silent", 2),
+    ("value", "Value", 2),
+]
 
 
 def _owner_id(actx: AppContext, owner: str | None) -> int | None:
@@ -141,16 +151,7 @@ def forgotten(
             row["silent"] = "never contacted" if r.never_contacted else f"{r.days_silent} days"
     output.emit_rows(
         out,
-        [
-            ("kind", "Kind", 3),
-            ("id", "ID", 1),
-            ("name", "Name", 1),
-            ("company", "Company", 3),
-            ("status", "Status", 4),
-            ("last_interaction_at", "Last contact", 2),
-            ("silent", "Silent", 2),
-            ("value", "Value", 2),
-        ],
+        FORGOTTEN_COLUMNS,
         fmt,
         empty=f"nobody forgotten: everyone heard from you in the last {threshold} days or has something planned",
     )

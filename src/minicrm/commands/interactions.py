@@ -141,6 +141,9 @@ def timeline_cmd(
     output.emit_rows([i.to_json() for i in items], TIMELINE_COLUMNS, fmt, empty="no interactions yet")
 
 
+SEARCH_COLUMNS = [("kind", "Kind", 1), ("id", "ID", 1), ("title", "Name / summary", 1), ("detail", "Detail", 2)]
+
+
 def search_cmd(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to find (prefixes; case and accents ignored).")],
@@ -155,7 +158,7 @@ def search_cmd(
     hits = search(actx.session(), query, limit=limit or 50)
     output.emit_rows(
         [h.to_json() for h in hits],
-        [("kind", "Kind", 1), ("id", "ID", 1), ("title", "Name / summary", 1), ("detail", "Detail", 2)],
+        SEARCH_COLUMNS,
         fmt,
         empty=f"nothing matches '{query}'",
     )
