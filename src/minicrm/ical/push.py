@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 from minicrm.errors import MinicrmError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import date
 
-    from minicrm.ical.feed import FeedOptions
+    from minicrm.ical.entries import FeedEntry
+    from minicrm.ical.feed import FeedOptions, Renderer
     from minicrm.store.core.db import Session
 
 HASH_PROP = "X-MINICRM-HASH"
@@ -77,21 +79,26 @@ def build_resources(
     days_ahead: int = 90,
     include: tuple[str, ...] | None = None,
 ) -> list[Resource]:
-    """The CalDAV objects of a database's feed: one per UID (`Renderer.single`), stamped with the digest of
-    its content (`X-MINICRM-HASH`)."""
+    """The CalDAV objects of a database's feed, read in one snapshot."""
     from minicrm.ical.entries import database_id, iter_entries, window
     from minicrm.ical.feed import Renderer, refresh_value
 
     refresh_value(options.refresh)
     win = window(today=today, days_back=days_back, days_ahead=days_ahead, include=include)
-    out = []
     with session.snapshot():
         renderer = Renderer(database_id(session), options)  # a bad --tz fails before any work
-        for entry in iter_entries(session, win):
-            for as_todo in (False, True) if options.todo and entry.todo else (False,):
-                digest = hashlib.sha256(renderer.single(entry, as_todo=as_todo)).hexdigest()[:32]
-                uid = renderer.uid(entry, "todo-" if as_todo else "")
-                out.append(Resource(uid, as_todo, renderer.single(entry, as_todo=as_todo, digest=digest), digest))
+        return resources(iter_entries(session, win), renderer)
+
+
+def resources(entries: Iterable[FeedEntry], renderer: Renderer) -> list[Resource]:
+    """One CalDAV object per UID (`Renderer.single`: the event, and the task when the feed has them), stamped
+    with the digest of its content (`X-MINICRM-HASH`)."""
+    out = []
+    for entry in entries:
+        for as_todo in (False, True) if renderer.options.todo and entry.todo else (False,):
+            digest = hashlib.sha256(renderer.single(entry, as_todo=as_todo)).hexdigest()[:32]
+            uid = renderer.uid(entry, "todo-" if as_todo else "")
+            out.append(Resource(uid, as_todo, renderer.single(entry, as_todo=as_todo, digest=digest), digest))
     return out
 
 

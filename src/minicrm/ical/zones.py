@@ -239,7 +239,7 @@ def vtimezone(name: str, first_year: int, last_year: int) -> bytes:
     if rules is None or since > last_year:  # no regular rule (or not yet): the years asked for, one by one
         lines += _explicit(tz, first_year, last_year)
     else:
-        if first_year < since:
+        if first_year <= since:  # the rule starts with its first change: the months before it too
             lines += _explicit(tz, first_year, since - 1)
         for rule in rules:
             c = rule.first
