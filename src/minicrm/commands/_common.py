@@ -34,6 +34,20 @@ def app_ctx(ctx: typer.Context) -> AppContext:
     return ctx.find_root().obj
 
 
+def owner_id(actx: AppContext, owner: str | None) -> int | None:
+    """The user id an `--owner` option names ('me' is --as; 'all' or nothing: everyone, None)."""
+    if not owner or owner == "all":
+        return None
+    from minicrm.errors import BadInput
+    from minicrm.store.people.users import resolve_user
+
+    if owner == "me":
+        if not actx.user:
+            raise BadInput("--owner me needs --as USER or MINICRM_USER")
+        owner = actx.user
+    return resolve_user(actx.session(), owner)
+
+
 def when(actx: AppContext, text: str) -> When:
     from minicrm.dates import parse_when
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from minicrm.commands._common import MAX_DAYS, FormatOpt, LimitOpt, app_ctx, on_date, span_days
+from minicrm.commands._common import MAX_DAYS, FormatOpt, LimitOpt, app_ctx, on_date, owner_id, span_days
 from minicrm.output import Format
 
 if TYPE_CHECKING:
@@ -41,12 +41,6 @@ FORGOTTEN_COLUMNS = [
     ("silent", "Silent", 2),
     ("value", "Value", 2),
 ]
-
-
-def _owner_id(actx: AppContext, owner: str | None) -> int | None:
-    from minicrm.commands.contacts import _owner_id as resolve
-
-    return resolve(actx, owner)
 
 
 def _until(actx: AppContext, within: str | None, until: str | None, default_days: int) -> date:
@@ -91,7 +85,7 @@ def due(
     last = _until(actx, within, until, 7)
     session = actx.session()
     kinds = tuple(k.strip().lower() for part in kind for k in part.split(",")) if kind else KINDS
-    items = due_items(session, today=actx.today(), until=last, overdue_only=overdue, owner_id=_owner_id(actx, owner),
+    items = due_items(session, today=actx.today(), until=last, overdue_only=overdue, owner_id=owner_id(actx, owner),
                       kinds=kinds, limit=limit)  # fmt: skip
     rows = [item.to_json() for item in items]
     if fmt is Format.table:
@@ -144,7 +138,7 @@ def forgotten(
     statuses = [s for s in (status or "").split(",") if s.strip()] or None
     session = actx.session()
     rows = find(session, today=actx.today(), days=threshold, statuses=statuses, tag=tag, min_value=value,
-                owner_id=_owner_id(actx, owner), limit=limit, kinds=kinds)  # fmt: skip
+                owner_id=owner_id(actx, owner), limit=limit, kinds=kinds)  # fmt: skip
     out = [r.to_json() for r in rows]
     if fmt is Format.table:
         for row, r in zip(out, rows, strict=True):
@@ -197,7 +191,7 @@ def remind(
         raise BadInput(f"unknown --format '{fmt}' (text or json)")
     actx = app_ctx(ctx)
     last = _until(actx, within, None, 1)
-    digest = remind_digest(actx.session(), today=actx.today(), until=last, owner_id=_owner_id(actx, owner),
+    digest = remind_digest(actx.session(), today=actx.today(), until=last, owner_id=owner_id(actx, owner),
                            forgotten_days=days or _default_forgotten_days(), limit=limit or None)  # fmt: skip
     if fmt == "json":
         output.write(output.to_json(digest.to_json()))

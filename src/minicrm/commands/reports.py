@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from minicrm.commands._common import FormatOpt, app_ctx, on_date
+from minicrm.commands._common import FormatOpt, app_ctx, on_date, owner_id
 from minicrm.output import Format
 
 app = typer.Typer(help="Reports: pipeline, forecast, sales, clients, activity, segments, campaigns, service.",
@@ -42,12 +42,11 @@ def pipeline_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None
                     owner: OwnerOpt = None, fmt: FormatOpt = Format.table) -> None:  # fmt: skip
     """Per stage: deals, amount, weighted amount, conversion to the next stage, days in stage; a funnel chart."""
     from minicrm import output
-    from minicrm.commands.contacts import _owner_id
     from minicrm.store.sales.reports import pipeline
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
-    rows = [r.to_json() for r in pipeline(actx.session(), start=first, end=last, owner_id=_owner_id(actx, owner))]
+    rows = [r.to_json() for r in pipeline(actx.session(), start=first, end=last, owner_id=owner_id(actx, owner))]
     if fmt is not Format.table:
         output.emit_rows(rows, [], fmt, per_currency=("totals", "weighted"))  # CSV: one line per stage and currency
         return
@@ -87,12 +86,11 @@ def forecast_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None
                     owner: OwnerOpt = None, fmt: FormatOpt = Format.table) -> None:  # fmt: skip
     """Expected revenue by month of expected close (amount, weighted) against what was won that month."""
     from minicrm import output
-    from minicrm.commands.contacts import _owner_id
     from minicrm.store.sales.reports import forecast
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
-    rows = [r.to_json() for r in forecast(actx.session(), start=first, end=last, owner_id=_owner_id(actx, owner))]
+    rows = [r.to_json() for r in forecast(actx.session(), start=first, end=last, owner_id=owner_id(actx, owner))]
     output.emit_rows(rows, [("month", "Month", 1), ("currency", "", 1), ("open_count", "Open", 2),
                             ("open_amount", "Amount", 2), ("weighted", "Weighted", 3), ("won_count", "Won", 3),
                             ("won_amount", "Won amount", 3)],
@@ -113,12 +111,11 @@ def sales_report(
 ) -> None:
     """Won revenue grouped by month, quarter, product, industry, region, source or owner; win rate, average deal."""
     from minicrm import output
-    from minicrm.commands.contacts import _owner_id
     from minicrm.store.sales.reports import sales
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
-    report = sales(actx.session(), by=by, start=first, end=last, owner_id=_owner_id(actx, owner))
+    report = sales(actx.session(), by=by, start=first, end=last, owner_id=owner_id(actx, owner))
     data = report.to_json()
     if output.emit_data(data, fmt, csv_rows=data["rows"]):
         return
@@ -142,12 +139,11 @@ def clients_report(
 ) -> None:
     """Client value: lifetime won revenue, deals, first/last purchase, days since contact; regular and top clients."""
     from minicrm import output
-    from minicrm.commands.contacts import _owner_id
     from minicrm.store.sales.reports import clients
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
-    rows = clients(actx.session(), today=actx.today(), start=first, end=last, owner_id=_owner_id(actx, owner), top=top)
+    rows = clients(actx.session(), today=actx.today(), start=first, end=last, owner_id=owner_id(actx, owner), top=top)
     output.emit_rows(rows, [("client", "Client", 1), ("currency", "", 1), ("lifetime_value", "Lifetime", 1),
                             ("won_deals", "Deals", 2), ("first_purchase", "First", 4), ("last_purchase", "Last", 3),
                             ("days_since_interaction", "Silent days", 3), ("regular", "Regular", 4), ("top", "Top", 4),
@@ -167,12 +163,11 @@ def activity_report(
 ) -> None:
     """Interactions per person per day/week by kind (how active each one is), or per client."""
     from minicrm import output
-    from minicrm.commands.contacts import _owner_id
     from minicrm.store.sales.reports import activity
 
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
-    rows = activity(actx.session(), start=first, end=last, by=by, per=per, owner_id=_owner_id(actx, owner))
+    rows = activity(actx.session(), start=first, end=last, by=by, per=per, owner_id=owner_id(actx, owner))
     columns = ([("client", "Client"), ("kind", "Kind"), ("count", "Count")] if per == "client" else
                [("period", by.capitalize()), ("user", "User"), ("kind", "Kind"), ("count", "Count")])  # fmt: skip
     output.emit_rows(rows, columns, fmt, empty="no interactions in the period")
@@ -204,28 +199,36 @@ def segments_report(
                      per_currency=("revenue", "average_per_contact"))  # fmt: skip
 
 
-def register(root: typer.Typer) -> None:
-    from minicrm.commands.campaign_report import report_campaigns
-    from minicrm.commands.deals import app as deal_app
-    from minicrm.commands.deals import stages_app
-    from minicrm.commands.requests import report_service
-    from minicrm.commands.tasks import app as task_app
+def register(root: typer.Typer, only: str | None = None) -> None:
+    """`deal`, `task`, `pipeline` and `report`; with `only`, just that one, importing only what it needs."""
+    if only in (None, "deal"):
+        from minicrm.commands.deals import app as deal_app
 
-    app.command("pipeline")(pipeline_report)
-    app.command("campaigns")(report_campaigns)
-    app.command("service")(report_service)
-    pipeline_app = typer.Typer(help="The sales funnel; `pipeline stages` configures the stages.",
-                               invoke_without_command=True)  # fmt: skip
+        root.add_typer(deal_app, name="deal")
+    if only in (None, "task"):
+        from minicrm.commands.tasks import app as task_app
 
-    @pipeline_app.callback()
-    def pipeline_default(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, period: PeriodOpt = None,
-                         owner: OwnerOpt = None, fmt: FormatOpt = Format.table) -> None:  # fmt: skip
-        """Per stage: deals, amount, weighted amount, conversion, days in stage (same as report pipeline)."""
-        if ctx.invoked_subcommand is None:
-            pipeline_report(ctx, start, end, period, owner, fmt)
+        root.add_typer(task_app, name="task")
+    if only in (None, "pipeline"):
+        from minicrm.commands.deals import stages_app
 
-    pipeline_app.add_typer(stages_app, name="stages")
-    root.add_typer(deal_app, name="deal")
-    root.add_typer(task_app, name="task")
-    root.add_typer(pipeline_app, name="pipeline")
-    root.add_typer(app, name="report")
+        pipeline_app = typer.Typer(help="The sales funnel; `pipeline stages` configures the stages.",
+                                   invoke_without_command=True)  # fmt: skip
+
+        @pipeline_app.callback()
+        def pipeline_default(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, period: PeriodOpt = None,
+                             owner: OwnerOpt = None, fmt: FormatOpt = Format.table) -> None:  # fmt: skip
+            """Per stage: deals, amount, weighted amount, conversion, days in stage (same as report pipeline)."""
+            if ctx.invoked_subcommand is None:
+                pipeline_report(ctx, start, end, period, owner, fmt)
+
+        pipeline_app.add_typer(stages_app, name="stages")
+        root.add_typer(pipeline_app, name="pipeline")
+    if only in (None, "report"):
+        from minicrm.commands.campaign_report import report_campaigns
+        from minicrm.commands.requests import report_service
+
+        app.command("pipeline")(pipeline_report)
+        app.command("campaigns")(report_campaigns)
+        app.command("service")(report_service)
+        root.add_typer(app, name="report")
