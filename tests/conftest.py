@@ -77,7 +77,8 @@ def hermetic_home(tmp_path, monkeypatch):
     """Keep the developer's own data, config and env out of the tests."""
     home = tmp_path / "home"
     monkeypatch.setenv("MINICRM_HOME", str(home))
-    for var in ("MINICRM_DB", "MINICRM_TODAY", "MINICRM_USER", "MINICRM_DEBUG"):
+    # COLUMNS: tables take the width it names, even in a pipe (#19); a test that wants a width sets it
+    for var in ("MINICRM_DB", "MINICRM_TODAY", "MINICRM_USER", "MINICRM_DEBUG", "COLUMNS"):
         monkeypatch.delenv(var, raising=False)
     return home
 
