@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 TODAY = "2026-11-22"
 EXPORT = "-- export every table as JSON"  # not SQL: the floors call `export_json` for it
+ICAL = "-- write the iCalendar feed"  # not SQL: the floors call `floor_ical.write_feed` (the same bytes as minicrm)
 CUTOFF = "2026-08-25 00:00:00"  # forgotten: silent for 90 days, today included
 
 # minicrm's forgotten query (store.followups.forgotten._forgotten_sql) with its parameters written in:
@@ -216,30 +217,7 @@ CASES: dict[str, tuple[list[str], list[str], bool]] = {
         ],
         True,
     ),
-    "ical export": (
-        ["ical", "export"],
-        [  # what the feed holds by default: planned items from 365 days back to 90 ahead, every birthday
-            "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_time, c.next_contact_goal, c.revision,"
-            " c.updated_at FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = 0"
-            " AND c.next_contact_on BETWEEN date('{today}', '-365 days') AND date('{today}', '+90 days')",
-            "SELECT t.id, t.title, t.due_on, t.due_time, c.name, t.revision, t.updated_at FROM task t"
-            " LEFT JOIN contact c ON c.id = t.contact_id WHERE t.done = 0"
-            " AND t.due_on BETWEEN date('{today}', '-365 days') AND date('{today}', '+90 days')",
-            "SELECT d.id, d.title, d.next_step, d.next_step_on, c.name FROM deal d"
-            " JOIN pipeline_stage s ON s.id = d.stage_id LEFT JOIN contact c ON c.id = d.contact_id"
-            " WHERE s.outcome = 'open' AND d.next_step_on BETWEEN date('{today}', '-365 days')"
-            " AND date('{today}', '+90 days')",
-            "SELECT c.id, c.name, c.birthday, c.revision, c.updated_at FROM contact c"
-            " WHERE c.birthday_md IS NOT NULL AND c.archived = 0 ORDER BY c.birthday_md, c.id",
-            "SELECT e.contact_id, e.email FROM contact_email e JOIN contact c ON c.id = e.contact_id"
-            " WHERE c.archived = 0 AND (c.birthday_md IS NOT NULL"
-            " OR c.next_contact_on BETWEEN date('{today}', '-365 days') AND date('{today}', '+90 days'))",
-            "SELECT p.contact_id, p.phone FROM contact_phone p JOIN contact c ON c.id = p.contact_id"
-            " WHERE c.archived = 0 AND (c.birthday_md IS NOT NULL"
-            " OR c.next_contact_on BETWEEN date('{today}', '-365 days') AND date('{today}', '+90 days'))",
-        ],
-        False,
-    ),
+    "ical export": (["ical", "export"], [ICAL], False),
     "export json": (["export", "json"], [EXPORT], False),
 }
 
@@ -268,7 +246,6 @@ def statements(name: str, busy: int) -> list[str]:
 # are booleans, `CAST(x AS date) + n` for date(x, '+n days'), `to_char` for month keys, tsvector search through
 # migration 0002's minicrm_tsquery, string_agg for group_concat). `export json` is SQLite-only in minicrm.
 _WEEK = "CAST('{today}' AS date) + 6"
-_BACK, _AHEAD = "CAST('{today}' AS date) - 365", "CAST('{today}' AS date) + 90"
 _PG_SEARCH = (
     "SELECT c.id, c.name, co.name FROM (SELECT rowid AS fid, -ts_rank(tsv, minicrm_tsquery('anna')) AS rank"
     " FROM contact_fts WHERE tsv @@ minicrm_tsquery('anna')) f JOIN contact c ON c.id = f.fid"
@@ -340,24 +317,7 @@ PG_SQL: dict[str, list[str]] = {
         " VALUES ({busy}, 'call', LOCALTIMESTAMP(0), 'Benchmark call', LOCALTIMESTAMP(0))",
         "UPDATE contact SET last_interaction_at = LOCALTIMESTAMP(0) WHERE id = {busy}",
     ],
-    "ical export": [
-        "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_time, c.next_contact_goal, c.revision,"
-        " c.updated_at FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = false"
-        f" AND c.next_contact_on BETWEEN {_BACK} AND {_AHEAD}",
-        "SELECT t.id, t.title, t.due_on, t.due_time, c.name, t.revision, t.updated_at FROM task t"
-        f" LEFT JOIN contact c ON c.id = t.contact_id WHERE t.done = false AND t.due_on BETWEEN {_BACK} AND {_AHEAD}",
-        "SELECT d.id, d.title, d.next_step, d.next_step_on, c.name FROM deal d"
-        " JOIN pipeline_stage s ON s.id = d.stage_id LEFT JOIN contact c ON c.id = d.contact_id"
-        f" WHERE s.outcome = 'open' AND d.next_step_on BETWEEN {_BACK} AND {_AHEAD}",
-        "SELECT c.id, c.name, c.birthday, c.revision, c.updated_at FROM contact c"
-        " WHERE c.birthday_md IS NOT NULL AND c.archived = false ORDER BY c.birthday_md, c.id",
-        "SELECT e.contact_id, e.email FROM contact_email e JOIN contact c ON c.id = e.contact_id"
-        " WHERE c.archived = false AND (c.birthday_md IS NOT NULL"
-        f" OR c.next_contact_on BETWEEN {_BACK} AND {_AHEAD})",
-        "SELECT p.contact_id, p.phone FROM contact_phone p JOIN contact c ON c.id = p.contact_id"
-        " WHERE c.archived = false AND (c.birthday_md IS NOT NULL"
-        f" OR c.next_contact_on BETWEEN {_BACK} AND {_AHEAD})",
-    ],
+    "ical export": [ICAL],
     "export json": [EXPORT],
 }
 

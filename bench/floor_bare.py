@@ -1,11 +1,12 @@
-"""The bare floor: stdlib Python opens the database, runs the case's SQL and prints the rows.
+"""The bare floor: stdlib Python opens the database, runs the case's SQL and prints the rows (`ical export`:
+writes the same iCalendar feed as minicrm, bench/floor_ical.py).
 
 DB is a SQLite file, or a postgresql:// URL: then psycopg runs the case's PostgreSQL statements (cases.PG_SQL).
 """
 
 import sys
 
-from cases import EXPORT, export_json, export_json_pg, pg_statements, statements
+from cases import EXPORT, ICAL, TODAY, export_json, export_json_pg, pg_statements, statements
 
 
 def sqlite(name: str, db: str, busy: int) -> None:
@@ -20,6 +21,11 @@ def sqlite(name: str, db: str, busy: int) -> None:
     for sql in statements(name, busy):
         if sql == EXPORT:
             export_json(conn, sys.stdout)
+            continue
+        if sql == ICAL:
+            from floor_ical import write_feed
+
+            write_feed(conn, sys.stdout.buffer, TODAY)
             continue
         for row in conn.execute(sql):
             print("\t".join("" if v is None else str(v) for v in row))
@@ -38,6 +44,11 @@ def postgres(name: str, url: str, busy: int) -> None:
     for sql in sqls:
         if sql == EXPORT:
             export_json_pg(conn, sys.stdout)
+            continue
+        if sql == ICAL:
+            from floor_ical import write_feed
+
+            write_feed(conn, sys.stdout.buffer, TODAY, postgres=True)
             continue
         cur = conn.execute(sql)
         if cur.description:

@@ -1,4 +1,5 @@
-"""The framework floor: the smallest Typer + Rich program doing the case's SQL and printing a rich table.
+"""The framework floor: the smallest Typer + Rich program doing the case's SQL and printing a rich table
+(`ical export`: writing the same iCalendar feed as minicrm, bench/floor_ical.py).
 
 DB is a SQLite file, or a postgresql:// URL: then psycopg runs the case's PostgreSQL statements (cases.PG_SQL).
 """
@@ -6,7 +7,7 @@ DB is a SQLite file, or a postgresql:// URL: then psycopg runs the case's Postgr
 import sqlite3
 
 import typer
-from cases import EXPORT, export_json, export_json_pg, pg_statements, statements
+from cases import EXPORT, ICAL, TODAY, export_json, export_json_pg, pg_statements, statements
 
 app = typer.Typer(add_completion=False)
 
@@ -40,6 +41,13 @@ def run(name: str, db: str, busy: int) -> None:
             import sys
 
             (export_json_pg if "://" in db else export_json)(conn, sys.stdout)
+            return
+        if sql == ICAL:  # the feed goes out as bytes, as minicrm writes it
+            import sys
+
+            from floor_ical import write_feed
+
+            write_feed(conn, sys.stdout.buffer, TODAY, postgres="://" in db)
             return
         cur = conn.execute(sql)
         rows = cur.fetchall() if cur.description else []

@@ -11,7 +11,7 @@ each returned (flagged when they differ by more than 2x).
     python bench/inproc.py --scale M [--repeat 7] [--json out.json] [--cases due forgotten]
 
 Reads only (no `log`), never migrates the database; `export json` is skipped at scale L unless named in --cases.
-icalendar is never imported: `ical export` times only the feed entries, not their rendering.
+`ical export` renders the whole feed on both sides (minicrm.ical.feed vs bench/floor_ical.py, into a counter).
 """
 
 from __future__ import annotations
@@ -44,12 +44,12 @@ RATIO_GOAL = 1.5
 
 
 class Sink:
-    """A text stream that only counts what is written (export json writes here)."""
+    """A text (or bytes) stream that only counts what is written (export json and the feed write here)."""
 
     def __init__(self) -> None:
         self.chars = 0
 
-    def write(self, text: str) -> int:
+    def write(self, text: str | bytes) -> int:
         self.chars += len(text)
         return len(text)
 
@@ -130,11 +130,10 @@ def m_report_sales(session, busy: int):
     return sales(session, by="month", start=first, end=last, owner_id=None)
 
 
-def m_ical_export(session, busy: int) -> list:
-    from minicrm.ical.entries import FEED_INCLUDES, database_id, feed_entries
+def m_ical_export(session, busy: int) -> int:
+    from minicrm.ical.feed import FeedOptions, build_feed
 
-    database_id(session)  # build_feed reads it for the UIDs
-    return feed_entries(session, today=TODAY_DATE, days_back=365, days_ahead=90, include=FEED_INCLUDES)
+    return build_feed(session, Sink(), today=TODAY_DATE, options=FeedOptions())  # type: ignore[arg-type]
 
 
 def m_export_json(session, busy: int) -> dict:
@@ -145,6 +144,8 @@ def m_export_json(session, busy: int) -> dict:
 
 def m_rows(result: Any) -> int:
     """How many rows a service function returned, counted like the bare SQL's rows."""
+    if isinstance(result, int):  # the feed: its events
+        return result
     if isinstance(result, list):
         return len(result)
     if isinstance(result, dict) and "interactions" in result:  # contact card: the contact + its lists
@@ -172,6 +173,13 @@ def bare_sql(conn: sqlite3.Connection, sqls: list[str]) -> int:
         else:
             listed += len(rows)
     return counted if only_counts else listed
+
+
+def bare_ical(conn: sqlite3.Connection) -> int:
+    """The feed written by bench/floor_ical.py (the same bytes), into a counter."""
+    from floor_ical import write_feed
+
+    return write_feed(conn, Sink(), TODAY)  # type: ignore[arg-type]
 
 
 def bare_export_json(conn: sqlite3.Connection) -> int:
@@ -204,7 +212,7 @@ CASES: dict[str, tuple[Callable[[Any, int], Any], str | None, str]] = {
     "remind": (m_remind, "remind", "minicrm lists at most 20 per section if remind_digest takes a limit"),
     "pipeline": (m_pipeline, "pipeline", "minicrm: one row per stage"),
     "report sales": (m_report_sales, "report sales", ""),
-    "ical export": (m_ical_export, "ical export", "bare: follow-ups -30d..+90d only; minicrm: -365d, all kinds"),
+    "ical export": (m_ical_export, None, "bare: bench/floor_ical.py, the same feed"),
     "export json": (m_export_json, None, "bare: SELECT * + json.dumps per row"),
 }
 
@@ -228,7 +236,11 @@ def measure(name: str, session, conn: sqlite3.Connection, busy: int, repeat: int
     def minicrm() -> int:
         return m_rows(func(session, busy))
 
-    if sql_case is None:
+    if name == "ical export":
+
+        def bare() -> int:
+            return bare_ical(conn)
+    elif sql_case is None:
 
         def bare() -> int:
             return bare_export_json(conn)
@@ -327,7 +339,7 @@ def main() -> None:
         conn.close()
     print(table(rows))
     if "icalendar" in sys.modules:
-        print("warning: icalendar got imported: the ical case includes more than the store")
+        print("warning: icalendar got imported: minicrm renders the feed without it")
     if args.json:
         meta = {
             "scale": args.scale,

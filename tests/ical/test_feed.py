@@ -419,3 +419,11 @@ def test_serve_conditional_requests(server, crm):
     assert status == 200 and headers["ETag"] != etag
     assert parsedate_to_datetime(headers["Last-Modified"]) > parsedate_to_datetime(modified)
     assert fetch(url, {"If-Modified-Since": modified})[0] == 200
+
+
+def test_last_contact_is_not_a_note(crm, tmp_path):
+    """A note is not contact with the client (migration 0006): the item's last contact is the call before it."""
+    crm.ok("log", "ada", "note", "Internal: ask Bob about pricing", "--at", "2026-11-21 09:00")
+    description = str(events(export(crm, tmp_path))["Call Ada Lovelace — send proposal"]["description"])
+    assert "Last contact: 2026-11-20 (call) Discussed the proposal" in description
+    assert "pricing" not in description

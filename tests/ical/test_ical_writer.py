@@ -7,14 +7,13 @@ file passes the RFC checks of `ical_rules`. No database here: `test_ical_random_
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 
 import icalendar
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ical_reference import expected_text
+from ical_reference import CONTROL, compare, plain
 from ical_reference import render as reference_render
 from ical_reference import resources as reference_resources
 from ical_rules import check_ics
@@ -25,8 +24,6 @@ from minicrm.ical.entries import FeedEntry
 from minicrm.ical.feed import FeedOptions, Renderer, render
 from minicrm.ical.push import resources
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-TEXT_PROPERTIES = ("SUMMARY", "DESCRIPTION", "NAME", "X-WR-CALNAME", "X-WR-CALDESC")
 # Text with what needs escaping or folding: separators, backslashes (`\N`), line breaks, multi-byte characters.
 TEXT = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs",))
@@ -59,33 +56,6 @@ def entries(draw: st.DrawFn) -> list[FeedEntry]:
 
 OPTIONS = st.builds(FeedOptions, name=TEXT, description=TEXT, alarm=st.booleans(), todo=st.booleans(), tz=ZONE,
                     refresh=st.sampled_from(["PT1H", "P1D", "PT90M", "P2W", "P1DT30S", "-PT15M"]))  # fmt: skip
-
-
-def plain(value: str) -> bool:
-    """Text that icalendar writes right: no `\\N`, no carriage return, no control character."""
-    return "\\N" not in value and "\r" not in value and not CONTROL.search(value)
-
-
-def same_text(fast: str, reference: str) -> bool:
-    """The two read back alike, once icalendar's mistakes are made on ours too."""
-    return CONTROL.sub("", reference) == CONTROL.sub("", expected_text(fast))
-
-
-def compare(fast: bytes, reference: bytes, *, digest: bool = True) -> None:
-    """Component by component, property by property: the same calendar (`digest`: X-MINICRM-HASH too)."""
-    ours, theirs = icalendar.Calendar.from_ical(fast), icalendar.Calendar.from_ical(reference)
-    mine, other = list(ours.walk()), list(theirs.walk())
-    assert [c.name for c in mine] == [c.name for c in other]
-    for a, b in zip(mine, other, strict=True):
-        assert list(a.keys()) == list(b.keys()), a.name
-        for name in a:
-            values_a, values_b = a[name], b[name]
-            if name == "X-MINICRM-HASH" and not digest:  # a digest of the text, which may differ (see above)
-                continue
-            if name in TEXT_PROPERTIES:
-                assert same_text(str(values_a), str(values_b)), (a.name, name, str(values_a), str(values_b))
-            else:
-                assert a.content_line(name, values_a) == b.content_line(name, values_b), (a.name, name)
 
 
 def originals(items: list[FeedEntry], options: FeedOptions) -> list[str]:

@@ -10,6 +10,7 @@ reusing the rendering of every item that did not change.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 from bisect import bisect_left, insort
@@ -32,7 +33,7 @@ class Body:
     events: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     key: int  # hash of everything the item shows
     text: bytes
@@ -58,8 +59,8 @@ class _State:
     renderer: Renderer
     items: dict[tuple[int, int], _Item] = field(default_factory=dict)
     order: list[tuple[int, int]] = field(default_factory=list)  # the keys of `items`, sorted
-    by_contact: dict[int, set[tuple[int, int]]] = field(default_factory=dict)  # items that show a contact
-    by_deal: dict[int, set[tuple[int, int]]] = field(default_factory=dict)  # tasks that show a deal
+    by_contact: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # items that show a contact
+    by_deal: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # tasks that show a deal
     years: Counter[int] = field(default_factory=Counter)
     body: Body | None = None
 
@@ -68,10 +69,11 @@ class _State:
         if ordered:
             insort(self.order, at)
         if item.contact_id is not None:
-            self.by_contact.setdefault(item.contact_id, set()).add(at)
+            self.by_contact.setdefault(item.contact_id, []).append(at)
         if item.deal_id is not None:
-            self.by_deal.setdefault(item.deal_id, set()).add(at)
-        self.years.update(item.years)
+            self.by_deal.setdefault(item.deal_id, []).append(at)
+        if item.years:
+            self.years.update(item.years)
 
     def remove(self, at: tuple[int, int]) -> _Item | None:
         item = self.items.pop(at, None)
@@ -79,12 +81,13 @@ class _State:
             return None
         del self.order[bisect_left(self.order, at)]
         for index, ref in ((self.by_contact, item.contact_id), (self.by_deal, item.deal_id)):
-            if ref is not None and ref in index:
-                index[ref].discard(at)
+            if ref is not None and at in index.get(ref, ()):
+                index[ref].remove(at)
                 if not index[ref]:
                     del index[ref]
-        self.years.subtract(item.years)
-        self.years += Counter()  # drop the years no item has any more
+        if item.years:
+            self.years.subtract(item.years)
+            self.years += Counter()  # drop the years no item has any more
         return item
 
     def unchanged(self, session: Session, today: date) -> Body | None:
@@ -127,27 +130,36 @@ class LiveFeed:
             if unchanged is not None:
                 return unchanged
             self._state = None  # until it is whole again (an error halfway leaves nothing half updated)
-            with session.snapshot():  # the marker and the items read from one state of the database
-                marker = changes.marker(session)
-                found = None
-                if state is not None and state.today == today:
-                    found = changes.changed_since(session, state.marker, marker)
-                if state is None or found is None:
-                    state = self._rebuild(session, today, marker, state)
-                else:
-                    self._update(session, state, found)
-                    state.marker = marker
-            state.body = state.compose()
-            self._state = state
-            return state.body
+            collecting = gc.isenabled()
+            gc.disable()  # 100,000 items kept: the collector would walk them again and again while they are made
+            try:
+                return self._refresh(session, today, state)
+            finally:
+                if collecting:
+                    gc.enable()
+
+    def _refresh(self, session: Session, today: date, state: _State | None) -> Body:
+        with session.snapshot():  # the marker and the items read from one state of the database
+            marker = changes.marker(session)
+            found = None
+            if state is not None and state.today == today:
+                found = changes.changed_since(session, state.marker, marker)
+            if state is None or found is None:
+                state = self._rebuild(session, today, marker, state)
+            else:
+                self._update(session, state, found)
+                state.marker = marker
+        state.body = state.compose()
+        self._state = state
+        return state.body
 
     def _item(self, renderer: Renderer, entry: FeedEntry, old: _Item | None) -> _Item:
         key = _key(entry)
         if old is not None and old.key == key:
             return old
         self.rendered += 1
-        return _Item(key, renderer.item(entry).encode(), tuple(renderer.entry_years(entry)), entry.contact_id,
-                     entry.deal_id)  # fmt: skip
+        years = tuple(renderer.entry_years(entry)) if entry.time or entry.due_time else ()
+        return _Item(key, renderer.item(entry).encode(), years, entry.contact_id, entry.deal_id)
 
     def _rebuild(self, session: Session, today: date, marker: changes.Marker, old: _State | None) -> _State:
         """Every item read again; the rendering of unchanged ones kept (not across databases)."""
