@@ -2,8 +2,10 @@
 (`ical export`: writing the same iCalendar feed as minicrm, bench/floor_ical.py).
 
 DB is a SQLite file, or a postgresql:// URL: then psycopg runs the case's PostgreSQL statements (cases.PG_SQL).
+It offers as many commands as minicrm (BENCH_COMMANDS, set by run.py), as a plain Typer program would.
 """
 
+import os
 import sqlite3
 
 import typer
@@ -62,9 +64,14 @@ def run(name: str, db: str, busy: int) -> None:
     Console(width=240).print(table)
 
 
-@app.command()
 def other() -> None:
-    """A second command, so Typer builds a group as minicrm does."""
+    """One of minicrm's other commands: registered, never run here."""
+
+
+# As many commands as minicrm's top level has (run.py passes the number): Typer builds every command it is given,
+# where minicrm builds only the one asked for.
+for number in range(int(os.environ.get("BENCH_COMMANDS", "35")) - 1):
+    app.command(f"other-{number}")(other)
 
 
 if __name__ == "__main__":

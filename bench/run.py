@@ -158,6 +158,9 @@ def main() -> None:
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k not in ("MINICRM_DB", "MINICRM_TODAY", "MINICRM_USER")}
     env["MINICRM_HOME"] = str(args.data / "home")
+    from minicrm.cli import COMMANDS
+
+    env["BENCH_COMMANDS"] = str(len(COMMANDS))  # the framework floor offers as many commands as minicrm
     python = sys.executable
     names = args.cases.split(",") if args.cases else list(CASES)
     if args.pg:

@@ -20,12 +20,13 @@ OwnerOpt = Annotated[str | None, typer.Option("--owner", metavar="USER", help="m
 
 
 def period_of(actx, start: str | None, end: str | None, period: str | None) -> tuple[date | None, date | None]:
-    from minicrm.dates import parse_period
     from minicrm.errors import BadInput
 
     if period and (start or end):
         raise BadInput("give --period or --from/--to, not both")
     if period:
+        from minicrm.dates import parse_period  # only then: its month and weekday names take a few ms to build
+
         return parse_period(period, today=actx.today())
     first = on_date(actx, start) if start else None
     last = on_date(actx, end) if end else None
