@@ -7,8 +7,10 @@
    fetches right after `minicrm contact edit` renamed one contact with items in the feed (not timed itself).
 
     python bench/gen.py --scale L && python bench/ical.py --scale L [--rounds 7] [--json out.json]
+    python bench/load_pg.py --scale L --url URL && python bench/ical.py --pg URL      # on PostgreSQL
 
-Run it with the Python of a venv where minicrm is installed. Only the standard library.
+Run it with the Python of a venv where minicrm is installed. Only the standard library (and psycopg for --pg).
+The renamed contact gets its name back at the end.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def spawn(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     return time.perf_counter() - start, usage.ru_maxrss
 
 
-def export(db: Path, work: Path, rounds: int, env: dict[str, str]) -> dict:
+def export(db: str, work: Path, rounds: int, env: dict[str, str]) -> dict:
     ours, floor = work / "minicrm.ics", work / "floor.ics"
     cmds = {
         "minicrm": [
@@ -111,14 +113,26 @@ def fetch(port: int, headers: dict[str, str] | None = None) -> Fetched:
     return Fetched(answer, total, resp.status, dict(resp.getheaders()), size)
 
 
-def serve(db: Path, rounds: int, env: dict[str, str]) -> dict:
-    with sqlite3.connect(db) as conn:  # a contact whose follow-up and birthday are in the feed
-        contact = conn.execute(
-            "SELECT id FROM contact WHERE archived = 0 AND birthday_md IS NOT NULL AND next_contact_on"
-            " BETWEEN date(?, '-365 days') AND date(?, '+90 days') ORDER BY id LIMIT 1",
-            (TODAY, TODAY),
-        ).fetchone()[0]
-    argv = [sys.executable, "-m", "minicrm", "--db", str(db), "--today", TODAY, "ical", "serve", "--port", "0", "-q"]
+def query(db: str, sql: str, params: tuple = ()) -> list[tuple]:
+    """Run one statement on the benchmark database (sqlite3, or psycopg for a URL) and commit."""
+    if "://" in db:
+        import psycopg
+
+        with psycopg.connect(db.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+            cur = conn.execute(sql.replace("?", "%s"), params)
+            return cur.fetchall() if cur.description else []
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def serve(db: str, rounds: int, env: dict[str, str]) -> dict:
+    contact, name = query(  # a contact whose follow-up and birthday are in the feed
+        db,
+        "SELECT id, name FROM contact WHERE archived = ? AND birthday_md IS NOT NULL AND next_contact_on"
+        " BETWEEN ? AND ? ORDER BY id LIMIT 1",
+        (False, "2025-11-22", "2027-02-20"),
+    )[0]
+    argv = [sys.executable, "-m", "minicrm", "--db", db, "--today", TODAY, "ical", "serve", "--port", "0", "-q"]
     started = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True)
     try:
@@ -136,7 +150,7 @@ def serve(db: Path, rounds: int, env: dict[str, str]) -> dict:
         assert {f.status for f in not_modified} == {304}
         changed = []
         for n in range(rounds):
-            edit = [sys.executable, "-m", "minicrm", "--db", str(db), "contact", "edit", str(contact), "--name",
+            edit = [sys.executable, "-m", "minicrm", "--db", db, "contact", "edit", str(contact), "--name",
                     f"Bench Renamed {n}"]  # fmt: skip
             subprocess.run(edit, env=env, check=True, capture_output=True)
             after = fetch(port, {"If-None-Match": etag})
@@ -148,6 +162,7 @@ def serve(db: Path, rounds: int, env: dict[str, str]) -> dict:
     finally:
         proc.terminate()
         proc.wait(30)
+        query(db, "UPDATE contact SET name = ? WHERE id = ?", (name, contact))
 
     def ms(values: list[float]) -> float:
         return round(statistics.median(values) * 1000, 1)
@@ -172,20 +187,29 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "minicrm-bench")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--pg", metavar="URL", help="a PostgreSQL database loaded by bench/load_pg.py")
     args = parser.parse_args()
-    source = args.data / f"minicrm-{args.scale}.db"
-    if not source.exists():
-        raise SystemExit(f"{source} is missing: run python bench/gen.py --scale {args.scale}")
     env = {k: v for k, v in os.environ.items() if k not in ("MINICRM_DB", "MINICRM_TODAY", "MINICRM_USER")}
     env["MINICRM_HOME"] = str(args.data / "home")
     work = args.data / "ical-work"
-    work.mkdir(exist_ok=True)
-    db = work / f"work-{args.scale}.db"
-    shutil.copy(source, db)
-    subprocess.run([sys.executable, "-m", "minicrm", "--db", str(db), "contact", "list", "--limit", "1"], env=env,
+    work.mkdir(parents=True, exist_ok=True)
+    if args.pg:
+        db = args.pg
+    else:
+        source = args.data / f"minicrm-{args.scale}.db"
+        if not source.exists():
+            raise SystemExit(f"{source} is missing: run python bench/gen.py --scale {args.scale}")
+        db = str(work / f"work-{args.scale}.db")
+        shutil.copy(source, db)
+    subprocess.run([sys.executable, "-m", "minicrm", "--db", db, "contact", "list", "--limit", "1"], env=env,
                    check=True, capture_output=True)  # migrated once, before anything is timed  # fmt: skip
     try:
-        result = {"scale": args.scale, "rounds": args.rounds, "cpus": os.cpu_count(), "load": os.getloadavg()[0]}
+        result = {
+            "database": "postgresql" if args.pg else f"sqlite {args.scale}",
+            "rounds": args.rounds,
+            "cpus": os.cpu_count(),
+            "load": os.getloadavg()[0],
+        }
         result["export"] = export(db, work, args.rounds, env)
         e = result["export"]
         print(f"ical export  {e['events']:,} events, {e['bytes'] / 2**20:.0f} MiB, same bytes as the floor:"

@@ -13,6 +13,7 @@ import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ical_reference import compare, plain
@@ -22,7 +23,7 @@ from ical_rules import check_ics
 from minicrm.errors import MinicrmError
 from minicrm.ical.entries import feed_entries
 from minicrm.ical.feed import FeedOptions, build_feed
-from minicrm.ical.live import LiveFeed
+from minicrm.ical.live import HeldSession, LiveFeed
 from minicrm.store.core.db import Database, Session
 from minicrm.store.core.migrate import ensure_schema
 from minicrm.store.people.companies import update_company
@@ -233,3 +234,26 @@ def test_served_feed_is_always_a_fresh_export(new_target, people, options, chang
         for what, n in changes:
             today = change(session, what, n, today)
             assert live_body(live, db, today) == export(session, options, today), what
+
+
+def test_served_from_one_connection_opened_again_after_an_error(new_target):
+    """`ical serve` keeps one connection (opening one costs more than answering on PostgreSQL); when it breaks,
+    that request fails and the next one opens a new connection."""
+    db = Database(new_target())
+    with db.connect() as session:
+        ensure_schema(db, session)
+        fill(session, [{"name": "Ada", "company": None, "email": True, "phone": True, "birthday": "--12-10",
+                        "next": (2, "10:00", "call"), "cadence": None, "talks": [], "task": None, "deal": None,
+                        "date": None}])  # fmt: skip
+        options = FeedOptions(tz="Europe/Paris")
+        live, held = LiveFeed(options, days_ahead=200), HeldSession(db)
+        first = held.body(live, TODAY)
+        kept = held._session
+        assert held.body(live, TODAY) is first and held._session is kept
+        assert kept is not None
+        kept.close()  # as when the server restarts
+        with pytest.raises(Exception):  # noqa: B017 (the driver's own error for a closed connection)
+            held.body(live, TODAY)
+        update_contact(session, 1, now=NOW, name="Ada Renamed")
+        again = held.body(live, TODAY)
+        assert held._session is not kept and again.data == export(session, options)

@@ -109,7 +109,7 @@ def serve(
     import os
 
     from minicrm import output
-    from minicrm.ical.live import LiveFeed
+    from minicrm.ical.live import HeldSession, LiveFeed
     from minicrm.ical.serve import FEED_PATH, make_server
 
     actx = app_ctx(ctx)
@@ -118,13 +118,11 @@ def serve(
                     include=_include(include))  # fmt: skip
     actx.session()  # create or migrate the database once, before the first request
 
+    held = HeldSession(actx.database)
+
     def render() -> tuple[bytes, str]:
         # rendered once; a request when nothing changed costs a few index look-ups (see minicrm.ical.live)
-        session = actx.database.connect(create=False)
-        try:
-            body = feed.body(session, _today(actx))
-        finally:
-            session.close()
+        body = held.body(feed, _today(actx))
         return body.data, body.etag
 
     server = make_server(render, host=host, port=port, token=token, log=None if quiet else output.note)

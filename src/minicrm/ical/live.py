@@ -21,7 +21,7 @@ from datetime import date
 from minicrm.ical import changes
 from minicrm.ical.entries import FeedEntry, Scope, Window, database_id, iter_entries, window
 from minicrm.ical.feed import END, FeedOptions, Renderer, Years, head, refresh_value, timezones
-from minicrm.store.core.db import Session
+from minicrm.store.core.db import Database, Session
 
 KIND_ORDER = {"followup": 0, "task": 1, "deal": 2, "birthday": 3, "date": 4}  # the feed's order
 
@@ -195,3 +195,44 @@ class LiveFeed:
         for entry in iter_entries(session, self._win(state.today), scope):
             at = _order(entry.uid_key)
             state.add(at, self._item(state.renderer, entry, old.get(at)))
+
+
+class HeldSession:
+    """One connection kept for every request (a PostgreSQL connection costs ~10 ms to open, more than the
+    answer): opened again after an error, and when the SQLite file was replaced since (a restore)."""
+
+    def __init__(self, database: Database):
+        self.database = database
+        self._lock = threading.Lock()
+        self._session: Session | None = None
+        self._file: tuple[int, int] | None = None
+
+    def _identity(self) -> tuple[int, int] | None:
+        if self.database.path is None:
+            return None
+        try:
+            st = self.database.path.stat()
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def body(self, feed: LiveFeed, today: date) -> Body:
+        with self._lock:
+            identity = self._identity()
+            if self._session is not None and identity != self._file:
+                self._close()
+            if self._session is None:
+                self._session, self._file = self.database.connect(create=False), identity
+            try:
+                return feed.body(self._session, today)
+            except BaseException:
+                self._close()
+                raise
+
+    def _close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                session.close()
+            except Exception:  # a connection that broke is gone anyway
+                pass
