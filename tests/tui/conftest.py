@@ -73,8 +73,10 @@ def empty_db(new_target) -> str:
 
 
 def make_app(db: str | Path, **kw):
+    """The app on `db` with a fixed clock (TODAY at 09:00, so forms and screenshots show the same times)."""
     from minicrm.tui.app import MiniCrmApp
 
+    kw.setdefault("now", now())
     return MiniCrmApp(db, today=TODAY, **kw)
 
 
@@ -84,6 +86,21 @@ async def settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """The current screen as the terminal shows it (modals and toasts included), one string per line."""
+    lines = []
+    for strip in app.screen._compositor.render_strips():
+        lines.append("".join(segment.text for segment in strip if not segment.control))
+    return "\n".join(lines)
+
+
+def region_text(app, widget) -> list[str]:
+    """The lines of the screen inside `widget`'s region (its border and scrollbar included)."""
+    region = widget.region
+    lines = screen_text(app).splitlines()[region.y : region.bottom]
+    return [line[region.x : region.right] for line in lines]
 
 
 def query(db: str | Path, sql: str, params: tuple = ()) -> list[tuple]:

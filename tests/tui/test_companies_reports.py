@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.tui.conftest import make_app, query, settle
+from tests.tui.conftest import make_app, query, region_text, settle
 from textual.widgets import DataTable, Input, Static
+
+
+def chart(app, selector: str) -> list[str]:
+    """The lines of a chart as drawn (inside its panel, without the border)."""
+    return [line[1:-1].rstrip() for line in region_text(app, app.screen.query_one(selector, Static).parent)[1:-1]]
 
 
 async def test_companies_filter_open_and_person(demo_db):
@@ -45,9 +50,12 @@ async def test_reports_show_weekly_activity(demo_db):
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
-        weeks = str(app.screen.query_one("#weeks-chart", Static).render())
-        assert weeks.count("\n") >= 11 and "█" in weeks
-        kinds = str(app.screen.query_one("#kinds-chart", Static).render())
+        reports = app.screen.query_one("#reports")
+        reports.scroll_end(animate=False)
+        await settle(pilot)
+        weeks = chart(app, "#weeks-chart")
+        assert len([line for line in weeks if line]) >= 12 and "█" in "".join(weeks)
+        kinds = "\n".join(chart(app, "#kinds-chart")).strip()
         top = query(
             demo_db,
             "SELECT kind FROM interaction WHERE happened_at >= '2026-08-25' GROUP BY kind ORDER BY count(*) DESC, kind",
@@ -67,9 +75,9 @@ async def test_reports_show_forecast_and_sales(demo_db):
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
-        sales = str(app.screen.query_one("#sales-chart", Static).render())
+        sales = "\n".join(chart(app, "#sales-chart"))
         assert f"(won {won}, lost {lost})" in sales
-        forecast = str(app.screen.query_one("#forecast-chart", Static).render())
-        assert "weighted" in forecast and "█" in forecast
-        pipeline = str(app.screen.query_one("#pipeline-chart", Static).render())
-        assert pipeline.splitlines()[0].startswith("lead")
+        forecast = chart(app, "#forecast-chart")
+        assert forecast[0].split() == ["Weighted", "Open", "Won"] and "█" in "".join(forecast)
+        pipeline = chart(app, "#pipeline-chart")
+        assert pipeline[0].split() == ["Deals", "Amount", "Conv."] and pipeline[1].startswith("lead")

@@ -211,7 +211,8 @@ async def test_dashboard_contacts_and_contact_forms(new_target):
         await round_trip(pilot, "e", f"Edit {BOB}", NOTES, TAG)
         await round_trip(pilot, "d", f"New deal with {BOB}", STAGE)
         await round_trip(pilot, "t", f"New task for {BOB}")
-        await round_trip(pilot, "a", f"Archive {BOB}?", close="n")
+        await round_trip(pilot, "a", f"Add for {BOB}")
+        await round_trip(pilot, "A", f"Archive {BOB}?", close="n")
 
         # the forms show the stored text made visible; saving them untouched keeps the stored text as it was
         stored = ("SELECT c.name, c.notes, c.next_contact_goal, t.tag FROM contact c"
@@ -238,7 +239,13 @@ async def test_companies_and_deals_board(new_target):
         await settle(pilot)
         assert app_screen(pilot) == "CompanyDetailScreen"
         look(app, COMPANY, RED, NOTES, BOB, SUMMARY, DEAL)
-        await round_trip(pilot, "a", f"Archive {COMPANY}?", close="n")
+        await round_trip(pilot, "a", f"Add for {COMPANY}")
+        await pilot.press("a", "c")  # a person at this company: the form names it
+        await settle(pilot)
+        look(app, f"New contact at {COMPANY}")
+        await pilot.press("escape")
+        await settle(pilot)
+        await round_trip(pilot, "A", f"Archive {COMPANY}?", close="n")
 
         # deals board: the stage's column title and the deal card; won/lost questions; a move's notification
         await pilot.press("4")
@@ -270,7 +277,7 @@ async def test_reports_requests_and_notifications(new_target):
         await settle(pilot)
         assert app_screen(pilot) == "ContactDetailScreen"
         look(app, EVE, SUBJECT, NOTES)
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)

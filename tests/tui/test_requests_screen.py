@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.tui.conftest import make_app, query, settle
+from tests.tui.conftest import make_app, query, region_text, settle
 from textual.widgets import DataTable, Static
 
 from minicrm.store.core.db import Database
@@ -41,4 +41,4 @@ async def test_requests_close_and_open_client(demo_db):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.__class__.__name__ == "ContactDetailScreen"
-        assert "Invoice copy" in str(app.screen.query_one("#tasks", Static).render())
+        assert "Invoice copy" in "\n".join(region_text(app, app.screen.query_one("#tasks", Static)))

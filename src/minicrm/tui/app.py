@@ -1,12 +1,14 @@
 """MiniCrmApp: the Textual application behind `minicrm tui`.
 
-The app takes the database target and an optional fixed "today" in its constructor so tests hand it
-a temporary database. Screens never hold a session: each worker opens one (`open_session()`), runs
-store service functions and closes it, so a cron job or a shell can write to the same file meanwhile.
+The app takes the database target, an optional fixed "today" (or a fixed moment) and the settings of the
+config file in its constructor, so tests hand it a temporary database, a clock and a number format. Screens
+never hold a session: each worker opens one (`open_session()`), runs store service functions and closes it,
+so a cron job or a shell can write to the same file meanwhile.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -35,8 +37,19 @@ SCREENS = (
 )
 
 
+def load_settings() -> dict[str, Any]:
+    """The config file's settings; a broken file is the command line's to report (`minicrm config`)."""
+    from minicrm import config
+    from minicrm.errors import MinicrmError
+
+    try:
+        return config.load()
+    except MinicrmError:
+        return {}
+
+
 class MiniCrmApp(App[None]):
-    """Dashboard, contacts, companies, deals and reports over one minicrm database."""
+    """Dashboard, contacts, companies, deals, reports and requests over one minicrm database."""
 
     CSS_PATH = "minicrm.tcss"
     TITLE = "minicrm"
@@ -52,6 +65,8 @@ class MiniCrmApp(App[None]):
     #: Below 100 columns the preview panes hide, so tables keep readable widths at 80x24.
     #: (textual annotates it `ClassVar[...] | None`, which mypy reads as an instance variable)
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]  # type: ignore[misc]
+    #: Below 30 lines the dashboard's week chart folds to one line of bars.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]  # type: ignore[misc]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"go('{name}')", title, show=False, id=f"go-{name}") for name, title, key in SCREENS),
         Binding("question_mark", "help", "Keys", key_display="?", id="help"),
@@ -66,13 +81,31 @@ class MiniCrmApp(App[None]):
         today: date | None = None,
         user: str | None = None,
         theme: str = "dark",
+        now: datetime | None = None,
+        settings: Mapping[str, Any] | None = None,
     ) -> None:
+        """`now` fixes the clock (tests, screenshots); `settings` are the config file's (read when None)."""
         super().__init__()
         self.database = Database(db)
         self.today_override = today
+        self.fixed_now = now
         self.user = user
         self._user_id: int | None = None
         self.theme = THEMES.get(theme, theme)
+        self.settings = dict(load_settings() if settings is None else settings)
+        from minicrm.tui.widgets.render import set_number_format as show_amounts
+        from minicrm.values.money import set_number_format as read_amounts
+
+        number_format = self.settings.get("number_format")
+        number_format = number_format if isinstance(number_format, str) else None
+        read_amounts(number_format)  # forms read what is typed as the command line does
+        show_amounts(number_format)  # and every screen shows amounts the same way
+
+    @property
+    def currency(self) -> str:
+        """The currency of new deals: the config's `currency`, else EUR (as `deal add`)."""
+        value = self.settings.get("currency")
+        return value if isinstance(value, str) and value else "EUR"
 
     # -- data access (called from worker threads) -------------------------------------------------
     def open_session(self) -> Session:
@@ -80,6 +113,8 @@ class MiniCrmApp(App[None]):
         return self.database.connect()
 
     def now(self) -> datetime:
+        if self.fixed_now is not None:
+            return self.fixed_now
         real = datetime.now().replace(microsecond=0)
         if self.today_override is None:
             return real

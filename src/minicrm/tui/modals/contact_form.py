@@ -1,20 +1,41 @@
-"""`e`: edit a contact's name, role, status, company, tags and notes."""
+"""Contacts and companies: `a` adds one (ContactFormModal, CompanyFormModal), `e` edits a contact."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
+from minicrm.dates import When, parse_when
 from minicrm.store.core.records import Contact
-from minicrm.store.people.fields import STATUSES, normalize_status, normalize_tag
-from minicrm.tui.modals.form import FormModal, problem
+from minicrm.store.people.fields import STATUSES, check_email, check_phone, normalize_status, normalize_tag
+from minicrm.tui.modals.form import FormModal, problem, when_label
 from minicrm.tui.widgets.render import safe
+
+if TYPE_CHECKING:
+    from minicrm.store.core.db import Session
 
 
 def split_tags(text: str) -> list[str]:
     return [t for t in (part.strip() for part in text.split(",")) if t]
+
+
+def check_tags(text: str) -> list[str]:
+    return [normalize_tag(t) for t in split_tags(text)]
+
+
+def joining_company(session: Session, text: str) -> str:
+    """What the company field of a contact names, as `contact add --company` reads it: an id or an existing
+    name (case and accents ignored), else a company created with that name."""
+    from minicrm.store.people.companies import get_company
+    from minicrm.store.people.refs import as_id, find_company_by_name, resolve_company
+
+    if as_id(text) is not None:
+        return get_company(session, resolve_company(session, text)).name
+    found = find_company_by_name(session, text)
+    return get_company(session, found).name if found is not None else f"new company '{' '.join(text.split())}'"
 
 
 class EditContactModal(FormModal[dict[str, Any]]):
@@ -33,26 +54,18 @@ class EditContactModal(FormModal[dict[str, Any]]):
 
     def fields(self) -> ComposeResult:
         c = self.contact
-        yield self.label("Name")
-        yield Input(value=safe(c.name), id="name")
-        yield self.label("Role")
-        yield Input(value=safe(c.role), id="role")
-        yield self.label("Status")
-        yield Select([(s, s) for s in STATUSES], value=c.status, allow_blank=False, id="status")
-        yield self.label("Company (name or id; a new name creates it)")
-        yield Input(value=safe(c.company), id="company")
-        yield self.label("Tags (comma-separated)")
-        yield Input(value=safe(", ".join(c.tags)), id="tags")
-        yield self.label("Notes")
-        yield Input(value=safe(c.notes), id="notes")
+        yield self.row("Name", self.input("name", value=safe(c.name), required="a contact needs a name"))
+        yield self.row("Role", self.input("role", value=safe(c.role)))
+        yield self.row("Status", Select([(s, s) for s in STATUSES], value=c.status, allow_blank=False, id="status",
+                                        compact=True))  # fmt: skip
+        yield self.row("Company", self.input("company", value=safe(c.company), placeholder="name or id (a new name"
+                                             " creates it)"), lookup=joining_company)  # fmt: skip
+        yield self.row("Tags", self.input("tags", value=safe(", ".join(c.tags)), placeholder="comma-separated",
+                                          parse=check_tags))  # fmt: skip
+        yield self.row("Notes", self.input("notes", value=safe(c.notes)))
 
     def check(self) -> list[str]:
-        problems = []
-        if not self.value("name").strip():
-            problems.append("a contact needs a name")
-        for tag in split_tags(self.value("tags")):
-            if err := problem(normalize_tag, tag)[1]:
-                problems.append(err)
+        problems = super().check()
         if err := problem(normalize_status, self.choice("status") or "")[1]:
             problems.append(err)
         return problems
@@ -79,3 +92,91 @@ class EditContactModal(FormModal[dict[str, Any]]):
         if set(c.tags) - new_tags:
             changes["remove_tags"] = sorted(set(c.tags) - new_tags)
         return changes
+
+
+class ContactFormModal(FormModal[Any]):
+    """A new contact: the result holds keyword arguments for `create_contact` (the saver adds now/user)."""
+
+    TITLE = "New contact"
+
+    def __init__(self, *, now: datetime, company: str | None = None, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.now = now
+        self.company = company
+        if company:
+            self.heading = f"New contact at {company}"
+
+    def _next(self, text: str) -> When:
+        return parse_when(text, now=self.now)
+
+    def _next_label(self, text: str) -> str:
+        return when_label(self._next(text))
+
+    def fields(self) -> ComposeResult:
+        yield self.row("Name", self.input("name", placeholder="Ada Lovelace", required="a contact needs a name"))
+        yield self.row("E-mail", self.input("email", placeholder="ada@example.com", parse=check_email))
+        yield self.row("Phone", self.input("phone", placeholder="+44 20 7946 0000", parse=check_phone))
+        yield self.row("Company", self.input("company", value=safe(self.company),
+                                             placeholder="name or id (a new name creates it)"),
+                       lookup=joining_company)  # fmt: skip
+        yield self.row("Role", self.input("role", placeholder="CTO"))
+        yield self.row("Status", Select([(s, s) for s in STATUSES], value="lead", allow_blank=False, id="status",
+                                        compact=True))  # fmt: skip
+        yield self.row("Tags", self.input("tags", placeholder="comma-separated", parse=check_tags))
+        yield self.row("Next contact", self.input("next", placeholder="+2w, friday 10:00, 2026-12-05",
+                                                  parse=self._next), preview=self._next_label)  # fmt: skip
+        yield self.row("Goal", self.input("goal", placeholder="what the next contact is for"))
+        yield self.row("Notes", self.input("notes"))
+
+    def check(self) -> list[str]:
+        problems = super().check()
+        if not self.value("next").strip() and self.value("goal").strip():
+            problems.append("a goal needs a next contact date")
+        return problems
+
+    def result(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "name": self.value("name").strip(),
+            "emails": [e] if (e := self.value("email").strip()) else [],
+            "phones": [p] if (p := self.value("phone").strip()) else [],
+            "company": self.value("company").strip() or None,
+            "status": self.choice("status") or "lead",
+            "tags": check_tags(self.value("tags")),
+        }
+        for key in ("role", "notes"):
+            if text := self.value(key).strip():
+                values[key] = text
+        if text := self.value("next").strip():
+            when = self._next(text)
+            values["next_contact_on"] = when.date
+            values["next_contact_time"] = when.time.strftime("%H:%M") if when.time else None
+            values["next_contact_goal"] = self.value("goal").strip() or None
+        return values
+
+
+class CompanyFormModal(FormModal[Any]):
+    """A new company: the result holds keyword arguments for `create_company`."""
+
+    TITLE = "New company"
+
+    def fields(self) -> ComposeResult:
+        yield self.row("Name", self.input("name", placeholder="Acme, Inc.", required="a company needs a name"))
+        yield self.row("Industry", self.input("industry", placeholder="retail"))
+        yield self.row("City", self.input("city", placeholder="Lyon"))
+        yield self.row("Country", self.input("country", placeholder="FR"))
+        yield self.row("Website", self.input("website", placeholder="https://acme.example"))
+        yield self.row("E-mail", self.input("email", placeholder="info@acme.example", parse=check_email))
+        yield self.row("Phone", self.input("phone", placeholder="+33 4 00 00 00 00", parse=check_phone))
+        yield self.row("Tags", self.input("tags", placeholder="comma-separated", parse=check_tags))
+        yield self.row("Notes", self.input("notes"))
+
+    def result(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"name": self.value("name").strip(), "tags": check_tags(self.value("tags"))}
+        for key in ("industry", "city", "country", "website", "notes"):
+            if text := self.value(key).strip():
+                values[key] = text
+        if text := self.value("email").strip():
+            values["email"] = check_email(text)
+        if text := self.value("phone").strip():
+            values["phone"] = check_phone(text)
+        return values

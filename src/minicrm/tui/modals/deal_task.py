@@ -1,70 +1,105 @@
-"""`d` new deal and `t` new task for a contact."""
+"""New deals and tasks: from the deals board or the dashboard (`a`, the contact or company typed as a REF),
+or for one contact (`d`, `t` on its screen)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
-from minicrm.dates import parse_date
-from minicrm.tui.modals.form import FormModal, problem
-from minicrm.tui.widgets.render import plain
-from minicrm.values.money import parse_money
+from minicrm.dates import When, parse_when
+from minicrm.tui.modals.form import FormModal, company_named, contact_named, day_label, when_label
+from minicrm.tui.widgets.render import money, plain
+from minicrm.values.money import parse_currency, parse_money
 
 
-class DealModal(FormModal[dict[str, Any]]):
-    """Dismisses with keyword arguments for `deals.create_deal`."""
+class LinkedForm(FormModal[Any]):
+    """A form for a record linked to a contact and/or a company: named up front (`contact=`/`company=`, the
+    heading says who), or typed as REFs in the form, looked up as they are typed."""
 
-    TITLE = "New deal"
+    TITLE = "New record"
+    WHAT = "record"
+    #: the message when neither a contact nor a company is given; None: both are optional
+    NEEDS_LINK: str | None = None
 
-    def __init__(self, contact: str, stages: list[str], *, now: datetime) -> None:
-        super().__init__()
-        self.heading = f"New deal with {contact}"
-        self.stages = stages
+    def __init__(self, *, now: datetime, contact: str | None = None, company: str | None = None, **kw: Any) -> None:
+        super().__init__(**kw)
         self.now = now
+        self.fixed = contact or company
+        if self.fixed:
+            self.heading = f"{self.TITLE} {'with' if self.WHAT == 'deal' else 'for'} {self.fixed}"
 
-    def fields(self) -> ComposeResult:
-        yield self.label("Title")
-        yield Input(id="title")
-        yield self.label("Amount")
-        yield Input(placeholder="1200.50", id="amount")
-        yield self.label("Currency")
-        yield Input(value="EUR", id="currency")
-        yield self.label("Stage")
-        yield Select([(plain(s), s) for s in self.stages], value=self.stages[0], allow_blank=False, id="stage")
-        yield self.label("Expected close")
-        yield Input(placeholder="2026-12-31, +1m", id="close")
-        yield self.label("Next step")
-        yield Input(id="next_step")
-        yield self.label("Next step on")
-        yield Input(placeholder="friday, +3d", id="next_on")
+    def _when(self, text: str) -> When:
+        return parse_when(text, now=self.now)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#title", Input).focus()
+    def _day(self, text: str) -> date:
+        return self._when(text).date
+
+    def link_rows(self) -> ComposeResult:
+        if self.fixed:
+            return
+        yield self.row("Contact", self.ref_input("contact", placeholder="name, e-mail or id"), lookup=contact_named)
+        yield self.row("Company", self.ref_input("company", placeholder="name or id"), lookup=company_named)
 
     def check(self) -> list[str]:
-        problems = [] if self.value("title").strip() else ["a deal needs a title"]
-        if self.value("amount").strip() and (err := problem(parse_money, self.value("amount"))[1]):
-            problems.append(err)
-        currency = self.value("currency").strip()
-        if len(currency) != 3 or not currency.isalpha():
-            problems.append(f"invalid currency '{currency}' (three letters, e.g. EUR)")
-        for field in ("close", "next_on"):
-            if self.value(field).strip() and (err := problem(parse_date, self.value(field), now=self.now)[1]):
-                problems.append(err)
+        problems = super().check()
+        if self.NEEDS_LINK and not self.fixed and not (self.value("contact").strip() or self.value("company").strip()):
+            problems.append(self.NEEDS_LINK)
         return problems
 
-    def result(self) -> dict[str, Any]:
-        def day(field: str) -> Any:
-            return parse_date(self.value(field), now=self.now) if self.value(field).strip() else None
+    def links(self) -> dict[str, str | None]:
+        """The REFs typed (resolved again by the saver, in the same transaction as the write)."""
+        if self.fixed:
+            return {}
+        return {"contact": self.value("contact").strip() or None, "company": self.value("company").strip() or None}
 
+
+class DealFormModal(LinkedForm):
+    """The result holds keyword arguments for `deals.create_deal` (plus the REFs typed)."""
+
+    TITLE = "New deal"
+    WHAT = "deal"
+    NEEDS_LINK = "a deal needs a contact or a company"
+
+    def __init__(self, stages: list[str], *, currency: str = "EUR", stage: str | None = None, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.stages = stages
+        self.stage = stage if stage in stages else (stages[0] if stages else None)
+        self.currency = currency
+
+    def _amount_label(self, text: str) -> str:
+        currency = self.value("currency").strip()
+        code = parse_currency(currency) if currency else ""
+        return money(parse_money(text), code if len(code) == 3 else None)
+
+    def fields(self) -> ComposeResult:
+        yield self.row("Title", self.input("title", placeholder="Website redesign", required="a deal needs a title"))
+        yield from self.link_rows()
+        yield self.row("Amount", self.input("amount", placeholder="12 500, 1200.50", parse=parse_money),
+                       preview=self._amount_label)  # fmt: skip
+        yield self.row("Currency", self.input("currency", value=self.currency, parse=parse_currency,
+                                              required="a deal needs a currency (e.g. EUR)"))  # fmt: skip
+        yield self.row("Stage", Select([(plain(s), s) for s in self.stages], value=self.stage or Select.BLANK,
+                                       allow_blank=not self.stages, id="stage", compact=True))  # fmt: skip
+        yield self.row("Expected close", self.input("close", placeholder="2026-12-31, +1m", parse=self._day),
+                       preview=lambda t: day_label(self._day(t)))  # fmt: skip
+        yield self.row("Next step", self.input("next_step", placeholder="send the quote"))
+        yield self.row("Next step on", self.input("next_on", placeholder="friday, +3d", parse=self._day),
+                       preview=lambda t: day_label(self._day(t)))  # fmt: skip
+
+    def result(self) -> dict[str, Any]:
+        def day(field: str) -> date | None:
+            text = self.value(field).strip()
+            return self._day(text) if text else None
+
+        amount = self.value("amount").strip()
         return {
+            **self.links(),
             "title": self.value("title").strip(),
-            "amount": parse_money(self.value("amount")) if self.value("amount").strip() else None,
-            "currency": self.value("currency").strip().upper(),
+            "amount": parse_money(amount) if amount else None,
+            "currency": parse_currency(self.value("currency")),
             "stage": self.choice("stage"),
             "expected_close": day("close"),
             "next_step": self.value("next_step").strip() or None,
@@ -72,32 +107,57 @@ class DealModal(FormModal[dict[str, Any]]):
         }
 
 
-class TaskModal(FormModal[dict[str, Any]]):
-    """Dismisses with keyword arguments for `tasks.create_task`."""
+class TaskFormModal(LinkedForm):
+    """The result holds keyword arguments for `tasks.create_task` (plus the REFs typed)."""
 
     TITLE = "New task"
-
-    def __init__(self, contact: str, *, now: datetime) -> None:
-        super().__init__()
-        self.heading = f"New task for {contact}"
-        self.now = now
+    WHAT = "task"
 
     def fields(self) -> ComposeResult:
-        yield self.label("Title")
-        yield Input(id="title")
-        yield self.label("Due")
-        yield Input(placeholder="tomorrow, +1w, 2026-12-05", id="due")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#title", Input).focus()
-
-    def check(self) -> list[str]:
-        problems = [] if self.value("title").strip() else ["a task needs a title"]
-        if self.value("due").strip() and (err := problem(parse_date, self.value("due"), now=self.now)[1]):
-            problems.append(err)
-        return problems
+        yield self.row("Title", self.input("title", placeholder="call back about the invoice",
+                                           required="a task needs a title"))  # fmt: skip
+        yield self.row("Due", self.input("due", placeholder="tomorrow, friday 15:00, +1w, 2026-12-05",
+                                         parse=self._when), preview=lambda t: when_label(self._when(t)))  # fmt: skip
+        yield from self.link_rows()
+        yield self.row("Notes", self.input("notes"))
 
     def result(self) -> dict[str, Any]:
-        due = self.value("due").strip()
-        return {"title": self.value("title").strip(), "due_on": parse_date(due, now=self.now) if due else None}
+        text = self.value("due").strip()
+        due = self._when(text) if text else None
+        return {
+            **self.links(),
+            "title": self.value("title").strip(),
+            "due_on": due.date if due else None,
+            "due_time": due.time.strftime("%H:%M") if due and due.time else None,
+            "notes": self.value("notes").strip() or None,
+        }
+
+
+class RequestFormModal(LinkedForm):
+    """The result holds keyword arguments for `requests.create_request` (plus the REFs typed)."""
+
+    TITLE = "New request"
+    WHAT = "request"
+    NEEDS_LINK = "a request needs a client: a contact or a company"
+
+    def fields(self) -> ComposeResult:
+        from minicrm.store.service.requests import PRIORITIES
+
+        yield self.row("Subject", self.input("subject", placeholder="one line: what the client needs",
+                                             required="a request needs a subject"))  # fmt: skip
+        yield from self.link_rows()
+        yield self.row("Priority", Select([(p, p) for p in PRIORITIES], value="normal", allow_blank=False,
+                                          id="priority", compact=True))  # fmt: skip
+        yield self.row("Due", self.input("due", placeholder="friday, +3d, 2026-12-05", parse=self._day),
+                       preview=lambda t: day_label(self._day(t)))  # fmt: skip
+        yield self.row("Description", self.input("description"))
+
+    def result(self) -> dict[str, Any]:
+        text = self.value("due").strip()
+        return {
+            **self.links(),
+            "subject": self.value("subject").strip(),
+            "priority": self.choice("priority") or "normal",
+            "due_on": self._day(text) if text else None,
+            "description": self.value("description").strip() or None,
+        }

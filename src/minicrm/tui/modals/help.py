@@ -11,11 +11,19 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 NAMES = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "slash": "/", "left_square_bracket": "[",
-         "right_square_bracket": "]", "less_than_sign": "<", "greater_than_sign": ">"}  # fmt: skip
+         "right_square_bracket": "]", "less_than_sign": "<", "greater_than_sign": ">", "tab": "Tab",
+         "shift+tab": "Shift+Tab", "f2": "F2", "shift+left": "Shift+←", "shift+right": "Shift+→"}  # fmt: skip
+#: Textual's own keys that need no line here (copying a selection; ctrl+q quits like q)
+UNLISTED = {"ctrl+c", "super+c", "ctrl+q"}
 
 
 def key_label(key: str) -> str:
-    return ", ".join(NAMES.get(k, k) for k in key.split(","))
+    def one(k: str) -> str:
+        if len(k) == 1 and k.isupper():
+            return f"Shift+{k}"
+        return NAMES.get(k, k)
+
+    return ", ".join(one(k) for k in key.split(","))
 
 
 class HelpModal(ModalScreen[None]):
@@ -27,18 +35,21 @@ class HelpModal(ModalScreen[None]):
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
-        self.rows: list[tuple[str, str]] = []
+        rows: list[tuple[int, str, str]] = []
         seen: set[str] = set()
-        # the screen's and the app's own keys; widget keys (cursor moves, text editing) are the usual ones
+        # the screen's keys, then the app's, then moving between panels; widget keys (cursor moves, text
+        # editing) are the usual ones
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if active.node not in (screen, screen.app) or not binding.description:
+            if active.node not in (screen, screen.app) or not binding.description or key in UNLISTED:
                 continue
-            label = key_label(key) if key != binding.key else (binding.key_display or key_label(key))
+            label = key_label(key)
             if label in seen:
                 continue
             seen.add(label)
-            self.rows.append((label, binding.description))
+            order = 2 if key in ("tab", "shift+tab") else (0 if active.node is screen else 1)
+            rows.append((order, label, binding.description))
+        self.rows = [(label, what) for _, label, what in sorted(rows, key=lambda r: r[0])]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box", classes="modal-box"):

@@ -1,4 +1,4 @@
-"""`l`: log an interaction (kind, summary, when) and set the next contact (date + goal) in one form."""
+"""`l`: log an interaction (summary, kind, when) and set the next contact (date + goal) in one form."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from minicrm.dates import When, parse_datetime, parse_when
-from minicrm.tui.modals.form import FormModal, problem
+from minicrm.tui.modals.form import FormModal, day_label, problem, when_label
 from minicrm.tui.widgets.render import plain
 
 
@@ -33,44 +33,39 @@ class LogInteractionModal(FormModal[LogRequest]):
         self.now = now
         self.heading = f"Log an interaction with {contact}"
 
+    def _happened(self, text: str) -> datetime:
+        return parse_datetime(text or "now", now=self.now)
+
+    def _happened_label(self, text: str) -> str:
+        at = self._happened(text)
+        return f"{day_label(at.date())} {at:%H:%M}"
+
+    def _next(self, text: str) -> When:
+        return parse_when(text, now=self.now)
+
     def fields(self) -> ComposeResult:
-        yield self.label("Kind")
-        yield Select([(plain(k), k) for k in self.kinds], value=self.kind, allow_blank=False, id="kind")
-        yield self.label("Summary")
-        yield Input(placeholder="One line: what happened", id="summary")
-        yield self.label("When")
-        yield Input(value="now", placeholder="now, yesterday 15:00, 2026-11-20 10:30", id="when")
-        yield self.label("Next contact")
-        yield Input(placeholder="empty: the cadence decides; +2w, friday 10:00, 2026-12-05", id="next")
-        yield self.label("Goal of the next contact")
-        yield Input(placeholder="send the proposal", id="goal")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#summary", Input).focus()
-
-    def _parsed(self) -> tuple[list[str], datetime | None, When | None]:
-        problems: list[str] = []
-        if not self.value("summary").strip():
-            problems.append("an interaction needs a summary")
-        happened_at, err = problem(parse_datetime, self.value("when") or "now", now=self.now)
-        if err:
-            problems.append(err)
-        next_when = None
-        if self.value("next").strip():
-            next_when, err = problem(parse_when, self.value("next"), now=self.now)
-            if err:
-                problems.append(err)
-        elif self.value("goal").strip():
-            problems.append("a goal needs a next contact date")
-        return problems, happened_at, next_when
+        # what the user types first comes first: the kind is usually the default
+        yield self.row("Summary", self.input("summary", placeholder="One line: what happened",
+                                             required="an interaction needs a summary"))  # fmt: skip
+        yield self.row("Kind", Select([(plain(k), k) for k in self.kinds], value=self.kind, allow_blank=False,
+                                      id="kind", compact=True))  # fmt: skip
+        yield self.row("When", self.input("when", value="now", placeholder="now, yesterday 15:00, 2026-11-20 10:30",
+                                          parse=self._happened), preview=self._happened_label)  # fmt: skip
+        yield self.row("Next contact", self.input("next", placeholder="empty: the cadence decides; +2w, friday 10:00",
+                                                  parse=self._next),
+                       preview=lambda t: when_label(self._next(t)))  # fmt: skip
+        yield self.row("Goal", self.input("goal", placeholder="send the proposal"))
 
     def check(self) -> list[str]:
-        return self._parsed()[0]
+        problems = super().check()
+        if not self.value("next").strip() and self.value("goal").strip():
+            problems.append("a goal needs a next contact date")
+        return problems
 
     def result(self) -> LogRequest:
-        _, happened_at, next_when = self._parsed()
-        assert happened_at is not None
+        happened_at = self._happened(self.value("when").strip())
+        text = self.value("next").strip()
+        next_when = problem(self._next, text)[0] if text else None
         return LogRequest(
             kind=self.choice("kind"),
             summary=self.value("summary").strip(),

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from textual.app import ComposeResult
-from textual.widgets import Input
 
 from minicrm.dates import When, parse_when
-from minicrm.tui.modals.form import FormModal, problem
+from minicrm.tui.modals.form import FormModal, when_label
 from minicrm.tui.widgets.render import safe
 
 
@@ -29,30 +28,26 @@ class NextContactModal(FormModal[NextRequest]):
         self.current = current
         self.goal = goal
 
-    def fields(self) -> ComposeResult:
-        yield self.label("When (empty clears it)")
-        yield Input(
-            value=self.current.isoformat() if self.current else "",
-            placeholder="+2w, friday 10:00, 2026-12-05",
-            id="when",
-        )
-        yield self.label("Goal")
-        # an Input draws its value raw: the stored goal shows with its control characters made visible
-        yield Input(value=safe(self.goal), placeholder="what the contact is for", id="goal")
+    def _when(self, text: str) -> When:
+        return parse_when(text, now=self.now)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#when", Input).focus()
+    def fields(self) -> ComposeResult:
+        yield self.row("When", self.input("when", value=self.current.isoformat() if self.current else "",
+                                          placeholder="+2w, friday 10:00, 2026-12-05 (empty clears)",
+                                          parse=self._when),
+                       preview=lambda t: when_label(self._when(t)))  # fmt: skip
+        # an Input draws its value raw: the stored goal shows with its control characters made visible
+        yield self.row("Goal", self.input("goal", value=safe(self.goal), placeholder="what the contact is for"))
 
     def check(self) -> list[str]:
-        text = self.value("when").strip()
-        if not text:
-            return ["a goal needs a next contact date"] if self.value("goal").strip() else []
-        return [err] if (err := problem(parse_when, text, now=self.now)[1]) else []
+        problems = super().check()
+        if not self.value("when").strip() and self.value("goal").strip():
+            problems.append("a goal needs a next contact date")
+        return problems
 
     def result(self) -> NextRequest:
         text = self.value("when").strip()
-        when = parse_when(text, now=self.now) if text else None
+        when = self._when(text) if text else None
         goal = self.value("goal").strip()
         if self.goal is not None and goal == safe(self.goal).strip():
             goal = self.goal.strip()  # left as shown: keep the stored text, not its visible stand-ins

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input
 
 from minicrm.tui.modals.form import FormModal
 
@@ -17,15 +16,8 @@ class ReasonModal(FormModal[str]):
         self.required_message = required_message
 
     def fields(self) -> ComposeResult:
-        yield self.label("Reason")
-        yield Input(placeholder="price, timing, competitor...", id="reason")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#reason", Input).focus()
-
-    def check(self) -> list[str]:
-        return [] if self.value("reason").strip() else [self.required_message]
+        yield self.row("Reason", self.input("reason", placeholder="price, timing, competitor...",
+                                            required=self.required_message))  # fmt: skip
 
     def result(self) -> str:
         return self.value("reason").strip()

@@ -12,6 +12,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, get_current_worker
 
 from minicrm.errors import MinicrmError
+from minicrm.tui.screens.adding import AddActions
 from minicrm.tui.widgets.nav import NavBar
 from minicrm.tui.widgets.render import safe
 
@@ -30,11 +31,13 @@ def run_db(
     group: str = "load",
     delay: float = 0.0,
     exclusive: bool = True,
+    on_error: Callable[[str], object] | None = None,
 ) -> Worker[None]:
     """Run `fn(session)` in a thread worker with its own session; hand the result to `done` on the UI thread.
 
     `exclusive` cancels the previous worker of the same group, so a newer filter wins; `delay`
-    debounces typing. Domain errors become one error notification, like `error:` on the CLI.
+    debounces typing. Domain errors become one error notification, like `error:` on the CLI, or go to
+    `on_error` (a form shows them itself).
     """
     app: MiniCrmApp = node.app
 
@@ -48,6 +51,11 @@ def run_db(
             with app.open_session() as session:
                 result = fn(session)
         except MinicrmError as exc:
+            if worker.is_cancelled:
+                return
+            if on_error is not None:
+                app.call_from_thread(on_error, str(exc))
+                return
             # messages quote the data and what was typed: never markup
             app.call_from_thread(app.notify, safe(exc), title="error", severity="error", markup=False)
             return
@@ -63,10 +71,13 @@ def run_db(
     return node.run_worker(job, thread=True, exclusive=exclusive, group=group, exit_on_error=False)
 
 
-class CrmScreen(Screen):
-    """A top-level or detail screen: reloads its data when shown and on `r`."""
+class CrmScreen(AddActions, Screen):
+    """A top-level or detail screen: reloads its data when shown and on `r`; `a` adds a record."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "refresh", "Refresh", id="refresh")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", id="add"),
+        Binding("r", "refresh", "Refresh", show=False, id="refresh"),  # ? lists it; screens reload when shown
+    ]
     #: Name in the navigation bar (None for detail screens, which keep their parent's).
     NAV: ClassVar[str | None] = None
 
@@ -78,13 +89,17 @@ class CrmScreen(Screen):
         return NavBar(self.NAV)
 
     def footer(self) -> Footer:
-        return Footer()
+        return Footer(compact=True)
 
     def on_screen_resume(self) -> None:
         self.reload()
 
     def action_refresh(self) -> None:
         self.reload()
+
+    def action_add(self) -> None:
+        """What `a` adds here: by default, ask which kind."""
+        self.add_menu()
 
     def reload(self) -> None:
         """Fetch this screen's data (in a worker) and show it."""

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from minicrm.errors import MinicrmError
+from minicrm.tui import columns
 from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.widgets.fit_table import FitTable
 from minicrm.tui.widgets.render import company_preview, day_text, plain
 
 if TYPE_CHECKING:
@@ -53,9 +54,7 @@ class CompaniesScreen(CrmScreen):
                     id="filter")  # fmt: skip
         with Horizontal(id="companies-body"):
             with Vertical(id="companies-left"):
-                table: DataTable = DataTable(id="companies", cursor_type="row", zebra_stripes=True)
-                table.add_columns("Name", "Industry", "City", "People", "Last")
-                yield table
+                yield FitTable(columns.COMPANIES, id="companies", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="companies-status", classes="status-line")
             yield Static("", id="preview", classes="preview")
         yield self.footer()
@@ -83,18 +82,18 @@ class CompaniesScreen(CrmScreen):
         if error:
             status.update(plain(error, style="red"))
             return
-        table = self.query_one("#companies", DataTable)
-        table.clear()
-        for c in rows:
-            table.add_row(plain(c.name), plain(c.industry), plain(c.city), str(c.contacts),
-                          day_text(c.last_interaction_at), key=str(c.id))  # fmt: skip
+        self.query_one("#companies", FitTable).set_rows(
+            (str(c.id), (plain(c.name), plain(c.industry), plain(c.city), str(c.contacts),
+                         day_text(c.last_interaction_at)))
+            for c in rows
+        )  # fmt: skip
         more = f" (the first {LIMIT}: type to narrow)" if len(rows) == LIMIT else ""
         status.update(f"{len(rows):,} companies{more}")
         if rows:
             self._preview(rows[0].id)
         else:
             text = self.query_one("#filter", Input).value.strip()
-            empty = f"No company matches '{text}'." if text else "No companies yet.\n\nminicrm company add 'Acme, Inc.'"
+            empty = f"No company matches '{text}'." if text else "No companies yet: press a to add one."
             self.query_one("#preview", Static).update(plain(empty))
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -128,8 +127,8 @@ class CompaniesScreen(CrmScreen):
         self.query_one("#companies", DataTable).focus()
 
     def action_open(self) -> None:
-        table = self.query_one("#companies", DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-            if key is not None:
-                self.open_company(int(key))
+        if (key := self.query_one("#companies", FitTable).key_at()) is not None:
+            self.open_company(int(key))
+
+    def action_add(self) -> None:
+        self.add_record("company")

@@ -1,19 +1,20 @@
-"""One company: card, its people (Enter opens one), open deals and the history of all its people."""
+"""One company: card, its people (Enter opens one), open deals and the history of all its people; `a` adds a
+person, deal, task or request for it, `A` archives it."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
+from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import company_card_text, day_text, money, plain, safe
+from minicrm.tui.widgets.fit_table import FitTable
+from minicrm.tui.widgets.render import FitLines, Part, company_card_text, day_text, deal_lines, plain
 
 
 class CompanyDetailScreen(ContactActions, CrmScreen):
@@ -21,7 +22,7 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
         Binding("escape", "back", "Back", id="back"),
         Binding("enter", "open", "Open person", show=False),
         Binding("l", "log", "Log (person)", id="log"),
-        Binding("a", "archive", "Archive", id="archive"),
+        Binding("A", "archive", "Archive", key_display="A", id="archive"),
         *CrmScreen.BINDINGS,
     ]
 
@@ -35,12 +36,8 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
         with Horizontal(id="detail-top"):
             yield Static("", id="card", classes="card")
             yield Static("", id="deals", classes="side-box")
-        people: DataTable = DataTable(id="people", cursor_type="row", zebra_stripes=True)
-        people.add_columns("Person", "Role", "Status", "Last", "Next")
-        yield people
-        timeline: DataTable = DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
-        timeline.add_columns("When", "Kind", "Person", "Summary")
-        yield timeline
+        yield FitTable(columns.PEOPLE, id="people", cursor_type="row", zebra_stripes=True)
+        yield FitTable(columns.COMPANY_TIMELINE, id="timeline", cursor_type="row", zebra_stripes=True)
         yield self.footer()
 
     def on_mount(self) -> None:
@@ -55,29 +52,30 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
         self.card = card
         today = self.crm.today()
         self.query_one("#card", Static).update(company_card_text(card))
-        deals = Text("Open deals\n", style="bold underline")
+        deals: list[list[Part]] = [[Part("Open deals", "bold underline")]]
         for d in card["deals"]:
-            deals.append(safe(f"#{d['id']} {d['title']} · {d['stage']} · {money(d['amount'], d['currency'])}\n"))
+            deals += deal_lines(d)
         if not card["deals"]:
-            deals.append("none\n", style="dim")
-        self.query_one("#deals", Static).update(deals)
-        people = self.query_one("#people", DataTable)
-        people.clear()
-        for p in card["people"]:
-            people.add_row(plain(p["name"]), plain(p["role"]), plain(p["status"]), day_text(p["last_interaction_at"]),
-                           day_text(p["next_contact_on"], today=today, overdue=True), key=str(p["id"]))  # fmt: skip
-        timeline = self.query_one("#timeline", DataTable)
-        timeline.clear()
-        for i in card["interactions"]:
-            timeline.add_row(i["happened_at"].replace("T", " ")[:16], plain(i["kind"]), plain(i["contact"]),
-                             plain(i["summary"]))  # fmt: skip
+            deals.append([Part("none (a adds one)", "dim")])
+        self.query_one("#deals", Static).update(FitLines(*deals))
+        self.query_one("#people", FitTable).set_rows(
+            (str(p["id"]), (plain(p["name"]), plain(p["role"]), plain(p["status"]), day_text(p["last_interaction_at"]),
+                            day_text(p["next_contact_on"], today=today, overdue=True)))
+            for p in card["people"]
+        )  # fmt: skip
+        self.query_one("#timeline", FitTable).set_rows(
+            (str(i["id"]), (i["happened_at"].replace("T", " ")[:16], plain(i["kind"]), plain(i["contact"]),
+                            plain(i["summary"])))
+            for i in card["interactions"]
+        )  # fmt: skip
 
     def _person(self) -> int | None:
-        table = self.query_one("#people", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        key = self.query_one("#people", FitTable).key_at()
         return int(key) if key is not None else None
+
+    def action_add(self) -> None:
+        name = (self.card or {}).get("name", "")
+        self.add_menu(("contact", "deal", "task", "request"), company=(self.company_id, name))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "people":

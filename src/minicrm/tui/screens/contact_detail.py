@@ -1,4 +1,4 @@
-"""One contact: card, timeline, open deals and tasks; l/n/e/d/t/a/y act on it, Esc goes back."""
+"""One contact: card, timeline, open deals and tasks; l/n/e/d/t/a/A/y act on it, Esc goes back."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
+from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import contact_card_text, money, plain, safe
+from minicrm.tui.widgets.fit_table import FitTable
+from minicrm.tui.widgets.render import FitLines, Part, contact_card_text, deal_lines, plain, safe
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -28,8 +30,8 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         Binding("e", "edit", "Edit", id="edit"),
         Binding("d", "deal", "Deal", id="deal"),
         Binding("t", "task", "Task", id="task"),
-        Binding("a", "archive", "Archive", id="archive"),
-        Binding("y", "copy", "Copy", id="copy"),
+        Binding("y", "copy", "Copy", show=False, id="copy"),  # ? lists them
+        Binding("A", "archive", "Archive", key_display="A", show=False, id="archive"),
         *CrmScreen.BINDINGS,
     ]
 
@@ -46,13 +48,11 @@ class ContactDetailScreen(ContactActions, CrmScreen):
             with Vertical(id="side"):
                 yield Static("", id="deals", classes="side-box")
                 yield Static("", id="tasks", classes="side-box")
-        timeline: DataTable = DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
-        timeline.add_columns("When", "Kind", "Dir", "Summary", "Outcome")
-        yield timeline
+        yield FitTable(columns.TIMELINE, id="timeline", cursor_type="row", zebra_stripes=True)
         yield self.footer()
 
     def on_mount(self) -> None:
-        self.query_one("#timeline", DataTable).focus()
+        self.query_one("#timeline", FitTable).focus()
 
     def reload(self) -> None:
         from minicrm.store.views.cards import contact_card
@@ -70,44 +70,34 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         self.card = card
         today = self.crm.today()
         self.query_one("#card", Static).update(contact_card_text(card, today=today))
-        deals = Text("Open deals\n", style="bold underline")
+        deals: list[list[Part]] = [[Part("Open deals", "bold underline")]]
         for d in card["deals"]:
-            deals.append(safe(f"#{d['id']} {d['title']}\n"), style="bold")
-            deals.append(safe(f"  {d['stage']} · {money(d['amount'], d['currency'])}\n"))
-            if d.get("next_step"):
-                deals.append(safe(f"  next: {d['next_step']} {d.get('next_step_on') or ''}\n"), style="dim")
+            deals += deal_lines(d)
         if not card["deals"]:
-            deals.append("none (d adds one)\n", style="dim")
-        self.query_one("#deals", Static).update(deals)
-        tasks = Text("Open tasks\n", style="bold underline")
-        if card["tasks"] is None:
-            tasks.append("tasks are not available yet\n", style="dim")
-        elif not card["tasks"]:
-            tasks.append("none (t adds one)\n", style="dim")
+            deals.append([Part("none (d adds one)", "dim")])
+        self.query_one("#deals", Static).update(FitLines(*deals))
+        tasks: list[list[Part]] = [[Part("Open tasks", "bold underline")]]
+        if not card["tasks"]:
+            tasks.append([Part("none (t adds one)", "dim")])
         for t in card["tasks"] or []:
-            due = t.get("due_on") or ""
-            tasks.append(safe(f"{due} {t.get('title', '')}\n"))
-        tasks.append("\nOpen requests\n", style="bold underline")
+            due = (t.get("due_on") or "") + (f" {t['due_time']}" if t.get("due_time") else "")
+            tasks.append([Part(f"{due} " if due else ""), Part(t.get("title", ""), cut=True)])
+        tasks += [[], [Part("Open requests", "bold underline")]]
         for r in card.get("requests", []):
-            tasks.append(
-                safe(f"#{r['id']} [{r['priority']}] {r['subject']}\n"), style="red" if r["priority"] == "urgent" else ""
-            )
+            style = "red" if r["priority"] == "urgent" else ""
+            tasks.append([Part(f"#{r['id']} [{r['priority']}] ", style), Part(r["subject"], style, cut=True)])
         if not card.get("requests"):
-            tasks.append("none\n", style="dim")
-        self.query_one("#tasks", Static).update(tasks)
-        table = self.query_one("#timeline", DataTable)
-        table.clear()
-        for i in card["interactions"]:
-            table.add_row(
-                i["happened_at"].replace("T", " ")[:16],
-                plain(i["kind"]),
-                plain(i["direction"]),
-                plain(i["summary"]),
-                plain(i["outcome"]),
-                key=str(i["id"]),
-            )
-        if not card["interactions"]:
-            table.add_row("", "", "", Text("No interactions yet: press l to log the first one.", style="dim"), "")
+            tasks.append([Part("none (a adds one)", "dim")])
+        self.query_one("#tasks", Static).update(FitLines(*tasks))
+        rows: list[tuple[str | None, tuple[Any, ...]]] = [
+            (str(i["id"]), (i["happened_at"].replace("T", " ")[:16], plain(i["kind"]), plain(i["direction"]),
+                            plain(i["summary"]), plain(i["outcome"])))
+            for i in card["interactions"]
+        ]  # fmt: skip
+        if not rows:
+            rows.append((None, ("", "", "", Text("No interactions yet: press l to log the first one.", style="dim"),
+                                "")))  # fmt: skip
+        self.query_one("#timeline", FitTable).set_rows(rows)
 
     # -- actions ------------------------------------------------------------------------------
     def action_back(self) -> None:
@@ -145,7 +135,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         archived = bool(self.card.get("archived"))
         name = self.card["name"]
         app = self.crm
-        question = f"Restore {name} from the archive?" if archived else f"Archive {name}? (restore later with a again)"
+        question = f"Restore {name} from the archive?" if archived else f"Archive {name}? (restore later with A again)"
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -170,49 +160,20 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         self.app.copy_to_clipboard(value)
         self.notify(safe(f"copied {value}" + (" (y again: next)" if len(values) > 1 else "")), markup=False)
 
+    def _links(self) -> dict[str, Any]:
+        """This contact (and its company) for what `a`, `d` and `t` add."""
+        card = self.card or {}
+        company = (card["company_id"], card.get("company") or "") if card.get("company_id") else None
+        return {"contact": (self.contact_id, card.get("name", "")), "company": company}
+
+    def action_add(self) -> None:
+        self.add_menu(("deal", "task", "request"), **self._links())
+
     def action_deal(self) -> None:
-        from minicrm.store.sales import deals, stages
-        from minicrm.tui.modals.deal_task import DealModal
-
-        app, name = self.crm, (self.card or {}).get("name", "")
-        company_id = (self.card or {}).get("company_id")
-
-        def save(values: dict[str, Any] | None) -> None:
-            if values:
-                self.write(
-                    lambda s: deals.create_deal(
-                        s,
-                        now=app.now(),
-                        user_id=app.user_id(s),
-                        contact_id=self.contact_id,
-                        company_id=company_id,
-                        **values,
-                    ),
-                    message=f"deal '{values['title']}' added",
-                )
-
-        self.db(
-            lambda s: [st.name for st in stages.list_stages(s) if st.outcome == "open"],
-            lambda stages: app.push_screen(DealModal(name, stages, now=app.now()), save),
-            group="form",
-        )
+        self.add_record("deal", **self._links())
 
     def action_task(self) -> None:
-        from minicrm.store.sales import tasks
-        from minicrm.tui.modals.deal_task import TaskModal
-
-        app = self.crm
-
-        def save(values: dict[str, Any] | None) -> None:
-            if values:
-                self.write(
-                    lambda s: tasks.create_task(
-                        s, now=app.now(), user_id=app.user_id(s), contact_id=self.contact_id, **values
-                    ),
-                    message=f"task '{values['title']}' added",
-                )
-
-        app.push_screen(TaskModal((self.card or {}).get("name", ""), now=app.now()), save)
+        self.add_record("task", **self._links())
 
 
 def _tasks(session: Session, contact_id: int) -> list[dict[str, Any]]:

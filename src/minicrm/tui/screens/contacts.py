@@ -14,12 +14,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from minicrm.errors import MinicrmError
+from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.widgets.fit_table import FitTable
 from minicrm.tui.widgets.render import contact_preview, day_text, plain
 
 if TYPE_CHECKING:
@@ -98,13 +99,7 @@ class ContactsScreen(ContactActions, CrmScreen):
                     id="filter")  # fmt: skip
         with Horizontal(id="contacts-body"):
             with Vertical(id="contacts-left"):
-                table: DataTable = DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
-                table.add_column("Name", key="name")
-                table.add_column("Company", key="company")
-                table.add_column("Status", key="status")
-                table.add_column("Last", key="last")
-                table.add_column("Next", key="next")
-                yield table
+                yield FitTable(columns.CONTACTS, id="contacts", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="contacts-status", classes="status-line")
             yield Static("", id="preview", classes="preview")
         yield self.footer()
@@ -144,31 +139,39 @@ class ContactsScreen(ContactActions, CrmScreen):
 
     def _show(self, page: Page) -> None:
         self.loading_more = False
-        table = self.query_one("#contacts", DataTable)
+        table = self.query_one("#contacts", FitTable)
         status = self.query_one("#contacts-status", Static)
         if page.error:
             status.update(plain(page.error, style="red"))
             return
+        today = self.crm.today()
+        rows = [
+            (
+                str(c.id),
+                (
+                    plain(c.name),
+                    plain(c.company),
+                    plain(c.status),
+                    day_text(c.last_interaction_at),
+                    day_text(c.next_contact_on, today=today, overdue=True),
+                    plain(c.emails[0] if c.emails else ""),
+                    plain(", ".join(c.tags)),
+                ),
+            )
+            for c in page.rows
+        ]
         if page.offset == 0:
-            table.clear()
+            table.set_rows(rows)
             self.loaded = 0
             self.total = page.total
-        today = self.crm.today()
-        for c in page.rows:
-            table.add_row(
-                plain(c.name),
-                plain(c.company),
-                plain(c.status),
-                day_text(c.last_interaction_at),
-                day_text(c.next_contact_on, today=today, overdue=True),
-                key=str(c.id),
-            )
+        else:
+            table.append_rows(rows)
         self.loaded += len(page.rows)
         self.more = len(page.rows) == PAGE
         self._status()
         if page.offset == 0:
             if self.loaded:
-                self._preview(int(table.coordinate_to_cell_key(Coordinate(0, 0)).row_key.value or 0))
+                self._preview(int(table.key_at(0) or 0))
             else:
                 self.query_one("#preview", Static).update(self._empty_text())
 
@@ -176,7 +179,7 @@ class ContactsScreen(ContactActions, CrmScreen):
         if self.filter_text.strip():
             return plain(f"No contact matches '{self.filter_text.strip()}'. Esc, then clear the filter.")
         return Text(
-            "No contacts yet.\n\nAdd one in the shell:\n  minicrm contact add 'Ada Lovelace'\n"
+            "No contacts yet.\n\nPress a to add one, or in a shell:\n  minicrm contact add 'Ada Lovelace'\n"
             "or load sample data:\n  minicrm demo"
         )
 
@@ -226,10 +229,7 @@ class ContactsScreen(ContactActions, CrmScreen):
 
     # -- actions ------------------------------------------------------------------------------
     def current_id(self) -> int | None:
-        table = self.query_one("#contacts", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        key = self.query_one("#contacts", FitTable).key_at()
         return int(key) if key is not None else None
 
     def action_focus_filter(self) -> None:
@@ -249,6 +249,9 @@ class ContactsScreen(ContactActions, CrmScreen):
     def action_next(self) -> None:
         if (contact_id := self.current_id()) is not None:
             self.next_for(contact_id)
+
+    def action_add(self) -> None:
+        self.add_record("contact")
 
     def action_sort(self) -> None:
         current = self.sort or "name"

@@ -13,12 +13,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
+from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import bar, plain, safe, totals_text
+from minicrm.tui.widgets.fit_table import Col, FitTable, Row
+from minicrm.tui.widgets.render import BAR, bar, plain, safe, totals_lines
+
+SPARK = " ▁▂▃▄▅▆▇█"
+PIPELINE_BAR = 8
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -75,25 +79,23 @@ class DashboardScreen(ContactActions, CrmScreen):
         with Horizontal(id="dash"):
             with Vertical(id="dash-left"):
                 with Container(id="due-box", classes="panel"):
-                    yield self._table("due", ("When", 10), ("Contact", 22), ("What", 24), ("Late", 6))
+                    yield self._table("due", columns.DUE)
                 with Container(id="forgotten-box", classes="panel"):
-                    yield self._table("forgotten", ("Name", 24), ("Company", 22), ("Silent", 7))
+                    yield self._table("forgotten", columns.FORGOTTEN)
             with Vertical(id="dash-right"):
                 with Container(id="pipeline-box", classes="panel"):
-                    yield self._table("pipeline", ("Stage", 12), ("Deals", 5), ("Amount", 22), ("", 12))
+                    yield self._table("pipeline", columns.PIPELINE)
                 with Container(id="week-box", classes="panel"):
                     yield Static("", id="week")
+                    yield Static("", id="week-spark")
                 with Container(id="birthdays-box", classes="panel"):
-                    yield self._table("birthdays", ("Day", 10), ("Name", 20), ("Company", 16))
+                    yield self._table("birthdays", columns.BIRTHDAYS)
         yield self.footer()
 
     @staticmethod
-    def _table(table_id: str, *columns: tuple[str, int]) -> DataTable:
-        """Fixed column widths: the panels do not reflow when the data arrives."""
-        table: DataTable = DataTable(id=table_id, cursor_type="row", show_cursor=True)
-        for label, width in columns:
-            table.add_column(label, width=width)
-        return table
+    def _table(table_id: str, cols: tuple[Col, ...]) -> FitTable:
+        """Columns sized to the panel's width by priority (the days overdue and the amounts never drop)."""
+        return FitTable(cols, id=table_id, cursor_type="row", show_cursor=True)
 
     def on_mount(self) -> None:
         titles = {
@@ -120,11 +122,14 @@ class DashboardScreen(ContactActions, CrmScreen):
         if data["empty"]:
             dash.display = False
             welcome.display = True
+            from minicrm.tui.app import SCREENS
+
             welcome.update(
-                "[b]Welcome to minicrm.[/b]\n\nThis database is empty. In a shell:\n\n"
+                "[b]Welcome to minicrm.[/b]\n\nThis database is empty. Press [b]a[/b] to add a contact or a"
+                " company here, or in a shell:\n\n"
                 "  minicrm contact add 'Ada Lovelace' --email ada@example.com\n"
                 "  minicrm demo            (a sample client base to explore)\n\n"
-                "then press r here. Keys: 1-5 switch screens, ? lists every key, q quits."
+                f"then press r here.\n\nKeys: 1-{len(SCREENS)} switch screens, a adds, ? lists every key, q quits."
             )
             return
         welcome.display = False
@@ -136,8 +141,7 @@ class DashboardScreen(ContactActions, CrmScreen):
 
     def _show_due(self, items: list[Any], total: int | None = None, overdue: int | None = None) -> None:
         today = self.crm.today()
-        table = self.query_one("#due", DataTable)
-        table.clear()
+        rows: list[Row] = []
         for item in items[:MAX_ROWS]:
             style = "red" if item.days_overdue else ""
             day = item.on.isoformat()[5:] if item.on.year == today.year else item.on.isoformat()
@@ -146,43 +150,43 @@ class DashboardScreen(ContactActions, CrmScreen):
             target = f"deal:{item.ref_id}" if item.kind == "deal" else f"contact:{item.contact_id}"
             if item.contact_id is None and item.kind != "deal":
                 target = "none:0"
-            table.add_row(
+            cells = (
                 plain(when, style=style),
                 plain(item.contact, style=style),
                 plain(what or "follow up", style=style),
                 Text(f"{item.days_overdue} d" if item.days_overdue else "", style="bold red"),
-                key=f"{target}:{len(table.rows)}",
             )
+            rows.append((f"{target}:{len(rows)}", cells))
+        if not items:
+            rows.append(("none:0:0", ("", Text("Nothing due. Well done.", style="dim"), "", "")))
+        self.query_one("#due", FitTable).set_rows(rows)
         total = len(items) if total is None else total
         overdue = sum(1 for i in items if i.days_overdue) if overdue is None else overdue
         more = f"{total - MAX_ROWS:,} more · " if total > MAX_ROWS else ""
         self.query_one("#due-box").border_subtitle = f"{more}{overdue:,} overdue"
-        if not items:
-            table.add_row("", Text("Nothing due. Well done.", style="dim"), "", "", key="none:0:0")
 
     def _show_forgotten(self, rows: list[Any]) -> None:
-        table = self.query_one("#forgotten", DataTable)
-        table.clear()
+        cells: list[Row] = []
         for r in rows:
             silent = "never" if r.never_contacted else f"{r.days_silent} d"
             key = f"contact:{r.id}" if r.kind == "contact" else f"company:{r.id}"
-            table.add_row(plain(r.name), plain(r.company), silent, key=f"{key}:{len(table.rows)}")
+            cells.append((f"{key}:{len(cells)}", (plain(r.name), plain(r.company), silent)))
         if not rows:
-            table.add_row(Text("Nobody forgotten.", style="dim"), "", "", key="none:0:0")
+            cells.append(("none:0:0", (Text("Nobody forgotten.", style="dim"), "", "")))
+        self.query_one("#forgotten", FitTable).set_rows(cells)
 
     def _show_pipeline(self, rows: list[Any]) -> None:
-        table = self.query_one("#pipeline", DataTable)
-        table.clear()
         top = max((r.count for r in rows if r.outcome == "open"), default=0)
+        cells: list[Row] = []
         for r in rows:
             style = {"won": "green", "lost": "dim"}.get(r.outcome, "")
-            table.add_row(
+            cells.append((f"deals:{r.stage}:{len(cells)}", (
                 plain(r.stage, style=style),
                 str(r.count),
-                plain(totals_text(r.totals)),
-                Text(bar(r.count, top, 12) if r.outcome == "open" else "", style="cyan"),
-                key=f"deals:{r.stage}:{len(table.rows)}",
-            )
+                plain(totals_lines(r.totals), style=style),  # one line per currency: never cut
+                Text(bar(r.count, top, PIPELINE_BAR) if r.outcome == "open" else "", style="cyan"),
+            )))  # fmt: skip
+        self.query_one("#pipeline", FitTable).set_rows(cells)
 
     def _show_week(self, week: Any) -> None:
         top = max((n for _, n in week.per_day), default=0)
@@ -194,30 +198,40 @@ class DashboardScreen(ContactActions, CrmScreen):
             text.append(f"{bar(n, top, 14):<14}", style="green")
             text.append(f" {n}\n", style=style)
         kinds = ", ".join(f"{k} {n}" for k, n in week.per_kind[:4])
-        text.append(safe(f"{week.total} interactions" + (f": {kinds}" if kinds else "")), style="dim")
+        noun = "interaction" if week.total == 1 else "interactions"
+        total = Text(safe(f"{week.total} {noun}" + (f": {kinds}" if kinds else "")), style="dim")
+        text.append_text(total)
         self.query_one("#week", Static).update(text)
+        # on a short terminal: the week as one line of bars under the days' initials
+        spark = Text()
+        for day, _ in week.per_day:
+            spark.append(f"{day:%a}"[:2] + " ", style="bold" if day == today else "dim")
+        spark.append("\n")
+        for _day, n in week.per_day:
+            level = 0 if not top or not n else max(1, round(8 * n / top))
+            spark.append((SPARK[level] if level < 8 else BAR) * 2 + " ", style="green")
+        spark.append("\n")
+        spark.append_text(total)
+        self.query_one("#week-spark", Static).update(spark)
 
     def _show_birthdays(self, rows: list[Any]) -> None:
-        table = self.query_one("#birthdays", DataTable)
-        table.clear()
         today = self.crm.today()
+        cells: list[Row] = []
         for contact, day in rows[:MAX_ROWS]:
             label = "today" if day == today else f"{day:%a %d %b}"
-            table.add_row(
-                Text(label, style="bold" if day == today else ""),
-                plain(contact.name),
-                plain(contact.company),
-                key=f"contact:{contact.id}:{len(table.rows)}",
-            )
+            cells.append((f"contact:{contact.id}:{len(cells)}", (
+                Text(label, style="bold" if day == today else ""), plain(contact.name), plain(contact.company),
+            )))  # fmt: skip
         if not rows:
-            table.add_row("", Text("No birthdays soon.", style="dim"), "", key="none:0:0")
+            cells.append(("none:0:0", ("", Text("No birthdays soon.", style="dim"), "")))
+        self.query_one("#birthdays", FitTable).set_rows(cells)
 
     # -- actions ------------------------------------------------------------------------------
     def _target(self) -> tuple[str, str] | None:
-        table = self.focused if isinstance(self.focused, DataTable) else None
+        table = self.focused if isinstance(self.focused, FitTable) else None
         if table is None or not table.row_count:
             return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value or ""
+        key = table.key_at() or ""
         kind, _, rest = key.partition(":")
         return kind, rest.rsplit(":", 1)[0]
 

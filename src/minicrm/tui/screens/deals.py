@@ -1,25 +1,29 @@
 """Deals board: one column per open stage (kanban) with totals; move deals with [ ] (or Shift+arrows).
 
-`w` marks the highlighted deal won, `x` lost (asks the reason). Data from `store.sales.deals` and `.reports`.
+`w` marks the highlighted deal won, `x` lost (asks the reason), `a` adds a deal to the focused stage. Data
+from `store.sales.deals` and `.reports`. Cards and titles fit their column: a title or a name is cut with
+`…`, an amount or a date never; with more stages than fit, the board scrolls sideways.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ListItem, ListView, Static
 
+from minicrm.tui.screens.adding import Added
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import money, plain, safe, totals_text
+from minicrm.tui.widgets.render import FitLines, Part, money
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
 
 PER_COLUMN = 50
+#: A stage column is never narrower: an amount and `→ step 28 Nov` fit; more stages scroll sideways.
+MIN_COLUMN = 22
 
 
 def fetch_board(session: Session) -> dict[str, Any]:
@@ -32,17 +36,28 @@ def fetch_board(session: Session) -> dict[str, Any]:
 
 
 class DealCard(ListItem):
-    def __init__(self, deal: Any) -> None:
+    def __init__(self, deal: Any, *, today: Any = None) -> None:
         self.deal = deal
-        text = plain(deal.title, style="bold")
-        text.append(safe(f"\n{money(deal.amount, deal.currency)}"))
+        lines = [[Part(deal.title, "bold", cut=True)]]
+        if deal.amount is not None:
+            lines.append([Part(money(deal.amount, deal.currency))])
         who = deal.contact or deal.company
         if who:
-            text.append(safe(f"\n{who}"), style="dim")
+            lines.append([Part(who, "dim", cut=True)])
         if deal.next_step:
-            on = f" {deal.next_step_on:%d %b}" if deal.next_step_on else ""
-            text.append(safe(f"\n→ {deal.next_step}{on}"), style="cyan")
-        super().__init__(Label(text))
+            step = [Part("→ ", "cyan"), Part(deal.next_step, "cyan", cut=True)]
+            if deal.next_step_on:
+                late = today is not None and deal.next_step_on < today
+                step.append(Part(f" {deal.next_step_on:%d %b}", "bold red" if late else "cyan"))
+            lines.append(step)
+        super().__init__(Label(FitLines(*lines)))
+
+
+def column_title(stage: str, count: int, totals: dict[str, Any]) -> FitLines:
+    """`qualified · 5` and the column's amount per currency, one per line."""
+    lines = [[Part(stage, "bold", cut=True), Part(f" · {count}")]]
+    lines += [[Part(money(amount, currency), "dim")] for currency, amount in sorted(totals.items())]
+    return FitLines(*lines)
 
 
 class DealsScreen(CrmScreen):
@@ -80,16 +95,28 @@ class DealsScreen(CrmScreen):
         board.display = True
         await board.remove_children()
         self.stage_names = [stage.name for stage, _ in data["columns"]]
+        today = self.crm.today()
         for index, (stage, deals) in enumerate(data["columns"]):
             row = data["totals"].get(stage.name)
             count = row.count if row else len(deals)
-            amount = totals_text(row.totals) if row else ""
-            title = Static(Text.assemble((safe(stage.name), "bold"), f" · {count}\n", (safe(amount), "dim")),
-                           classes="col-title")  # fmt: skip
-            items = [DealCard(d) for d in deals]
+            title = Static(column_title(stage.name, count, row.totals if row else {}), classes="col-title")
+            items = [DealCard(d, today=today) for d in deals]
             view = ListView(*items, id=f"col-{index}", classes="deal-list")
             await board.mount(Vertical(title, view, classes="deal-col"))
+        self._size_columns()
         self._restore_focus()
+
+    def on_resize(self) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Share the board's width between as many stages as fit whole (each at least MIN_COLUMN wide)."""
+        board = self.query_one("#board", Horizontal)
+        columns = list(board.query_children(".deal-col"))
+        if columns and board.size.width:
+            shown = min(len(columns), max(1, board.size.width // MIN_COLUMN))
+            for column in columns:
+                column.styles.width = board.size.width // shown
 
     def _restore_focus(self) -> None:
         if not self.stage_names:
@@ -101,6 +128,12 @@ class DealsScreen(CrmScreen):
             for i, item in enumerate(view.children):
                 if isinstance(item, DealCard) and item.deal.id == self.focus_deal:
                     view.index = i
+        self._show_column(view)
+
+    def _show_column(self, view: ListView) -> None:
+        """Scroll the board (when it is wider than the screen) to the focused column."""
+        if isinstance(view.parent, Vertical):
+            self.query_one("#board", Horizontal).scroll_to_widget(view.parent, animate=False)
 
     def _current(self) -> Any | None:
         focused = self.focused
@@ -113,7 +146,19 @@ class DealsScreen(CrmScreen):
             return
         self.focus_stage = (self.focus_stage + step) % len(self.stage_names)
         self.focus_deal = None
-        self.query_one(f"#col-{self.focus_stage}", ListView).focus()
+        view = self.query_one(f"#col-{self.focus_stage}", ListView)
+        view.focus()
+        self._show_column(view)
+
+    def action_add(self) -> None:
+        """A new deal, in the focused column's stage."""
+        stage = self.stage_names[self.focus_stage] if self.stage_names else None
+        self.add_record("deal", stage=stage)
+
+    def added(self, result: Added) -> None:
+        if result.kind == "deal" and result.stage in self.stage_names:
+            self.focus_stage, self.focus_deal = self.stage_names.index(result.stage), result.id
+        super().added(result)
 
     def on_list_view_highlighted(self, event: ListView.Highlighted) -> None:
         if event.list_view.id and event.list_view.id.startswith("col-") and event.list_view.has_focus:

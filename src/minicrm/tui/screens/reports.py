@@ -11,13 +11,13 @@ from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
 from minicrm.tui.screens.base import CrmScreen
-from minicrm.tui.widgets.render import bar, safe, totals_text
+from minicrm.tui.widgets.charts import BarChart, BarRow
+from minicrm.tui.widgets.render import amount_text, totals_lines
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
 
 WEEKS = 12
-BAR_WIDTH = 30
 
 
 def fetch_reports(session: Session, *, today: Any) -> dict[str, Any]:
@@ -63,55 +63,39 @@ class ReportsScreen(CrmScreen):
         self.db(lambda s: fetch_reports(s, today=today), self._show)
 
     def _show(self, data: dict[str, Any]) -> None:
-        pipe = Text()
-        top = max((r.count for r in data["pipeline"]), default=0)
-        for r in data["pipeline"]:
-            style = {"won": "green", "lost": "red"}.get(r.outcome, "cyan")
-            pipe.append(safe(f"{r.stage:<12}"), style="bold")
-            pipe.append(f"{bar(r.count, top, BAR_WIDTH):<{BAR_WIDTH}}", style=style)
-            conversion = f"  → {r.conversion:.0%}" if r.conversion is not None else ""
-            pipe.append(safe(f" {r.count:>5}  {totals_text(r.totals)}{conversion}\n"))
-        if not top:
-            pipe.append("No deals yet.", style="dim")
-        self.query_one("#pipeline-chart", Static).update(pipe)
-        forecast = Text()
-        top = max((max(r.weighted, r.won_amount) for r in data["forecast"]), default=0)
-        for r in data["forecast"]:
-            forecast.append(safe(f"{r.month} {r.currency}  "), style="bold")
-            forecast.append(f"{bar(float(r.weighted), float(top), BAR_WIDTH):<{BAR_WIDTH}}", style="cyan")
-            forecast.append(f" weighted {r.weighted:>12}  open {r.open_amount:>12}  won {r.won_amount:>12}\n")
-        if not data["forecast"]:
-            forecast.append("No open deals with an expected close in the next six months.", style="dim")
-        self.query_one("#forecast-chart", Static).update(forecast)
-        sales = Text()
-        rows = data["sales"].rows
-        top = max((float(r["amount"]) for r in rows), default=0)
-        for r in rows:
-            sales.append(safe(f"{r['month']} {r['currency']}  "), style="bold")
-            sales.append(f"{bar(float(r['amount']), top, BAR_WIDTH):<{BAR_WIDTH}}", style="green")
-            sales.append(f" {r['amount']:>12}  ({r['deals']} deals)\n")
+        """Every amount in the user's number format (`money`); bars and figures fit the panel's width."""
+        styles = {"won": "green", "lost": "red"}
+        pipeline = [
+            BarRow(r.stage, r.count, styles.get(r.outcome, "cyan"), (str(r.count), totals_lines(r.totals),
+                   f"→ {r.conversion:.0%}" if r.conversion is not None else ""))
+            for r in data["pipeline"]
+        ]  # fmt: skip
+        has_deals = any(r.count for r in data["pipeline"])
+        chart = BarChart(pipeline if has_deals else [], priorities=(0, 0, 1), headers=("Deals", "Amount", "Conv."),
+                         empty="No deals yet.")  # fmt: skip
+        self.query_one("#pipeline-chart", Static).update(chart)
+        forecast = [
+            BarRow(f"{r.month} {r.currency}", float(r.weighted), "cyan",
+                   (amount_text(r.weighted), amount_text(r.open_amount), amount_text(r.won_amount)))
+            for r in data["forecast"]
+        ]  # fmt: skip
+        chart = BarChart(forecast, priorities=(0, 1, 2), headers=("Weighted", "Open", "Won"),
+                         empty="No open deals with an expected close in the next six months.")  # fmt: skip
+        self.query_one("#forecast-chart", Static).update(chart)
         report = data["sales"]
+        sales = [
+            BarRow(f"{r['month']} {r['currency']}", float(r["amount"]), "green",
+                   (amount_text(r["amount"]), f"{r['deals']} deal{'s' if r['deals'] != 1 else ''}"))
+            for r in report.rows
+        ]  # fmt: skip
+        footer = None
         if report.win_rate is not None:
-            sales.append(
-                f"win rate {report.win_rate:.0%} (won {report.won_count}, lost {report.lost_count})", style="dim"
-            )
-        elif not rows:
-            sales.append("No deals won in the last 12 months.", style="dim")
-        self.query_one("#sales-chart", Static).update(sales)
-        weeks = Text()
-        top = max((n for _, n in data["weeks"]), default=0)
-        for monday, n in data["weeks"]:
-            weeks.append(f"{monday:%d %b}  ", style="dim")
-            weeks.append(f"{bar(n, top, BAR_WIDTH):<{BAR_WIDTH}}", style="green")
-            weeks.append(f" {n}\n")
-        self.query_one("#weeks-chart", Static).update(weeks)
-        kinds = Text()
-        per_kind = data["kinds"].per_kind
-        top = max((n for _, n in per_kind), default=0)
-        for kind, n in per_kind:
-            kinds.append(safe(f"{kind:<12}"), style="bold")
-            kinds.append(f"{bar(n, top, BAR_WIDTH):<{BAR_WIDTH}}", style="magenta")
-            kinds.append(f" {n}\n")
-        if not per_kind:
-            kinds.append("No interactions in the last 90 days.", style="dim")
-        self.query_one("#kinds-chart", Static).update(kinds)
+            footer = Text(f"win rate {report.win_rate:.0%} (won {report.won_count}, lost {report.lost_count})",
+                          style="dim")  # fmt: skip
+        chart = BarChart(sales, priorities=(0, 1), headers=("Won", ""), footer=footer,
+                         empty="No deals won in the last 12 months.")  # fmt: skip
+        self.query_one("#sales-chart", Static).update(chart)
+        weeks = [BarRow(f"{monday:%d %b}", n, "green", (str(n),), label_style="dim") for monday, n in data["weeks"]]
+        self.query_one("#weeks-chart", Static).update(BarChart(weeks, empty="No interactions yet."))
+        kinds = [BarRow(kind, n, "magenta", (str(n),)) for kind, n in data["kinds"].per_kind]
+        self.query_one("#kinds-chart", Static).update(BarChart(kinds, empty="No interactions in the last 90 days."))

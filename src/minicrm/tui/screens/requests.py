@@ -1,4 +1,5 @@
-"""Service requests: open ones by urgency (`a` shows every status), `c` closes one, Enter opens the client."""
+"""Service requests: open ones by urgency (`v` shows every status), `a` adds one, `c` closes one, Enter opens
+the client."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
+from minicrm.tui import columns
 from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.widgets.fit_table import FitTable
 from minicrm.tui.widgets.render import plain
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ PRIORITY_STYLE = {"urgent": "bold red", "high": "red", "normal": "", "low": "dim
 class RequestsScreen(CrmScreen):
     NAV = "requests"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "toggle_all", "All/open", id="requests-all"),
+        Binding("v", "toggle_all", "All/open", id="requests-all"),
         Binding("c", "close_request", "Close", id="request-close"),
         Binding("enter", "open", "Open client", show=False),
         *CrmScreen.BINDINGS,
@@ -36,9 +38,7 @@ class RequestsScreen(CrmScreen):
     def compose(self) -> ComposeResult:
         yield self.nav()
         with Vertical(id="requests-body"):
-            table: DataTable = DataTable(id="requests", cursor_type="row", zebra_stripes=True)
-            table.add_columns("ID", "Priority", "Status", "Subject", "Client", "Due", "Time", "Assignee")
-            yield table
+            yield FitTable(columns.REQUESTS, id="requests", cursor_type="row", zebra_stripes=True)
             yield Static("", id="requests-status", classes="status-line")
         yield self.footer()
 
@@ -56,29 +56,28 @@ class RequestsScreen(CrmScreen):
         self.db(fetch, self._show)
 
     def _show(self, requests: list[Any]) -> None:
-        table = self.query_one("#requests", DataTable)
-        table.clear()
         self.rows = {}
+        cells = []
         for r in requests:
             self.rows[str(r.id)] = r
             client = r.contact or r.company or ""
             if r.contact and r.company:
                 client = f"{r.contact} ({r.company})"
-            table.add_row(
+            cells.append((str(r.id), (
                 str(r.id), plain(r.priority, style=PRIORITY_STYLE.get(r.priority, "")), plain(r.status),
                 plain(r.subject), plain(client), r.due_on.isoformat() if r.due_on else "",
-                f"{r.minutes} min" if r.minutes else "", plain(r.assignee), key=str(r.id),
-            )  # fmt: skip
+                f"{r.minutes} min" if r.minutes else "", plain(r.assignee),
+            )))  # fmt: skip
+        self.query_one("#requests", FitTable).set_rows(cells)
         which = "requests" if self.show_all else "open requests"
-        empty = " — none. minicrm request add 'Subject' --contact REF" if not requests else ""
-        self.query_one("#requests-status", Static).update(f"{len(requests)} {which}{empty} (a: all/open, c: close)")
+        empty = " — none yet: a adds one" if not requests else ""
+        self.query_one("#requests-status", Static).update(f"{len(requests)} {which}{empty} (v: all/open, c: close)")
 
     def _selected(self) -> Any | None:
-        table = self.query_one("#requests", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return self.rows.get(key or "")
+        return self.rows.get(self.query_one("#requests", FitTable).key_at() or "")
+
+    def action_add(self) -> None:
+        self.add_record("request")
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all

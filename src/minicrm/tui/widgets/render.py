@@ -9,10 +9,15 @@ markup: only our own constant strings may go there as `str`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
+from rich.measure import Measurement
 from rich.style import StyleType
 from rich.text import Text
 
@@ -43,16 +48,104 @@ def day_text(value: Any, *, today: date | None = None, overdue: bool = False) ->
     return Text(day.isoformat(), style=style)
 
 
+#: The user's number format (config `number_format`) -> (thousands separator, decimal separator). Without
+#: one, amounts read `20 000.00`: grouped by spaces, which `values.money.parse_money` reads back in any format.
+NUMBER_FORMATS = {"1,234.56": (",", "."), "1.234,56": (".", ","), "1 234,56": (" ", ","), "1 234.56": (" ", ".")}
+DEFAULT_NUMBER_FORMAT = "1 234.56"
+_separators = NUMBER_FORMATS[DEFAULT_NUMBER_FORMAT]
+
+
+def set_number_format(number_format: str | None) -> None:
+    """Show every amount of this process in `number_format` (one of NUMBER_FORMATS; None: the default)."""
+    global _separators
+    _separators = NUMBER_FORMATS.get(number_format or "", NUMBER_FORMATS[DEFAULT_NUMBER_FORMAT])
+
+
+def amount_text(amount: Any) -> str:
+    """An amount with two decimals in the user's number format: `20 000.00`, `20.000,00`, `20,000.00`."""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    whole, _, cents = f"{abs(value):,.2f}".partition(".")
+    group, decimal = _separators
+    return ("-" if value < 0 else "") + whole.replace(",", group) + decimal + cents
+
+
 def money(amount: Any, currency: str | None = None) -> str:
+    """An amount and its currency (`20 000.00 EUR`); "" for no amount."""
     if amount is None:
         return ""
-    value = Decimal(str(amount))
-    text = f"{value:,.2f}".replace(",", " ")
+    text = amount_text(amount)
     return f"{text} {currency}" if currency else text
+
+
+def totals_lines(totals: dict[str, Any]) -> str:
+    """Totals per currency, one per line (an amount is never cut or wrapped mid-value); "—" for none."""
+    return "\n".join(money(v, k) for k, v in sorted(totals.items())) or "—"
 
 
 def totals_text(totals: dict[str, Any]) -> str:
     return ", ".join(money(v, k) for k, v in sorted(totals.items())) or "—"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of one line: text from the data or ours (made `safe()` when drawn), its style, and whether it
+    may be cut with `…` when the line is too wide (names, titles: yes; dates, amounts: never)."""
+
+    text: str
+    style: str = ""
+    cut: bool = False
+
+
+def fit_line(parts: Sequence[Part], width: int) -> Text:
+    """One line of `parts` in `width` cells: the cuttable parts shrink (the last first), the others stay whole."""
+    texts = [Text(safe(p.text), style=p.style) for p in parts]
+    over = sum(t.cell_len for t in texts) - width
+    for i in reversed(range(len(parts))):
+        if over <= 0:
+            break
+        if parts[i].cut and texts[i].cell_len:
+            keep = texts[i].cell_len - over
+            over -= texts[i].cell_len - max(keep, 0)
+            if keep >= 2:
+                texts[i].truncate(keep, overflow="ellipsis")
+            else:
+                texts[i] = Text("…" if keep == 1 else "")
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    for text in texts:
+        line.append_text(text)
+    line.truncate(width, overflow="ellipsis")  # what never fits (a date wider than the column) is cut last
+    return line
+
+
+class FitLines:
+    """Lines drawn at the width they get (a deal card, a column title), each fitted by `fit_line`."""
+
+    def __init__(self, *lines: Sequence[Part]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        for parts in self.lines:
+            line = fit_line(parts, options.max_width)
+            line.end = "\n"
+            yield line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = max((sum(cell_len(safe(p.text)) for p in line) for line in self.lines), default=0)
+        whole = max((cell_len(safe(p.text)) for line in self.lines for p in line if not p.cut), default=0)
+        return Measurement(min(whole, options.max_width), min(widest, options.max_width))
+
+
+def deal_lines(deal: dict[str, Any], *, indent: str = "  ") -> list[list[Part]]:
+    """A deal of a card (`#5 Migration`, its stage and amount, its next step) as FitLines lines: the title,
+    stage and step are cut to the width, the amount and the date never."""
+    lines = [[Part(f"#{deal['id']} ", "bold"), Part(deal["title"], "bold", cut=True)]]
+    lines.append([Part(indent), Part(deal["stage"], cut=True), Part(f" · {money(deal['amount'], deal['currency'])}")])
+    if deal.get("next_step"):
+        step = [Part(f"{indent}next: ", "dim"), Part(deal["next_step"], "dim", cut=True)]
+        if deal.get("next_step_on"):
+            step.append(Part(f" · {deal['next_step_on']}", "dim"))
+        lines.append(step)
+    return lines
 
 
 def bar(value: float, maximum: float, width: int) -> str:
