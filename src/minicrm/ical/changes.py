@@ -3,9 +3,11 @@
 `marker()` is cheap (a few index look-ups): the newest id of the audit log and of the tables whose rows the
 feed shows, and the small tables that change many items at once (pipeline stages, interaction kinds, cadence
 rules, the database id). Every write minicrm makes is audited; rows another program inserts are seen by their
-ids. `changed_since()` turns the audit rows and the new rows since an older marker into the contacts, tasks
-and deals whose items may read differently now, or None when only a whole new feed is safe (a company or
-stage deleted, an import, cadence rules, many changes, a database that went back in time).
+ids, but a row another program changes in place is not: it shows in the served feed on the next day, or when
+minicrm itself next writes to the same item, or after a restart. `changed_since()` turns the audit rows and the
+new rows since an older marker into the contacts, tasks and deals whose items may read differently now, or
+None when only a whole new feed is safe (a company deleted, an import, interaction kinds, cadence rules, many
+changes, a database that went back in time).
 """
 
 from __future__ import annotations
