@@ -133,7 +133,7 @@ def _renderables(card: dict[str, Any]):
             ("Website", card["website"]),
             ("Phone", card["phone"]),
             ("E-mail", card["email"]),
-            ("Address", card["address"]),
+            ("Address", ", ".join(x for x in (card["address"], card["postcode"]) if x) or None),
             ("Tax id", card["tax_id"]),
             ("Tags", card["tags"]),
             ("Owner", card["owner"]),

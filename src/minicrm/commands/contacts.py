@@ -215,6 +215,13 @@ def show(ctx: typer.Context, ref: RefArg, limit: LimitOpt = 10, fmt: FormatOpt =
     output.emit_object(card, fmt, table=_card_renderables)
 
 
+def _address_line(card: dict[str, Any]) -> str | None:
+    """The postal address on one line: street, postcode and city, region, country."""
+    town = " ".join(x for x in (card.get("postcode"), card.get("city")) if x)
+    parts = (card["address"], town, card.get("region"), card.get("country"))
+    return ", ".join(p for p in parts if p) or None
+
+
 def _card_renderables(card: dict[str, Any]):
     from minicrm.output import Listing, key_values
 
@@ -237,7 +244,7 @@ def _card_renderables(card: dict[str, Any]):
             ("Birthday", card["birthday"]),
             ("Source", card["source"]),
             ("Owner", card["owner"]),
-            ("Address", card["address"]),
+            ("Address", _address_line(card)),
             ("Last contact", card["last_interaction_at"]),
             ("Next contact", next_text),
             ("Every", f"{card['effective_cadence_days']} days" if card["effective_cadence_days"] else None),

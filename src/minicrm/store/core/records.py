@@ -38,7 +38,11 @@ class Contact:
     status: str = "lead"
     source: str | None = None
     birthday: str | None = None
-    address: str | None = None
+    address: str | None = None  # the street part; the rest of the postal address below
+    city: str | None = None
+    region: str | None = None
+    postcode: str | None = None
+    country: str | None = None
     notes: str | None = None
     owner: str | None = None
     next_contact_on: date | None = None
@@ -77,6 +81,10 @@ class Contact:
             "last_interaction_at": iso(self.last_interaction_at),
             "birthday": self.birthday,
             "address": self.address,
+            "city": self.city,
+            "region": self.region,
+            "postcode": self.postcode,
+            "country": self.country,
             "notes": self.notes,
             "archived": self.archived,
             "created_at": iso(self.created_at),
@@ -95,6 +103,7 @@ class Company:
     country: str | None = None
     website: str | None = None
     address: str | None = None
+    postcode: str | None = None
     tax_id: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -120,6 +129,7 @@ class Company:
             "country": self.country,
             "website": self.website,
             "address": self.address,
+            "postcode": self.postcode,
             "tax_id": self.tax_id,
             "phone": self.phone,
             "email": self.email,

@@ -44,7 +44,8 @@ class Company(SQLModel, table=True):
     region: Optional[str] = None
     country: Optional[str] = None
     website: Optional[str] = None
-    address: Optional[str] = None
+    address: Optional[str] = None  # the street part (city, region, country above)
+    postcode: Optional[str] = None
     tax_id: Optional[str] = None
     phone: Optional[str] = None
     email: Optional[str] = None
@@ -89,7 +90,12 @@ class Contact(SQLModel, table=True):
     source: Optional[str] = Field(default=None, index=True)
     birthday: Optional[str] = None  # "1990-12-10" or year-less "--12-10"
     birthday_md: Optional[str] = None  # "12-10": indexed for the upcoming-birthdays range query
-    address: Optional[str] = None
+    address: Optional[str] = None  # the street part of the postal address (PO box, extended address with it)
+    city: Optional[str] = None
+    region: Optional[str] = None  # state, province, oblast
+    postcode: Optional[str] = None
+    country: Optional[str] = None
+    family_name: Optional[str] = None  # the part of `name` that is the family name, when a file said (N, ФИО)
     notes: Optional[str] = Field(default=None, sa_type=Text)
     owner_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
     next_contact_on: Optional[date] = None
