@@ -52,6 +52,7 @@ class Card:
     website: str | None = None
     status: str | None = None  # minicrm's own X-MINICRM-STATUS
     fields: dict[str, str] = field(default_factory=dict)  # minicrm's own X-MINICRM-FIELD;X-KEY=...
+    extra: dict[str, str] = field(default_factory=dict)  # other text worth keeping: nickname, related names
 
 
 def split_cards(text: str, source: str = "") -> Iterator[RawCard | tuple[int, str, str]]:
@@ -212,8 +213,8 @@ def _types(prop: Any) -> list[str]:
     return [t.strip().lower() for t in types if t.strip()]
 
 
-#: vCard types → the words of our labels (vCard's CELL is everybody else's "mobile").
-_WORD_OF_TYPE = {"cell": "mobile"}
+#: vCard types → the words of our labels (vCard's CELL is everybody else's "mobile", Apple's IPHONE too).
+_WORD_OF_TYPE = {"cell": "mobile", "iphone": "mobile"}
 
 
 def _label(prop: Any, labels: dict[str, str], ignore: tuple[str, ...]) -> str | None:
@@ -272,6 +273,11 @@ def _take(card: Card, name: str, prop: Any, labels: dict[str, str]) -> None:
         card.photo = True
     elif name == "X-ABSHOWAS" and _text(value).upper() == "COMPANY":
         card.kind = "org"
+    elif name == "NICKNAME" and _text(value):
+        card.extra.setdefault("nickname", _text(value))
+    elif name in ("X-ABRELATEDNAMES", "RELATED") and _text(value):
+        label = _label(prop, labels, ("pref",)) or "related"  # Apple: item1.X-ABLabel:_$!<Spouse>!$_
+        card.extra.setdefault(label, _text(value).removeprefix("text:"))
     elif name == "X-MINICRM-FIELD" and prop.params.get("X-KEY"):
         card.fields[str(prop.params["X-KEY"][0])] = str(value)
     elif name == "X-MINICRM-STATUS":
@@ -281,9 +287,10 @@ def _take(card: Card, name: str, prop: Any, labels: dict[str, str]) -> None:
 
 
 def _joined(part: Any) -> str:
-    """One part of a structured value; several values in it (a list) are joined with ", "."""
+    """One part of a structured value on one line; several values in it (a list) or lines are joined with ", "."""
     text = ", ".join(str(p) for p in part) if isinstance(part, list) else str(part)
-    return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n"))
+    return ", ".join(line for line in lines if line)
 
 
 _ADR_PARTS = (("street", ("street", "extended", "box")), ("city", ("city",)), ("region", ("region",)),
@@ -388,14 +395,42 @@ def fold(text: str) -> str:
     return "\r\n".join(out)
 
 
+#: vobject's ADR parts → our columns.
+_ADR_OF = {"street": "address", "city": "city", "region": "region", "code": "postcode", "country": "country"}
+#: A Russian patronymic (Иванович, Сергеевна, Ильич, Фоминична...): the name is written family name first.
+_PATRONYMIC = re.compile(r"\w+(?:ович|евич|ич|овна|евна|ична|инична)", re.IGNORECASE)
+
+
+def name_parts(name: str, family: str | None = None) -> dict[str, Any]:
+    """N's parts (family, given, additional) of a full name.
+
+    `family` is the family name a file gave (vCard N, a ФИО column), used while the name still holds it:
+    "Иванов Иван Иванович" with family "Иванов" is N:Иванов;Иван;Иванович. Without it: a Russian name with a
+    patronymic is family name first too; any other name has it last ("Grace Brewster Hopper").
+    """
+    words = name.split()
+    if family and family in name:
+        if name.startswith(family + " "):
+            rest = name[len(family) :].split()
+            return {"family": family, "given": rest[0], "additional": rest[1:]}
+        if name.endswith(" " + family):
+            return {"family": family, "given": " ".join(name[: -len(family)].split())}
+        if name == family:
+            return {"family": family}
+    if len(words) == 3 and _PATRONYMIC.fullmatch(words[2]) and all(not w.isascii() for w in words):
+        return {"family": words[0], "given": words[1], "additional": [words[2]]}
+    if len(words) < 2:
+        return {"family": "", "given": name.strip()}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
 def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> str:
     """One contact (a `Contact.to_json()` dict plus `email_labels`/`phone_labels`) as a vCard."""
     card = vobject.vCard()
     card.add("version").value = version
     card.add("uid").value = uid
     card.add("fn").value = contact["name"]
-    given, _, family = contact["name"].rpartition(" ")
-    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    card.add("n").value = vobject.vcard.Name(**name_parts(contact["name"], contact.get("family_name")))
     if version == "4.0":
         card.add("kind").value = "individual"
     writer = _Writer(card, version)
@@ -406,6 +441,9 @@ def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> st
         writer.labelled("tel", phone, (contact.get("phone_labels") or {}).get(phone), pref=False)
     fields = dict(contact.get("fields") or {})
     department = fields.pop("department", None)
+    nickname = fields.pop("nickname", None)
+    if nickname:
+        card.add("nickname").value = nickname
     if contact.get("company"):
         card.add("org").value = [contact["company"], department] if department else [contact["company"]]
     elif department:
@@ -424,8 +462,9 @@ def write_card(contact: dict[str, Any], *, version: str = "4.0", uid: str) -> st
             bday.value = contact["birthday"].replace("-", "") if version == "4.0" else contact["birthday"]
     if contact.get("tags"):
         card.add("categories").value = list(contact["tags"])
-    if contact.get("address"):
-        card.add("adr").value = vobject.vcard.Address(street=contact["address"])
+    parts = {ours: contact.get(key) or "" for ours, key in _ADR_OF.items()}
+    if any(parts.values()):
+        card.add("adr").value = vobject.vcard.Address(**parts)
     if contact.get("notes"):
         card.add("note").value = contact["notes"]
     if fields.get("website"):

@@ -156,6 +156,7 @@ def test_exported_vcards_read_by_khard(filled, tmp_path, flag):
     config = tmp_path / "khard.conf"
     config.write_text(
         f"[addressbooks]\n[[crm]]\npath = {vdir}\n[general]\neditor = /bin/true\nmerge_editor = /bin/true\n"
+        "[contact table]\ndisplay = formatted_name\n"  # FN (khard builds "given family" from N by default)
     )
     env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
 

@@ -123,7 +123,7 @@ def test_rows_are_read_as_before():
     assert ada.fields == {"website": "w"}
     assert ada.emails == [("=ada@example.org", "work"), ("ada@x.io", "work")]
     assert ada.phones == [("+44 20 7946 0000", "mobile"), ("0044 20 7946 0001", "mobile")]
-    assert (solo.line, solo.name, solo.address) == (6, "solo@example.com", "Berlin")
+    assert (solo.line, solo.name, solo.address, solo.city) == (6, "solo@example.com", None, "Berlin")
     assert [(b.line, b.reason) for b in parsed.bad] == [
         (7, "invalid email 'not-an-email'"),
         (8, "2 cells where the header has 9"),

@@ -109,3 +109,90 @@ def test_labels_round_trip(cli, tmp_path, new_target, flag):
     assert rows(other.target, sql) == rows(cli.target, sql)
     sql = "SELECT phone, label FROM contact_phone ORDER BY phone"
     assert rows(other.target, sql) == rows(cli.target, sql)
+
+
+ADDRESSED = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Linus Torvalds\r\nN:Torvalds;Linus;;;\r\nEMAIL:linus@kernel.example\r\n"
+    "ADR;TYPE=WORK:;Suite 200;1 Kernel Way;Portland;OR;97201;USA\r\nEND:VCARD\r\n"
+)
+RUSSIAN = (
+    "ФИО;Телефон;Компания;Адрес;Город\r\n"
+    "Иванов Иван Иванович;+7 495 123-45-67;ООО «Ромашка»;ул. Тверская, д. 1;Москва\r\n"
+)
+
+
+@BOTH
+def test_address_parts_go_to_their_adr_fields(cli, tmp_path, flag):
+    (tmp_path / "in.vcf").write_text(ADDRESSED, encoding="utf-8")
+    cli.ok("import", "vcard", str(tmp_path / "in.vcf"))
+    (tmp_path / "ru.csv").write_bytes(RUSSIAN.encode("cp1251"))
+    cli.ok("import", "csv", str(tmp_path / "ru.csv"))
+    cards = {c.fn.value: c for c in vobject.readComponents(exported(cli, tmp_path, *flag))}
+    adr = cards["Linus Torvalds"].adr.value
+    assert (adr.street, adr.city, adr.region, adr.code, adr.country) == ("1 Kernel Way, Suite 200", "Portland", "OR",
+                                                                         "97201", "USA")  # fmt: skip
+    ivanov = cards["Иванов Иван Иванович"]
+    assert (ivanov.adr.value.street, ivanov.adr.value.city) == ("ул. Тверская, д. 1", "Москва")
+    # ФИО is family name first
+    n = ivanov.n.value
+    assert (n.family, n.given, n.additional) == ("Иванов", "Иван", "Иванович")
+
+
+@BOTH
+def test_khard_reads_addresses_family_names_and_labels(cli, tmp_path, flag):
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    khard = str(Path(sys.executable).parent / "khard")
+    if not Path(khard).exists():
+        khard = shutil.which("khard") or ""
+    assert khard, "khard is part of the test extra: pip install -e '.[test]'"
+    (tmp_path / "in.vcf").write_text(ADDRESSED, encoding="utf-8")
+    cli.ok("import", "vcard", str(tmp_path / "in.vcf"))
+    (tmp_path / "ru.csv").write_bytes(RUSSIAN.encode("cp1251"))
+    cli.ok("import", "csv", str(tmp_path / "ru.csv"))
+    _labelled(cli, tmp_path)
+    vdir = tmp_path / "vdir"
+    vdir.mkdir()
+    for i, card in enumerate(cards_of(exported(cli, tmp_path, *flag))):
+        (vdir / f"{i}.vcf").write_text(card, encoding="utf-8", newline="")
+    config = tmp_path / "khard.conf"
+    config.write_text(f"[addressbooks]\n[[crm]]\npath = {vdir}\n[general]\neditor = /bin/true\n"
+                      "merge_editor = /bin/true\n[contact table]\ndisplay = last_name\n")  # fmt: skip
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
+
+    def run(*args: str) -> list[list[str]]:
+        res = subprocess.run([khard, "-c", str(config), *args], capture_output=True, text=True, env=env, timeout=60)
+        assert res.returncode == 0, res.stderr
+        return [line.split("\t") for line in res.stdout.splitlines() if "\t" in line]
+
+    names = {row[1] for row in run("list", "--parsable")}
+    assert {"Иванов, Иван Иванович", "Torvalds, Linus", "Lovelace, Ada"} <= names
+    addresses = {row[1]: row[0] for row in run("postaddress", "--parsable")}
+    assert "'city': 'Portland'" in addresses["Torvalds, Linus"] and "'code': '97201'" in addresses["Torvalds, Linus"]
+    assert "'city': 'Москва'" in addresses["Иванов, Иван Иванович"]
+    labels = {row[0]: row[2].lower().split(", ") for row in run("email", "--parsable")}
+    assert "assistant" in labels["ada@engines.example"] and "work" in labels["ada@work.example"]
+
+
+def test_campaign_call_lists_follow_the_same_rules(cli, tmp_path):
+    (tmp_path / "ru.csv").write_bytes(RUSSIAN.encode("cp1251"))
+    cli.ok("import", "csv", str(tmp_path / "ru.csv"), "--tag", "gala")
+    cli.ok("contact", "edit", "иванов", "--role", "Генеральный директор по развитию региональных направлений")
+    cli.ok("campaign", "add", "Gala", "--channel", "event", "--tag", "gala")
+    out = tmp_path / "gala.vcf"
+    cli.ok("campaign", "members", "gala", "--export", "vcard", "--out", str(out))
+    text = out.read_bytes().decode("utf-8")
+    assert [line for line in physical_lines(text) if len(line.encode("utf-8")) > 75] == []
+    [card] = vobject.readComponents(text)
+    assert (card.n.value.family, card.n.value.given) == ("Иванов", "Иван")
+    assert (card.adr.value.street, card.adr.value.city) == ("ул. Тверская, д. 1", "Москва")
+    import csv
+    import io
+
+    [row] = csv.DictReader(io.StringIO(cli.ok("campaign", "members", "gala", "--export", "csv").stdout))
+    wanted = ["Иван", "Иванов", "ул. Тверская, д. 1", "Москва"]
+    assert [row[k] for k in ("first_name", "last_name", "address", "city")] == wanted

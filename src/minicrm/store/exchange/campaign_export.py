@@ -8,12 +8,23 @@ from minicrm.store.core.records import Contact
 
 # -- export ------------------------------------------------------------------------------------
 
-CSV_FIELDS = ("id", "name", "first_name", "last_name", "email", "phone", "company", "role", "status", "tags", "address")
+CSV_FIELDS = (
+    "id", "name", "first_name", "last_name", "email", "phone", "company", "role", "status", "tags", "address", "city",
+    "region", "postcode", "country",
+)  # fmt: skip
+ADDRESS = ("address", "city", "region", "postcode", "country")
 
 
 def _split_name(name: str) -> tuple[str, str]:
+    """(first, last): the family name at the end, or first in a Russian name with a patronymic (vcard.name_parts)."""
+    words = name.split()
+    if len(words) == 3 and not any(w.isascii() for w in words) and words[2].lower().endswith(_PATRONYMIC_ENDS):
+        return words[1], words[0]
     first, _, last = name.rpartition(" ")
     return (first, last) if first else (name, "")
+
+
+_PATRONYMIC_ENDS = ("ович", "евич", "ич", "овна", "евна", "ична", "инична")
 
 
 def members_csv(people: Sequence[Contact]) -> str:
@@ -38,7 +49,7 @@ def members_csv(people: Sequence[Contact]) -> str:
                 c.role or "",
                 c.status,
                 ", ".join(c.tags),
-                c.address or "",
+                *(getattr(c, key) or "" for key in ADDRESS),
             ]
         )
     return buf.getvalue()
@@ -48,12 +59,13 @@ def members_vcard(people: Sequence[Contact]) -> str:
     """vCard 3.0 cards (call list for a phone or an address book); vobject is loaded only here."""
     import vobject
 
+    from minicrm.vcard import fold, name_parts
+
     cards = []
     for c in people:
         card = vobject.vCard()
         card.add("fn").value = c.name
-        first, last = _split_name(c.name)
-        card.add("n").value = vobject.vcard.Name(family=last, given=first)
+        card.add("n").value = vobject.vcard.Name(**name_parts(c.name))
         for email in c.emails:
             card.add("email").value = email
         for phone in c.phones:
@@ -64,5 +76,10 @@ def members_vcard(people: Sequence[Contact]) -> str:
             card.add("title").value = c.role
         if c.tags:
             card.add("categories").value = c.tags
-        cards.append(card.serialize())
+        if any(getattr(c, key) for key in ADDRESS):
+            card.add("adr").value = vobject.vcard.Address(
+                street=c.address or "", city=c.city or "", region=c.region or "", code=c.postcode or "",
+                country=c.country or "",
+            )  # fmt: skip
+        cards.append(fold(card.serialize()))  # lines of at most 75 octets (vobject counts characters)
     return "".join(cards)

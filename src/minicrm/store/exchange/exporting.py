@@ -27,7 +27,8 @@ FORMAT_VERSION = 1
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = (
-    "id", "name", "email", "phone", "company", "role", "status", "source", "tags", "birthday", "address", "notes",
+    "id", "name", "email", "phone", "company", "role", "status", "source", "tags", "birthday", "address", "city",
+    "region", "postcode", "country", "notes",
     "owner", "next_contact_on", "next_contact_time", "next_contact_goal", "last_interaction_at", "created_at",
     "updated_at",
 )  # fmt: skip
@@ -70,14 +71,16 @@ def export_csv(
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
     contacts = _contacts(session, tags)
+    keys = sorted({key for c in contacts for key in c.fields})  # custom fields: a `field:KEY` column each
+    writer.writerow([*CSV_COLUMNS, *(f"field:{key}" for key in keys)])
     for c in contacts:
         row = c.to_json()
         row["email"], row["phone"] = MULTI.join(c.emails), MULTI.join(c.phones)
         row["tags"] = MULTI.join(c.tags)
         values = [cell(row.get(k)) if k != "notes" else (row["notes"] or "") for k in CSV_COLUMNS]
         values = [v.replace("T", " ") if k.endswith("_at") else v for k, v in zip(CSV_COLUMNS, values, strict=True)]
+        values += [c.fields.get(key, "") for key in keys]
         writer.writerow([neutralise(v) for v in values])
     return len(contacts)
 
@@ -109,23 +112,32 @@ def export_vcard(session: Session, out: TextIO, *, tags: Sequence[str] = (), ver
     email_labels = _labels(session, "contact_email", "email", ids)
     phone_labels = _labels(session, "contact_phone", "phone", ids)
     uids = _uids(session, ids)
+    families = _families(session, ids)
     database_id = session.scalar("SELECT value FROM meta WHERE key = 'database_id'") or "minicrm"
     for c in contacts:
         data = c.to_json()
         data["email_labels"] = email_labels.get(c.id, {})
         data["phone_labels"] = phone_labels.get(c.id, {})
+        data["family_name"] = families.get(c.id)
         out.write(vcard.write_card(data, version=version, uid=uids.get(c.id) or vcard_uid(database_id, c.id)))
     return len(contacts)
 
 
 def _uids(session: Session, ids: list[int]) -> dict[int, str]:
+    return _column(session, "vcard_uid", ids)
+
+
+def _families(session: Session, ids: list[int]) -> dict[int, str]:
+    return _column(session, "family_name", ids)
+
+
+def _column(session: Session, column: str, ids: list[int]) -> dict[int, str]:
+    """id → the contact's `column`, where it has one."""
     out: dict[int, str] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        for r in session.all(
-            f"SELECT id, vcard_uid FROM contact WHERE vcard_uid IS NOT NULL AND id IN ({marks})", chunk
-        ):
+        for r in session.all(f"SELECT id, {column} FROM contact WHERE {column} IS NOT NULL AND id IN ({marks})", chunk):
             out[r[0]] = r[1]
     return out
 

@@ -94,7 +94,7 @@ def apply(
             cid, c.name, fold_key(c.name), company_ids.get(fold_key(c.company)) if c.company else None, c.role,
             c.status or "lead", c.source, c.birthday, c.birthday[-5:] if c.birthday else None, c.address, c.notes,
             user_id, false, false, c.uid, user_id, stamp, stamp, 1, c.next_contact_on, c.next_contact_time,
-            c.next_contact_goal,
+            c.next_contact_goal, c.city, c.region, c.postcode, c.country, c.family_name,
         ))  # fmt: skip
         # The common card (one e-mail, one phone, no custom fields) without _collect's de-duplication.
         if len(c.emails) == 1 and len(c.phones) < 2 and not c.fields:
@@ -178,11 +178,13 @@ def apply(
 _CONTACT_COLUMNS = (
     "id", "name", "name_key", "company_id", "role", "status", "source", "birthday", "birthday_md", "address", "notes",
     "owner_id", "next_contact_auto", "archived", "vcard_uid", "created_by", "created_at", "updated_at", "revision",
-    "next_contact_on", "next_contact_time", "next_contact_goal",
+    "next_contact_on", "next_contact_time", "next_contact_goal", "city", "region", "postcode", "country",
+    "family_name",
 )  # fmt: skip
 _CONTACT_NULLABLE = frozenset((
     "company_id", "role", "source", "birthday", "birthday_md", "address", "notes", "owner_id", "vcard_uid",
-    "created_by", "next_contact_on", "next_contact_time", "next_contact_goal",
+    "created_by", "next_contact_on", "next_contact_time", "next_contact_goal", "city", "region", "postcode",
+    "country", "family_name",
 ))  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from minicrm.store.exchange.importing.planning import chunked, lookup_ids
 from minicrm.store.exchange.importing.records import Candidate, PlanItem, fold_key
 
 #: The company columns a card fills.
-COLUMNS = ("phone", "email", "website", "address", "city", "region", "country", "notes")
+COLUMNS = ("phone", "email", "website", "address", "city", "region", "postcode", "country", "notes")
 
 
 @dataclass
@@ -32,20 +32,18 @@ class CompanyOp:
 
 def values_of(cand: Candidate) -> tuple[dict[str, Any], dict[str, str]]:
     """The card as company columns and custom fields: the first phone and e-mail in columns, the rest in fields."""
-    parts = cand.address_parts or ({"street": cand.address} if cand.address else {})
     fields = {k: v for k, v in cand.fields.items() if k != "website"}
     values: dict[str, Any] = {
         "phone": cand.phones[0][0] if cand.phones else None,
         "email": cand.emails[0][0] if cand.emails else None,
         "website": cand.fields.get("website"),
-        "address": parts.get("street"),
-        "city": parts.get("city"),
-        "region": parts.get("region"),
-        "country": parts.get("country"),
+        "address": cand.address,
+        "city": cand.city,
+        "region": cand.region,
+        "postcode": cand.postcode,
+        "country": cand.country,
         "notes": cand.notes,
     }
-    if parts.get("postcode"):
-        fields["postcode"] = parts["postcode"]
     for n, (phone, _) in enumerate(cand.phones[1:], 2):
         fields[f"phone {n}"] = phone
     for n, (email, _) in enumerate(cand.emails[1:], 2):

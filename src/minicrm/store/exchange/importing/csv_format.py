@@ -44,7 +44,7 @@ _ALIASES = {
     "phone": "phone", "phones": "phone", "telephone": "phone", "tel": "phone", "mobile": "phone", "cell": "phone",
     "телефон": "phone", "мобильный": "phone", "тел": "phone", "тел.": "phone",
     "company": "company", "organization": "company", "organisation": "company", "organization name": "company",
-    "account": "company", "account name": "company", "компания": "company", "организация": "company",
+    "account name": "company", "компания": "company", "организация": "company",
     "role": "role", "job title": "role", "position": "role", "title": "role", "organization title": "role",
     "должность": "role",
     "status": "status", "статус": "status",
@@ -64,6 +64,7 @@ _ALIASES = {
     "next contact on": "next_contact_on", "next contact": "next_contact_on", "next contact time": "next_contact_time",
     "next contact goal": "next_contact_goal",
     "department": "field:department", "organization department": "field:department", "отдел": "field:department",
+    "nickname": "field:nickname", "spouse": "field:spouse",
 }  # fmt: skip
 
 _ALIASES = {" ".join(fold(k).split()): v for k, v in _ALIASES.items()}  # keys as _norm_header makes them
@@ -73,6 +74,7 @@ _NUMBERED = [
     (re.compile(r"e-?mail( \d+)? address"), "email"),
     (re.compile(r"phone \d+ - value"), "phone"),
     (re.compile(r"(home|business|mobile|other|primary|car|company main|assistant's|radio) phone( \d+)?"), "phone"),
+    (re.compile(r"(home|business|other) fax|pager"), "phone"),
     (re.compile(r"organization \d+ - name"), "company"),
     (re.compile(r"organization \d+ - title"), "role"),
     (re.compile(r"organization \d+ - department"), "field:department"),
@@ -124,6 +126,8 @@ def plan_columns(header: Sequence[str], mapping: dict[str, str], *, source: str)
         norm = _norm_header(head)
         target = explicit.get(index)
         label = group = None
+        if target is None and head.lower().startswith("field:") and head[6:].strip():
+            target = "field:" + head[6:].strip()  # our own export's custom fields
         if target is None:
             target = _ALIASES.get(norm)
             if norm == "title" and has_job_title:
@@ -143,6 +147,8 @@ def plan_columns(header: Sequence[str], mapping: dict[str, str], *, source: str)
             label = word if word in ("home", "business", "mobile", "other", "car") else None
             if label == "business":
                 label = "work"
+            if norm.endswith(" fax") or norm == "pager":  # Outlook: Business Fax → "work fax"
+                label = norm.replace("business", "work").replace("other ", "")
         if target in _ADDRESS_PARTS or target == "address":
             m = re.match(r"(home|business|other)\b|address (\d+) -", norm)
             group = (m[1] or m[2]) if m else ""
@@ -157,12 +163,9 @@ def plan_columns(header: Sequence[str], mapping: dict[str, str], *, source: str)
     return columns, ignored
 
 
-#: Targets one value of which makes sense: two columns giving one of them are refused, not silently joined.
-_SINGLE = frozenset((
-    "name", "first_name", "middle_name", "last_name", "company", "role", "status", "source", "birthday", "uid",
-    "address", "website", "next_contact_on", "next_contact_time", "next_contact_goal", "city", "region", "postcode",
-    "country",
-))  # fmt: skip
+#: The name columns: every cell of them makes the name, so two columns for one of them would be joined into a
+#: name nobody wrote ("Ada Ada Lovelace"): refused. (For other fields the first non-empty cell wins.)
+_SINGLE = frozenset(("name", "first_name", "middle_name", "last_name"))
 
 
 def _refuse_doubles(columns: list[_Column], source: str) -> None:
@@ -306,7 +309,8 @@ _FIRST_WINS = frozenset((
     "next_contact_goal",
 ))  # fmt: skip
 _JOINED = ("first_name", "middle_name", "last_name")
-_SURNAME_FIRST = {"фамилия"}
+#: Headers saying the name is written family name first: Фамилия (a column), ФИО (Фамилия Имя Отчество).
+_SURNAME_FIRST = {"фамилия", "фио"}
 _DATES = ("birthday", "next_contact_on")
 
 
@@ -323,6 +327,7 @@ class _RowPlan:
         self.joined = _JOINED
         if any(c.target == "last_name" and _norm_header(c.header) in _SURNAME_FIRST for c in columns):
             self.joined = ("last_name", "first_name", "middle_name")
+        self.surname_first = any(c.target == "name" and _norm_header(c.header) in _SURNAME_FIRST for c in columns)
         self.columns: list[tuple[int, str, str, str | None]] = []
         for col in columns:
             kind, extra = col.target, col.label
@@ -414,14 +419,13 @@ class _RowPlan:
         birthday = one.get("birthday")
         if birthday is not None:
             birthday = birthday_iso(birthday, now=now, order=self.order)
-        address = address_parts = None
+        found: dict[str, str] = {}
         if address_groups:
             found = next(g for g in address_groups.values() if g)
             formatted = found.pop("formatted", None)
             if formatted and "street" not in found:  # an "Address" column next to "City": it is the street
-                found["street"] = formatted  # (a formatted address with its parts, as Google gives, is left out)
-            address_parts = {p: found[p] for p in _ADDRESS_PARTS if p in found}
-            address = ", ".join(address_parts.values()) or None
+                found["street"] = formatted.replace("\r\n", "\n")  # (Google's formatted one next to its parts
+                # is left out)
         tags: list[str] = []
         for value in tag_cells:
             tags += tags_of(value)
@@ -430,9 +434,15 @@ class _RowPlan:
         # uid tags fields.
         cand = Candidate(
             line, name, cand_emails, cand_phones, one.get("company"), one.get("role"), status, one.get("source"),
-            birthday, address, notes, one.get("uid"), tags, fields,
+            birthday, found.get("street"), notes, one.get("uid"), tags, fields,
         )  # fmt: skip
-        cand.address_parts = address_parts
+        if found:
+            cand.city, cand.region = found.get("city"), found.get("region")
+            cand.postcode, cand.country = found.get("postcode"), found.get("country")
+        if many and "last_name" in many:
+            cand.family_name = " ".join(" ".join(many["last_name"]).split())
+        elif self.surname_first and " " in name:
+            cand.family_name = name.split(" ", 1)[0]  # ФИО: Иванов Иван Иванович
         if "next_contact_on" in one or "next_contact_time" in one or "next_contact_goal" in one:
             self._next(cand, one, now)
         return cand

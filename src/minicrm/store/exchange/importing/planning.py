@@ -229,9 +229,11 @@ def _kind(key: str) -> str:
 
 
 _MERGED = (
-    "company", "role", "status", "source", "birthday", "address", "notes", "uid", "address_parts", "next_contact_on",
-    "next_contact_time", "next_contact_goal",
+    "company", "role", "status", "source", "birthday", "notes", "uid", "next_contact_on", "next_contact_time",
+    "next_contact_goal", "family_name",
 )  # fmt: skip
+#: The postal address is one thing: a row that gives any part of it gives all of it.
+ADDRESS = ("address", "city", "region", "postcode", "country")
 
 
 def _merge(into: Candidate, other: Candidate) -> None:
@@ -243,12 +245,15 @@ def _merge(into: Candidate, other: Candidate) -> None:
     for attr in _MERGED:
         if getattr(into, attr) is None and getattr(other, attr) is not None:
             setattr(into, attr, getattr(other, attr))
+    if not any(getattr(into, attr) for attr in ADDRESS):
+        for attr in ADDRESS:
+            setattr(into, attr, getattr(other, attr))
     into.fields = {**other.fields, **into.fields}
 
 
 _SCALARS = (
-    "name", "role", "status", "source", "birthday", "address", "notes", "next_contact_on", "next_contact_time",
-    "next_contact_goal",
+    "name", "role", "status", "source", "birthday", "notes", "next_contact_on", "next_contact_time",
+    "next_contact_goal", "family_name",
 )  # fmt: skip
 
 
@@ -262,9 +267,10 @@ def _diff_updates(session: Session, matched: dict[int, list[Op]]) -> None:
         for op in ops:
             c, item = op.cand, op.item
             op.sets, op.old = {}, {}
-            for attr in _SCALARS:
+            given = any(getattr(c, attr) is not None for attr in ADDRESS)
+            for attr in _SCALARS + ADDRESS:
                 value = getattr(c, attr)
-                if value is not None and value != row[attr]:
+                if (value is not None or (given and attr in ADDRESS)) and value != row[attr]:
                     op.sets[attr] = value
                     op.old[attr] = row[attr]
                     row[attr] = value

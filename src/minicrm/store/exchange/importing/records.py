@@ -35,13 +35,17 @@ class Candidate:
     status: str | None = None
     source: str | None = None
     birthday: str | None = None
-    address: str | None = None
+    address: str | None = None  # the street part of the postal address
     notes: str | None = None
     uid: str | None = None
     tags: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
     kind: str = "contact"  # or "company": a company's own card (vCard KIND:org, Apple's X-ABShowAs:COMPANY)
-    address_parts: dict[str, str] | None = None  # street, city, region, postcode, country, when known apart
+    city: str | None = None  # the postal address: `address` is its street part
+    region: str | None = None
+    postcode: str | None = None
+    country: str | None = None
+    family_name: str | None = None  # which part of the name is the family name, when the file says (N, ФИО)
     next_contact_on: date | None = None  # our own CSV export's next-contact columns
     next_contact_time: str | None = None
     next_contact_goal: str | None = None

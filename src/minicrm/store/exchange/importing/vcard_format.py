@@ -67,14 +67,19 @@ def _card_candidate(card: Any, *, now: datetime, notes: list[str], where: str) -
             cand.birthday = birthday_iso(text, now=now, year_omitted=card.birthday_year_omitted)
     cand.tags = [t for raw in card.tags for t in tag_list(raw)]
     cand.notes = card.notes
-    cand.address = card.address
+    parts = card.address_parts
+    cand.address, cand.city, cand.region = parts.get("street"), parts.get("city"), parts.get("region")
+    cand.postcode, cand.country = parts.get("postcode"), parts.get("country")
+    if card.family and card.family in cand.name:
+        cand.family_name = card.family
     cand.uid = card.uid
     if card.website:
         cand.fields["website"] = card.website
     if card.department:
         cand.fields["department"] = card.department
+    for key, value in card.extra.items():
+        cand.fields.setdefault(key, value)
     cand.fields.update(card.fields)
     if card.status:
         cand.status = normalize_status(card.status)
-    cand.address_parts = card.address_parts or None
     return cand
