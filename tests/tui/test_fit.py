@@ -37,7 +37,10 @@ async def test_contacts_table_shows_whole_dates_and_every_column_that_fits(demo_
         await pilot.press("2")
         await settle(pilot)
         lines = table_lines(app, "#contacts")
-        assert header(lines) == ["Name", "Company", "Status", "Last", "Next"], lines[0]
+        expected = ["Name", "Company", "Status", "Last", "Next"]
+        if size[0] >= 100:  # beside the preview, which shows the status: it drops first
+            expected.remove("Status")
+        assert header(lines) == expected, lines[0]
         next_dates = 0
         for line in lines[1:]:
             assert not re.search(r"\d{4}-\d\d-\d(?!\d)|(?<![\d-])20\d?(?=\s|$)", line), line  # no cut date

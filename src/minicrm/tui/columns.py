@@ -11,7 +11,8 @@ from __future__ import annotations
 from minicrm.tui.widgets.fit_table import Col
 
 CONTACTS = (
-    Col("name", "Name", cut=True, min=12, fill=True),
+    # a name narrower than 22 is hard to read: beside the preview (which shows it) the status drops first
+    Col("name", "Name", cut=True, min=22, fill=True),
     Col("company", "Company", priority=2, cut=True, min=8),
     Col("status", "Status", priority=4),
     Col("last", "Last", priority=3),
