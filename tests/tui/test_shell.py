@@ -60,10 +60,19 @@ async def test_question_mark_lists_the_keys_of_the_screen(demo_db):
         table = app.screen.query_one("#help-table", DataTable)
         rows = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
         assert ("l", "Log") in rows and ("s", "Sort") in rows and ("/", "Filter") in rows
-        assert ("q", "Quit") in rows and ("?", "Keys") in rows
+        assert ("q", "Quit") in rows and ("?", "Keys") in rows and ("a", "Add a contact") in rows
+        assert ("6", "Requests") in rows and not any(key in ("ctrl+c", "ctrl+q") for key, _ in rows)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ContactsScreen"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        table = app.screen.query_one("#help-table", DataTable)
+        rows = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        assert rows[0] == ("a", "Add a deal, task or request for this contact")  # the screen's keys first
+        assert ("Shift+A", "Archive") in rows and ("y", "Copy") in rows  # not in the footer: listed here
 
 
 async def test_theme_switch_and_light_start(demo_db):

@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Static
 
 NAMES = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "slash": "/", "left_square_bracket": "[",
          "right_square_bracket": "]", "less_than_sign": "<", "greater_than_sign": ">", "tab": "Tab",
-         "shift+tab": "Shift+Tab", "f2": "F2", "shift+left": "Shift+←", "shift+right": "Shift+→"}  # fmt: skip
+         "shift+tab": "Shift+Tab", "f2": "F2", "ctrl+p": "Ctrl+P", "shift+left": "Shift+←",
+         "shift+right": "Shift+→"}  # fmt: skip
 #: Textual's own keys that need no line here (copying a selection; ctrl+q quits like q)
 UNLISTED = {"ctrl+c", "super+c", "ctrl+q"}
 
@@ -48,7 +49,8 @@ class HelpModal(ModalScreen[None]):
                 continue
             seen.add(label)
             order = 2 if key in ("tab", "shift+tab") else (0 if active.node is screen else 1)
-            rows.append((order, label, binding.description))
+            what = getattr(screen, "ADD_HELP", binding.description) if binding.action == "add" else binding.description
+            rows.append((order, label, what))
         self.rows = [(label, what) for _, label, what in sorted(rows, key=lambda r: r[0])]
 
     def compose(self) -> ComposeResult:

@@ -80,6 +80,8 @@ class CrmScreen(AddActions, Screen):
     ]
     #: Name in the navigation bar (None for detail screens, which keep their parent's).
     NAV: ClassVar[str | None] = None
+    #: What `a` adds here, as the key list (`?`) says it.
+    ADD_HELP: ClassVar[str] = "Add a contact, company, deal, task or request"
 
     @property
     def crm(self) -> MiniCrmApp:

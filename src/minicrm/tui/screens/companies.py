@@ -41,6 +41,7 @@ def parse_company_filter(text: str) -> dict[str, Any]:
 
 class CompaniesScreen(CrmScreen):
     NAV = "companies"
+    ADD_HELP = "Add a company"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", key_display="/", id="filter"),
         Binding("escape", "leave_filter", "Table", show=False),

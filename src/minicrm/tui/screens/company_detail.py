@@ -18,6 +18,7 @@ from minicrm.tui.widgets.render import FitLines, Part, company_card_text, day_te
 
 
 class CompanyDetailScreen(ContactActions, CrmScreen):
+    ADD_HELP = "Add a person, deal, task or request for this company"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
         Binding("enter", "open", "Open person", show=False),

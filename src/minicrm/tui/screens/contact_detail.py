@@ -23,6 +23,7 @@ TIMELINE_LIMIT = 200
 
 
 class ContactDetailScreen(ContactActions, CrmScreen):
+    ADD_HELP = "Add a deal, task or request for this contact"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
         Binding("l", "log", "Log", id="log"),

@@ -75,6 +75,7 @@ def parse_filter(session: Session, text: str) -> dict[str, Any]:
 
 class ContactsScreen(ContactActions, CrmScreen):
     NAV = "contacts"
+    ADD_HELP = "Add a contact"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", key_display="/", id="filter"),
         Binding("escape", "leave_filter", "Table", show=False),

@@ -62,6 +62,7 @@ def column_title(stage: str, count: int, totals: dict[str, Any]) -> FitLines:
 
 class DealsScreen(CrmScreen):
     NAV = "deals"
+    ADD_HELP = "Add a deal (in the focused stage)"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "column(-1)", "Column", show=False),
         Binding("right", "column(1)", "Column", show=False),

@@ -23,6 +23,7 @@ PRIORITY_STYLE = {"urgent": "bold red", "high": "red", "normal": "", "low": "dim
 
 class RequestsScreen(CrmScreen):
     NAV = "requests"
+    ADD_HELP = "Add a request"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "toggle_all", "All/open", id="requests-all"),
         Binding("c", "close_request", "Close", id="request-close"),
