@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Select
 
 from minicrm.dates import When, parse_when
-from minicrm.tui.modals.form import FormModal, company_named, contact_named, day_label, when_label
+from minicrm.tui.modals.form import FormModal, company_named, contact_named, day_label, problem, when_label
 from minicrm.tui.widgets.render import money, plain
 from minicrm.values.money import parse_currency, parse_money
 
@@ -70,9 +70,8 @@ class DealFormModal(LinkedForm):
         self.currency = currency
 
     def _amount_label(self, text: str) -> str:
-        currency = self.value("currency").strip()
-        code = parse_currency(currency) if currency else ""
-        return money(parse_money(text), code if len(code) == 3 else None)
+        code = problem(parse_currency, self.value("currency"))[0]
+        return money(parse_money(text), code)
 
     def fields(self) -> ComposeResult:
         yield self.row("Title", self.input("title", placeholder="Website redesign", required="a deal needs a title"))

@@ -62,9 +62,8 @@ class AddActions:
         from minicrm.tui.modals.deal_task import RequestFormModal, TaskFormModal
 
         app = self.crm
-        named = {"contact": contact[1] if contact else None} if contact else {}
-        if not contact and company:
-            named = {"company": company[1]}
+        # the form names who the record is for (no REF to type): the contact, else the company
+        named = {"contact": contact[1]} if contact else ({"company": company[1]} if company else {})
 
         def opened(result: Added | None) -> None:
             if result is not None:
