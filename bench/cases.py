@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import date
 from typing import Any, TextIO
 
 TODAY = "2026-11-22"
@@ -11,84 +12,173 @@ EXPORT = "-- export every table as JSON"  # not SQL: the floors call `export_jso
 ICAL = "-- write the iCalendar feed"  # not SQL: the floors call `floor_ical.write_feed` (the same bytes as minicrm)
 CUTOFF = "2026-08-25 00:00:00"  # forgotten: silent for 90 days, today included
 
-# minicrm's forgotten query (store.followups.forgotten._forgotten_sql) with its parameters written in:
-# ranking by deal value
-# x days silent over contacts and companies needs the whole forgotten set, in the floors as in minicrm.
-_FORGOTTEN = (
-    "SELECT q.*, CAST(julianday('{today}') - julianday(date(COALESCE(q.last_at, q.created_at))) AS INTEGER) AS "
-    "silent FROM (SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS "
-    "last_at, c.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.contact_id = c.id AND +d.stage_id IN "
-    "(SELECT st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor FROM contact c "
-    "LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = 0 AND (c.last_interaction_at < '{cutoff}' OR"
-    " (c.last_interaction_at IS NULL AND c.created_at < '{cutoff}')) AND (c.next_contact_on IS NULL OR "
-    "c.next_contact_on < '{today}') AND c.id NOT IN (SELECT t.contact_id FROM task t WHERE t.done = 0 AND "
-    "t.due_on >= '{today}' AND t.contact_id IS NOT NULL) AND c.id NOT IN (SELECT d.contact_id FROM deal d JOIN "
-    "pipeline_stage s ON s.id = +d.stage_id WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' AND "
-    "d.contact_id IS NOT NULL) UNION ALL SELECT 'company' AS kind, co.id, co.name, NULL AS company, NULL AS "
-    "status, la.last_at AS last_at, co.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.company_id = "
-    "co.id AND +d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS "
-    "value_minor FROM company co LEFT JOIN (SELECT p.company_id, max(p.last_interaction_at) AS last_at FROM "
-    "contact p WHERE p.company_id IS NOT NULL GROUP BY p.company_id) la ON la.company_id = co.id WHERE "
-    "co.archived = 0 AND (la.last_at < '{cutoff}' OR (la.last_at IS NULL AND co.created_at < '{cutoff}')) AND "
-    "co.id NOT IN (SELECT p.company_id FROM contact p WHERE p.archived = 0 AND p.next_contact_on >= '{today}' AND"
-    " p.company_id IS NOT NULL) AND co.id NOT IN (SELECT t.company_id FROM task t WHERE t.done = 0 AND t.due_on "
-    ">= '{today}' AND t.company_id IS NOT NULL) AND co.id NOT IN (SELECT p.company_id FROM task t JOIN contact p "
-    "ON p.id = t.contact_id WHERE t.done = 0 AND t.due_on >= '{today}' AND p.company_id IS NOT NULL) AND co.id "
-    "NOT IN (SELECT d.company_id FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id WHERE s.outcome = 'open'"
-    " AND d.next_step_on >= '{today}' AND d.company_id IS NOT NULL) AND co.id NOT IN (SELECT p.company_id FROM "
-    "deal d JOIN pipeline_stage s ON s.id = +d.stage_id JOIN contact p ON p.id = d.contact_id WHERE s.outcome = "
-    "'open' AND d.next_step_on >= '{today}' AND p.company_id IS NOT NULL)) q"
+FORGOTTEN = "-- forgotten --limit 50"  # not one statement: the floors call `forgotten_rows` for it
+# minicrm's forgotten statements (store.followups.forgotten) with their parameters written in, in SQLite form and
+# in PostgreSQL form (_PG); bench/sync_sql.py writes them. `forgotten_rows` runs them in minicrm's order.
+_FORGOTTEN_WALK = (
+    "SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS last_at, "
+    "c.deal_value_minor AS value_minor, CAST(julianday('{today}') - "
+    "julianday(date(COALESCE(c.last_interaction_at, c.created_at))) AS INTEGER) AS silent FROM contact c LEFT "
+    "JOIN company co ON co.id = c.company_id WHERE c.deal_value_minor >= {floor} AND +c.archived = 0 AND "
+    "COALESCE(c.last_interaction_at, c.created_at) < '{cutoff}' AND (+c.next_contact_on IS NULL OR "
+    "+c.next_contact_on < '{today}') AND NOT EXISTS (SELECT 1 FROM task t INDEXED BY ix_task_contact_id WHERE "
+    "t.contact_id = c.id AND t.done = 0 AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM deal d INDEXED "
+    "BY ix_deal_contact_id WHERE d.contact_id = c.id AND d.next_step_on >= '{today}' AND d.stage_id IN (SELECT "
+    "st.id FROM pipeline_stage st WHERE st.outcome = 'open')) AND c.id IN (SELECT v.id FROM contact v WHERE "
+    "v.deal_value_minor >= {floor} ORDER BY v.deal_value_minor DESC LIMIT {visit})"
 )
-_FORGOTTEN_CONTACTS = (
-    "SELECT q.*, CAST(julianday('{today}') - julianday(date(COALESCE(q.last_at, q.created_at))) AS INTEGER) AS "
-    "silent FROM (SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS "
-    "last_at, c.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.contact_id = c.id AND +d.stage_id IN "
-    "(SELECT st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor FROM contact c "
-    "LEFT JOIN company co ON co.id = c.company_id WHERE c.archived = 0 AND (c.last_interaction_at < '{cutoff}' OR"
-    " (c.last_interaction_at IS NULL AND c.created_at < '{cutoff}')) AND (c.next_contact_on IS NULL OR "
-    "c.next_contact_on < '{today}') AND c.id NOT IN (SELECT t.contact_id FROM task t WHERE t.done = 0 AND "
-    "t.due_on >= '{today}' AND t.contact_id IS NOT NULL) AND c.id NOT IN (SELECT d.contact_id FROM deal d JOIN "
-    "pipeline_stage s ON s.id = +d.stage_id WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' AND "
-    "d.contact_id IS NOT NULL)) q"
+_FORGOTTEN_BEST_CONTACT = (
+    "SELECT r.* FROM (SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at"
+    " AS last_at, c.deal_value_minor AS value_minor, CAST(julianday('{today}') - "
+    "julianday(date(COALESCE(c.last_interaction_at, c.created_at))) AS INTEGER) AS silent FROM contact c LEFT "
+    "JOIN company co ON co.id = c.company_id WHERE c.deal_value_minor >= {bound} AND +c.archived = 0 AND "
+    "COALESCE(c.last_interaction_at, c.created_at) < '{cutoff}' AND (+c.next_contact_on IS NULL OR "
+    "+c.next_contact_on < '{today}') AND NOT EXISTS (SELECT 1 FROM task t INDEXED BY ix_task_contact_id WHERE "
+    "t.contact_id = c.id AND t.done = 0 AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM deal d INDEXED "
+    "BY ix_deal_contact_id WHERE d.contact_id = c.id AND d.next_step_on >= '{today}' AND d.stage_id IN (SELECT "
+    "st.id FROM pipeline_stage st WHERE st.outcome = 'open'))) r WHERE COALESCE(r.value_minor, 0) * r.silent > 0 "
+    "ORDER BY COALESCE(r.value_minor, 0) * r.silent DESC, r.silent DESC, r.kind DESC, r.name, r.id LIMIT {limit}"
 )
-
-# The same two in PostgreSQL form (store.followups.forgotten._forgotten_sql with dialect 'postgresql').
-_FORGOTTEN_PG = (
-    "SELECT q.*, (CAST('{today}' AS date) - CAST(COALESCE(q.last_at, q.created_at) AS date)) AS silent FROM "
-    "(SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS last_at, "
-    "c.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.contact_id = c.id AND d.stage_id IN (SELECT "
-    "st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor FROM contact c LEFT JOIN "
-    "company co ON co.id = c.company_id WHERE c.archived = false AND (c.last_interaction_at < '{cutoff}' OR "
-    "(c.last_interaction_at IS NULL AND c.created_at < '{cutoff}')) AND (c.next_contact_on IS NULL OR "
-    "c.next_contact_on < '{today}') AND c.id NOT IN (SELECT t.contact_id FROM task t WHERE t.done = false AND "
-    "t.due_on >= '{today}' AND t.contact_id IS NOT NULL) AND c.id NOT IN (SELECT d.contact_id FROM deal d JOIN "
-    "pipeline_stage s ON s.id = +d.stage_id WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' AND "
-    "d.contact_id IS NOT NULL) UNION ALL SELECT 'company' AS kind, co.id, co.name, NULL AS company, NULL AS "
-    "status, la.last_at AS last_at, co.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.company_id = "
-    "co.id AND d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS "
-    "value_minor FROM company co LEFT JOIN (SELECT p.company_id, max(p.last_interaction_at) AS last_at FROM "
-    "contact p WHERE p.company_id IS NOT NULL GROUP BY p.company_id) la ON la.company_id = co.id WHERE "
-    "co.archived = false AND (la.last_at < '{cutoff}' OR (la.last_at IS NULL AND co.created_at < '{cutoff}')) AND"
-    " co.id NOT IN (SELECT p.company_id FROM contact p WHERE p.archived = false AND p.next_contact_on >= "
-    "'{today}' AND p.company_id IS NOT NULL) AND co.id NOT IN (SELECT t.company_id FROM task t WHERE t.done = "
-    "false AND t.due_on >= '{today}' AND t.company_id IS NOT NULL) AND co.id NOT IN (SELECT p.company_id FROM "
-    "task t JOIN contact p ON p.id = t.contact_id WHERE t.done = false AND t.due_on >= '{today}' AND p.company_id"
-    " IS NOT NULL) AND co.id NOT IN (SELECT d.company_id FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id "
-    "WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' AND d.company_id IS NOT NULL) AND co.id NOT IN "
-    "(SELECT p.company_id FROM deal d JOIN pipeline_stage s ON s.id = +d.stage_id JOIN contact p ON p.id = "
-    "d.contact_id WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' AND p.company_id IS NOT NULL)) q"
+_FORGOTTEN_BEST_COMPANY = (
+    "SELECT r.* FROM (SELECT 'company' AS kind, co.id, co.name, NULL AS company, NULL AS status, (SELECT "
+    "max(p.last_interaction_at) FROM contact p INDEXED BY ix_contact_company_last WHERE p.company_id = co.id) AS "
+    "last_at, co.deal_value_minor AS value_minor, CAST(julianday('{today}') - julianday(date(COALESCE((SELECT "
+    "max(p.last_interaction_at) FROM contact p INDEXED BY ix_contact_company_last WHERE p.company_id = co.id), "
+    "co.created_at))) AS INTEGER) AS silent FROM company co WHERE co.deal_value_minor >= {bound} AND co.archived "
+    "= 0 AND COALESCE((SELECT max(p.last_interaction_at) FROM contact p INDEXED BY ix_contact_company_last WHERE "
+    "p.company_id = co.id), co.created_at) < '{cutoff}' AND NOT EXISTS (SELECT 1 FROM contact p INDEXED BY "
+    "ix_contact_company_last WHERE p.company_id = co.id AND p.archived = 0 AND p.next_contact_on >= '{today}') "
+    "AND NOT EXISTS (SELECT 1 FROM deal d INDEXED BY ix_deal_company_id WHERE d.company_id = co.id AND "
+    "d.next_step_on >= '{today}' AND d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE st.outcome = "
+    "'open')) AND NOT EXISTS (SELECT 1 FROM task t INDEXED BY ix_task_company_id WHERE t.company_id = co.id AND "
+    "t.done = 0 AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM contact p INDEXED BY "
+    "ix_contact_company_last JOIN task t INDEXED BY ix_task_contact_id ON t.contact_id = p.id WHERE p.company_id "
+    "= co.id AND t.done = 0 AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM contact p INDEXED BY "
+    "ix_contact_company_last JOIN deal d INDEXED BY ix_deal_contact_id ON d.contact_id = p.id WHERE p.company_id "
+    "= co.id AND d.next_step_on >= '{today}' AND d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE "
+    "st.outcome = 'open'))) r WHERE COALESCE(r.value_minor, 0) * r.silent > 0 ORDER BY COALESCE(r.value_minor, 0)"
+    " * r.silent DESC, r.silent DESC, r.kind DESC, r.name, r.id LIMIT {limit}"
 )
-_FORGOTTEN_CONTACTS_PG = (
-    "SELECT q.*, (CAST('{today}' AS date) - CAST(COALESCE(q.last_at, q.created_at) AS date)) AS silent FROM "
-    "(SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS last_at, "
-    "c.created_at, (SELECT sum(d.amount_minor) FROM deal d WHERE d.contact_id = c.id AND d.stage_id IN (SELECT "
-    "st.id FROM pipeline_stage st WHERE st.outcome IN ('won', 'open'))) AS value_minor FROM contact c LEFT JOIN "
-    "company co ON co.id = c.company_id WHERE c.archived = false AND (c.last_interaction_at < '{cutoff}' OR "
-    "(c.last_interaction_at IS NULL AND c.created_at < '{cutoff}')) AND (c.next_contact_on IS NULL OR "
-    "c.next_contact_on < '{today}') AND c.id NOT IN (SELECT t.contact_id FROM task t WHERE t.done = false AND "
-    "t.due_on >= '{today}' AND t.contact_id IS NOT NULL) AND c.id NOT IN (SELECT d.contact_id FROM deal d JOIN "
-    "pipeline_stage s ON s.id = +d.stage_id WHERE s.outcome = 'open' AND d.next_step_on >= '{today}' AND "
-    "d.contact_id IS NOT NULL)) q"
+_FORGOTTEN_REST = (
+    "SELECT r.* FROM (SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at"
+    " AS last_at, c.deal_value_minor AS value_minor, CAST(julianday('{today}') - "
+    "julianday(date(COALESCE(c.last_interaction_at, c.created_at))) AS INTEGER) AS silent FROM contact c LEFT "
+    "JOIN company co ON co.id = c.company_id WHERE +c.archived = 0 AND COALESCE(c.last_interaction_at, "
+    "c.created_at) < '{cutoff}' AND (+c.next_contact_on IS NULL OR +c.next_contact_on < '{today}') AND c.id NOT "
+    "IN (SELECT t.contact_id FROM task t WHERE t.done = 0 AND t.due_on >= '{today}' AND t.contact_id IS NOT NULL "
+    "UNION SELECT d.contact_id FROM deal d WHERE d.next_step_on >= '{today}' AND +d.stage_id IN (SELECT st.id "
+    "FROM pipeline_stage st WHERE st.outcome = 'open') AND d.contact_id IS NOT NULL) UNION ALL SELECT 'company' "
+    "AS kind, co.id, co.name, NULL AS company, NULL AS status, (SELECT max(p.last_interaction_at) FROM contact p "
+    "INDEXED BY ix_contact_company_last WHERE p.company_id = co.id) AS last_at, co.deal_value_minor AS "
+    "value_minor, CAST(julianday('{today}') - julianday(date(COALESCE((SELECT max(p.last_interaction_at) FROM "
+    "contact p INDEXED BY ix_contact_company_last WHERE p.company_id = co.id), co.created_at))) AS INTEGER) AS "
+    "silent FROM company co WHERE co.archived = 0 AND COALESCE((SELECT max(p.last_interaction_at) FROM contact p "
+    "INDEXED BY ix_contact_company_last WHERE p.company_id = co.id), co.created_at) < '{cutoff}' AND NOT EXISTS "
+    "(SELECT 1 FROM contact p INDEXED BY ix_contact_company_last WHERE p.company_id = co.id AND p.archived = 0 "
+    "AND p.next_contact_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM deal d INDEXED BY ix_deal_company_id WHERE"
+    " d.company_id = co.id AND d.next_step_on >= '{today}' AND d.stage_id IN (SELECT st.id FROM pipeline_stage st"
+    " WHERE st.outcome = 'open')) AND NOT EXISTS (SELECT 1 FROM task t INDEXED BY ix_task_company_id WHERE "
+    "t.company_id = co.id AND t.done = 0 AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM contact p "
+    "INDEXED BY ix_contact_company_last JOIN task t INDEXED BY ix_task_contact_id ON t.contact_id = p.id WHERE "
+    "p.company_id = co.id AND t.done = 0 AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM contact p "
+    "INDEXED BY ix_contact_company_last JOIN deal d INDEXED BY ix_deal_contact_id ON d.contact_id = p.id WHERE "
+    "p.company_id = co.id AND d.next_step_on >= '{today}' AND d.stage_id IN (SELECT st.id FROM pipeline_stage st "
+    "WHERE st.outcome = 'open'))) r WHERE NOT (COALESCE(r.value_minor, 0) * r.silent > 0) ORDER BY "
+    "COALESCE(r.value_minor, 0) * r.silent DESC, r.silent DESC, r.kind DESC, r.name, r.id LIMIT {limit}"
+)
+_FORGOTTEN_LONGEST_CONTACT = (
+    "SELECT (SELECT min(last_interaction_at) FROM contact), (SELECT min(created_at) FROM contact)"
+)
+_FORGOTTEN_LONGEST_COMPANY = (
+    "SELECT (SELECT min(last_interaction_at) FROM contact), (SELECT min(created_at) FROM company)"
+)
+_FORGOTTEN_COUNT = (
+    "SELECT (SELECT count(*) FROM contact c WHERE +c.archived = 0 AND COALESCE(c.last_interaction_at, "
+    "c.created_at) < '{cutoff}' AND (+c.next_contact_on IS NULL OR +c.next_contact_on < '{today}')) - (SELECT "
+    "count(*) FROM contact c WHERE c.id IN (SELECT t.contact_id FROM task t WHERE t.done = 0 AND t.due_on >= "
+    "'{today}' AND t.contact_id IS NOT NULL UNION SELECT d.contact_id FROM deal d WHERE d.next_step_on >= "
+    "'{today}' AND +d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE st.outcome = 'open') AND "
+    "d.contact_id IS NOT NULL) AND +c.archived = 0 AND COALESCE(c.last_interaction_at, c.created_at) < '{cutoff}'"
+    " AND (+c.next_contact_on IS NULL OR +c.next_contact_on < '{today}'))"
+)
+_FORGOTTEN_WALK_PG = (
+    "SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at AS last_at, "
+    "c.deal_value_minor AS value_minor, (CAST('{today}' AS date) - CAST(COALESCE(c.last_interaction_at, "
+    "c.created_at) AS date)) AS silent FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE "
+    "c.deal_value_minor >= {floor} AND c.archived = false AND COALESCE(c.last_interaction_at, c.created_at) < "
+    "'{cutoff}' AND (c.next_contact_on IS NULL OR c.next_contact_on < '{today}') AND NOT EXISTS (SELECT 1 FROM "
+    "task t WHERE t.contact_id = c.id AND t.done = false AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM"
+    " deal d WHERE d.contact_id = c.id AND d.next_step_on >= '{today}' AND d.stage_id IN (SELECT st.id FROM "
+    "pipeline_stage st WHERE st.outcome = 'open')) AND c.id IN (SELECT v.id FROM contact v WHERE "
+    "v.deal_value_minor >= {floor} ORDER BY v.deal_value_minor DESC LIMIT {visit})"
+)
+_FORGOTTEN_BEST_CONTACT_PG = (
+    "SELECT r.* FROM (SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at"
+    " AS last_at, c.deal_value_minor AS value_minor, (CAST('{today}' AS date) - "
+    "CAST(COALESCE(c.last_interaction_at, c.created_at) AS date)) AS silent FROM contact c LEFT JOIN company co "
+    "ON co.id = c.company_id WHERE c.deal_value_minor >= {bound} AND c.archived = false AND "
+    "COALESCE(c.last_interaction_at, c.created_at) < '{cutoff}' AND (c.next_contact_on IS NULL OR "
+    "c.next_contact_on < '{today}') AND NOT EXISTS (SELECT 1 FROM task t WHERE t.contact_id = c.id AND t.done = "
+    "false AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM deal d WHERE d.contact_id = c.id AND "
+    "d.next_step_on >= '{today}' AND d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE st.outcome = "
+    "'open'))) r WHERE COALESCE(r.value_minor, 0) * r.silent > 0 ORDER BY COALESCE(r.value_minor, 0) * r.silent "
+    "DESC, r.silent DESC, r.kind DESC, r.name, r.id LIMIT {limit}"
+)
+_FORGOTTEN_BEST_COMPANY_PG = (
+    "SELECT r.* FROM (SELECT 'company' AS kind, co.id, co.name, NULL AS company, NULL AS status, (SELECT "
+    "max(p.last_interaction_at) FROM contact p WHERE p.company_id = co.id) AS last_at, co.deal_value_minor AS "
+    "value_minor, (CAST('{today}' AS date) - CAST(COALESCE((SELECT max(p.last_interaction_at) FROM contact p "
+    "WHERE p.company_id = co.id), co.created_at) AS date)) AS silent FROM company co WHERE co.deal_value_minor >="
+    " {bound} AND co.archived = false AND COALESCE((SELECT max(p.last_interaction_at) FROM contact p WHERE "
+    "p.company_id = co.id), co.created_at) < '{cutoff}' AND NOT EXISTS (SELECT 1 FROM contact p WHERE "
+    "p.company_id = co.id AND p.archived = false AND p.next_contact_on >= '{today}') AND NOT EXISTS (SELECT 1 "
+    "FROM deal d WHERE d.company_id = co.id AND d.next_step_on >= '{today}' AND d.stage_id IN (SELECT st.id FROM "
+    "pipeline_stage st WHERE st.outcome = 'open')) AND NOT EXISTS (SELECT 1 FROM task t WHERE t.company_id = "
+    "co.id AND t.done = false AND t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM contact p JOIN task t ON "
+    "t.contact_id = p.id WHERE p.company_id = co.id AND t.done = false AND t.due_on >= '{today}') AND NOT EXISTS "
+    "(SELECT 1 FROM contact p JOIN deal d ON d.contact_id = p.id WHERE p.company_id = co.id AND d.next_step_on >="
+    " '{today}' AND d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE st.outcome = 'open'))) r WHERE "
+    "COALESCE(r.value_minor, 0) * r.silent > 0 ORDER BY COALESCE(r.value_minor, 0) * r.silent DESC, r.silent "
+    "DESC, r.kind DESC, r.name, r.id LIMIT {limit}"
+)
+_FORGOTTEN_REST_PG = (
+    "SELECT r.* FROM (SELECT 'contact' AS kind, c.id, c.name, co.name AS company, c.status, c.last_interaction_at"
+    " AS last_at, c.deal_value_minor AS value_minor, (CAST('{today}' AS date) - "
+    "CAST(COALESCE(c.last_interaction_at, c.created_at) AS date)) AS silent FROM contact c LEFT JOIN company co "
+    "ON co.id = c.company_id WHERE c.archived = false AND COALESCE(c.last_interaction_at, c.created_at) < "
+    "'{cutoff}' AND (c.next_contact_on IS NULL OR c.next_contact_on < '{today}') AND c.id NOT IN (SELECT "
+    "t.contact_id FROM task t WHERE t.done = false AND t.due_on >= '{today}' AND t.contact_id IS NOT NULL UNION "
+    "SELECT d.contact_id FROM deal d WHERE d.next_step_on >= '{today}' AND d.stage_id IN (SELECT st.id FROM "
+    "pipeline_stage st WHERE st.outcome = 'open') AND d.contact_id IS NOT NULL) UNION ALL SELECT 'company' AS "
+    "kind, co.id, co.name, NULL AS company, NULL AS status, (SELECT max(p.last_interaction_at) FROM contact p "
+    "WHERE p.company_id = co.id) AS last_at, co.deal_value_minor AS value_minor, (CAST('{today}' AS date) - "
+    "CAST(COALESCE((SELECT max(p.last_interaction_at) FROM contact p WHERE p.company_id = co.id), co.created_at) "
+    "AS date)) AS silent FROM company co WHERE co.archived = false AND COALESCE((SELECT "
+    "max(p.last_interaction_at) FROM contact p WHERE p.company_id = co.id), co.created_at) < '{cutoff}' AND NOT "
+    "EXISTS (SELECT 1 FROM contact p WHERE p.company_id = co.id AND p.archived = false AND p.next_contact_on >= "
+    "'{today}') AND NOT EXISTS (SELECT 1 FROM deal d WHERE d.company_id = co.id AND d.next_step_on >= '{today}' "
+    "AND d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE st.outcome = 'open')) AND NOT EXISTS (SELECT 1 "
+    "FROM task t WHERE t.company_id = co.id AND t.done = false AND t.due_on >= '{today}') AND NOT EXISTS (SELECT "
+    "1 FROM contact p JOIN task t ON t.contact_id = p.id WHERE p.company_id = co.id AND t.done = false AND "
+    "t.due_on >= '{today}') AND NOT EXISTS (SELECT 1 FROM contact p JOIN deal d ON d.contact_id = p.id WHERE "
+    "p.company_id = co.id AND d.next_step_on >= '{today}' AND d.stage_id IN (SELECT st.id FROM pipeline_stage st "
+    "WHERE st.outcome = 'open'))) r WHERE NOT (COALESCE(r.value_minor, 0) * r.silent > 0) ORDER BY "
+    "COALESCE(r.value_minor, 0) * r.silent DESC, r.silent DESC, r.kind DESC, r.name, r.id LIMIT {limit}"
+)
+_FORGOTTEN_LONGEST_CONTACT_PG = (
+    "SELECT (SELECT min(last_interaction_at) FROM contact), (SELECT min(created_at) FROM contact)"
+)
+_FORGOTTEN_LONGEST_COMPANY_PG = (
+    "SELECT (SELECT min(last_interaction_at) FROM contact), (SELECT min(created_at) FROM company)"
+)
+_FORGOTTEN_COUNT_PG = (
+    "SELECT (SELECT count(*) FROM contact c WHERE c.archived = false AND COALESCE(c.last_interaction_at, "
+    "c.created_at) < '{cutoff}' AND (c.next_contact_on IS NULL OR c.next_contact_on < '{today}')) - (SELECT "
+    "count(*) FROM contact c WHERE c.id IN (SELECT t.contact_id FROM task t WHERE t.done = false AND t.due_on >= "
+    "'{today}' AND t.contact_id IS NOT NULL UNION SELECT d.contact_id FROM deal d WHERE d.next_step_on >= "
+    "'{today}' AND d.stage_id IN (SELECT st.id FROM pipeline_stage st WHERE st.outcome = 'open') AND d.contact_id"
+    " IS NOT NULL) AND c.archived = false AND COALESCE(c.last_interaction_at, c.created_at) < '{cutoff}' AND "
+    "(c.next_contact_on IS NULL OR c.next_contact_on < '{today}'))"
 )
 
 # name -> (minicrm arguments, SQL statements the floors run, whether it writes)
@@ -159,14 +249,7 @@ CASES: dict[str, tuple[list[str], list[str], bool]] = {
         ],
         False,
     ),
-    "forgotten": (
-        ["forgotten", "--limit", "50"],
-        [
-            "SELECT r.* FROM (" + _FORGOTTEN + ") r ORDER BY COALESCE(r.value_minor, 0) * r.silent DESC,"
-            " r.silent DESC, r.kind DESC, r.name, r.id LIMIT 50",
-        ],
-        False,
-    ),
+    "forgotten": (["forgotten", "--limit", "50"], [FORGOTTEN], False),
     "remind": (
         ["remind"],
         [
@@ -183,7 +266,7 @@ CASES: dict[str, tuple[list[str], list[str], bool]] = {
             " ORDER BY COALESCE(c.next_contact_time, ''), c.name, c.id LIMIT 20",
             "SELECT c.id, c.name, c.birthday FROM contact c WHERE c.birthday_md = substr('{today}', 6)"
             " AND c.archived = 0",
-            "SELECT count(*) FROM (" + _FORGOTTEN_CONTACTS + ") r",
+            _FORGOTTEN_COUNT,
         ],
         False,
     ),
@@ -238,6 +321,43 @@ def export_json(conn: sqlite3.Connection, out: TextIO) -> None:
     out.write("}}\n")
 
 
+def forgotten_rows(run: Any, *, postgres: bool = False, limit: int = 50) -> list[Any]:
+    """What `minicrm forgotten --limit 50` runs, in its order (store.followups.forgotten._top_scored).
+
+    `run(sql)` returns a statement's rows as tuples: kind, id, name, company, status, last_at, value_minor, silent.
+    """
+    sql = {n: globals()[n + ("_PG" if postgres else "")] for n in (
+        "_FORGOTTEN_WALK", "_FORGOTTEN_BEST_CONTACT", "_FORGOTTEN_BEST_COMPANY", "_FORGOTTEN_REST",
+        "_FORGOTTEN_LONGEST_CONTACT", "_FORGOTTEN_LONGEST_COMPANY")}  # fmt: skip
+    values = {"today": TODAY, "cutoff": CUTOFF, "floor": 1, "limit": limit}
+
+    def score(row: Any) -> int:
+        return int(row[6]) * int(row[7])
+
+    def nth(rows: list[Any]) -> int | None:
+        return sorted(map(score, rows), reverse=True)[limit - 1] if len(rows) >= limit else None
+
+    found: list[Any] = []
+    longest: dict[str, int] = {}
+    for kind in ("contact", "company"):
+        best = nth(found)
+        if best is None:  # only the first kind walks: minicrm's walk is of contacts when both kinds are asked
+            best = nth(found + run(sql["_FORGOTTEN_WALK"].format(**values, visit=10 * limit)))
+        bound = 1
+        if best is not None:
+            if not longest:
+                for k in ("contact", "company"):
+                    first = [str(m)[:10] for m in run(sql[f"_FORGOTTEN_LONGEST_{k.upper()}"])[0] if m is not None]
+                    days = (date.fromisoformat(TODAY) - date.fromisoformat(min(first))).days if first else 1
+                    longest[k] = max(1, days)
+            bound = max(1, best // longest[kind])
+        rows = run(sql[f"_FORGOTTEN_BEST_{kind.upper()}"].format(**values, bound=bound))
+        found = sorted(found + rows, key=lambda r: (-score(r), -int(r[7]), r[0] != "contact"))[:limit]
+    if len(found) < limit:
+        found += run(sql["_FORGOTTEN_REST"].format(**values, limit=limit - len(found)))
+    return found
+
+
 def statements(name: str, busy: int) -> list[str]:
     return [s.format(busy=busy, today=TODAY, cutoff=CUTOFF) for s in CASES[name][1]]
 
@@ -284,10 +404,7 @@ PG_SQL: dict[str, list[str]] = {
         f" BETWEEN to_char(CAST('{{today}}' AS date), 'MM-DD') AND to_char({_WEEK}, 'MM-DD') AND c.archived = false"
         " ORDER BY c.birthday_md, c.id LIMIT 50",
     ],
-    "forgotten": [
-        "SELECT r.* FROM (" + _FORGOTTEN_PG + ") r ORDER BY COALESCE(r.value_minor, 0) * r.silent DESC,"
-        " r.silent DESC, r.kind DESC, r.name, r.id LIMIT 50",
-    ],
+    "forgotten": [FORGOTTEN],
     "remind": [
         "SELECT c.id, c.name, co.name, c.next_contact_on, c.next_contact_goal FROM contact c"
         " LEFT JOIN company co ON co.id = c.company_id WHERE c.next_contact_on <= CAST('{today}' AS date) - 1"
@@ -303,7 +420,7 @@ PG_SQL: dict[str, list[str]] = {
         " ORDER BY COALESCE(c.next_contact_time, ''), c.name, c.id LIMIT 20",
         "SELECT c.id, c.name, c.birthday FROM contact c WHERE c.birthday_md = to_char(CAST('{today}' AS date),"
         " 'MM-DD') AND c.archived = false",
-        "SELECT count(*) FROM (" + _FORGOTTEN_CONTACTS_PG + ") r",
+        _FORGOTTEN_COUNT_PG,
     ],
     "pipeline": CASES["pipeline"][1],
     "report sales": [

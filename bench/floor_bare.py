@@ -1,12 +1,13 @@
 """The bare floor: stdlib Python opens the database, runs the case's SQL and prints the rows (`ical export`:
-writes the same iCalendar feed as minicrm, bench/floor_ical.py).
+writes the same iCalendar feed as minicrm, bench/floor_ical.py; `forgotten`: runs minicrm's statements in its
+order, cases.forgotten_rows).
 
 DB is a SQLite file, or a postgresql:// URL: then psycopg runs the case's PostgreSQL statements (cases.PG_SQL).
 """
 
 import sys
 
-from cases import EXPORT, ICAL, TODAY, export_json, export_json_pg, pg_statements, statements
+from cases import EXPORT, FORGOTTEN, ICAL, TODAY, export_json, export_json_pg, forgotten_rows, pg_statements, statements
 
 
 def sqlite(name: str, db: str, busy: int) -> None:
@@ -26,6 +27,10 @@ def sqlite(name: str, db: str, busy: int) -> None:
             from floor_ical import write_feed
 
             write_feed(conn, sys.stdout.buffer, TODAY)
+            continue
+        if sql == FORGOTTEN:
+            for row in forgotten_rows(lambda q: conn.execute(q).fetchall()):
+                print("\t".join("" if v is None else str(v) for v in row))
             continue
         for row in conn.execute(sql):
             print("\t".join("" if v is None else str(v) for v in row))
@@ -49,6 +54,10 @@ def postgres(name: str, url: str, busy: int) -> None:
             from floor_ical import write_feed
 
             write_feed(conn, sys.stdout.buffer, TODAY, postgres=True)
+            continue
+        if sql == FORGOTTEN:
+            for row in forgotten_rows(lambda q: conn.execute(q).fetchall(), postgres=True):
+                print("\t".join("" if v is None else str(v) for v in row))
             continue
         cur = conn.execute(sql)
         if cur.description:

@@ -9,7 +9,7 @@ import os
 import sqlite3
 
 import typer
-from cases import EXPORT, ICAL, TODAY, export_json, export_json_pg, pg_statements, statements
+from cases import EXPORT, FORGOTTEN, ICAL, TODAY, export_json, export_json_pg, forgotten_rows, pg_statements, statements
 
 app = typer.Typer(add_completion=False)
 
@@ -51,8 +51,14 @@ def run(name: str, db: str, busy: int) -> None:
 
             write_feed(conn, sys.stdout.buffer, TODAY, postgres="://" in db)
             return
-        cur = conn.execute(sql)
-        rows = cur.fetchall() if cur.description else []
+        if sql == FORGOTTEN:
+            rows = forgotten_rows(lambda q: conn.execute(q).fetchall(), postgres="://" in db)
+            for col in ("kind", "id", "name", "company", "status", "last_at", "value_minor", "silent"):
+                table.add_column(col)
+            first = False
+        else:
+            cur = conn.execute(sql)
+            rows = cur.fetchall() if cur.description else []
         if first and cur.description:
             for col in cur.description:
                 table.add_column(col[0])

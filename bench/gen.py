@@ -23,6 +23,7 @@ from minicrm.store.core import migrate
 from minicrm.store.core.db import Database
 from minicrm.store.core.text import fold, phone_key
 from minicrm.store.people import cadence, search
+from minicrm.store.sales import deal_values
 
 SCALES = {"S": (1_000, 10_000, 500), "M": (10_000, 100_000, 5_000), "L": (100_000, 1_000_000, 50_000)}
 TODAY = date(2026, 11, 22)
@@ -209,6 +210,7 @@ def generate(path: Path, scale: str, seed: int = 42) -> dict[str, float]:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             deal_rows,
         )
+        deal_values.refresh_all_deal_values(session)  # as the deal functions keep them
         task_rows = []
         for tid in range(1, contacts // 10 + 1):  # open and done to-dos around today
             created = datetime.combine(TODAY - timedelta(days=rng.randint(1, 90)), datetime.min.time())

@@ -12,6 +12,8 @@ from datetime import date
 import pytest
 
 from conftest import execute, insert, scalar
+from minicrm.store.core.db import Database
+from minicrm.store.sales.deal_values import refresh_deal_values
 
 
 def sql(target, statement: str, params: tuple = ()) -> int:
@@ -29,7 +31,7 @@ def add_task(target, title, due_on, *, contact_id=None, done=False, assignee_id=
 
 
 def add_deal(target, title, *, stage="proposal", contact_id=None, company_id=None, amount=0, step=None, step_on=None):
-    return sql(
+    deal_id = sql(
         target,
         "INSERT INTO deal (title, contact_id, company_id, amount_minor, currency, stage_id, next_step, next_step_on,"
         " created_at, updated_at, revision)"
@@ -37,6 +39,9 @@ def add_deal(target, title, *, stage="proposal", contact_id=None, company_id=Non
         " '2026-11-01 09:00:00', '2026-11-01 09:00:00', 1)",
         (title, contact_id, company_id, amount * 100, stage, step, step_on),
     )
+    with Database(target).connect() as session, session.write():  # as the deal functions keep them
+        refresh_deal_values(session, contact_ids=[contact_id], company_ids=[company_id])
+    return deal_id
 
 
 def show(cli, ref):

@@ -35,7 +35,7 @@ class AppUser(SQLModel, table=True):
 
 
 class Company(SQLModel, table=True):
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (Index("ix_company_deal_value", "deal_value_minor"), {"sqlite_autoincrement": True})
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str
     name_key: str = Field(unique=True)  # casefolded, accents removed: uniqueness and REF look-up
@@ -57,6 +57,8 @@ class Company(SQLModel, table=True):
     created_at: datetime = Field(sa_type=NAIVE)
     updated_at: datetime = Field(sa_type=NAIVE)
     revision: int = 1
+    #: won + open deal amount (store.sales.deal_values), kept by every deal write; NULL without such deals
+    deal_value_minor: Optional[int] = Field(default=None, sa_type=BigInteger)
 
 
 class CompanyTag(SQLModel, table=True):
@@ -79,6 +81,13 @@ class Contact(SQLModel, table=True):
         Index("ix_contact_next", "next_contact_on", "archived"),
         Index("ix_contact_last", "last_interaction_at"),
         Index("ix_contact_birthday_md", "birthday_md"),
+        # forgotten: the most valuable first; a company's last contact and its contacts' plans, and the count of
+        # the silent (remind), from the index alone; the longest anyone can have been silent
+        Index("ix_contact_deal_value", "deal_value_minor"),
+        Index(
+            "ix_contact_company_last", "company_id", "last_interaction_at", "archived", "next_contact_on", "created_at"
+        ),
+        Index("ix_contact_created_at", "created_at"),
         {"sqlite_autoincrement": True},
     )
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -110,6 +119,8 @@ class Contact(SQLModel, table=True):
     created_at: datetime = Field(sa_type=NAIVE)
     updated_at: datetime = Field(sa_type=NAIVE)
     revision: int = 1
+    #: won + open deal amount (store.sales.deal_values), kept by every deal write; NULL without such deals
+    deal_value_minor: Optional[int] = Field(default=None, sa_type=BigInteger)
 
 
 class ContactEmail(SQLModel, table=True):
@@ -181,7 +192,9 @@ class Deal(SQLModel, table=True):
     __table_args__ = (
         # probability too: the pipeline sums weighted amounts from the index alone
         Index("ix_deal_stage_currency_amount", "stage_id", "currency", "amount_minor", "probability"),
-        Index("ix_deal_next_step_on", "next_step_on"),
+        # the due queue by next step; the stage, contact and company too: planned steps counted and collected
+        # (remind, forgotten) from the index alone
+        Index("ix_deal_next_step", "next_step_on", "stage_id", "contact_id", "company_id"),
         Index("ix_deal_expected_close", "expected_close"),
         {"sqlite_autoincrement": True},
     )

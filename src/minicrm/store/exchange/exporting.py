@@ -19,6 +19,7 @@ from minicrm.store.core.db import Session
 from minicrm.store.people.cadence import fill_cadence_dates
 from minicrm.store.people.contacts import list_contacts
 from minicrm.store.people.fields import normalize_tag
+from minicrm.store.sales.deal_values import refresh_all_deal_values
 from minicrm.values.jsontext import parse_json
 
 FORMAT = "minicrm-database"
@@ -360,5 +361,6 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
 
             count_notes_as_internal(session, now=datetime.now().replace(microsecond=0))
         fill_cadence_dates(session)  # a document from an older minicrm may lack cadence-derived dates
+        refresh_all_deal_values(session)  # summed from the deals loaded, whatever the document said
         search.rebuild(session)
     return counts

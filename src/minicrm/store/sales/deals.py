@@ -13,6 +13,7 @@ from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
 from minicrm.store.core.records import check_revision, iso
+from minicrm.store.sales.deal_values import refresh_deal_values
 from minicrm.store.sales.stages import Stage, check_probability, list_stages, stage_by_name
 from minicrm.values.money import CENT, from_minor, parse_currency, parse_money, to_minor
 from minicrm.values.quantity import parse_quantity, quantity_text
@@ -281,6 +282,7 @@ def create_deal(
         total = _insert_products(session, deal_id, products)
         value = amount if amount is not None else total
         session.execute("UPDATE deal SET amount_minor = ? WHERE id = ?", (to_minor(value), deal_id))
+        refresh_deal_values(session, contact_ids=[contact_id], company_ids=[company_id])
         _history(session, deal_id, None, first.id, now, user_id)
         audit.record(
             session, entity="deal", entity_id=deal_id, action="create", now=now, user_id=user_id,
@@ -399,6 +401,10 @@ def update_deal(
     return get_deal(session, deal_id)
 
 
+#: Columns a deal's contact and company values (store.sales.deal_values) depend on.
+_VALUED = frozenset({"amount_minor", "stage_id", "contact_id", "company_id"})
+
+
 def _update(session: Session, deal: Deal, sets: dict[str, Any], *, now: datetime, user_id: int | None) -> None:
     row = session.one("SELECT * FROM deal WHERE id = ?", (deal.id,))
     assert row is not None  # the caller has just read the deal in the same write transaction
@@ -408,6 +414,9 @@ def _update(session: Session, deal: Deal, sets: dict[str, Any], *, now: datetime
     session.execute(
         f"UPDATE deal SET {', '.join(f'{k} = ?' for k in all_sets)} WHERE id = ?", [*all_sets.values(), deal.id]
     )
+    if _VALUED.intersection(sets):  # the stored deal values of the contacts and companies before and after
+        refresh_deal_values(session, contact_ids=[old["contact_id"], sets.get("contact_id", old["contact_id"])],
+                            company_ids=[old["company_id"], sets.get("company_id", old["company_id"])])  # fmt: skip
     audit.record(session, entity="deal", entity_id=deal.id, action="update", now=now, user_id=user_id, changes=changes)
 
 
@@ -415,6 +424,7 @@ def delete_deal(session: Session, deal_id: int, *, now: datetime, user_id: int |
     with session.write():
         deal = get_deal(session, deal_id)
         session.execute("DELETE FROM deal WHERE id = ?", (deal_id,))
+        refresh_deal_values(session, contact_ids=[deal.contact_id], company_ids=[deal.company_id])
         audit.record(session, entity="deal", entity_id=deal_id, action="delete", now=now, user_id=user_id,
                      changes={"title": (deal.title, None)})  # fmt: skip
 

@@ -142,6 +142,14 @@ class Dialect:
         """`expr` written so the planner will not pick an index on it (SQLite's unary +); as is elsewhere."""
         return expr
 
+    def indexed_by(self, index: str) -> str:
+        """After a table in FROM: look rows up through `index` whatever the statistics say (SQLite's INDEXED BY).
+
+        For probes keyed on a column that may be NULL everywhere (tasks without a company): after ANALYZE, SQLite
+        would scan the whole table once per probe. Empty elsewhere (PostgreSQL's estimates keep the index).
+        """
+        return ""
+
     def sort_key_no_index(self, expr: str) -> str:
         """An ORDER BY key that sorts like `expr` but keeps SQLite from walking `expr`'s index to avoid a sort."""
         return expr

@@ -181,6 +181,9 @@ class SQLiteDialect(Dialect):
     def no_index(self, expr: str) -> str:
         return f"+{expr}"
 
+    def indexed_by(self, index: str) -> str:
+        return f" INDEXED BY {index}"
+
     def sort_key_no_index(self, expr: str) -> str:
         return f"({expr} || '')"
 
