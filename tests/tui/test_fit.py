@@ -119,3 +119,39 @@ async def test_other_tables_show_whole_dates(demo_db, size):
         people = table_lines(app, "#people")
         for line in people[1:]:
             assert not re.search(r"\d{4}-\d\d-\d(?!\d)", line), line
+
+
+async def test_deals_board_shows_whole_columns_and_scrolls_to_the_focused_one(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        top = region_text(app, app.screen.query_one("#board"))[0]
+        assert top.startswith("╭") and top.rstrip().endswith("╮")  # no column cut at the right edge
+        await pilot.press("right", "right", "right")  # to negotiation, the fourth open stage
+        await settle(pilot)
+        board = "\n".join(region_text(app, app.screen.query_one("#board")))
+        assert "negotiation · 0" in board
+
+
+def test_fit_widths_drops_by_priority_and_cuts_only_text():
+    from minicrm.tui.widgets.fit_table import FILL_MAX, Col, fit_widths
+
+    cols = [Col("name", "Name", cut=True, min=10, fill=True), Col("email", "E-mail", priority=2),
+            Col("due", "Due"), Col("note", "Note", priority=3, cut=True, min=6)]  # fmt: skip
+    natural = [30, 25, 10, 40]
+    pad = 2
+    # wide: everything at its widest, the name takes what is left (up to FILL_MAX)
+    wide = fit_widths(cols, natural, 200, pad)
+    assert wide == {0: FILL_MAX, 1: 25, 2: 10, 3: 40}
+    # narrower: the text columns shrink first (note and name, toward the same share of their widest)
+    mid = fit_widths(cols, natural, 80, pad)
+    assert set(mid) == {0, 1, 2, 3} and mid[1] == 25 and mid[2] == 10 and sum(mid.values()) + 4 * pad == 80
+    # narrower still: the note (priority 3) drops, then the e-mail (2); the date is never cut
+    assert set(fit_widths(cols, natural, 55, pad)) == {0, 1, 2}
+    assert fit_widths(cols, natural, 30, pad) == {0: 16, 2: 10}
+    # nothing may drop any more: the name gives up its minimum, the date stays whole
+    assert fit_widths(cols, natural, 20, pad) == {0: 6, 2: 10}
+    # an optional column with nothing to show is left out
+    assert 1 not in fit_widths(cols, natural, 200, pad, empty=[False, True, False, False])

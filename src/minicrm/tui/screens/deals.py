@@ -116,8 +116,9 @@ class DealsScreen(CrmScreen):
         columns = list(board.query_children(".deal-col"))
         if columns and board.size.width:
             shown = min(len(columns), max(1, board.size.width // MIN_COLUMN))
-            for column in columns:
-                column.styles.width = board.size.width // shown
+            width, spare = divmod(board.size.width, shown)
+            for index, column in enumerate(columns):  # the ones shown fill the width exactly
+                column.styles.width = width + (1 if index % shown < spare else 0)
 
     def _restore_focus(self) -> None:
         if not self.stage_names:
