@@ -51,20 +51,37 @@ def ensure_schema(db: Database, session: Session) -> bool:
 
 
 def backup_before_migration(path: Path, revision: str) -> Path:
-    """Copy the database with SQLite's online backup API, next to it, mode 0600."""
-    from minicrm.paths import create_private_file
+    """Copy the database with SQLite's online backup API, next to it, mode 0600.
+
+    The copy is made in a private folder and then given its name, which nothing may hold yet: a symlink planted
+    at the name is never followed (the name gets -2, -3... instead).
+    """
+    from minicrm.outfiles import new_private_file, place_new, private_workdir
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
-    create_private_file(target)
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
+    base = f"{path.name}.before-{revision}-{stamp}"
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
+        with private_workdir(path) as work:
+            copy = work / "copy.bak"
+            new_private_file(copy)
+            src = sqlite3.connect(path)
+            dst = sqlite3.connect(copy)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
+            target, n = path.with_name(f"{base}.bak"), 2
+            while True:
+                try:
+                    place_new(copy, target)
+                    return target
+                except FileExistsError:
+                    target, n = path.with_name(f"{base}-{n}.bak"), n + 1
+    except OSError as exc:
+        raise StoreError(f"cannot back up {path} before upgrading it: {exc.strerror or exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot back up {path} before upgrading it: {exc}") from None
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
