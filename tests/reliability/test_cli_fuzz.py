@@ -238,7 +238,7 @@ def test_every_command_fails_cleanly(seeded, path, command, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize(("path", "command"), COMMAND_LIST, ids=IDS)
 def test_every_command_fails_cleanly_deep(seeded, path, command, tmp_path):
-    _fuzz(seeded, path, command, 60, tmp_path)
+    _fuzz(seeded, path, command, 30, tmp_path)
 
 
 def test_the_walk_sees_every_command():
