@@ -165,13 +165,13 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
 
     actx = app_ctx(ctx)
     session = actx.session()
-    for remark in parsed.notes:
-        output.note(remark)
     with _progress(len(parsed.candidates), f"importing {source}") as progress:
         result = applying.run(
             session, parsed, now=actx.now(), user_id=actx.user_id(), source=source, on_duplicate=on_duplicate,
             tags=tag or [], dry_run=dry_run, skip_bad=skip_bad, progress=progress,
         )  # fmt: skip
+    for remark in parsed.notes:  # after the import: a failed one says only its error
+        output.note(remark)
     if parsed.bad:
         for bad in parsed.bad[:20]:
             output.note(f"bad: {bad.where or source}: line {bad.line}: {bad.reason}")
@@ -221,9 +221,18 @@ def import_csv(
     delimiter: Annotated[
         str | None, typer.Option("--delimiter", metavar="CHAR", help="Force the delimiter (default: detect).")
     ] = None,
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order",
+            metavar="[dmy|mdy|ymd]",
+            help="How dates like 3/4/1970 are written (default: from the file's dates, the config's date_format,"
+            " Outlook's headers; else day first).",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Import contacts from a CSV file: duplicates (e-mail, phone, name+company) are updated, not doubled."""
+    """Import contacts from a CSV file: a known UID, e-mail, or name with phone or company updates, never doubles."""
     from minicrm.store.exchange.importing import csv_format
 
     actx = app_ctx(ctx)
@@ -236,8 +245,9 @@ def import_csv(
             raise BadInput(f"invalid --delimiter '{delimiter}' (one character, or 'tab')")
     source = "stdin" if str(file) == "-" else str(file)
     parsed = csv_format.read_csv(
-        _read(file), source=source, now=actx.now(), mapping=maps, encoding=encoding, delimiter=delimiter
-    )
+        _read(file), source=source, now=actx.now(), mapping=maps, encoding=encoding, delimiter=delimiter,
+        date_order=date_order, configured_order=actx.setting("date_format"),
+    )  # fmt: skip
     _run_import(ctx, parsed, source=source, kind="csv", rejects=rejects, dry_run=dry_run, on_duplicate=on_duplicate,
                 tag=tag, skip_bad=skip_bad, fmt=fmt, default_rejects=Path(f"{file}.rejects.csv"))  # fmt: skip
 
@@ -316,31 +326,11 @@ def import_json(
     )
 
 
-@contextmanager
 def _out(path: Path | None, *, newline: str | None = None):
-    """Standard output, or a new file written under a temporary name and renamed (mode 0600) when complete."""
-    if path is None or str(path) == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    import os
+    """Standard output, or FILE by the rules of `minicrm.outfiles` (atomic, 0600, devices/FIFOs/links)."""
+    from minicrm.outfiles import output_file
 
-    from minicrm.errors import BadInput
-    from minicrm.paths import create_private_file
-
-    if path.is_dir():
-        raise BadInput(f"{path} is a folder; give a file name")
-    partial = path.with_name(path.name + ".part")
-    try:
-        partial.unlink(missing_ok=True)
-        create_private_file(partial)
-        with partial.open("w", encoding="utf-8", newline=newline) as fh:
-            yield fh
-        os.replace(partial, path)
-    except OSError as exc:
-        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    return output_file(path, newline=newline)
 
 
 def _no_tags_for_json(tag) -> None:
