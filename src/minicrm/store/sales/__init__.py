@@ -1,1 +1,2 @@
-"""Sales: deals in the pipeline, tasks, campaigns and the sales reports (funnel, forecast, sales, clients)."""
+"""Sales: deals in the pipeline (and what each contact and company is worth in them), tasks, campaigns and the sales
+reports (funnel, forecast, sales, clients)."""
