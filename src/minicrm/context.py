@@ -18,10 +18,15 @@ if TYPE_CHECKING:
 def parse_today(value: str | None) -> date | None:
     if not value:
         return None
+    from minicrm.dates import FIRST_YEAR, LAST_YEAR
+
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise BadInput(f"invalid --today '{value}' (expected YYYY-MM-DD)") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # dates computed from today must stay in range too
+        raise BadInput(f"invalid --today '{value}': the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return day
 
 
 @dataclass

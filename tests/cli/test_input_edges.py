@@ -173,3 +173,9 @@ def test_imported_rows_obey_the_rules_of_typed_ones(cli, tmp_path, column, value
         writer.writerow([*{**row, column: value}.values()])
     res = cli.fails("import", "csv", str(path), code=2, match=match)
     assert "line 2" in res.stderr
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1799-12-31"])
+def test_a_today_outside_the_years_dates_may_have_is_refused(cli, day):
+    """`--today 0001-01-01 ical export` overflowed computing the feed's window (found by the fuzzer)."""
+    cli.fails("ical", "export", today=day, code=2, match="--today")

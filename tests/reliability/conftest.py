@@ -22,9 +22,9 @@ def _mount(target: Path, size: str) -> None:
 
 @pytest.fixture
 def small_fs(tmp_path):
-    """A mounted tmpfs of a few hundred KiB; yields (path, remount_readonly)."""
+    """A mounted tmpfs of about a MiB; yields (path, remount_readonly)."""
     target = Path("/tmp") / f"minicrm-fs-{uuid.uuid4().hex[:8]}"
-    _mount(target, "640k")
+    _mount(target, "1280k")  # a new database (schema 0008) takes ~540 KiB and its WAL as much again
 
     def readonly() -> None:
         subprocess.run(["mount", "-o", "remount,ro", str(target)], check=True)
