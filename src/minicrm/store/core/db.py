@@ -109,14 +109,7 @@ class Session:
             self._rollback()
             raise
         self._depth = 0
-        try:
-            self.conn.execute("COMMIT")
-        except Exception as exc:
-            self._rollback()
-            error = self.dialect.store_error(exc)
-            if error is None:
-                raise
-            raise error from None
+        self._commit()
 
     @contextmanager
     def snapshot(self) -> Iterator[Session]:
@@ -147,6 +140,9 @@ class Session:
         if not commit:
             self._rollback()
             return
+        self._commit()
+
+    def _commit(self) -> None:
         try:
             self.conn.execute("COMMIT")
         except Exception as exc:
