@@ -392,3 +392,32 @@ class RequestTime(SQLModel, table=True):
     spent_on: date
     note: Optional[str] = None
     created_at: datetime = Field(sa_type=NAIVE)
+
+
+class SalesPlan(SQLModel, table=True):
+    """A sales target of one user (or of the whole team: `user_id` NULL) for a calendar month, quarter or year.
+
+    Every target is optional; revenue is in one currency. `period` is the label (`2026-11`, `2026-Q4`, `2026`),
+    `starts_on`/`ends_on` its days. One plan per user and period (the team's is kept unique by store.sales.plans).
+    """
+
+    __tablename__ = "sales_plan"
+    __table_args__ = (
+        Index("ix_sales_plan_period_user", "period", "user_id", unique=True),
+        Index("ix_sales_plan_days", "starts_on", "ends_on"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="CASCADE", index=True)
+    period: str
+    starts_on: date
+    ends_on: date
+    revenue_minor: Optional[int] = Field(default=None, sa_type=BigInteger)
+    currency: Optional[str] = None  # of the revenue target
+    deals: Optional[int] = None
+    new_clients: Optional[int] = None
+    calls: Optional[int] = None
+    meetings: Optional[int] = None
+    interactions: Optional[int] = None
+    created_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    created_at: datetime = Field(sa_type=NAIVE)
+    updated_at: datetime = Field(sa_type=NAIVE)
