@@ -263,6 +263,36 @@ class Interaction(SQLModel, table=True):
     campaign_id: Optional[int] = Field(default=None, foreign_key="campaign.id", ondelete="SET NULL", index=True)
     logged_by: Optional[int] = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
     created_at: datetime = Field(sa_type=NAIVE)
+    #: the e-mail this interaction was logged from (`minicrm mail`), NULL for everything typed in
+    mail_message_id: Optional[int] = Field(default=None, foreign_key="mail_message.id", ondelete="SET NULL", index=True)
+
+
+class MailMessage(SQLModel, table=True):
+    """An e-mail logged from a mailbox, a mail client's pipe or IMAP: its key makes a re-run log nothing twice."""
+
+    __tablename__ = "mail_message"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    #: the Message-ID without <>, or "sha256:..." of the headers when the message has none
+    message_key: str = Field(unique=True)
+    #: the Message-ID of the thread's first message (References, In-Reply-To, or its own): replies share it
+    thread_key: str = Field(index=True)
+    parent_key: Optional[str] = Field(default=None, index=True)  # In-Reply-To
+    happened_at: datetime = Field(sa_type=NAIVE)
+    created_at: datetime = Field(sa_type=NAIVE)
+
+
+class MailFolder(SQLModel, table=True):
+    """How far `mail sync` has read an IMAP folder: the folder's UIDVALIDITY and the last UID seen."""
+
+    __tablename__ = "mail_folder"
+    __table_args__ = (Index("ux_mail_folder_account", "account", "folder", unique=True),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account: str  # user@host:port
+    folder: str
+    uidvalidity: int = Field(sa_type=BigInteger)
+    last_uid: int = Field(sa_type=BigInteger)
+    synced_at: datetime = Field(sa_type=NAIVE)
 
 
 class Task(SQLModel, table=True):
