@@ -68,7 +68,13 @@ def _norm(text: str, what: str) -> str:
     s = " ".join(text.lower().split())
     if not s:
         raise BadInput(f"empty {what}")
-    return s if len(s) <= _MAX_LEN else "\x00"  # "\x00" matches nothing
+    if len(s) > _MAX_LEN:
+        return "\x00"  # matches nothing; keeps the regexes cheap on huge input
+    if not s.isascii():  # Russian, Ukrainian or Bulgarian words (`завтра`, `5 грудня`) -> English ones
+        from minicrm.date_words import to_english
+
+        s = to_english(s)
+    return s
 
 
 def _fm(pattern: str, s: str) -> re.Match[str] | None:
