@@ -143,12 +143,18 @@ SEARCH_CASES = [
     ("müll", "Hans Müller"),
     ("muller", "Hans Müller"),
     ("иван пет", "Иван Петров"),
+    # Ukrainian apostrophes (#23): ' ’ ʼ are one letter to their writers, whichever the name was typed with
+    ("мар'яна", "Марʼяна Коваль|Мар’яна Лисенко"),
+    ("марʼяна", "Марʼяна Коваль|Мар’яна Лисенко"),
+    ("мар’яна", "Марʼяна Коваль|Мар’яна Лисенко"),
+    ("мар'яна лис", "Мар’яна Лисенко"),
 ]
 
 
 @pytest.mark.parametrize(("query", "expected"), SEARCH_CASES)
 def test_search_same_hits_on_both_backends(bcli, query, expected):
     _add(bcli, "Ёлка Иголкина", "Пётр Сидоров", "Иван Петров", "José García", "Hans Müller", "Petra Novak")
+    _add(bcli, "Марʼяна Коваль", "Мар’яна Лисенко")
     hits = [h["title"] for h in bcli.ok("search", query, "-f", "json").json() if h["kind"] == "contact"]
     assert sorted(hits) == expected.split("|")
 

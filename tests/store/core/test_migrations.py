@@ -137,6 +137,22 @@ def test_upgrade_stores_the_dates_cadences_implied(tmp_path, cli):
     conn.close()
 
 
+@pytest.mark.sqlite_only("starts from the revision-0010 fixture database, a SQLite file")
+def test_upgrade_0011_makes_the_ukrainian_apostrophe_searchable(tmp_path, cli):
+    """A name indexed before 0011 keeps its ʼ as a letter; the upgrade re-indexes it, so `мар'яна` finds it."""
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "db-0010.sqlite", path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE contact SET name = 'Марʼяна Коваль' WHERE id = 1")
+        conn.execute("UPDATE contact_fts SET name = 'Марʼяна Коваль' WHERE rowid = 1")
+        assert conn.execute("SELECT rowid FROM contact_fts WHERE contact_fts MATCH '\"мар яна\"'").fetchall() == []
+    conn.close()
+    cli.db = path
+    hits = cli.ok("search", "мар'яна", "-f", "json").json()
+    assert [h["title"] for h in hits if h["kind"] == "contact"] == ["Марʼяна Коваль"]
+
+
 @pytest.mark.sqlite_only("starts from the revision-0004 fixture database, a SQLite file")
 def test_upgrade_0005_makes_yo_searchable_as_ye(tmp_path, cli):
     """Names indexed before 0005 keep their ё in the search table; the upgrade re-indexes them, so `елка` finds Ёлка."""

@@ -7,7 +7,7 @@ tsvector column (migration 0002). `matching()` is the only place where the two d
 from __future__ import annotations
 
 from minicrm.store.core.db import Session
-from minicrm.store.core.dialect import SEARCH_TABLES, fold_yo
+from minicrm.store.core.dialect import SEARCH_TABLES, fold_search
 from minicrm.store.core.records import SearchHit
 from minicrm.store.core.text import fts_query
 
@@ -68,7 +68,7 @@ def index_interaction(session: Session, interaction_id: int, summary: str, body:
     session.execute("DELETE FROM interaction_fts WHERE rowid = ?", (interaction_id,))
     session.execute(
         "INSERT INTO interaction_fts (rowid, summary, body) VALUES (?, ?, ?)",
-        (interaction_id, fold_yo(summary), fold_yo(body) or ""),
+        (interaction_id, fold_search(summary), fold_search(body) or ""),
     )
 
 

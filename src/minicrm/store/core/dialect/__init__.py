@@ -25,7 +25,7 @@ from minicrm.store.core.dialect.base import (
     WRITE_LOCK_KEY,
     Dialect,
     Row,
-    fold_yo,
+    fold_search,
     mask_url,
 )
 from minicrm.store.core.dialect.postgres import PostgresDialect
@@ -39,7 +39,7 @@ __all__ = [
     "WRITE_LOCK_KEY",
     "Dialect",
     "Row",
-    "fold_yo",
+    "fold_search",
     "for_target",
     "mask_url",
 ]

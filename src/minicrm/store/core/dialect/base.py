@@ -15,12 +15,14 @@ WRITE_LOCK_KEY = 0x6D696E69_63726D
 POSTGRES_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
 #: Full-text tables (SQLite FTS5 virtual tables; plain tables with a tsvector on PostgreSQL).
 SEARCH_TABLES = ("contact_fts", "company_fts", "interaction_fts")
-#: Russian ё is written е by most people: the search folds both (FTS5 `remove_diacritics` keeps ё).
-_YO = str.maketrans({"ё": "е", "Ё": "Е"})
+#: Russian ё is written е by most people: the search folds both (FTS5 `remove_diacritics` keeps ё). Ukrainian
+#: writers type the apostrophe as ', ’ or ʼ; FTS5 splits words at the first two but keeps ʼ (a letter) inside one.
+_FOLDS = str.maketrans({"ё": "е", "Ё": "Е", "ʼ": "'"})
 
 
-def fold_yo(text: str | None) -> str | None:
-    return text.translate(_YO) if text else text
+def fold_search(text: str | None) -> str | None:
+    """The text as the SQLite search tables hold it (and the query is folded the same way)."""
+    return text.translate(_FOLDS) if text else text
 
 
 class Row:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from minicrm.errors import MinicrmError, StoreError
-from minicrm.store.core.dialect.base import BUSY_TIMEOUT_MS, Dialect, fold_yo
+from minicrm.store.core.dialect.base import BUSY_TIMEOUT_MS, Dialect, fold_search
 
 # -- SQLite type adapters (registered once, on import) --------------------------------------------
 
@@ -101,7 +101,7 @@ class SQLiteDialect(Dialect):
         try:
             conn = _open_read_only(path, read_only) if read_only else _open(path)
             conn.row_factory = sqlite3.Row
-            conn.create_function("minicrm_fts", 1, fold_yo, deterministic=True)
+            conn.create_function("minicrm_fts", 1, fold_search, deterministic=True)
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             if not read_only and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -188,7 +188,7 @@ class SQLiteDialect(Dialect):
         return f"({expr} || '')"
 
     def fts_match(self, table: str, query: str, fts_query: str) -> tuple[str, list[str]]:
-        return f"SELECT rowid AS fid, rank FROM {table} WHERE {table} MATCH ?", [fold_yo(fts_query) or ""]
+        return f"SELECT rowid AS fid, rank FROM {table} WHERE {table} MATCH ?", [fold_search(fts_query) or ""]
 
     def fts_text(self, expr: str) -> str:
         return f"minicrm_fts({expr})"
@@ -229,7 +229,7 @@ class SQLiteDialect(Dialect):
         def _pragmas(conn: Any, _record: Any) -> None:
             conn.execute("PRAGMA foreign_keys=OFF")
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            conn.create_function("minicrm_fts", 1, fold_yo, deterministic=True)
+            conn.create_function("minicrm_fts", 1, fold_search, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
