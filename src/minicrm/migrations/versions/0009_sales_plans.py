@@ -24,7 +24,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # PostgreSQL: foreign keys DEFERRABLE INITIALLY IMMEDIATE, as 0005 made every other one (import json and
     # restore check them once at the end)
-    keys = {"deferrable": True, "initially": "IMMEDIATE"} if op.get_bind().dialect.name == "postgresql" else {}
+    postgres = op.get_bind().dialect.name == "postgresql"
+    deferrable, initially = (True, "IMMEDIATE") if postgres else (None, None)
     op.create_table(
         "sales_plan",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -42,8 +43,12 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], ondelete="CASCADE", **keys),
-        sa.ForeignKeyConstraint(["created_by"], ["app_user.id"], ondelete="SET NULL", **keys),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["app_user.id"], ondelete="CASCADE", deferrable=deferrable, initially=initially
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["app_user.id"], ondelete="SET NULL", deferrable=deferrable, initially=initially
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("sales_plan", schema=None) as batch_op:
