@@ -237,6 +237,27 @@ def parse_birthday(text: str, *, now: datetime, order: str = "dmy") -> Birthday:
     return Birthday(month, day, year)
 
 
+def parse_day_of_year(text: str, *, now: datetime) -> Birthday:
+    """A date to remember, year-less allowed (an anniversary, a name day, a founding day).
+
+    Year-less: `--12-05`, `--1205`, `12-05` (month first, as ISO writes it), `05.12`, `5 dec`; anything else is a
+    full date as `parse_date` reads it (`2019-12-05`, `05.12.2019`, `tomorrow`), in the past or the future.
+    """
+    s = _norm(text, "date")
+    try:
+        if (m := _fm(r"--(\d{2})-?(\d{2})", s)) or (m := _fm(r"(\d{2})-(\d{2})", s)):
+            month, day = int(m[1]), int(m[2])
+        elif (ymd := _ymd(s)) and ymd[0] is None:
+            month, day = ymd[1], ymd[2]
+        else:
+            d = parse_date(text, now=now)
+            return Birthday(d.month, d.day, d.year)
+        date(2000, month, day)  # validates (2000 is a leap year, so 29.02 passes)
+    except ValueError as e:
+        raise BadInput(f"invalid date {_q(text)}: {e}") from None
+    return Birthday(month, day, None)
+
+
 def parse_span(text: str) -> int:
     """Days in `7d`, `2w`, `1m` (30), `1y` (365), `2 weeks` or a plain number of days; 0 is allowed."""
     s = _norm(text, "span")

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, fields_of, span_days, when
+from minicrm.commands.contact_dates import app as date_app
 from minicrm.output import Format
 
 app = typer.Typer(help="Manage contacts (people).", no_args_is_help=True)
+app.add_typer(date_app, name="date")
 
 RefArg = Annotated[str, typer.Argument(help="Contact id, exact e-mail, or a name fragment matching one contact.")]
 EmailOpt = Annotated[list[str] | None, typer.Option("--email", "-e", help="E-mail (repeatable).")]

@@ -226,8 +226,12 @@ def register(root: typer.Typer, only: str | None = None) -> None:
         pipeline_app.add_typer(stages_app, name="stages")
         root.add_typer(pipeline_app, name="pipeline")
     if only in (None, "report"):
+        from minicrm.commands import report_greetings, report_lost, report_time
         from minicrm.commands.campaign_report import report_campaigns
         from minicrm.commands.requests import report_service
+
+        for extra in (report_lost, report_time, report_greetings):
+            extra.register(app)
 
         app.command("pipeline")(pipeline_report)
         app.command("campaigns")(report_campaigns)

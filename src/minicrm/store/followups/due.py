@@ -256,7 +256,7 @@ def yearly_on(year: int, md: str) -> date:
     return date(year, month, day)
 
 
-def _yearly_rows(
+def yearly_rows(
     session: Session,
     *,
     table: str,
@@ -325,8 +325,8 @@ def _date_item(r: Any, day: date) -> DueItem:
                    f"{r['label']} on {day.isoformat()}")  # fmt: skip
 
 
-def _date_rows(session: Session, *, start: date, end: date, owner_id: int | None) -> list[tuple[Any, date]]:
-    rows = _yearly_rows(session, table=DATE_TABLE, md_column="cd.md", extra=DATE_COLS, start=start, end=end,
+def date_rows(session: Session, *, start: date, end: date, owner_id: int | None) -> list[tuple[Any, date]]:
+    rows = yearly_rows(session, table=DATE_TABLE, md_column="cd.md", extra=DATE_COLS, start=start, end=end,
                         owner_id=owner_id)  # fmt: skip
     owner = " AND c.owner_id = ?" if owner_id is not None else ""
     for r in session.all(
@@ -387,11 +387,11 @@ def due_list(
         items += [i for i in _request_items(session, today=today, until=until) if since is None or i.on >= since]
     first = max(since or today, today)
     if "birthday" in kinds:
-        rows = _yearly_rows(session, table=BIRTHDAY_TABLE, md_column="c.birthday_md", extra=BIRTHDAY_COLS,
+        rows = yearly_rows(session, table=BIRTHDAY_TABLE, md_column="c.birthday_md", extra=BIRTHDAY_COLS,
                             start=first, end=until, owner_id=owner_id, limit=limit)  # fmt: skip
         items += [_birthday_item(r, day) for r, day in rows]
     if "date" in kinds:
-        items += [_date_item(r, day) for r, day in _date_rows(session, start=first, end=until, owner_id=owner_id)]
+        items += [_date_item(r, day) for r, day in date_rows(session, start=first, end=until, owner_id=owner_id)]
     items.sort(key=lambda i: (i.on, i.time or "", _KIND_ORDER[i.kind], i.contact or "", i.ref_id))
     return items[:limit] if limit else items
 
