@@ -49,6 +49,9 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {
     "report segments": (("report", "segments", "--by", "status"), None, ("revenue", "average_per_contact")),
     "report campaigns": (("report", "campaigns"), None, ()),
     "report service": (("report", "service"), "time_per_client", ()),
+    "report plan": (("report", "plan"), None, ()),
+    "report team": (("report", "team"), None, ("revenue",)),
+    "plan list": (("plan", "list"), None, ()),
     "campaign list": (("campaign", "list"), None, ()),
     "campaign show": (("campaign", "show", "1"), None, ()),
     "campaign members": (("campaign", "members", "1"), None, ()),
@@ -110,6 +113,7 @@ def expected_csv(rows: list[dict[str, Any]], per_currency: tuple[str, ...]) -> l
 @pytest.fixture(scope="module")
 def book(lasting_target, tmp_path_factory) -> Cli:
     cli = fill(Cli(lasting_target()))
+    cli.ok("plan", "set", "--user", "maria", "--period", "2026-11", "--revenue", "50000", "EUR", "--deals", "2")
     files = tmp_path_factory.mktemp("files")
     (files / "in.csv").write_text("name,email\nNew Person,new@example.org\nAda Lovelace,ada@example.org\n")
     (files / "in.vcf").write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Card Person\nEMAIL:card@example.org\nEND:VCARD\n")

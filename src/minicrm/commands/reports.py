@@ -10,7 +10,7 @@ import typer
 from minicrm.commands._common import FormatOpt, app_ctx, on_date, owner_id
 from minicrm.output import Format
 
-app = typer.Typer(help="Reports: pipeline, forecast, sales, clients, activity, segments, campaigns, service.",
+app = typer.Typer(help="Reports: pipeline, sales, clients, activity, campaigns, service, plan, team...",
                   no_args_is_help=True)  # fmt: skip
 
 FromOpt = Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day of the period.")]
@@ -228,6 +228,8 @@ def register(root: typer.Typer, only: str | None = None) -> None:
     if only in (None, "report"):
         from minicrm.commands import report_greetings, report_lost, report_time
         from minicrm.commands.campaign_report import report_campaigns
+        from minicrm.commands.plans import report_plan
+        from minicrm.commands.report_team import report_team
         from minicrm.commands.requests import report_service
 
         for extra in (report_lost, report_time, report_greetings):
@@ -236,4 +238,6 @@ def register(root: typer.Typer, only: str | None = None) -> None:
         app.command("pipeline")(pipeline_report)
         app.command("campaigns")(report_campaigns)
         app.command("service")(report_service)
+        app.command("plan")(report_plan)
+        app.command("team")(report_team)
         root.add_typer(app, name="report")

@@ -113,6 +113,7 @@ class _Source(NamedTuple):
     params: list[Any]
     day: str  # its date column: the window, the order (then `tiebreak`) and the overdue count
     tiebreak: str
+    owner: str  # whose item it is: what `--owner` filters on and `overdue_by_owner` groups by
 
 
 def source_rows(session: Session, cols: str, source: _Source, limit: int | None = None) -> list[Any]:
@@ -136,10 +137,11 @@ def followup_query(*, since: date | None, until: date, owner_id: int | None, cou
     cond, params = _window("c.next_contact_on", since, until)
     sql = f"{' FROM contact c' if count else _FOLLOWUP_FROM} WHERE {cond} AND c.archived = ?"
     params.append(False)
+    owner = "c.owner_id"
     if owner_id is not None:
-        sql += " AND c.owner_id = ?"
+        sql += f" AND {owner} = ?"
         params.append(owner_id)
-    return _Source(sql, params, "c.next_contact_on", "COALESCE(c.next_contact_time, ''), c.name, c.id")
+    return _Source(sql, params, "c.next_contact_on", "COALESCE(c.next_contact_time, ''), c.name, c.id", owner)
 
 
 def followup_item(r: Any, today: date) -> DueItem:
@@ -172,10 +174,11 @@ def task_query(*, since: date | None, until: date, owner_id: int | None, count: 
     joins = " FROM task t LEFT JOIN contact c ON c.id = t.contact_id" if count else _TASK_FROM
     sql = f"{joins} WHERE t.done = ? AND {cond} AND (c.id IS NULL OR c.archived = ?)"
     params = [False, *params, False]
+    owner = "COALESCE(t.assignee_id, c.owner_id)"
     if owner_id is not None:
-        sql += " AND COALESCE(t.assignee_id, c.owner_id) = ?"
+        sql += f" AND {owner} = ?"
         params.append(owner_id)
-    return _Source(sql, params, "t.due_on", "COALESCE(t.due_time, ''), c.name, t.id")
+    return _Source(sql, params, "t.due_on", "COALESCE(t.due_time, ''), c.name, t.id", owner)
 
 
 def _task_item(r: Any, today: date) -> DueItem:
@@ -208,10 +211,11 @@ def deal_query(*, since: date | None, until: date, owner_id: int | None, count: 
     else:
         sql = f"{_DEAL_FROM} WHERE s.outcome = 'open' AND {cond} AND (c.id IS NULL OR c.archived = ?)"
     params.append(False)
+    owner = "COALESCE(d.owner_id, c.owner_id)"
     if owner_id is not None:
-        sql += " AND COALESCE(d.owner_id, c.owner_id) = ?"
+        sql += f" AND {owner} = ?"
         params.append(owner_id)
-    return _Source(sql, params, "d.next_step_on", "c.name, d.id")
+    return _Source(sql, params, "d.next_step_on", "c.name, d.id", owner)
 
 
 def money_text(minor: int | None, currency: str | None) -> str:
@@ -415,6 +419,17 @@ def due_counts(session: Session, *, today: date, until: date, owner_id: int | No
         total += len(requests)
         late += sum(1 for i in requests if i.on < today)
     return total, late
+
+
+def overdue_by_owner(session: Session, *, today: date) -> dict[int | None, int]:
+    """Per owner, the follow-ups, tasks and deal steps overdue today: what `due --overdue --owner U` lists,
+    service requests aside (the key None: nobody's). One grouped count per source, from its date index."""
+    out: dict[int | None, int] = {}
+    for _, query, _ in _SOURCES.values():
+        src = query(since=None, until=today - timedelta(days=1), owner_id=None, count=True)
+        for r in session.all(f"SELECT {src.owner} AS uid, count(*) AS n{src.sql} GROUP BY {src.owner}", src.params):
+            out[r["uid"]] = out.get(r["uid"], 0) + r["n"]
+    return out
 
 
 def _request_items(session: Session, *, today: date, until: date) -> list[DueItem]:

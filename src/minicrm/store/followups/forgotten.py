@@ -313,6 +313,21 @@ def forgotten_count(session: Session, *, today: date, days: int = 90, kinds: tup
     return sum(int(session.scalar(*count_sql(q, kind))) for kind in kinds)
 
 
+def forgotten_by_owner(
+    session: Session, *, today: date, days: int = 90, kinds: tuple[str, ...] = ("contact", "company")
+) -> dict[int | None, int]:
+    """How many contacts and companies `forgotten` lists for each owner (the key None: nobody's), in one count."""
+    q = _query(session, today=today, days=days, statuses=None, tag=None, owner_id=None, kinds=kinds)
+    sql, params = q.union(kinds)
+    owner = "CASE WHEN r.kind = 'contact' THEN c.owner_id ELSE co.owner_id END"
+    rows = session.all(
+        f"SELECT {owner} AS uid, count(*) AS n FROM ({sql}) r LEFT JOIN contact c ON r.kind = 'contact' AND c.id = r.id"
+        f" LEFT JOIN company co ON r.kind = 'company' AND co.id = r.id GROUP BY {owner}",
+        params,
+    )
+    return {r["uid"]: r["n"] for r in rows}
+
+
 def count_sql(q: _Query, kind: str) -> tuple[str, list[Any]]:
     """SQL: how many rows of `kind` are forgotten.
 

@@ -406,3 +406,13 @@ def open_count(session: Session, *, contact_id: int | None = None, company_id: i
         f"SELECT count(*) FROM service_request WHERE {column} = ? AND status IN ({marks})", [value, *OPEN_STATUSES]
     )
     return count
+
+
+def open_by_assignee(session: Session) -> dict[int | None, int]:
+    """Open requests (new, open, waiting) per assignee (the key None: nobody's), in one grouped count."""
+    marks = ", ".join("?" * len(OPEN_STATUSES))
+    rows = session.all(
+        f"SELECT assignee_id AS uid, count(*) AS n FROM service_request WHERE status IN ({marks}) GROUP BY assignee_id",
+        list(OPEN_STATUSES),
+    )
+    return {r["uid"]: r["n"] for r in rows}
