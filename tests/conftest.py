@@ -138,7 +138,19 @@ def create_pg_database(pg_url: str, template: str | None = None, prefix: str = "
 
 
 def drop_pg_database(pg_url: str, name: str) -> None:
+    """Drop the database, and the group roles its migration made (#21: roles are cluster-wide) once no other
+    database uses them (the copies of a template use the template's: they go with the template)."""
+    import psycopg
+
+    from minicrm.store.people.rights import ROLES, role_prefix
+
     pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with psycopg.connect(plain(pg_url), autocommit=True) as admin:
+        for role in ROLES:
+            try:
+                admin.execute(f'DROP ROLE IF EXISTS "{role_prefix(name)}_{role}"')
+            except psycopg.errors.DependentObjectsStillInUse:
+                pass  # still granted rights in another database (dropped with it)
 
 
 @pytest.fixture(scope="session")
@@ -411,17 +423,23 @@ class Result:
 class Cli:
     """Runs `minicrm --db TARGET --today TODAY ...` in-process through Typer's runner."""
 
-    def __init__(self, db: str | Path, today: str | None = None):
+    def __init__(
+        self, db: str | Path, today: str | None = None, *, options: Sequence[str] = (), owner_db: str | None = None
+    ):
+        """`options`: global options before every command (`--as NAME`); `owner_db`: where `fails` takes its
+        digest, when `db` connects as a login that row-level security limits (#21)."""
         self.db = db
         self.today = today or TODAY
         self.runner = CliRunner()
+        self.options = tuple(options)
+        self.owner_db = owner_db
 
     @property
     def target(self) -> str:
         return str(self.db)
 
     def __call__(self, *args: str, input: str | None = None, today: str | None = None) -> Result:
-        argv = ["--db", str(self.db), "--today", today or self.today, *args]
+        argv = ["--db", str(self.db), "--today", today or self.today, *self.options, *args]
         res = self.runner.invoke(app, argv, input=input)
         if res.exception and not isinstance(res.exception, SystemExit):
             raise res.exception
@@ -434,20 +452,64 @@ class Cli:
 
     def fails(self, *args: str, code: int, match: str, **kw) -> Result:
         """Assert a clean failure: exit code, one `error:` line naming the problem, data unchanged (both backends)."""
-        before = target_digest(self.db)
+        before = target_digest(self.owner_db or self.db)
         res = self(*args, **kw)
         assert res.exit_code == code, f"{args}: exit {res.exit_code}, expected {code}\n{res.stderr}"
         lines = res.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
         assert match in lines[0], lines[0]
         assert "Traceback" not in res.stderr
-        assert target_digest(self.db) == before, "a failed command changed the database"
+        assert target_digest(self.owner_db or self.db) == before, "a failed command changed the database"
         return res
 
 
 @pytest.fixture
 def cli(db_target) -> Cli:
     return Cli(db_target)
+
+
+def as_login(url: str, login: str) -> str:
+    """`url` connecting as the login role `login` (the test server trusts 127.0.0.1: no password)."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{login}@{rest.split('@', 1)[-1]}"
+
+
+@pytest.fixture
+def acting(cli, backend):
+    """`acting("Alice", "manager")`: a Cli acting as that user, made on first use with that role (#21).
+
+    On SQLite: `--as Alice`, an attribution label (the user is added with the role). On PostgreSQL, where `--as`
+    is refused: the user's own login role (`user add --pg-role`, or `user login` for a user that exists already),
+    with a name unique on the server (login roles are cluster-wide and tests run in parallel); dropped afterwards.
+    """
+    made: list[str] = []
+
+    def make(name: str, role: str = "manager") -> Cli:
+        from minicrm.store.people.rights import default_login
+
+        users = {u["name"].lower(): u for u in cli.ok("user", "list", "-f", "json").json()}
+        known = users.get(name.lower())
+        if backend == "sqlite":
+            if known is None:
+                cli.ok("user", "add", name, "--role", role)
+            return Cli(cli.db, options=("--as", name))
+        if known is not None and known["pg_role"]:
+            return Cli(as_login(cli.target, known["pg_role"]), owner_db=cli.target)
+        login = f"t{uuid.uuid4().hex[:8]}_{default_login(name)}"[:63]
+        made.append(login)
+        if known is None:
+            cli.ok("user", "add", name, "--role", role, "--pg-role", login)
+        else:
+            cli.ok("user", "login", name, "--pg-role", login)
+        return Cli(as_login(cli.target, login), owner_db=cli.target)
+
+    yield make
+    if made:
+        import psycopg
+
+        with psycopg.connect(plain(os.environ["MINICRM_PG_URL"]), autocommit=True) as admin:
+            for login in made:
+                admin.execute(f'DROP ROLE IF EXISTS "{login}"')
 
 
 def run_minicrm(*args: str, env: dict | None = None, input: str | None = None, timeout: float = 60):

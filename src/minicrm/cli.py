@@ -347,8 +347,17 @@ def root(
     ] = None,
     as_user: Annotated[
         str | None,
-        typer.Option("--as", metavar="USER", help="Act as this user (env MINICRM_USER).", show_default=False),
+        typer.Option(
+            "--as",
+            metavar="USER",
+            help="Act as this user (env MINICRM_USER); a label on SQLite, refused on PostgreSQL with roles.",
+            show_default=False,
+        ),
     ] = None,
+    read_only: Annotated[
+        bool,
+        typer.Option("--read-only", help="Open the database read-only: every change fails (env MINICRM_READ_ONLY=1)."),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -373,7 +382,7 @@ def root(
 ) -> None:
     from minicrm.context import AppContext
 
-    ctx.obj = AppContext.from_options(db, today, as_user)
+    ctx.obj = AppContext.from_options(db, today, as_user, read_only=read_only)
     ctx.with_resource(ctx.obj.command_scope())
 
 

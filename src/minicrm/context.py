@@ -13,6 +13,7 @@ from minicrm.errors import BadInput, MinicrmError
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Database, Session
+    from minicrm.store.people.rights import Identity
 
 
 def parse_today(value: str | None) -> date | None:
@@ -33,15 +34,20 @@ def parse_today(value: str | None) -> date | None:
 class AppContext:
     db_target: str | None = None
     today_override: date | None = None
-    user: str | None = None
+    user_label: str | None = None  # --as, MINICRM_USER or the config's user
+    user_explicit: bool = False  # named by --as or MINICRM_USER (refused on PostgreSQL with rights, #21)
+    read_only: bool = False  # --read-only / MINICRM_READ_ONLY=1
     settings: dict[str, Any] = field(default_factory=dict)
     config_error: MinicrmError | None = None
+    _identity: Identity | None = field(default=None, repr=False)
     _session: Session | None = field(default=None, repr=False)
     _database: Database | None = field(default=None, repr=False)
     _one_transaction: bool = field(default=False, repr=False)
 
     @classmethod
-    def from_options(cls, db: str | None, today: str | None, user: str | None) -> AppContext:
+    def from_options(
+        cls, db: str | None, today: str | None, user: str | None, *, read_only: bool = False
+    ) -> AppContext:
         """Options win over MINICRM_* variables, which win over the config file."""
         from minicrm import config
 
@@ -54,10 +60,13 @@ class AppContext:
         from minicrm.values.money import set_number_format
 
         set_number_format(_text(settings.get("number_format")))
+        named = user or os.environ.get("MINICRM_USER")
         return cls(
             db_target=db or os.environ.get("MINICRM_DB") or _text(settings.get("db")),
             today_override=parse_today(today or os.environ.get("MINICRM_TODAY")),
-            user=user or os.environ.get("MINICRM_USER") or _text(settings.get("user")),
+            user_label=named or _text(settings.get("user")),
+            user_explicit=bool(named),
+            read_only=read_only or os.environ.get("MINICRM_READ_ONLY", "") not in ("", "0"),
             settings=settings,
             config_error=error,
         )
@@ -82,8 +91,22 @@ class AppContext:
             from minicrm.paths import default_db_path
             from minicrm.store.core.db import Database
 
-            self._database = Database(self.db_target or default_db_path())
+            self._database = Database(self.db_target or default_db_path(), read_only=self.read_only)
         return self._database
+
+    @property
+    def identity(self) -> Identity:
+        """Who acts and with which role (store.people.rights); opens the session."""
+        self.session()
+        assert self._identity is not None
+        return self._identity
+
+    @property
+    def user(self) -> str | None:
+        """The acting user's name: on PostgreSQL with rights the login's user, else --as/MINICRM_USER/config."""
+        if self.database.dialect.is_file:
+            return self.user_label
+        return self.identity.name
 
     def session(self) -> Session:
         """The open session, creating or migrating the database on first use."""
@@ -92,9 +115,13 @@ class AppContext:
 
             if self.config_error is not None:
                 raise self.config_error
+            from minicrm.store.people.rights import identify, viewer_denial
+
             session = self.database.connect()
             try:
                 created = ensure_schema(self.database, session)
+                self._identity = identify(session, self.user_label, explicit=self.user_explicit)
+                session.writes_denied = viewer_denial(self._identity)
                 if created and self.setting("default_cadence"):
                     _seed_default_cadence(session, int(self.setting("default_cadence")))
             except BaseException:
@@ -130,11 +157,14 @@ class AppContext:
 
     def user_id(self) -> int | None:
         """The acting user's id (created on first use), or None when no user is configured."""
-        if not self.user:
+        user = self.user
+        if not user:
             return None
+        if self.identity.enforced:
+            return self.identity.user_id
         from minicrm.store.people.users import ensure_user
 
-        return ensure_user(self.session(), self.user, now=self.now())
+        return ensure_user(self.session(), user, now=self.now())
 
     def close(self) -> None:
         """Close the session, committing what the command wrote so far (the next session() opens a new one)."""

@@ -42,3 +42,12 @@ class StoreError(MinicrmError):
     """The database cannot be opened, is read-only, locked or damaged."""
 
     exit_code = ExitCode.FAILURE
+
+
+class PermissionDenied(MinicrmError):
+    """The user's role does not allow the action (#21): `permission denied: <what and why>`."""
+
+    exit_code = ExitCode.FAILURE
+
+    def __init__(self, what: str):
+        super().__init__(f"permission denied: {what}")

@@ -143,10 +143,11 @@ def test_forecast_sales_clients(cli, book):
     cli.fails("report", "sales", "--period", "2026", "--from", "2026-01-01", code=2, match="not both")
 
 
-def test_activity_and_segments(cli, book):
-    cli.ok("--as", "alice", "log", "ada", "call", "one", "--at", "2026-01-05 10:00")
-    cli.ok("--as", "alice", "log", "ada", "email", "two", "--at", "2026-01-06 10:00")
-    cli.ok("--as", "bob", "log", "bob", "call", "three", "--at", "2026-01-13 10:00")
+def test_activity_and_segments(cli, book, acting):
+    alice, bob = acting("alice"), acting("bob")
+    alice.ok("log", "ada", "call", "one", "--at", "2026-01-05 10:00")
+    alice.ok("log", "ada", "email", "two", "--at", "2026-01-06 10:00")
+    bob.ok("log", "bob", "call", "three", "--at", "2026-01-13 10:00")
     rows = cli.ok("report", "activity", "--by", "week", "-f", "json").json()
     assert rows == [
         {"period": "2026-01-05", "user": "alice", "kind": "call", "count": 1},  # the week's Monday

@@ -57,7 +57,7 @@ def data_digest(target: str) -> dict[str, list]:
 
 
 @pytest.fixture
-def filled(cli):
+def filled(cli, acting):
     """A database with imported people, companies, interactions, an archived contact and a deleted one."""
     for name in ("google.vcf", "apple.vcf", "v4.vcf"):
         cli.ok("import", "vcard", str(FIX / name))
@@ -65,7 +65,7 @@ def filled(cli):
     cli.ok("contact", "add", "Temp", "--email", "temp@example.org")
     cli.ok("contact", "delete", "temp", "--yes")
     cli.ok("log", "marie", "call", "Lab visit, planned the next steps", "--at", "2026-11-20 10:00", "--body", "Notes")
-    cli.ok("--as", "alice", "log", "hedy", "meeting", "Demo", "--next", "2026-12-01", "--goal", "contract")
+    acting("alice").ok("log", "hedy", "meeting", "Demo", "--next", "2026-12-01", "--goal", "contract")
     cli.ok("contact", "edit", "niels", "--field", "lang=da", "--every", "2w")
     cli.ok("contact", "archive", "niels")
     cli.ok("company", "add", "Empty Co", "--city", "Oslo", "--tag", "prospect")

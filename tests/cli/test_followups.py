@@ -113,10 +113,10 @@ def test_due_windows_and_filters(queue):
     assert len(queue.ok("due", "--limit", "2", "-f", "json").json()) == 2
 
 
-def test_due_owner_filter(cli):
+def test_due_owner_filter(cli, acting):
     cli.ok("contact", "add", "Mine", "--owner", "alice", "--next", "2026-11-23")
     cli.ok("contact", "add", "Theirs", "--owner", "bob", "--next", "2026-11-23")
-    assert [i["contact"] for i in cli.ok("--as", "alice", "due", "--owner", "me", "-f", "json").json()] == ["Mine"]
+    assert [i["contact"] for i in acting("alice").ok("due", "--owner", "me", "-f", "json").json()] == ["Mine"]
     assert [i["contact"] for i in cli.ok("due", "--owner", "bob", "-f", "json").json()] == ["Theirs"]
     assert len(cli.ok("due", "--owner", "all", "-f", "json").json()) == 2
 

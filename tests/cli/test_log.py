@@ -101,10 +101,11 @@ def test_search_across_kinds(cli):
     assert "nothing matches" in cli.ok("search", "zzz").stderr
 
 
-def test_every_write_is_audited(cli, db_target):
-    cli.ok("--as", "alice", "contact", "add", "Ada Lovelace")
-    cli.ok("--as", "alice", "contact", "edit", "ada", "--role", "CTO")
-    cli.ok("--as", "alice", "log", "ada", "call", "hi")
+def test_every_write_is_audited(cli, db_target, acting):
+    alice = acting("alice")
+    alice.ok("contact", "add", "Ada Lovelace")
+    alice.ok("contact", "edit", "ada", "--role", "CTO")
+    alice.ok("log", "ada", "call", "hi")
     audit = rows(
         db_target,
         "SELECT a.entity, a.action, u.name FROM audit_log a JOIN app_user u ON u.id = a.user_id ORDER BY a.id",

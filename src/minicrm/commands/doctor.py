@@ -45,7 +45,10 @@ def doctor(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     report |= _language(actx, problems)
     report |= _time_zone(problems)
     report |= _calendar_token(problems)
-    report["user"] = actx.user
+    try:
+        report["user"] = actx.user
+    except MinicrmError:  # the database cannot say (already one of the problems)
+        report["user"] = actx.user_label
     report["problems"] = problems
     shown = {**report, "problems": "; ".join(problems)} if fmt is Format.csv else report
     output.emit_object(shown, fmt, table=_table)

@@ -17,6 +17,8 @@ config_app = typer.Typer(help="Your settings file (default database, user, ...).
 USER_COLUMNS = [
     ("id", "ID", 1),
     ("name", "Name", 1),
+    ("role", "Role", 1),
+    ("pg_role", "Login", 3),
     ("email", "E-mail", 2),
     ("active", "Active", 3),
     ("contacts", "Contacts", 3),
@@ -34,6 +36,7 @@ AUDIT_COLUMNS = [
     ("summary", "Changes", 4),
 ]
 UserArg = Annotated[str, typer.Argument(metavar="NAME", help="User name (case and accents ignored).")]
+RoleArg = Annotated[str, typer.Argument(metavar="ROLE", help="admin, head, manager or viewer.")]
 
 
 # -- users ----------------------------------------------------------------------------------------
@@ -42,15 +45,72 @@ def user_add(
     ctx: typer.Context,
     name: UserArg,
     email: Annotated[str | None, typer.Option("--email", help="The user's e-mail address.")] = None,
+    role: Annotated[str, typer.Option("--role", metavar="ROLE", help="admin, head, manager or viewer.")] = "manager",
+    pg_role: Annotated[
+        str | None,
+        typer.Option(
+            "--pg-role",
+            metavar="LOGIN",
+            help="PostgreSQL: the login role to map (created if missing); default: one named after the user.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Add a user and print its id."""
+    """Add a user and print its id; on PostgreSQL also their database login (a new one's password is shown once)."""
     from minicrm import output
     from minicrm.store.people.users import add_user
 
     actx = app_ctx(ctx)
     session = actx.session()
     acting = _acting_user(actx)
-    output.write(str(add_user(session, name, email=email, now=actx.now(), user_id=acting)))
+    new = add_user(
+        session, name, email=email, now=actx.now(), user_id=acting, role=role, pg_role=pg_role, actor=actx.identity
+    )
+    output.write(str(new.id))
+    _login_note(new)
+
+
+@users_app.command("login")
+def user_login(
+    ctx: typer.Context,
+    name: UserArg,
+    pg_role: Annotated[
+        str | None,
+        typer.Option(
+            "--pg-role",
+            metavar="LOGIN",
+            help="The login role to map (created if missing); default: one named after the user.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """PostgreSQL: give an existing user a database login (a new one's password is shown once)."""
+    from minicrm.store.people.users import give_login
+
+    actx = app_ctx(ctx)
+    new = give_login(actx.session(), name, now=actx.now(), pg_role=pg_role, user_id=_acting_user(actx),
+                     actor=actx.identity)  # fmt: skip
+    _login_note(new)
+
+
+def _login_note(new) -> None:
+    from minicrm import output
+
+    if new.password is not None:
+        output.note(f"created the database login '{new.login}' with the password {new.password} (shown only now)")
+    elif new.login is not None:
+        output.note(f"mapped to the existing database login '{new.login}'")
+
+
+@users_app.command("role")
+def user_role(ctx: typer.Context, name: UserArg, role: RoleArg) -> None:
+    """Give a user another role (admin, head, manager, viewer); on PostgreSQL their login follows."""
+    from minicrm import output
+    from minicrm.store.people.users import set_role
+
+    actx = app_ctx(ctx)
+    old = set_role(actx.session(), name, role, now=actx.now(), user_id=_acting_user(actx), actor=actx.identity)
+    output.note(f"user '{name}': {old} -> {role.strip().lower()}")
 
 
 @users_app.command("list")
@@ -85,12 +145,14 @@ def _set_active(ctx: typer.Context, name: str, active: bool) -> None:
 
     actx = app_ctx(ctx)
     acting = _acting_user(actx)
-    set_active(actx.session(), name, active, now=actx.now(), user_id=acting)
+    set_active(actx.session(), name, active, now=actx.now(), user_id=acting, actor=actx.identity)
     output.note(f"user '{name}' {'activated' if active else 'deactivated'}")
 
 
 def _acting_user(actx) -> int | None:
     """The acting user's id if one is set and exists (user admin commands never create the actor)."""
+    if actx.identity.enforced:
+        return actx.identity.user_id
     if not actx.user:
         return None
     from minicrm.store.people.users import find_user
@@ -126,6 +188,7 @@ def handover(
         user_id=actx.user_id(),
         dry_run=dry_run,
         deactivate=deactivate,
+        actor=actx.identity,
     )
     if output.emit_data(result.to_json(), fmt):
         return

@@ -21,10 +21,12 @@ __all__ = ["BUSY_TIMEOUT_MS", "WRITE_LOCK_KEY", "Database", "Session", "mask_url
 class Database:
     """Where the data lives: a SQLite file or a PostgreSQL URL."""
 
-    def __init__(self, target: str | Path):
+    def __init__(self, target: str | Path, *, read_only: bool = False):
+        """`read_only`: open it so that every write fails (`--read-only`, a viewer of a shared file)."""
         self.dialect: Dialect
         self.path: Path | None
         self.dialect, self.url, self.path = for_target(str(target))
+        self.read_only = read_only
 
     @property
     def label(self) -> str:
@@ -35,8 +37,10 @@ class Database:
 
     def connect(self, *, create: bool = True) -> Session:
         if self.path is not None:
-            return Session(self.dialect.connect(self.path, create=create), self.dialect)  # type: ignore[attr-defined]
-        return Session(self.dialect.connect(self.url), self.dialect)  # type: ignore[attr-defined]
+            conn = self.dialect.connect(self.path, create=create and not self.read_only, read_only=self.read_only)  # type: ignore[attr-defined]
+        else:
+            conn = self.dialect.connect(self.url, read_only=self.read_only)  # type: ignore[attr-defined]
+        return Session(conn, self.dialect)
 
 
 class Session:
@@ -48,6 +52,8 @@ class Session:
         self._depth = 0
         self._held = False  # between hold() and finish(): write blocks become savepoints of one transaction
         self._held_open = False
+        #: why this session may not write (a viewer, #21): every write block then raises PermissionDenied
+        self.writes_denied: str | None = None
 
     # -- statements -------------------------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -96,6 +102,10 @@ class Session:
             finally:
                 self._depth -= 1
             return
+        if self.writes_denied is not None:
+            from minicrm.errors import PermissionDenied
+
+            raise PermissionDenied(self.writes_denied)
         if self._held:
             with self._savepoint():
                 yield self

@@ -26,12 +26,17 @@ class Meta(SQLModel, table=True):
 
 class AppUser(SQLModel, table=True):
     __tablename__ = "app_user"
+    __table_args__ = (Index("ix_app_user_pg_role", "pg_role", unique=True),)
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str
     name_key: str = Field(unique=True)
     email: Optional[str] = None
     active: bool = True
     created_at: datetime = Field(sa_type=NAIVE)
+    #: admin | head | manager | viewer (store.people.rights); enforced by PostgreSQL, a label on SQLite
+    role: str = Field(default="manager", sa_column_kwargs={"server_default": "manager"})
+    #: the PostgreSQL login role this user connects as (migration 0012); NULL on SQLite and when unmapped
+    pg_role: Optional[str] = None
 
 
 class Company(SQLModel, table=True):

@@ -10,6 +10,8 @@ from typing import Any
 from minicrm.errors import BadInput
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
+from minicrm.store.people import rights
+from minicrm.store.people.rights import Identity
 
 #: What `handover` moves: (entity, table, owner column, extra condition).
 HANDOVER = (
@@ -53,6 +55,7 @@ def handover(
     user_id: int | None = None,
     dry_run: bool = False,
     deactivate: bool = False,
+    actor: Identity | None = None,
 ) -> Handover:
     """Give every contact, company, open deal and open task of one user to another, in one transaction.
 
@@ -60,6 +63,8 @@ def handover(
     of records; each moved record gets a new revision (a stale edit elsewhere is detected) and an
     audit entry `owner_id: from -> to`.
     """
+    if actor is not None:
+        rights.require(actor, "handover", "head", "admin")
     if from_id == to_id:
         raise BadInput("--from and --to are the same user")
     names = {
@@ -87,7 +92,7 @@ def handover(
         if deactivate and not dry_run:
             from minicrm.store.people.users import set_active
 
-            set_active(session, names[from_id], False, now=now, user_id=user_id)
+            set_active(session, names[from_id], False, now=now, user_id=user_id, actor=actor)
     return result
 
 

@@ -220,3 +220,26 @@ class Dialect:
     def typed_params(self, session: Any, table: str, columns: Sequence[str]) -> Callable[[Any], Any] | None:
         """For the JSON import: a converter of one row's values to what the column types accept (None: as is)."""
         return None
+
+    # -- database logins (PostgreSQL's roles, #21; a file database has none) ----------------------------
+    def current_login(self, session: Any) -> tuple[str, bool] | None:
+        """(the connection's login role, whether it owns minicrm's tables); None where there are no logins."""
+        return None
+
+    def login_exists(self, session: Any, login: str) -> bool:
+        """Whether a login role of that name exists on the server."""
+        raise NotImplementedError
+
+    def create_login(self, session: Any, login: str, password: str) -> None:
+        """Create a login role with this password (inside the current transaction)."""
+        raise NotImplementedError
+
+    def set_member(self, session: Any, login: str, group: str, member: bool, *, admin: bool = False) -> None:
+        """Grant (with ADMIN OPTION when `admin`) or revoke membership of `login` in the group role `group`."""
+        raise NotImplementedError
+
+    def set_login_rights(
+        self, session: Any, login: str, *, can_login: bool | None = None, create_role: bool | None = None
+    ) -> None:
+        """LOGIN/NOLOGIN and CREATEROLE/NOCREATEROLE of a login role (None: unchanged)."""
+        raise NotImplementedError

@@ -23,16 +23,28 @@ class PostgresDialect(Dialect):
     name = "postgresql"
     is_file = False
 
-    def connect(self, url: str) -> Any:
+    def connect(self, url: str, *, read_only: bool = False) -> Any:
         try:
             import psycopg
         except ImportError:
             raise StoreError("PostgreSQL needs psycopg: pip install 'minicrm[postgres]'") from None
         libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
         try:
-            return psycopg.connect(libpq, autocommit=True, row_factory=_pg_row_factory)
+            conn = psycopg.connect(libpq, autocommit=True, row_factory=_pg_row_factory)
+            if read_only:  # --read-only: every transaction of this connection (as on a read-only replica)
+                conn.execute("SET default_transaction_read_only = on")
+            return conn
         except psycopg.Error as exc:
             message = mask_url(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+            if "is not permitted to log in" in message:
+                from minicrm.errors import PermissionDenied
+
+                login = re.search(r'role "([^"]*)"', message)
+                who = f"the login '{login.group(1)}'" if login else "this login"
+                raise PermissionDenied(
+                    f"{who} may not connect to {mask_url(url)}: its minicrm user is deactivated"
+                    " (an admin reactivates it with: minicrm user activate NAME)"
+                ) from None
             raise StoreError(f"cannot connect to {mask_url(url)}: {message}") from None
 
     def sql(self, text: str) -> str:
@@ -60,6 +72,8 @@ class PostgresDialect(Dialect):
     def store_error(self, exc: Exception) -> MinicrmError | None:
         import psycopg
 
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            return _permission_denied(str(exc))
         if isinstance(exc, psycopg.DataError) and "NUL (0x00)" in str(exc):
             from minicrm.errors import BadInput
 
@@ -216,3 +230,56 @@ class PostgresDialect(Dialect):
             return tuple(out)
 
         return convert
+
+    # -- database logins (#21) ---------------------------------------------------------------------------
+    def current_login(self, session: Any) -> tuple[str, bool] | None:
+        row = session.one(
+            "SELECT current_user, pg_has_role(current_user, (SELECT relowner FROM pg_class"
+            " WHERE oid = CAST('app_user' AS regclass)), 'MEMBER')"
+        )
+        return str(row[0]), bool(row[1])
+
+    def login_exists(self, session: Any, login: str) -> bool:
+        return session.scalar("SELECT 1 FROM pg_roles WHERE rolname = ?", (login,)) is not None
+
+    def create_login(self, session: Any, login: str, password: str) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", password):  # CREATE ROLE takes no parameters: a literal
+            raise ValueError("unexpected characters in a generated password")
+        session.execute(f"CREATE ROLE {_ident(login)} LOGIN PASSWORD '{password}'")
+
+    def set_member(self, session: Any, login: str, group: str, member: bool, *, admin: bool = False) -> None:
+        if member:
+            session.execute(f"GRANT {_ident(group)} TO {_ident(login)}" + (" WITH ADMIN OPTION" if admin else ""))
+        else:
+            session.execute(f"REVOKE {_ident(group)} FROM {_ident(login)}")
+
+    def set_login_rights(
+        self, session: Any, login: str, *, can_login: bool | None = None, create_role: bool | None = None
+    ) -> None:
+        options = []
+        if can_login is not None:
+            options.append("LOGIN" if can_login else "NOLOGIN")
+        if create_role is not None:
+            options.append("CREATEROLE" if create_role else "NOCREATEROLE")
+        if options:
+            session.execute(f"ALTER ROLE {_ident(login)} {' '.join(options)}")
+
+
+def _permission_denied(message: str) -> MinicrmError:
+    """The server's refusal (SQLSTATE 42501: a missing grant, a row-level security check, the audit guard)."""
+    from minicrm.errors import PermissionDenied
+
+    first = message.strip().splitlines()[0] if message.strip() else "refused"
+    if table := re.search(r'row-level security policy for table "([^"]+)"', first):
+        return PermissionDenied(
+            f"the {table.group(1)} row would not be yours: a manager's records belong to them or to nobody"
+            " (a head or an admin hands records over)"
+        )
+    if table := re.search(r"permission denied for (?:table|relation|sequence) (\S+)", first):
+        return PermissionDenied(f"your database login has no right to this on {table.group(1)} (its role forbids it)")
+    return PermissionDenied(first.removeprefix("permission denied: ").removeprefix("permission denied "))
+
+
+def _ident(name: str) -> str:
+    """A role name as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'

@@ -80,7 +80,7 @@ class SQLiteDialect(Dialect):
     is_file = True
     false = 0
 
-    def connect(self, path: Path, *, create: bool) -> sqlite3.Connection:
+    def connect(self, path: Path, *, create: bool, read_only: bool = False) -> sqlite3.Connection:
         from minicrm.paths import create_private_file
 
         if path.is_dir():
@@ -97,9 +97,10 @@ class SQLiteDialect(Dialect):
                 create_private_file(path)
             except OSError as exc:
                 raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
-        read_only = self.read_only_reason(path)
+        why = self.read_only_reason(path) or ("opened with --read-only" if read_only else None)
+        read_only = why is not None
         try:
-            conn = _open_read_only(path, read_only) if read_only else _open(path)
+            conn = _open_read_only(path, why) if why else _open(path)
             conn.row_factory = sqlite3.Row
             conn.create_function("minicrm_fts", 1, fold_search, deterministic=True)
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -133,7 +134,7 @@ class SQLiteDialect(Dialect):
     def begin_write(self, conn: sqlite3.Connection) -> None:
         if conn.execute("PRAGMA query_only").fetchone()[0]:  # opened read-only (see connect)
             file = Path(conn.execute("PRAGMA database_list").fetchone()[2])
-            why = self.read_only_reason(file) or "opened read-only"
+            why = self.read_only_reason(file) or "opened with --read-only"
             raise StoreError(f"{file} is read-only ({why}): nothing was changed")
         conn.execute("BEGIN IMMEDIATE")
 
