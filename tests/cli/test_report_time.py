@@ -9,7 +9,7 @@ WINTER = "2025-12-01..2026-01-31"
 
 
 @pytest.fixture
-def book(cli):
+def book(cli, acting):
     """Interactions (user, kind, direction, minutes, client, when):
 
     c1 alice call in 25 Acme 2025-12-30 10:00 · c2 alice call out 65 Acme 2026-01-02 11:00
@@ -28,7 +28,7 @@ def book(cli):
         ("alice", "bob", "email", "e1", [], "2026-01-10 08:00"),
         ("bob", "ada", "call", "c4", ["--in", "--duration", "10"], "2026-02-01 10:00"),
     ):
-        cli.ok("--as", who, "log", ref, kind, summary, *extra, "--at", at)
+        acting(who).ok("log", ref, kind, summary, *extra, "--at", at)
     r1 = cli.ok("request", "add", "Engine noise", "--contact", "ada").stdout.strip()
     r2 = cli.ok("request", "add", "Invoice copy", "--contact", "bob").stdout.strip()
     for request, spent, on, by in ((r1, "45m", "2025-12-20", "alice"), (r1, "2h", "2026-01-05", "bob"),
