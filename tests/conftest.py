@@ -144,13 +144,19 @@ def drop_pg_database(pg_url: str, name: str) -> None:
 
     from minicrm.store.people.rights import ROLES, role_prefix
 
+    logins: list[str] = []
+    try:  # the login roles its users were given (`user add` on PostgreSQL creates them)
+        with psycopg.connect(plain(with_db(pg_url, name)), autocommit=True) as conn:
+            logins = [r[0] for r in conn.execute("SELECT pg_role FROM app_user WHERE pg_role IS NOT NULL")]
+    except psycopg.Error:
+        pass  # no such database, or no schema (yet)
     pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     with psycopg.connect(plain(pg_url), autocommit=True) as admin:
-        for role in ROLES:
+        for role in [*logins, *(f"{role_prefix(name)}_{group}" for group in ROLES)]:
             try:
-                admin.execute(f'DROP ROLE IF EXISTS "{role_prefix(name)}_{role}"')
-            except psycopg.errors.DependentObjectsStillInUse:
-                pass  # still granted rights in another database (dropped with it)
+                admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+            except psycopg.Error:
+                pass  # still granted rights in another database (dropped with it), or the server's own role
 
 
 @pytest.fixture(scope="session")
@@ -492,16 +498,16 @@ def acting(cli, backend):
         if backend == "sqlite":
             if known is None:
                 cli.ok("user", "add", name, "--role", role)
-            return Cli(cli.db, options=("--as", name))
+            return Cli(cli.db, cli.today, options=("--as", name))
         if known is not None and known["pg_role"]:
-            return Cli(as_login(cli.target, known["pg_role"]), owner_db=cli.target)
+            return Cli(as_login(cli.target, known["pg_role"]), cli.today, owner_db=cli.target)
         login = f"t{uuid.uuid4().hex[:8]}_{default_login(name)}"[:63]
         made.append(login)
         if known is None:
             cli.ok("user", "add", name, "--role", role, "--pg-role", login)
         else:
             cli.ok("user", "login", name, "--pg-role", login)
-        return Cli(as_login(cli.target, login), owner_db=cli.target)
+        return Cli(as_login(cli.target, login), cli.today, owner_db=cli.target)
 
     yield make
     if made:

@@ -14,9 +14,10 @@ import pytest
 from conftest import Cli, scalar
 
 
-def deal(cli: Cli, user: str, contact: str, amount: str, currency: str, won: str | None = None,
+def deal(cli: Cli, user: Cli, contact: str, amount: str, currency: str, won: str | None = None,
          lost: str | None = None) -> str:  # fmt: skip
-    deal_id = cli.ok("--as", user, "deal", "add", f"Deal {amount}", "--contact", contact, "--amount", amount,
+    """A deal added by `user` (a Cli acting as them: conftest's `acting`)."""
+    deal_id = user.ok("deal", "add", f"Deal {amount}", "--contact", contact, "--amount", amount,
                      "--currency", currency).stdout.strip()  # fmt: skip
     if won:
         cli.ok("deal", "won", deal_id, "--on", won)
@@ -25,12 +26,12 @@ def deal(cli: Cli, user: str, contact: str, amount: str, currency: str, won: str
     return deal_id
 
 
-def log(cli: Cli, user: str | None, contact: str, kind: str, at: str) -> None:
-    cli.ok(*(("--as", user) if user else ()), "log", contact, kind, f"{kind} at {at}", "--at", at)
+def log(cli: Cli, user: Cli | None, contact: str, kind: str, at: str) -> None:
+    (user or cli).ok("log", contact, kind, f"{kind} at {at}", "--at", at)
 
 
 @pytest.fixture
-def november(cli: Cli) -> Cli:
+def november(cli: Cli, acting) -> Cli:
     """Ann and Bob's November 2026 (today Wednesday 2026-11-18).
 
     Won in November: Ann 1000.00 + 2500.50 EUR (Ada, Acme) and 300.00 USD (Linus); Bob 1500.00 EUR (Grace, who
@@ -40,27 +41,26 @@ def november(cli: Cli) -> Cli:
     call on 10-30; Bob 2 calls, 2 meetings; nobody 1 e-mail.
     """
     cli.today = "2026-11-18"
-    cli.ok("user", "add", "Ann")
-    cli.ok("user", "add", "Bob")
-    cli.ok("--as", "ann", "contact", "add", "Ada", "--company", "Acme")
-    cli.ok("--as", "bob", "contact", "add", "Tim", "--company", "Acme")
-    cli.ok("--as", "ann", "contact", "add", "Linus")
-    cli.ok("--as", "bob", "contact", "add", "Grace")
-    deal(cli, "ann", "ada", "1000", "EUR", won="2026-11-05")
-    deal(cli, "ann", "ada", "2500.50", "EUR", won="2026-11-10")
-    deal(cli, "ann", "linus", "300", "USD", won="2026-11-12")
-    deal(cli, "bob", "grace", "4000", "EUR", won="2026-10-20")
-    deal(cli, "bob", "grace", "1500", "EUR", won="2026-11-03")
-    deal(cli, "bob", "grace", "700", "EUR", lost="2026-11-07")
-    deal(cli, "bob", "tim", "1000", "EUR", won="2026-11-14")
-    deal(cli, "ann", "ada", "9999", "EUR")  # open: no fact
+    ann, bob = acting("Ann"), acting("Bob", "head")  # a head: Bob also sets his own plan (#21)
+    ann.ok("contact", "add", "Ada", "--company", "Acme")
+    bob.ok("contact", "add", "Tim", "--company", "Acme")
+    ann.ok("contact", "add", "Linus")
+    bob.ok("contact", "add", "Grace")
+    deal(cli, ann, "ada", "1000", "EUR", won="2026-11-05")
+    deal(cli, ann, "ada", "2500.50", "EUR", won="2026-11-10")
+    deal(cli, ann, "linus", "300", "USD", won="2026-11-12")
+    deal(cli, bob, "grace", "4000", "EUR", won="2026-10-20")
+    deal(cli, bob, "grace", "1500", "EUR", won="2026-11-03")
+    deal(cli, bob, "grace", "700", "EUR", lost="2026-11-07")
+    deal(cli, bob, "tim", "1000", "EUR", won="2026-11-14")
+    deal(cli, ann, "ada", "9999", "EUR")  # open: no fact
     for at in ("2026-11-02 09:00", "2026-11-09 09:00", "2026-11-16 09:00", "2026-10-30 09:00"):
-        log(cli, "ann", "ada", "call", at)
-    log(cli, "ann", "linus", "meeting", "2026-11-11 10:00")
-    log(cli, "ann", "linus", "note", "2026-11-12 10:00")
+        log(cli, ann, "ada", "call", at)
+    log(cli, ann, "linus", "meeting", "2026-11-11 10:00")
+    log(cli, ann, "linus", "note", "2026-11-12 10:00")
     for kind, at in (("call", "2026-11-04 09:00"), ("call", "2026-11-17 09:00"), ("meeting", "2026-11-06 14:00"),
                      ("meeting", "2026-11-13 14:00")):  # fmt: skip
-        log(cli, "bob", "grace", kind, at)
+        log(cli, bob, "grace", kind, at)
     log(cli, None, "grace", "email", "2026-11-05 08:00")
     return cli
 
@@ -127,17 +127,17 @@ def test_team_plan_and_table_and_csv(november):
 
 
 @pytest.fixture
-def new_year(cli: Cli) -> Cli:
+def new_year(cli: Cli, acting) -> Cli:
     """Q4 2026 is over and January 2027 began on a Friday: 21 working days, 6 gone on Friday 2027-01-08."""
     cli.today = "2027-01-08"
-    cli.ok("user", "add", "Ann")
-    cli.ok("--as", "ann", "contact", "add", "Ada", "--company", "Acme")
-    cli.ok("--as", "ann", "contact", "add", "Linus")
-    deal(cli, "ann", "ada", "800", "EUR", won="2026-12-31")  # Acme's first: a new client of Q4
-    deal(cli, "ann", "ada", "1200", "EUR", won="2027-01-04")  # not new in January
-    deal(cli, "ann", "linus", "500", "EUR", won="2027-01-07")  # new in January
-    log(cli, "ann", "ada", "call", "2026-12-31 23:30")
-    log(cli, "ann", "ada", "call", "2027-01-01 00:10")
+    ann = acting("Ann")
+    ann.ok("contact", "add", "Ada", "--company", "Acme")
+    ann.ok("contact", "add", "Linus")
+    deal(cli, ann, "ada", "800", "EUR", won="2026-12-31")  # Acme's first: a new client of Q4
+    deal(cli, ann, "ada", "1200", "EUR", won="2027-01-04")  # not new in January
+    deal(cli, ann, "linus", "500", "EUR", won="2027-01-07")  # new in January
+    log(cli, ann, "ada", "call", "2026-12-31 23:30")
+    log(cli, ann, "ada", "call", "2027-01-01 00:10")
     return cli
 
 
@@ -167,11 +167,11 @@ def test_periods_across_the_year_boundary(new_year):
     assert cli.ok("plan", "list", "--period", "this-quarter", "-f", "json").json() == []  # 2027-Q1: none
 
 
-def test_plan_list_update_and_delete(november):
+def test_plan_list_update_and_delete(november, acting):
     cli = november
     cli.ok("plan", "set", "--user", "ann", "--period", "2026-11", "--revenue", "1 500,50", "EUR", "--calls", "6")
     cli.ok("plan", "set", "--user", "ann", "--period", "2026-11", "--revenue", "2000", "USD")  # a new currency
-    cli.ok("--as", "bob", "plan", "set", "--period", "2026-Q4", "--deals", "7")  # --as: Bob's own
+    acting("Bob").ok("plan", "set", "--period", "2026-Q4", "--deals", "7")  # acting as Bob: his own
     cli.ok("plan", "set", "--team", "--period", "2026", "--interactions", "1000")
     plans = cli.ok("plan", "list", "-f", "json").json()
     assert [(p["period"], p["user"], p["scope"]) for p in plans] == [
@@ -209,14 +209,14 @@ def test_plan_list_update_and_delete(november):
         (("--user", "ann", "--period", "2026-11", "--calls", "1000001"), 2, "invalid --calls 1000001"),
     ],
 )
-def test_bad_plans_are_one_error_line_and_change_nothing(cli, args, code, match):
+def test_bad_plans_are_one_error_line_and_change_nothing(cli, acting, args, code, match):
     cli.today = "2026-11-18"
-    cli.ok("user", "add", "Ann")
+    acting("Ann")  # added (on PostgreSQL with a login role no parallel test uses)
     cli.fails("plan", "set", *args, code=code, match=match)
 
 
-def test_delete_and_report_mistakes(cli):
-    cli.ok("user", "add", "Ann")
+def test_delete_and_report_mistakes(cli, acting):
+    acting("Ann")
     cli.fails("plan", "delete", code=2, match="which plan?")
     cli.fails("plan", "delete", "1", "--team", code=2, match="not both")
     cli.fails("plan", "delete", "--period", "2026-11", "--team", code=1, match="no plan for the team in 2026-11")

@@ -11,7 +11,7 @@ from tests.cli.test_plans import november  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
-def team(november):  # noqa: F811
+def team(november, acting):  # noqa: F811
     cli = november
     cli.ok("plan", "set", "--user", "ann", "--period", "2026-11", "--revenue", "5000", "EUR", "--deals", "4",
            "--new-clients", "1", "--calls", "6", "--interactions", "10")  # fmt: skip
@@ -20,12 +20,12 @@ def team(november):  # noqa: F811
     cli.ok("task", "add", "Send the contract", "--due", "2026-11-15", "--contact", "ada")  # Ada's owner: Ann
     cli.ok("task", "add", "Call back", "--due", "2026-11-17", "--contact", "ada", "--assignee", "bob")  # Bob's
     cli.ok("task", "add", "Not yet", "--due", "2026-11-25", "--contact", "grace")  # not overdue
-    cli.ok("--as", "bob", "contact", "add", "Old Client", today="2026-06-01")  # silent since June: forgotten
+    acting("Bob").ok("contact", "add", "Old Client", today="2026-06-01")  # silent since June: forgotten
     cli.ok("request", "add", "Printer broken", "-c", "ada", "--assign", "ann")
     cli.ok("request", "add", "VPN access", "-c", "grace")  # nobody's
     closed = cli.ok("request", "add", "Done already", "-c", "tim", "--assign", "bob").stdout.strip()
     cli.ok("request", "close", closed)
-    cli.ok("user", "add", "Idle")
+    acting("Idle")  # added (on PostgreSQL with a login role of a name no parallel test uses)
     cli.ok("user", "deactivate", "idle")  # inactive and nothing to show: no row
     return cli
 
