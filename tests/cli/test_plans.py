@@ -192,8 +192,11 @@ def test_plan_list_update_and_delete(november, acting):
 @pytest.mark.parametrize(
     ("args", "code", "match"),
     [
-        (("--user", "ann", "--period", "2026-11-03..2026-11-20", "--deals", "1"), 2,
-         "a plan is for a calendar month, quarter or year"),
+        (
+            ("--user", "ann", "--period", "2026-11-03..2026-11-20", "--deals", "1"),
+            2,
+            "a plan is for a calendar month, quarter or year",
+        ),
         (("--user", "ann", "--period", "last-90d", "--deals", "1"), 2, "not 'last-90d' (2026-08-21..2026-11-18)"),
         (("--user", "ann", "--period", "2026-13", "--deals", "1"), 2, "invalid period '2026-13'"),
         (("--user", "ann", "--team", "--period", "2026-11", "--deals", "1"), 2, "--user and --team"),
