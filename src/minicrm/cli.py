@@ -91,6 +91,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Copy this database into an empty one on another backend (SQLite <-> PostgreSQL), checking row counts.",
     ),
     "kind": ("interactions", "Interaction kinds (call, email, meeting...)."),
+    "mail": ("mail", "E-mail in the timeline: import Maildir/mbox, log one piped message, sync IMAP."),
     "demo": ("misc", "Fill the selected (empty) database with a realistic sample client base."),
     "doctor": (
         "doctor",

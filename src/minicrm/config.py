@@ -2,7 +2,8 @@
 
 Keys (all optional): `db` (default database file or URL), `user` (who you are), `forgotten_days`
 (when a contact counts as forgotten), `default_cadence` (stay-in-touch days for new databases),
-`currency` (ISO code for new deals) and `date_format` (iso | dmy | mdy). Command-line options and
+`currency` (ISO code for new deals), `date_format` (iso | dmy | mdy) and `me` (your own e-mail
+addresses, for `minicrm mail`). Command-line options and
 MINICRM_* variables win over the file.
 """
 
@@ -59,6 +60,18 @@ def _db(value: str) -> str:
     return text
 
 
+def _me(value: str) -> str:
+    """Your own e-mail addresses (`mail` logs what they send as outgoing): comma-separated; @domain for all of one."""
+    items = [a.strip().lower() for a in value.replace(",", " ").split()]
+    for item in items:
+        _, at, domain = item.partition("@")
+        if not at or "." not in domain or " " in item:
+            raise BadInput(f"invalid address '{item}' (you@example.com, or @example.com for a whole domain)")
+    if not items:
+        raise BadInput("give at least one address")
+    return ", ".join(dict.fromkeys(items))
+
+
 def _user(value: str) -> str:
     name = " ".join(value.split())
     if not name or name.lower() in ("me", "all"):
@@ -78,6 +91,7 @@ KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
     "date_format": (_date_format, "how dates are shown: iso, dmy or mdy"),
     "number_format": (_number_format, "how you write amounts: 1,234.56 or 1.234,56 (or 1 234,56)"),
     "region": (lambda v: v.strip().upper(), "region for phone numbers without +country (DE, GB, FR...)"),
+    "me": (_me, "your own e-mail addresses, comma-separated (@domain for all of one): mail you send is outgoing"),
 }
 
 

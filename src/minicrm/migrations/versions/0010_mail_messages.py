@@ -52,7 +52,7 @@ def upgrade() -> None:
     # Batch mode: SQLite cannot add a foreign key with ALTER TABLE, so the table is copied (every row and id
     # kept; AUTOINCREMENT stated again because reflection does not see it). On PostgreSQL the key is DEFERRABLE
     # like every other since 0005.
-    deferrable = {"deferrable": True, "initially": "IMMEDIATE"} if op.get_bind().dialect.name == "postgresql" else {}
+    postgres = op.get_bind().dialect.name == "postgresql"
     with op.batch_alter_table("interaction", schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column("mail_message_id", sa.Integer(), nullable=True))
         batch_op.create_index("ix_interaction_mail_message_id", ["mail_message_id"], unique=False)
@@ -62,7 +62,8 @@ def upgrade() -> None:
             ["mail_message_id"],
             ["id"],
             ondelete="SET NULL",
-            **deferrable,
+            deferrable=True if postgres else None,
+            initially="IMMEDIATE" if postgres else None,
         )
 
 

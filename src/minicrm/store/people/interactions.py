@@ -189,6 +189,7 @@ def log_interaction(
     next_on: date | None = None,
     next_time: time | None = None,
     goal: str | None = None,
+    mail_message_id: int | None = None,
 ) -> Logged:
     """Record an interaction, keep `last_interaction_at` and move the next-contact date.
 
@@ -220,8 +221,8 @@ def log_interaction(
             raise BadInput(f"no campaign with id {campaign_id}")
         interaction_id = session.insert(
             "INSERT INTO interaction (contact_id, company_id, kind, direction, happened_at, summary, body, outcome,"
-            " duration_min, deal_id, campaign_id, logged_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " duration_min, deal_id, campaign_id, logged_by, created_at, mail_message_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 contact_id,
                 contact["company_id"],
@@ -236,6 +237,7 @@ def log_interaction(
                 campaign_id,
                 user_id,
                 now,
+                mail_message_id,
             ),
         )
         search.index_interaction(session, interaction_id, summary, body)

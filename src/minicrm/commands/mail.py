@@ -1,0 +1,200 @@
+"""`minicrm mail import|log|sync`: e-mail in the timeline, from Maildir/mbox, a mail client's pipe, or IMAP."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from minicrm.commands._common import FormatOpt, app_ctx, on_date
+from minicrm.output import Format
+
+if TYPE_CHECKING:
+    from minicrm.context import AppContext
+    from minicrm.store.exchange.mail.logbook import MailRun, Me
+
+app = typer.Typer(help="E-mail in the timeline: import Maildir/mbox, log one piped message, sync IMAP.",
+                  no_args_is_help=True)  # fmt: skip
+
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", metavar="DATE", help="Only messages sent on or after DATE.", show_default=False)
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be logged; write nothing.")]
+CreateOpt = Annotated[
+    bool,
+    typer.Option("--create-contacts", help="Add unknown senders as leads (not mailing lists or no-reply machines)."),
+]
+
+UNKNOWN_COLUMNS = [
+    ("email", "Unknown sender", 1),
+    ("name", "Name", 2),
+    ("messages", "Messages", 1),
+    ("last_at", "Last", 3),
+    ("contact_id", "Lead", 2),
+]
+LOGGED_COLUMNS = [
+    ("id", "ID", 2),
+    ("contact", "Contact", 1),
+    ("direction", "Dir", 3),
+    ("happened_at", "When", 2),
+    ("subject", "Subject", 1),
+    ("attachments", "Attachments", 4),
+]
+
+
+def _me(actx: AppContext) -> Me:
+    from minicrm.store.exchange.mail.logbook import Me
+
+    return Me.parse(actx.setting("me"))
+
+
+def _since(actx: AppContext, since: str | None):
+    return on_date(actx, since) if since else None
+
+
+def _report(run: MailRun, me: Me, fmt: Format) -> None:
+    """The counts on stderr, the unknown senders (after everything else) on stdout."""
+    from minicrm import output
+
+    for text in run.notes:
+        output.note(f"note: {text}")
+    if run.more_notes:
+        output.note(f"note: ... and {run.more_notes} more")
+    if output.emit_data(run.to_json(), fmt, csv_rows=[u.to_json() for u in run.unknown_list()]):
+        return
+    would = "would be " if run.dry_run else ""
+    output.note(
+        f"{run.read} message(s) read: {run.logged} {would}logged ({run.interactions} interaction(s)),"
+        f" {run.already_logged} already logged, {run.no_contact} without a known contact"
+        + (f", {run.before_since} before --since" if run.before_since else "")
+    )
+    if not me:
+        output.note("config `me` is not set: direction guessed (minicrm config set me you@example.com)")
+    unknown = [u.to_json() for u in run.unknown_list()]
+    if unknown:
+        output.emit_rows(unknown, UNKNOWN_COLUMNS, fmt)
+        if not any(u["contact_id"] for u in unknown):
+            output.note("add them as leads with --create-contacts, or as contacts with: minicrm contact add")
+
+
+def import_cmd(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Maildir folders and mbox files.")],
+    since: SinceOpt = None,
+    dry_run: DryRunOpt = False,
+    create_contacts: CreateOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Log the e-mails of Maildir folders and mbox files exchanged with your contacts (each message once)."""
+    from minicrm.store.exchange.mail.logbook import MailRun, log_mail
+    from minicrm.store.exchange.mail.mailboxes import folders, messages
+
+    actx = app_ctx(ctx)
+    me = _me(actx)
+    day = _since(actx, since)
+    boxes = folders(paths)  # every PATH checked before anything is read
+    session = actx.session()
+    run = MailRun(dry_run=dry_run)
+    now, user_id = actx.now(), actx.user_id()
+    for box in boxes:
+        log_mail(session, messages(box), me=me, now=now, user_id=user_id, since=day, dry_run=dry_run,
+                 create_contacts=create_contacts, run=run)  # fmt: skip
+    _report(run, me, fmt)
+
+
+def log_cmd(
+    ctx: typer.Context,
+    contact: Annotated[
+        str | None,
+        typer.Option(
+            "--contact", "-c", metavar="REF", help="Log it on this contact (else: whoever the addresses are)."
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    create_contacts: CreateOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Log the one e-mail on standard input (a mail client's pipe command) and print what was logged."""
+    import sys
+
+    from minicrm import output
+    from minicrm.errors import BadInput
+    from minicrm.store.exchange.mail.logbook import MailRun, log_mail
+
+    actx = app_ctx(ctx)
+    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    if raw.startswith(b"From ") and b"\n" in raw:  # an mbox "From " line (mutt's pipe-message can add one)
+        raw = raw.split(b"\n", 1)[1]
+    if not raw.strip() or b":" not in raw.split(b"\n", 1)[0]:
+        raise BadInput("standard input is not an e-mail message (pipe one message, headers first)")
+    me = _me(actx)
+    session = actx.session()
+    contact_id = None
+    if contact is not None:
+        from minicrm.store.people.refs import resolve_contact
+
+        contact_id = resolve_contact(session, contact)
+    run = MailRun(dry_run=dry_run, keep_items=True)
+    log_mail(session, [raw], me=me, now=actx.now(), user_id=actx.user_id(), dry_run=dry_run,
+             create_contacts=create_contacts, contact_id=contact_id, run=run)  # fmt: skip
+    for text in run.notes:
+        output.note(f"note: {text}")
+    if run.already_logged:
+        output.note("already logged: nothing to do")
+        return
+    if not run.items:
+        sender = next(iter(run.unknown), None)
+        who = f" (from {sender})" if sender else ""
+        raise BadInput(f"no contact has the message's addresses{who}: give --contact REF, or --create-contacts")
+    output.emit_rows([i.to_json() for i in run.items], LOGGED_COLUMNS, fmt, empty="nothing logged")
+
+
+def sync_cmd(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(metavar="imaps://USER@HOST[:PORT]/FOLDER", help="The account and folder.")],
+    password_env: Annotated[
+        str,
+        typer.Option("--password-env", metavar="VAR", help="The environment variable holding the password."),
+    ] = "MINICRM_IMAP_PASSWORD",
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-file",
+            metavar="FILE",
+            envvar="MINICRM_IMAP_CA_FILE",
+            help="Trust this CA too (a private server's self-signed certificate).",
+            show_default=False,
+        ),
+    ] = None,
+    insecure: Annotated[
+        bool,
+        typer.Option("--insecure", help="Do not check the server's certificate (test servers only)."),
+    ] = False,
+    since: SinceOpt = None,
+    dry_run: DryRunOpt = False,
+    create_contacts: CreateOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Log the new e-mails of an IMAP folder (read-only: nothing is marked read); for cron."""
+    from minicrm.errors import BadInput
+    from minicrm.store.exchange.mail.imap import parse_url, sync_folder
+
+    actx = app_ctx(ctx)
+    account = parse_url(url)
+    password = os.environ.get(password_env)
+    if password is None:
+        raise BadInput(f"no password: set the environment variable {password_env} (or name another: --password-env)")
+    me = _me(actx)
+    day = _since(actx, since)
+    run = sync_folder(actx.session(), account, password, me=me, now=actx.now(), user_id=actx.user_id(), since=day,
+                      dry_run=dry_run, create_contacts=create_contacts, ca_file=ca_file, insecure=insecure)  # fmt: skip
+    _report(run, me, fmt)
+
+
+def register(root: typer.Typer) -> None:
+    app.command("import")(import_cmd)
+    app.command("log")(log_cmd)
+    app.command("sync")(sync_cmd)
+    root.add_typer(app, name="mail")

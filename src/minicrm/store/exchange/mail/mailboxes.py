@@ -1,0 +1,90 @@
+"""The messages of Maildir folders and mbox files, one at a time (as bytes: nothing holds a whole mailbox).
+
+A PATH is a Maildir (a folder with cur/ and new/; its Maildir++ subfolders `.Sent`... come with it), a folder
+of Maildirs (mbsync's and offlineimap's ~/Mail/ACCOUNT/), or an mbox file (it starts with "From ").
+Every PATH is checked before any message is read, so a bad one is one error and nothing is logged.
+"""
+
+from __future__ import annotations
+
+import mailbox
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from minicrm.errors import BadInput
+
+#: A body line starting "From " is written ">From " in an mbox file (">>From " for ">From "...): undone on reading.
+_MBOX_QUOTED = re.compile(rb"(\n)>(>*From )")
+
+
+@dataclass(frozen=True)
+class Folder:
+    path: Path
+    kind: str  # maildir | mbox
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+
+def _is_maildir(path: Path) -> bool:
+    return (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def folders(paths: list[Path]) -> list[Folder]:
+    """The mailboxes the PATHs name, in order; raises BadInput naming the first PATH that is none."""
+    found: list[Folder] = []
+    for path in paths:
+        found += _folders_of(path)
+    return found
+
+
+def _folders_of(path: Path) -> list[Folder]:
+    try:
+        if path.is_dir():
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise BadInput(f"cannot read {path}: permission denied")
+            if _is_maildir(path):
+                subfolders = sorted(p for p in path.iterdir() if p.name.startswith(".") and _is_maildir(p))
+                return [Folder(path, "maildir"), *(Folder(p, "maildir") for p in subfolders)]
+            children = sorted(p for p in path.iterdir() if p.is_dir() and _is_maildir(p))
+            if not children:
+                raise BadInput(f"{path} is not a mailbox: a folder without cur/ and new/, nor Maildir folders inside")
+            return [f for child in children for f in _folders_of(child)]
+        with path.open("rb") as file:
+            start = file.read(5)
+    except FileNotFoundError:
+        raise BadInput(f"no file or folder {path}") from None
+    except PermissionError:
+        raise BadInput(f"cannot read {path}: permission denied") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+    if not path.is_file():
+        raise BadInput(f"{path} is not a mailbox: not a regular file or folder")
+    if start and start != b"From ":
+        raise BadInput(f"{path} is not a mailbox: an mbox file starts with 'From ', a Maildir is a folder")
+    return [Folder(path, "mbox")]
+
+
+def messages(folder: Folder) -> Iterator[bytes]:
+    """The messages of one folder, as bytes; a message a mail client moved away meanwhile is passed over."""
+    box: mailbox.Mailbox
+    try:
+        if folder.kind == "maildir":
+            box = mailbox.Maildir(folder.path, factory=None, create=False)
+        else:
+            box = mailbox.mbox(folder.path, factory=None, create=False)
+        keys = box.iterkeys()
+        for key in keys:
+            try:
+                data = box.get_bytes(key)
+            except (FileNotFoundError, KeyError):
+                continue
+            yield _MBOX_QUOTED.sub(rb"\1\2", data) if folder.kind == "mbox" else data
+    except PermissionError as exc:
+        raise BadInput(f"cannot read {exc.filename or folder.path}: permission denied") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {exc.filename or folder.path}: {exc.strerror}") from None
