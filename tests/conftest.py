@@ -43,6 +43,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from minicrm import i18n
 from minicrm.cli import app
 
 TODAY = "2026-11-22"
@@ -80,6 +81,11 @@ def hermetic_home(tmp_path, monkeypatch):
     # COLUMNS: tables take the width it names, even in a pipe (#19); a test that wants a width sets it
     for var in ("MINICRM_DB", "MINICRM_TODAY", "MINICRM_USER", "MINICRM_DEBUG", "COLUMNS"):
         monkeypatch.delenv(var, raising=False)
+    # messages in English whatever the developer's locale (#23); a test of another language sets LANG itself
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    i18n.use("en")
     return home
 
 

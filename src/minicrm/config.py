@@ -2,9 +2,8 @@
 
 Keys (all optional): `db` (default database file or URL), `user` (who you are), `forgotten_days`
 (when a contact counts as forgotten), `default_cadence` (stay-in-touch days for new databases),
-`currency` (ISO code for new deals), `date_format` (iso | dmy | mdy) and `me` (your own e-mail
-addresses, for `minicrm mail`). Command-line options and
-MINICRM_* variables win over the file.
+`currency` (ISO code for new deals), `date_format` (iso | dmy | mdy), `me` (your own e-mail addresses, for
+`minicrm mail`) and `language` (en | ru | uk | bg). Command-line options and MINICRM_* variables win over the file.
 """
 
 from __future__ import annotations
@@ -50,6 +49,15 @@ def _number_format(value: str) -> str:
     return key
 
 
+def _language(value: str) -> str:
+    from minicrm.i18n import LANGUAGES
+
+    key = value.strip().lower()
+    if key not in LANGUAGES:
+        raise BadInput(f"invalid language '{value}' (one of: {', '.join(LANGUAGES)})")
+    return key
+
+
 def _db(value: str) -> str:
     from minicrm.store.core.db import Database
 
@@ -92,6 +100,7 @@ KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
     "number_format": (_number_format, "how you write amounts: 1,234.56 or 1.234,56 (or 1 234,56)"),
     "region": (lambda v: v.strip().upper(), "region for phone numbers without +country (DE, GB, FR...)"),
     "me": (_me, "your own e-mail addresses, comma-separated (@domain for all of one): mail you send is outgoing"),
+    "language": (_language, "language of messages: en, ru, uk or bg (default: from LANG)"),
 }
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 
 _MIDNIGHT = time(0, 0)
 _MAX_LEN = 100  # nothing valid is longer; keeps the regexes cheap on huge input
-_HINT = "try 2026-12-05, 05.12.2026, tomorrow, +3d, next friday 15:00"
 _MONTHS = [calendar.month_name[i].lower() for i in range(1, 13)]
 _WEEKDAYS = {n: i for i, full in enumerate(calendar.day_name) for n in (full.lower(), full[:3].lower())}
 _WEEKDAYS |= {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
@@ -59,6 +59,12 @@ class Birthday:
         return f"{self.year:04d}-{md}" if self.year is not None else f"--{md}"
 
 
+def _what(what: str) -> str:
+    """The name of the kind of value, in the user's language."""
+    names = {"date": _("date"), "birthday": _("birthday"), "span": _("span"), "period": _("period")}
+    return names.get(what, what)
+
+
 def _q(text: str) -> str:
     t = text.strip()
     return repr(t if len(t) <= 40 else t[:37] + "...")
@@ -67,7 +73,7 @@ def _q(text: str) -> str:
 def _norm(text: str, what: str) -> str:
     s = " ".join(text.lower().split())
     if not s:
-        raise BadInput(f"empty {what}")
+        raise BadInput(_("empty {what}").format(what=_what(what)))
     if len(s) > _MAX_LEN:
         return "\x00"  # matches nothing; keeps the regexes cheap on huge input
     if not s.isascii():  # Russian, Ukrainian or Bulgarian words (`завтра`, `5 грудня`) -> English ones
@@ -178,9 +184,10 @@ def parse_when(text: str, *, now: datetime, order: str = "dmy") -> When:
             day, t = m["day"] or "", _time(m)
         d = _day(day, now.date(), order) if day else now.date()
     except (ValueError, OverflowError) as e:
-        raise BadInput(f"invalid date {_q(text)}: {e}") from None
+        raise BadInput(_("invalid date {text}: {why}").format(text=_q(text), why=e)) from None
     if d is None:
-        raise BadInput(f"cannot understand date {_q(text)} ({_HINT})")
+        hint = _("try 2026-12-05, 05.12.2026, tomorrow, +3d, next friday 15:00")
+        raise BadInput(_("cannot understand date {text} ({hint})").format(text=_q(text), hint=hint))
     _in_range(d, text, "date")
     return When(d, t)
 
@@ -191,7 +198,8 @@ FIRST_YEAR, LAST_YEAR = 1800, 2199
 
 def _in_range(d: date, text: str, what: str) -> None:
     if not FIRST_YEAR <= d.year <= LAST_YEAR:
-        raise BadInput(f"invalid {what} {_q(text)}: the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+        message = _("invalid {what} {text}: the year must be between {first} and {last}")
+        raise BadInput(message.format(what=_what(what), text=_q(text), first=FIRST_YEAR, last=LAST_YEAR))
 
 
 def parse_date(text: str, *, now: datetime, order: str = "dmy") -> date:
@@ -222,7 +230,8 @@ def parse_birthday(text: str, *, now: datetime, order: str = "dmy") -> Birthday:
         elif ymd := _ymd(s, order):
             y, month, day = ymd
         else:
-            raise BadInput(f"cannot understand birthday {_q(text)} (try 1990-12-10, 10.12.1990, 10.12 or --12-10)")
+            hint = _("try 1990-12-10, 10.12.1990, 10.12 or --12-10")
+            raise BadInput(_("cannot understand birthday {text} ({hint})").format(text=_q(text), hint=hint))
         if y is None:
             date(2000, month, day)
             return Birthday(month, day, None)
@@ -232,7 +241,7 @@ def parse_birthday(text: str, *, now: datetime, order: str = "dmy") -> Birthday:
         if date(year, month, day) > now.date():
             raise ValueError("it is in the future")
     except (ValueError, OverflowError) as e:
-        raise BadInput(f"invalid birthday {_q(text)}: {e}") from None
+        raise BadInput(_("invalid birthday {text}: {why}").format(text=_q(text), why=e)) from None
     _in_range(date(year, month, day), text, "birthday")
     return Birthday(month, day, year)
 
@@ -262,10 +271,11 @@ def parse_span(text: str) -> int:
     """Days in `7d`, `2w`, `1m` (30), `1y` (365), `2 weeks` or a plain number of days; 0 is allowed."""
     s = _norm(text, "span")
     if not (m := _fm(rf"\+?(\d{{1,6}}) ?{_UNIT}?", s)):
-        raise BadInput(f"cannot understand span {_q(text)} (try 7d, 2w, 1m, 1y; a plain number means days)")
+        hint = _("try 7d, 2w, 1m, 1y; a plain number means days")
+        raise BadInput(_("cannot understand span {text} ({hint})").format(text=_q(text), hint=hint))
     days = int(m[1]) * _UNIT_DAYS[(m[2] or "d")[0]]
     if days > _MAX_SPAN:
-        raise BadInput(f"invalid span {_q(text)}: longer than {_MAX_SPAN} days")
+        raise BadInput(_("invalid span {text}: longer than {n} days").format(text=_q(text), n=_MAX_SPAN))
     return days
 
 
@@ -316,7 +326,8 @@ def parse_period(text: str, *, today: date) -> tuple[date, date]:
     try:
         r = _period(s, today)
     except (ValueError, OverflowError) as e:
-        raise BadInput(f"invalid period {_q(text)}: {e}") from None
+        raise BadInput(_("invalid period {text}: {why}").format(text=_q(text), why=e)) from None
     if r is None:
-        raise BadInput(f"cannot understand period {_q(text)} (try 2026-Q3, 2026-10, 2026, last-90d, this-month, ytd)")
+        hint = _("try 2026-Q3, 2026-10, 2026, last-90d, this-month, ytd")
+        raise BadInput(_("cannot understand period {text} ({hint})").format(text=_q(text), hint=hint))
     return r

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, app_ctx, fields_of, on_date
+from minicrm.i18n import _, counted
 from minicrm.output import Format
 
 app = typer.Typer(help="Marketing campaigns: plan, members, responses, results.", no_args_is_help=True)
@@ -386,7 +387,8 @@ def segment_save(
     d = _definition(tag, status, field, industry, city)
     session = actx.session()
     seg_id, created = save_segment(session, name, d, now=actx.now(), user_id=actx.user_id())
-    output.note(f"segment '{name}' {'saved' if created else 'replaced'}: {count_matching(session, d)} contacts")
+    done = _("segment '{name}' saved: {contacts}") if created else _("segment '{name}' replaced: {contacts}")
+    output.note(done.format(name=name, contacts=counted(count_matching(session, d), "contacts")))
     output.write(str(seg_id))
 
 
@@ -432,7 +434,7 @@ def segment_show(
         output.emit_data(data, fmt, csv_rows=data["members"])
         return
     if fmt is Format.table:
-        output.note(f"segment '{seg.name}': {seg.to_json()['filter']} — {len(people)} contacts")
+        output.note(f"segment '{seg.name}': {seg.to_json()['filter']} — {counted(len(people), 'contacts')}")
     output.emit_rows([c.to_json() for c in people], MEMBER_COLUMNS, fmt, empty="no contacts match")
 
 

@@ -8,6 +8,7 @@ import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, fields_of, span_days, when
 from minicrm.commands.contact_dates import app as date_app
+from minicrm.i18n import _, counted
 from minicrm.output import Format
 
 app = typer.Typer(help="Manage contacts (people).", no_args_is_help=True)
@@ -364,7 +365,7 @@ def edit(
     if len(contact_ids) == 1:
         output.note(f"updated contact {contact_ids[0]}")
     else:
-        output.note(f"updated {len(contact_ids)} contacts")
+        output.note(_("updated {contacts}").format(contacts=counted(len(contact_ids), "contacts")))
 
 
 @app.command("archive")
@@ -451,11 +452,12 @@ def _tag(ctx: typer.Context, tag: str, refs: list[str], *, remove: bool) -> None
     session = actx.session()
     ids = refs_or_stdin(session, refs)
     changed = tag_contacts(session, ids, tag, remove=remove, now=actx.now(), user_id=actx.user_id())
-    verb = "untagged" if remove else "tagged"
     rest = len(ids) - len(changed)
     output.note(
-        f"{verb} {len(changed)} contacts '{tag}'"
-        + (f" ({rest} {'did not have' if remove else 'already had'} it)" if rest else "")
+        (_("untagged {contacts} '{tag}'") if remove else _("tagged {contacts} '{tag}'")).format(
+            contacts=counted(len(changed), "contacts"), tag=tag
+        )
+        + ((_(" ({n} did not have it)") if remove else _(" ({n} already had it)")).format(n=rest) if rest else "")
     )
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, TextIO, cast
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.i18n import _, counted
 from minicrm.output import Format
 
 import_app = typer.Typer(help="Import contacts (CSV, vCard) or a whole database (JSON).", no_args_is_help=True)
@@ -292,7 +293,7 @@ def import_vcard(
     texts = []
     for f in files:
         name = "stdin" if str(f) == "-" else str(f)
-        text, _ = decoding.decode(_read(f), source=name)
+        text, _encoding = decoding.decode(_read(f), source=name)
         texts.append((name if len(files) > 1 else "", text))
     source = "stdin" if str(path) == "-" else str(path)
     parsed = vcard_format.read_vcards(texts, now=actx.now())
@@ -318,10 +319,10 @@ def import_json(
 
     actx = app_ctx(ctx)
     source = "stdin" if str(file) == "-" else str(file)
-    text, _ = decode(_read(file), source=source)
+    text, _encoding = decode(_read(file), source=source)
     counts = restore_json(actx.session(), io.StringIO(text), source=source, replace=replace)
     output.note(
-        f"restored {sum(counts.values())} rows: "
+        _("restored {rows}: ").format(rows=counted(sum(counts.values()), "rows"))
         + ", ".join(f"{counts[t]} {t}" for t in ("contact", "company", "interaction", "deal", "task") if t in counts)
     )
 
@@ -366,7 +367,7 @@ def export_csv(
     ):
         n = run(session, _counting(out, advance), tags=tag or [], bom=bom, delimiter=delimiter)
     if output_file:
-        output.note(f"exported {n} contacts to {output_file}")
+        output.note(_("exported {contacts} to {file}").format(contacts=counted(n, "contacts"), file=output_file))
 
 
 @export_app.command("vcard")
@@ -388,7 +389,7 @@ def export_vcard(
     ):
         n = run(session, _counting(out, advance), tags=tag or [], version="3.0" if vcard3 else "4.0")
     if output_file:
-        output.note(f"exported {n} contacts to {output_file}")
+        output.note(_("exported {contacts} to {file}").format(contacts=counted(n, "contacts"), file=output_file))
 
 
 @export_app.command("json")
@@ -407,7 +408,11 @@ def export_json(
     with _out(output_file) as out, working("exporting the database (rows)", onto_stdout=not output_file) as advance:
         counts = run(session, _counting(out, advance), lines=nl)
     if output_file:
-        output.note(f"exported {sum(counts.values())} rows of {len(counts)} tables to {output_file}")
+        output.note(
+            _("exported {rows} of {tables} to {file}").format(
+                rows=counted(sum(counts.values()), "rows"), tables=counted(len(counts), "tables"), file=output_file
+            )
+        )
 
 
 def backup(

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import app_ctx
+from minicrm.i18n import _, counted
 
 
 def demo(
@@ -22,10 +23,8 @@ def demo(
         output.note(f"{actx.database.label} already holds data; demo left it as it is")
         return
     counts = fill(actx.session(), today=actx.today())
-    output.note(
-        f"demo data in {actx.database.label}: {counts['companies']} companies, {counts['contacts']} contacts,"
-        f" {counts['interactions']} interactions, {counts['deals']} deals"
-    )
+    what = ", ".join(counted(counts[k], k) for k in ("companies", "contacts", "interactions", "deals"))
+    output.note(_("demo data in {database}: {counts}").format(database=actx.database.label, counts=what))
 
 
 def register(app: typer.Typer) -> None:

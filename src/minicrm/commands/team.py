@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx
+from minicrm.i18n import _, counted
 from minicrm.output import Format
 
 users_app = typer.Typer(help="Users of a shared database: who owns and who logged what.", no_args_is_help=True)
@@ -192,12 +193,17 @@ def handover(
     )
     if output.emit_data(result.to_json(), fmt):
         return
-    counts = (
-        f"{result.contacts} contacts, {result.companies} companies, {result.deals} open deals,"
-        f" {result.tasks} open tasks"
+    counts = ", ".join(
+        counted(n, what)
+        for n, what in (
+            (result.contacts, "contacts"),
+            (result.companies, "companies"),
+            (result.deals, "open deals"),
+            (result.tasks, "open tasks"),
+        )
     )
-    verb = "would move" if dry_run else "moved"
-    output.write(f"{verb} {counts} from {result.from_user} to {result.to_user}")
+    moved = _("would move {what} from {old} to {new}") if dry_run else _("moved {what} from {old} to {new}")
+    output.write(moved.format(what=counts, old=result.from_user, new=result.to_user))
 
 
 # -- history and audit ------------------------------------------------------------------------------

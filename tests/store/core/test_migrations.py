@@ -137,6 +137,26 @@ def test_upgrade_stores_the_dates_cadences_implied(tmp_path, cli):
     conn.close()
 
 
+@pytest.mark.sqlite_only("starts from the revision-0012 fixture database, a SQLite file")
+def test_upgrade_0013_folds_apostrophes_in_name_keys(tmp_path, cli):
+    """`Марʼяна` and `Мар’яна` keyed before 0013 are found as `мар'яна` after it; two companies whose keys would
+    become one keep apart (the newer keeps its old key)."""
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "db-0012.sqlite", path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE contact SET name = 'Марʼяна Коваль', name_key = 'марʼяна коваль' WHERE id = 1")
+        conn.execute("UPDATE company SET name = 'Об’єднання', name_key = 'об’єднання' WHERE id = 1")
+        conn.execute("UPDATE company SET name = 'Обʼєднання', name_key = 'обʼєднання' WHERE id = 2")
+    conn.close()
+    cli.db = path
+    assert cli.ok("contact", "show", "мар'яна", "-f", "json").json()["id"] == 1
+    assert cli.ok("company", "show", "1", "-f", "json").json()["name"] == "Об’єднання"
+    conn = sqlite3.connect(path)
+    keys = conn.execute("SELECT id, name_key FROM company WHERE id IN (1, 2) ORDER BY id").fetchall()
+    assert keys == [(1, "об'єднання"), (2, "обʼєднання")]
+
+
 @pytest.mark.sqlite_only("starts from the revision-0010 fixture database, a SQLite file")
 def test_upgrade_0011_makes_the_ukrainian_apostrophe_searchable(tmp_path, cli):
     """A name indexed before 0011 keeps its ʼ as a letter; the upgrade re-indexes it, so `мар'яна` finds it."""

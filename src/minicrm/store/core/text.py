@@ -3,10 +3,13 @@
 import re
 import unicodedata
 
+#: Ukrainian writers type the apostrophe of `Марʼяна` as ', ’ or ʼ: one letter to them, so one in keys.
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+
 
 def fold(text: str) -> str:
-    """Casefold and strip combining marks, as FTS5 `remove_diacritics 2` does."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Casefold and strip combining marks, as FTS5 `remove_diacritics 2` does; apostrophes written '."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from minicrm.i18n import _, long_date, ngettext, pgettext, short_date
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
-from minicrm.store.followups.due import DueItem, due_counts, due_list, plural
+from minicrm.store.followups.due import DueItem, days_text, due_counts, due_list
 from minicrm.store.followups.forgotten import forgotten_count
 
 
@@ -49,34 +50,50 @@ class Digest:
         """The digest as cron mails it; empty when there is nothing to say."""
         if self.empty:
             return ""
-        lines = [f"minicrm: {self.today:%A %d %B %Y}"]
-        window = "today" if self.until == self.today else f"until {self.until:%a %d %b}"
+        lines = [f"minicrm: {long_date(self.today)}"]
+        window = _("today") if self.until == self.today else _("until {day}").format(day=short_date(self.until))
+        kinds = {i.kind: _kind(i.kind) for i in (*self.overdue, *self.due, *self.dates)}
+        width = max(9, *(len(k) for k in kinds.values())) if kinds else 9
 
         def line(i: DueItem, show_late: bool) -> str:
             who = i.contact or "-"
             if i.company:
                 who += f" ({i.company})"
             when = i.on.isoformat() + (f" {i.time}" if i.time else "")
-            late = f"  [{plural(i.days_overdue, 'day')} overdue]" if show_late and i.days_overdue else ""
-            return f"  {when}  {i.kind:<9}  {who} — {i.title}{late}"
+            late = "  [" + _("{days} overdue").format(days=days_text(i.days_overdue)) + "]"
+            late = late if show_late and i.days_overdue else ""
+            return f"  {when}  {kinds[i.kind]:<{width}}  {who} — {i.title}{late}"
 
         for title, items, count, late, more in (
-            (f"Overdue ({self.overdue_count})", self.overdue, self.overdue_count, True, "minicrm due --overdue"),
-            (f"Due {window} ({self.due_count})", self.due, self.due_count, False, "minicrm due"),
-            (f"Birthdays and dates {window} ({self.dates_count})", self.dates, self.dates_count, False,
-             "minicrm due --kind birthday,date"),
+            (_("Overdue ({count})").format(count=self.overdue_count), self.overdue, self.overdue_count, True,
+             "minicrm due --overdue"),
+            (_("Due {window} ({count})").format(window=window, count=self.due_count), self.due, self.due_count,
+             False, "minicrm due"),
+            (_("Birthdays and dates {window} ({count})").format(window=window, count=self.dates_count), self.dates,
+             self.dates_count, False, "minicrm due --kind birthday,date"),
         ):  # fmt: skip
             if count:
                 lines.append(title + ":")
                 lines += [line(i, late) for i in items]
                 if count > len(items):
-                    lines.append(f"  … and {count - len(items)} more: {more}")
+                    lines.append("  " + _("… and {n} more: {command}").format(n=count - len(items), command=more))
         if self.forgotten:
             lines.append(
-                f"{plural(self.forgotten, 'contact')} without news for {self.forgotten_days}+ days"
-                " and nothing planned: minicrm forgotten"
+                ngettext(
+                    "{n} contact without news for {days}+ days and nothing planned: minicrm forgotten",
+                    "{n} contacts without news for {days}+ days and nothing planned: minicrm forgotten",
+                    self.forgotten,
+                ).format(n=self.forgotten, days=self.forgotten_days)
             )
         return "\n".join(lines) + "\n"
+
+
+def _kind(kind: str) -> str:
+    """The due item's kind as the digest shows it (JSON keeps the English value)."""
+    names = {"follow-up": pgettext("due kind", "follow-up"), "task": pgettext("due kind", "task"),
+             "deal": pgettext("due kind", "deal"), "request": pgettext("due kind", "request"),
+             "birthday": pgettext("due kind", "birthday"), "date": pgettext("due kind", "date")}  # fmt: skip
+    return names.get(kind, kind)
 
 
 def remind_digest(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _, ngettext
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.store.people.cadence import EFFECTIVE_CADENCE_SQL
@@ -54,8 +55,9 @@ def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def days_text(n: int) -> str:
+    """`1 day`, `5 days`, `5 дней`, `21 день`."""
+    return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
 # -- the due queue ------------------------------------------------------------------------------
@@ -95,7 +97,7 @@ class DueItem:
 
 
 def _overdue_text(days: int) -> str:
-    return f"; overdue by {plural(days, 'day')}" if days > 0 else ""
+    return _("; overdue by {days}").format(days=days_text(days)) if days > 0 else ""
 
 
 _FOLLOWUP_FROM = " FROM contact c LEFT JOIN company co ON co.id = c.company_id"
@@ -149,12 +151,13 @@ def followup_item(r: Any, today: date) -> DueItem:
     late = max((today - on).days, 0)
     last = maybe_moment(r["last_interaction_at"])
     if r["next_contact_on"] is not None and not r["next_contact_auto"]:
-        title = r["next_contact_goal"] or "Follow up"
-        reason = f"follow-up planned for {on.isoformat()}"
+        title = r["next_contact_goal"] or _("Follow up")
+        reason = _("follow-up planned for {day}").format(day=on.isoformat())
     else:
-        title = r["next_contact_goal"] or "Stay in touch"
-        since = f"last contact {last.date().isoformat()}" if last else "never contacted"
-        reason = f"stay in touch every {plural(r['cadence'], 'day')}, {since}" if r["cadence"] else "follow-up due"
+        title = r["next_contact_goal"] or _("Stay in touch")
+        since = _("last contact {day}").format(day=last.date().isoformat()) if last else _("never contacted")
+        every = _("stay in touch every {days}, {since}")
+        reason = every.format(days=days_text(r["cadence"]), since=since) if r["cadence"] else _("follow-up due")
     return DueItem("follow-up", on, r["next_contact_time"], r["id"], r["name"], r["company"], title, late, r["id"],
                    reason + _overdue_text(late))  # fmt: skip
 
@@ -184,7 +187,9 @@ def task_query(*, since: date | None, until: date, owner_id: int | None, count: 
 def _task_item(r: Any, today: date) -> DueItem:
     on = as_day(r["due_on"])
     late = max((today - on).days, 0)
-    reason = f"task due {on.isoformat()}" + (f" (deal '{r['deal']}')" if r["deal"] else "")
+    reason = _("task due {day}").format(day=on.isoformat()) + (
+        _(" (deal '{deal}')").format(deal=r["deal"]) if r["deal"] else ""
+    )
     return DueItem("task", on, r["due_time"], r["contact_id"], r["contact"], r["company"], r["title"], late, r["id"],
                    reason + _overdue_text(late))  # fmt: skip
 
@@ -227,8 +232,10 @@ def money_text(minor: int | None, currency: str | None) -> str:
 def _deal_item(r: Any, today: date) -> DueItem:
     on = as_day(r["next_step_on"])
     late = max((today - on).days, 0)
-    title = r["next_step"] or f"Next step: {r['title']}"
-    reason = f"next step of deal '{r['title']}' ({r['stage']}, {money_text(r['amount_minor'], r['currency'])})"
+    title = r["next_step"] or _("Next step: {deal}").format(deal=r["title"])
+    reason = _("next step of deal '{deal}' ({stage}, {amount})").format(
+        deal=r["title"], stage=r["stage"], amount=money_text(r["amount_minor"], r["currency"])
+    )
     return DueItem("deal", on, None, r["contact_id"], r["contact"], r["company"], title, late, r["id"],
                    reason + _overdue_text(late))  # fmt: skip
 
@@ -316,17 +323,17 @@ def birth_year(value: str | None) -> int | None:
 
 def _birthday_item(r: Any, day: date) -> DueItem:
     born = birth_year(r["birthday"])
-    title = f"Birthday (turns {day.year - born})" if born else "Birthday"
+    title = _("Birthday (turns {age})").format(age=day.year - born) if born else _("Birthday")
     return DueItem("birthday", day, None, r["id"], r["name"], r["company"], title, 0, r["id"],
-                   f"birthday on {day.isoformat()}")  # fmt: skip
+                   _("birthday on {day}").format(day=day.isoformat()))  # fmt: skip
 
 
 def _date_item(r: Any, day: date) -> DueItem:
     first = birth_year(r["value"])
     years = day.year - first if r["yearly"] and first and day.year > first else None
-    title = r["label"] + (f" ({plural(years, 'year')})" if years else "")
+    title = r["label"] + (" (" + ngettext("{n} year", "{n} years", years).format(n=years) + ")" if years else "")
     return DueItem("date", day, None, r["id"], r["name"], r["company"], title, 0, r["id"],
-                   f"{r['label']} on {day.isoformat()}")  # fmt: skip
+                   _("{label} on {day}").format(label=r["label"], day=day.isoformat()))  # fmt: skip
 
 
 def date_rows(session: Session, *, start: date, end: date, owner_id: int | None) -> list[tuple[Any, date]]:
@@ -406,7 +413,7 @@ def due_counts(session: Session, *, today: date, until: date, owner_id: int | No
     One counting query per source, from its date index; the dashboard and a cut `remind` use it.
     """
     total = late = 0
-    for _, query, _ in _SOURCES.values():  # counted without the joins that only add names
+    for _kind, query, _tiebreak in _SOURCES.values():  # counted without the joins that only add names
         src = query(since=None, until=until, owner_id=owner_id, count=True)
         row = session.one(
             f"SELECT count(*), sum(CASE WHEN {src.day} < ? THEN 1 ELSE 0 END){src.sql}", [today, *src.params]
@@ -450,7 +457,8 @@ def _request_items(session: Session, *, today: date, until: date) -> list[DueIte
                 title=f"[{r['priority']}] {r['subject']}",
                 days_overdue=late,
                 ref_id=r["id"],
-                reason=f"service request #{r['id']} is {r['status']}{_overdue_text(late)}",
+                reason=_("service request #{id} is {status}").format(id=r["id"], status=r["status"])
+                + _overdue_text(late),
             )
         )
     return items

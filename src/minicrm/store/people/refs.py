@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from minicrm.errors import Ambiguous, NotFound
+from minicrm.i18n import _, ngettext
 from minicrm.store.core.db import Session
 from minicrm.store.core.text import fold, like_pattern
 
@@ -20,21 +21,32 @@ def as_id(ref: str) -> int | None:
     return None
 
 
+def _no_match(what: str, ref: str) -> NotFound:
+    text = _("no contact matches '{ref}'") if what == "contact" else _("no company matches '{ref}'")
+    return NotFound(text.format(ref=ref))
+
+
 def _pick(rows: list[Any], what: str, ref: str) -> int:
     if len(rows) == 1:
         found: int = rows[0]["id"]
         return found
     if not rows:
-        raise NotFound(f"no {what} matches '{ref}'")
+        raise _no_match(what, ref)
     listed = ", ".join(f"{r['id']} {r['name']}" for r in rows[:MAX_LISTED])
-    more = f" and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else ""
-    raise Ambiguous(f"'{ref}' matches {len(rows)} {what}s: {listed}{more}; use the id or more of the name")
+    n = len(rows)
+    more = _(" and {n} more").format(n=n - MAX_LISTED) if n > MAX_LISTED else ""
+    if what == "contact":
+        many = ngettext("'{ref}' matches {n} contact: {listed}", "'{ref}' matches {n} contacts: {listed}", n)
+    else:
+        many = ngettext("'{ref}' matches {n} company: {listed}", "'{ref}' matches {n} companies: {listed}", n)
+    hint = _("use the id or more of the name")
+    raise Ambiguous(f"{many.format(ref=ref, n=n, listed=listed)}{more}; {hint}")
 
 
 def _by_name(session: Session, table: str, what: str, ref: str) -> int:
     key = fold(ref)
     if not key:
-        raise NotFound(f"no {what} matches '{ref}'")
+        raise _no_match(what, ref)
     exact = session.all(f"SELECT id, name FROM {table} WHERE name_key = ? ORDER BY id LIMIT 20", (key,))
     if len(exact) == 1:
         found: int = exact[0]["id"]
@@ -53,7 +65,7 @@ def resolve_contact(session: Session, ref: str) -> int:
     ref = ref.strip()
     if (ident := as_id(ref)) is not None:
         if session.scalar("SELECT id FROM contact WHERE id = ?", (ident,)) is None:
-            raise NotFound(f"no contact with id {ref}")
+            raise NotFound(_("no contact with id {id}").format(id=ref))
         return ident
     if "@" in ref:
         rows = session.all(
@@ -71,7 +83,7 @@ def resolve_company(session: Session, ref: str) -> int:
     ref = ref.strip()
     if (ident := as_id(ref)) is not None:
         if session.scalar("SELECT id FROM company WHERE id = ?", (ident,)) is None:
-            raise NotFound(f"no company with id {ref}")
+            raise NotFound(_("no company with id {id}").format(id=ref))
         return ident
     return _by_name(session, "company", "company", ref)
 

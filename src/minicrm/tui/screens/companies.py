@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from minicrm.errors import MinicrmError
+from minicrm.i18n import ngettext
 from minicrm.tui import columns
 from minicrm.tui.screens.base import CrmScreen
 from minicrm.tui.widgets.fit_table import FitTable
@@ -89,7 +90,7 @@ class CompaniesScreen(CrmScreen):
             for c in rows
         )  # fmt: skip
         more = f" (the first {LIMIT}: type to narrow)" if len(rows) == LIMIT else ""
-        status.update(f"{len(rows):,} companies{more}")
+        status.update(ngettext("{n:,} company", "{n:,} companies", len(rows)).format(n=len(rows)) + more)
         if rows:
             self._preview(rows[0].id)
         else:

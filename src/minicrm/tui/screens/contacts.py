@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from minicrm.errors import MinicrmError
+from minicrm.i18n import ngettext
 from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
@@ -187,7 +188,9 @@ class ContactsScreen(ContactActions, CrmScreen):
     def _status(self) -> None:
         sort = self.sort or ("relevance" if self.filter_text.strip() else "name")
         if self.total is not None:
-            shown = f"{self.loaded:,} of {self.total:,} contacts"
+            shown = ngettext("{shown:,} of {n:,} contact", "{shown:,} of {n:,} contacts", self.total).format(
+                shown=self.loaded, n=self.total
+            )
         else:
             shown = f"{self.loaded:,}{'+' if self.more else ''} matching"
         self.query_one("#contacts-status", Static).update(f"{shown} · sorted by {SORT_LABELS.get(sort, sort)}")

@@ -1,0 +1,51 @@
+"""The CLI in the user's language (#23), through real processes: LANG picks the catalog; scripts' JSON stays English."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_minicrm
+
+
+def _run(db_target, lang: str, *args: str, today: str = "2026-12-02"):
+    return run_minicrm("--db", str(db_target), "--today", today, *args, env={"LANG": lang})
+
+
+def test_errors_in_ukrainian(db_target):
+    uk = "uk_UA.UTF-8"
+    assert _run(db_target, uk, "contact", "add", "Марʼяна Коваль").returncode == 0
+    res = _run(db_target, uk, "next", "Петро", "завтра")
+    assert (res.returncode, res.stderr) == (1, "error: немає контакту, що відповідає «Петро»\n")
+    res = _run(db_target, uk, "next", "Марʼяна", "позаминулого тижня")
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: не вдалося зрозуміти дату 'позаминулого тижня' (наприклад 2026-12-05,")
+    res = _run(db_target, uk, "next", "Мар'яна", "у пʼятницю о 15:00")  # the apostrophe typed either way
+    assert res.returncode == 0, res.stderr
+    card = json.loads(_run(db_target, uk, "contact", "show", "Марʼяна", "-f", "json").stdout)
+    assert (card["next_contact_on"], card["next_contact_time"]) == ("2026-12-04", "15:00")
+
+
+def test_remind_digest_in_russian_and_bulgarian(db_target):
+    added = _run(db_target, "C.UTF-8", "contact", "add", "Иван Петров", "--next", "2026-11-30", "--goal", "счёт")
+    assert added.returncode == 0
+    assert _run(db_target, "C.UTF-8", "contact", "add", "Анна", "--next", "2026-12-02").returncode == 0
+    ru = _run(db_target, "ru_RU.UTF-8", "remind").stdout.splitlines()
+    assert ru[0] == "minicrm: среда, 2 декабря 2026"
+    assert ru[1] == "Просрочено (1):"
+    assert ru[2].startswith("  2026-11-30  связаться  Иван Петров — счёт  [просрочено на 2 дня]")
+    assert ru[3] == "На очереди сегодня (1):"
+    assert ru[4].endswith("Анна — Связаться")
+    bg = _run(db_target, "bg_BG.UTF-8", "remind").stdout.splitlines()
+    assert bg[0] == "minicrm: сряда, 2 декември 2026 г."
+    assert bg[2].endswith("[просрочено с 2 дни]")
+    # what scripts read stays English: field names and kinds
+    data = json.loads(_run(db_target, "ru_RU.UTF-8", "remind", "-f", "json").stdout)
+    assert data["overdue"][0]["kind"] == "follow-up" and data["overdue_count"] == 1
+
+
+def test_english_plurals(cli):
+    cli.ok("contact", "add", "Ada Lovelace")
+    assert cli.ok("contact", "tag", "add", "vip", "ada").stderr.strip() == "tagged 1 contact 'vip'"
+    cli.ok("contact", "add", "Bob Brown")
+    res = cli.ok("contact", "tag", "add", "vip", "ada", "bob")
+    assert res.stderr.strip() == "tagged 1 contact 'vip' (1 already had it)"
