@@ -196,7 +196,7 @@ def test_add_filter_by_industry_field_and_segment(people):
 def test_segments_save_list_show_replace_delete(people):
     cli = people
     res = cli.ok("segment", "save", "Berlin clients", "--status", "client", "--city", "Berlin")
-    assert "1 contacts" in res.stderr
+    assert "saved: 1 contact\n" in res.stderr  # one contact, not "1 contacts" (#23)
     cli.ok("segment", "save", "vips", "--tag", "vip")
     listed = cli.ok("segment", "list", "-f", "json").json()
     assert [(s["name"], s["contacts"], s["filter"]) for s in listed] == [

@@ -78,7 +78,7 @@ def test_handover_moves_everything_open_in_one_step(bcli, acting):
     assert res == {"from": "Alice", "to": "Bob", "contacts": 2, "companies": 1, "deals": 1, "tasks": 1, "dry_run": True}
     assert owners(bcli)["Ada"] == "Alice"
     res = bcli.ok("handover", "--from", "alice", "--to", "bob")
-    assert res.stdout.strip() == "moved 2 contacts, 1 companies, 1 open deals, 1 open tasks from Alice to Bob"
+    assert res.stdout.strip() == "moved 2 contacts, 1 company, 1 open deal, 1 open task from Alice to Bob"
     assert owners(bcli) == {"Ada": "Bob", "Grace": "Bob", "Linus": "Carol"}
     users = {u["name"]: u for u in bcli.ok("user", "list", "-f", "json").json()}
     assert (users["Alice"]["contacts"], users["Alice"]["companies"], users["Alice"]["open_deals"]) == (0, 0, 0)
@@ -199,7 +199,7 @@ def test_config_set_show_path_and_use(cli, hermetic_home, backend, new_target):
     shown = cli.ok("config", "show", "-f", "json").json()
     assert shown == {"db": str(other), "user": "Alice", "forgotten_days": 90, "default_cadence": 28,
                      "currency": "EUR", "date_format": "dmy", "number_format": None, "region": None,
-                     "me": None}  # fmt: skip
+                     "me": None, "language": None}  # fmt: skip
     # the config user owns what they create; --db on the command line wins over the config's db. On PostgreSQL
     # (#21) the login is the user: the config's user is ignored there (this test's login owns the schema)
     owner = "Alice" if backend == "sqlite" else None
