@@ -432,7 +432,7 @@ def overdue_by_owner(session: Session, *, today: date) -> dict[int | None, int]:
     """Per owner, the follow-ups, tasks and deal steps overdue today: what `due --overdue --owner U` lists,
     service requests aside (the key None: nobody's). One grouped count per source, from its date index."""
     out: dict[int | None, int] = {}
-    for _, query, _ in _SOURCES.values():
+    for _kind, query, _tiebreak in _SOURCES.values():
         src = query(since=None, until=today - timedelta(days=1), owner_id=None, count=True)
         for r in session.all(f"SELECT {src.owner} AS uid, count(*) AS n{src.sql} GROUP BY {src.owner}", src.params):
             out[r["uid"]] = out.get(r["uid"], 0) + r["n"]
