@@ -134,7 +134,10 @@ def sync_folder(
     run = MailRun(dry_run=dry_run)
     try:
         _check(conn.select(_quoted(account.folder), readonly=True), f"opening folder {account.folder}", account)
-        validity = int(_check(conn.response("UIDVALIDITY"), "UIDVALIDITY", account)[0])
+        answer = conn.response("UIDVALIDITY")[1]
+        if not answer or not answer[0] or not answer[0].isdigit():
+            raise MailServerError(f"{account.url}: the server gave no UIDVALIDITY for {account.folder}")
+        validity = int(answer[0])
         last = 0
         if state is not None and int(state["uidvalidity"]) == validity:
             last = int(state["last_uid"])
