@@ -7,7 +7,8 @@ one of the contacts (half of those multipart/alternative with an HTML part, 1 in
 in 4 with a windows-1251 or koi8-r encoded Cyrillic subject), ~30% from unknown senders, ~10% newsletters,
 3% without a Message-ID, replies threaded, 5% copies of a message in both folders. A fresh database gets the
 contacts, then the command runs twice in a child process: the first run logs, the second (the same Maildir)
-must log nothing. Prints seconds and peak RSS (MB) of each run.
+must log nothing. Prints wall seconds, CPU seconds (user + system: what a busy machine does not inflate) and
+peak RSS (MB) of each run.
 """
 
 from __future__ import annotations

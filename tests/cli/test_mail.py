@@ -209,7 +209,7 @@ def test_mail_log_logs_the_piped_message_and_prints_it(crm):
     [logged] = crm.ok("timeline", "boris", "-f", "json").json()
     assert (logged["id"], logged["body"]) == (item["id"], "Нужно 20 штук.")
     again = crm.ok("mail", "log", input=PIPED)
-    assert "already logged" in again.stderr and again.stdout == ""
+    assert "already logged: 1 message(s)" in again.stderr and again.stdout == ""
     table = crm.ok("mail", "log", input=PIPED.replace(b"piped-1", b"piped-2")).stdout
     assert "Boris Petrov" in table and "Новый заказ" in table
 
@@ -244,3 +244,24 @@ def test_config_me_takes_addresses_and_domains(cli):
     cli.ok("config", "set", "me", "Me@Freelance.test, @mycompany.test")
     assert cli.ok("config", "show", "-f", "json").json()["me"] == "me@freelance.test, @mycompany.test"
     cli.fails("config", "set", "me", "not-an-address", code=2, match="invalid address 'not-an-address'")
+
+
+def test_mail_log_takes_several_messages_piped_as_mbox(crm):
+    """aerc's `:pipe -m` of marked messages (and mutt's tagged ones) writes them with mbox separators."""
+    second = PIPED.replace(b"piped-1", b"piped-2").replace(b"From now", b">From now")
+    second = second.replace(b"20 =D1=88=D1=82=D1=83=D0=BA.", b"2.\n>From now on: weekly.")
+    piped = (
+        b"From boris@romashka.ru Fri Nov 20 15:00:00 2026\n" + PIPED + b"\nFrom x Fri Nov 20 15:01:00 2026\n" + second
+    )
+    items = crm.ok("mail", "log", "-f", "json", input=piped).json()
+    assert [i["message_id"] for i in items] == ["piped-1@romashka.ru", "piped-2@romashka.ru"]
+    bodies = [i["body"] for i in crm.ok("timeline", "boris", "-f", "json").json()]
+    assert sorted(bodies) == ["Нужно 2.\nFrom now on: weekly.", "Нужно 20 штук."]
+
+
+def test_import_takes_single_message_files_as_notmuch_lists_them(crm, boxes):
+    box, _ = boxes
+    files = sorted((box / "cur").iterdir())[:2]  # the proposal (Ada) and the invoice (Boris)
+    report = _import(crm, *files).json()
+    assert (report["read"], report["logged"]) == (2, 2)
+    assert [i["summary"] for i in crm.ok("timeline", "boris", "-f", "json").json()] == ["Счёт за ноябрь"]

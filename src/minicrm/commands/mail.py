@@ -116,19 +116,19 @@ def log_cmd(
     create_contacts: CreateOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Log the one e-mail on standard input (a mail client's pipe command) and print what was logged."""
+    """Log the e-mail on standard input (a mail client's pipe command; several as mbox) and print what was logged."""
     import sys
 
     from minicrm import output
     from minicrm.errors import BadInput
     from minicrm.store.exchange.mail.logbook import MailRun, log_mail
+    from minicrm.store.exchange.mail.mailboxes import piped
 
     actx = app_ctx(ctx)
-    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-    if raw.startswith(b"From ") and b"\n" in raw:  # an mbox "From " line (mutt's pipe-message can add one)
-        raw = raw.split(b"\n", 1)[1]
-    if not raw.strip() or b":" not in raw.split(b"\n", 1)[0]:
-        raise BadInput("standard input is not an e-mail message (pipe one message, headers first)")
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    raws = piped(data)
+    if not raws or any(b":" not in raw.split(b"\n", 1)[0] for raw in raws):
+        raise BadInput("standard input is not an e-mail message (pipe one message, headers first, or an mbox)")
     me = _me(actx)
     session = actx.session()
     contact_id = None
@@ -137,13 +137,14 @@ def log_cmd(
 
         contact_id = resolve_contact(session, contact)
     run = MailRun(dry_run=dry_run, keep_items=True)
-    log_mail(session, [raw], me=me, now=actx.now(), user_id=actx.user_id(), dry_run=dry_run,
+    log_mail(session, raws, me=me, now=actx.now(), user_id=actx.user_id(), dry_run=dry_run,
              create_contacts=create_contacts, contact_id=contact_id, run=run)  # fmt: skip
     for text in run.notes:
         output.note(f"note: {text}")
     if run.already_logged:
-        output.note("already logged: nothing to do")
-        return
+        output.note(f"already logged: {run.already_logged} message(s)")
+        if not run.items:
+            return
     if not run.items:
         sender = next(iter(run.unknown), None)
         who = f" (from {sender})" if sender else ""

@@ -1,7 +1,8 @@
 """The messages of Maildir folders and mbox files, one at a time (as bytes: nothing holds a whole mailbox).
 
 A PATH is a Maildir (a folder with cur/ and new/; its Maildir++ subfolders `.Sent`... come with it), a folder
-of Maildirs (mbsync's and offlineimap's ~/Mail/ACCOUNT/), or an mbox file (it starts with "From ").
+of Maildirs (mbsync's and offlineimap's ~/Mail/ACCOUNT/), an mbox file (it starts with "From "), or a file
+holding one message (a file of a Maildir, as notmuch lists them; an .eml).
 Every PATH is checked before any message is read, so a bad one is one error and nothing is logged.
 """
 
@@ -18,12 +19,14 @@ from minicrm.errors import BadInput
 
 #: A body line starting "From " is written ">From " in an mbox file (">>From " for ">From "...): undone on reading.
 _MBOX_QUOTED = re.compile(rb"(\n)>(>*From )")
+#: A file that starts with a header line ("Return-Path: <...>", "Received: from ...") holds one message.
+_HEADER_START = re.compile(rb"[!-9;-~]+:")
 
 
 @dataclass(frozen=True)
 class Folder:
     path: Path
-    kind: str  # maildir | mbox
+    kind: str  # maildir | mbox | message (one message in a file: a Maildir file, an .eml)
 
     @property
     def label(self) -> str:
@@ -55,7 +58,7 @@ def _folders_of(path: Path) -> list[Folder]:
                 raise BadInput(f"{path} is not a mailbox: a folder without cur/ and new/, nor Maildir folders inside")
             return [f for child in children for f in _folders_of(child)]
         with path.open("rb") as file:
-            start = file.read(5)
+            start = file.read(80)
     except FileNotFoundError:
         raise BadInput(f"no file or folder {path}") from None
     except PermissionError:
@@ -64,14 +67,24 @@ def _folders_of(path: Path) -> list[Folder]:
         raise BadInput(f"cannot read {path}: {exc.strerror}") from None
     if not path.is_file():
         raise BadInput(f"{path} is not a mailbox: not a regular file or folder")
-    if start and start != b"From ":
-        raise BadInput(f"{path} is not a mailbox: an mbox file starts with 'From ', a Maildir is a folder")
-    return [Folder(path, "mbox")]
+    if not start or start.startswith(b"From "):
+        return [Folder(path, "mbox")]
+    if _HEADER_START.match(start):
+        return [Folder(path, "message")]
+    raise BadInput(
+        f"{path} is not a mailbox: an mbox file starts with 'From ', a message with a header, a Maildir is a folder"
+    )
 
 
 def messages(folder: Folder) -> Iterator[bytes]:
     """The messages of one folder, as bytes; a message a mail client moved away meanwhile is passed over."""
     box: mailbox.Mailbox
+    if folder.kind == "message":
+        try:
+            yield folder.path.read_bytes()
+        except OSError as exc:
+            raise BadInput(f"cannot read {folder.path}: {exc.strerror}") from None
+        return
     try:
         if folder.kind == "maildir":
             box = mailbox.Maildir(folder.path, factory=None, create=False)
@@ -88,3 +101,14 @@ def messages(folder: Folder) -> Iterator[bytes]:
         raise BadInput(f"cannot read {exc.filename or folder.path}: permission denied") from None
     except OSError as exc:
         raise BadInput(f"cannot read {exc.filename or folder.path}: {exc.strerror}") from None
+
+
+_MBOX_SEPARATOR = re.compile(rb"(?:\A|\n)From [^\n]*\n")
+
+
+def piped(data: bytes) -> list[bytes]:
+    """The messages a mail client pipes: one message, or several in mbox form (aerc's and mutt's tagged
+    messages: "From " lines between them, body lines quoted as ">From ")."""
+    if not data.startswith(b"From "):
+        return [data]
+    return [_MBOX_QUOTED.sub(rb"\1\2", m) for m in _MBOX_SEPARATOR.split(data) if m.strip()]
