@@ -384,6 +384,7 @@ def root(
     from minicrm.context import AppContext
 
     ctx.obj = AppContext.from_options(db, today, as_user, read_only=read_only)
+    ctx.obj.counts_clients = ctx.invoked_subcommand in ("report", "pipeline")
     ctx.with_resource(ctx.obj.command_scope())
 
 

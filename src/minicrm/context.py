@@ -40,6 +40,8 @@ class AppContext:
     settings: dict[str, Any] = field(default_factory=dict)
     config_error: MinicrmError | None = None
     _identity: Identity | None = field(default=None, repr=False)
+    #: a report: say whose clients it counted when the server enforces roles (#21)
+    counts_clients: bool = False
     _session: Session | None = field(default=None, repr=False)
     _database: Database | None = field(default=None, repr=False)
     _one_transaction: bool = field(default=False, repr=False)
@@ -145,6 +147,11 @@ class AppContext:
             self._end(commit=_deliberate_exit(exc))
             raise
         self._end(commit=True)
+        identity = self._identity
+        if self.counts_clients and identity is not None and identity.enforced and not identity.owner:
+            from minicrm import output
+
+            output.note(f"{identity.scope} ({identity.describe()})")
 
     def _end(self, *, commit: bool) -> None:
         session, self._session, self._one_transaction = self._session, None, False

@@ -49,7 +49,7 @@ class Identity:
 
     def describe(self) -> str:
         if self.name is None:
-            return f"the login '{self.login}'"
+            return f"the login '{self.login}'" + (" owns the database" if self.owner else "")
         return f"{self.name} is {'an' if self.role == 'admin' else 'a'} {self.role}"
 
 
