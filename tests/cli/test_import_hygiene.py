@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import loaded
+from conftest import FIXTURES, loaded
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def test_help_is_light():
         ("whois", "ada@example.org"),
         ("export", "csv"),
         ("export", "json"),
+        ("mail", "import", str(FIXTURES / "mail" / "archive.mbox")),
     ],
 )
 def test_everyday_commands_skip_heavy_imports(ready_db, args):
