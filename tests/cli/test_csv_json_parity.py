@@ -52,6 +52,11 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {
     "report plan": (("report", "plan"), None, ()),
     "report team": (("report", "team"), None, ("revenue",)),
     "plan list": (("plan", "list"), None, ()),
+    "report lost": (("report", "lost"), None, ("lifetime_value",)),
+    "report lost-deals": (("report", "lost-deals"), None, ("value",)),
+    "report time": (("report", "time"), "rows", ()),
+    "report greetings": (("report", "greetings"), None, ()),
+    "contact date list": (("contact", "date", "list"), None, ()),
     "campaign list": (("campaign", "list"), None, ()),
     "campaign show": (("campaign", "show", "1"), None, ()),
     "campaign members": (("campaign", "members", "1"), None, ()),
@@ -114,6 +119,11 @@ def expected_csv(rows: list[dict[str, Any]], per_currency: tuple[str, ...]) -> l
 def book(lasting_target, tmp_path_factory) -> Cli:
     cli = fill(Cli(lasting_target()))
     cli.ok("plan", "set", "--user", "maria", "--period", "2026-11", "--revenue", "50000", "EUR", "--deals", "2")
+    old = cli.ok("deal", "add", "Old gears", "--contact", "jürgen", "--amount", "990").stdout.strip()
+    cli.ok("deal", "won", old, "--on", "2025-01-15")  # a lost client
+    gone = cli.ok("deal", "add", "Spare engine", "--contact", "ada", "--amount", "120", "--currency", "USD")
+    cli.ok("deal", "lost", gone.stdout.strip(), "--reason", "price")
+    cli.ok("contact", "date", "add", "ada", "Wedding anniversary", "2015-11-30", "--yearly")  # to greet in 8 days
     files = tmp_path_factory.mktemp("files")
     (files / "in.csv").write_text("name,email\nNew Person,new@example.org\nAda Lovelace,ada@example.org\n")
     (files / "in.vcf").write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Card Person\nEMAIL:card@example.org\nEND:VCARD\n")

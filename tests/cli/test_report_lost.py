@@ -81,6 +81,10 @@ def test_lost_clients_figures(book):
     assert [r["client"] for r in three] == ["Frank Fox", "Bob Brown", "Eve Evans", "Acme", "Carl Gauss"]
     assert three[0]["lifetime_value"] == {"EUR": "90.00"} and three[0]["orders"] == 1
     assert [r["client"] for r in book.ok("report", "lost", "--owner", "alice", "-f", "json").json()] == ["Acme"]
+    loyal = book.ok("report", "lost", "--sort", "purchases", "-f", "json").json()
+    assert [r["client"] for r in loyal] == ["Acme", "Eve Evans", "Carl Gauss"]  # 2 purchases; then 1, latest first
+    silent = book.ok("report", "lost", "--sort", "silence", "-f", "json").json()
+    assert [r["client"] for r in silent] == ["Eve Evans", "Carl Gauss", "Acme"]  # never, 2026-01-05, 2026-09-10
 
     csv_lines = book.ok("report", "lost", "-f", "csv").stdout.splitlines()
     assert csv_lines[0].startswith("client,kind,id,currency,lifetime_value,")
@@ -95,6 +99,7 @@ def test_lost_clients_figures(book):
     assert "never" in table  # Eve's last contact
     assert "no lost clients" in book.ok("report", "lost", "--months", "60").stderr
     book.fails("report", "lost", "--months", "0", code=2, match="--months")
+    book.fails("report", "lost", "--sort", "value", code=2, match="unknown sort 'value'")
 
 
 def test_lost_deals_by_reason_stage_owner_month(book):

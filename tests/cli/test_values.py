@@ -98,3 +98,11 @@ def test_a_probability_is_read_by_the_percent_parser(cli, typed, stored):
 def test_a_probability_outside_0_to_100_is_refused(cli, typed):
     cli.ok("contact", "add", "Ann")
     cli.fails("deal", "add", "Site", "--contact", "Ann", "--probability", typed, code=2, match="probability")
+
+
+@pytest.mark.parametrize(("minutes", "text"), [(0, "0m"), (25, "25m"), (60, "1h"), (65, "1h05m"), (90, "1h30m"),
+                                               (6000, "100h"), (599_999, "9999h59m")])  # fmt: skip
+def test_durations_print_as_they_are_typed(minutes, text):
+    from minicrm.values.duration import minutes_text, parse_minutes
+
+    assert minutes_text(minutes) == text and parse_minutes(text) == minutes

@@ -24,7 +24,12 @@ from minicrm.cli import COMMANDS
 
 #: Top-level command -> the read invocations run (REF 1 is the first demo contact / company / deal).
 READS: dict[str, list[list[str]]] = {
-    "contact": [["contact", "list"], ["contact", "list", "--tag", "vip"], ["contact", "show", "1"]],
+    "contact": [
+        ["contact", "list"],
+        ["contact", "list", "--tag", "vip"],
+        ["contact", "show", "1"],
+        ["contact", "date", "list"],
+    ],
     "company": [["company", "list"], ["company", "show", "1"]],
     "timeline": [["timeline", "1"], ["timeline", "1", "--limit", "5"]],
     "search": [["search", "an"]],
@@ -44,6 +49,11 @@ READS: dict[str, list[list[str]]] = {
         ["report", "segments", "--by", "industry", "--period", "2026"],
         ["report", "campaigns"],
         ["report", "service", "--period", "2026-Q4"],
+        ["report", "lost"],
+        ["report", "lost-deals", "--by", "stage", "--period", "2026"],
+        ["report", "time", "--period", "2026-Q4"],
+        ["report", "time", "--by", "client", "--period", "2026-Q4"],
+        ["report", "greetings"],
     ],
     "ical": [["ical", "export", "-o", "{tmp}/feed.ics"]],
     "campaign": [

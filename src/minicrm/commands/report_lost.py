@@ -32,6 +32,15 @@ def report_lost(
         int, typer.Option("--months", min=1, max=1200, help="Lost: nothing bought for this many months.")
     ] = 6,
     owner: OwnerOpt = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            metavar="[recent|purchases|silence]",
+            help="recent: the latest to stop first; purchases: the most loyal first; silence: the longest"
+            " without contact first.",
+        ),
+    ] = "recent",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Lost clients: they bought (won deals, orders) and nothing for N months; lifetime value, last contact, owner."""
@@ -39,7 +48,7 @@ def report_lost(
     from minicrm.store.sales.lost import lost_clients, months_before
 
     actx = app_ctx(ctx)
-    rows = lost_clients(actx.session(), today=actx.today(), months=months, owner_id=owner_id(actx, owner))
+    rows = lost_clients(actx.session(), today=actx.today(), months=months, owner_id=owner_id(actx, owner), sort=sort)
     cutoff = months_before(actx.today(), months).isoformat()
     if fmt is not Format.table:
         output.emit_rows(rows, [], fmt, per_currency=("lifetime_value",))

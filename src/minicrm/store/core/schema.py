@@ -252,6 +252,8 @@ class Interaction(SQLModel, table=True):
         Index("ix_interaction_contact_at", "contact_id", "happened_at"),
         Index("ix_interaction_company_at", "company_id", "happened_at"),
         Index("ix_interaction_at", "happened_at"),
+        # the orders report lost counts as purchases, with their day and client, from the index alone
+        Index("ix_interaction_kind_at", "kind", "happened_at", "company_id", "contact_id"),
         {"sqlite_autoincrement": True},
     )
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -181,6 +181,7 @@ def fill(session: Session, *, today: date, seed: int = 7) -> dict[str, int]:
                 ),
             )
         counts["deals"] = _deals(session, rng, contact_ids, today=today, now=now)
+        counts["deals"] += _lost_client_and_dates(session, today=today)
     return counts
 
 
@@ -223,3 +224,42 @@ def _deals(session: Session, rng: random.Random, contact_ids: list[int], *, toda
                         due_on=today + timedelta(days=rng.randint(-2, 10)))  # fmt: skip
         count += 1
     return count
+
+
+def _lost_client_and_dates(session: Session, *, today: date) -> int:
+    """A lost client for `report lost` (the company silent the longest bought twice, in two currencies, more than a
+    year ago) and dates to greet 8 to 13 days ahead for `report greetings` (past the dashboard's week of due items).
+    Returns the deals added."""
+    from decimal import Decimal
+
+    from minicrm.store.people.contact_dates import add_date
+    from minicrm.store.sales.deals import create_deal, win_deal
+
+    company = session.one(
+        "SELECT co.id, max(i.happened_at) AS last_at FROM company co JOIN interaction i ON i.company_id = co.id"
+        " GROUP BY co.id ORDER BY max(i.happened_at), co.id LIMIT 1"
+    )
+    assert company is not None  # the demo logs interactions for most companies
+    last_at = company["last_at"] if isinstance(company["last_at"], datetime) else datetime.fromisoformat(
+        str(company["last_at"]))  # fmt: skip
+    won = min(last_at.date(), today - timedelta(days=400)) - timedelta(days=20)
+    for title, amount, currency, days_before in (("Fleet licences", "18400", "EUR", 0), ("Pilot", "4000", "USD", 90)):
+        on = won - timedelta(days=days_before)
+        moment = datetime.combine(on - timedelta(days=30), time(10, 0))
+        deal_id = create_deal(session, title=title, now=moment, company_id=company["id"], amount=Decimal(amount),
+                              currency=currency)  # fmt: skip
+        win_deal(session, deal_id, on=on, now=datetime.combine(on, time(16, 0)))
+    people = [r["id"] for r in session.all("SELECT id FROM contact WHERE archived = ? ORDER BY id LIMIT 4", (False,))]
+    now = datetime.combine(today, time(8, 0))
+    for contact_id, label, offset, year, yearly in zip(
+        people,
+        ("Wedding anniversary", "Name day", "Company founded", "Contract renewal"),
+        (9, 11, 13, 40),
+        (2012, None, 1998, today.year),
+        (True, True, True, False),
+        strict=True,
+    ):
+        day = today + timedelta(days=offset)
+        add_date(session, contact_id, label=label, month=day.month, day=day.day,
+                 year=None if year is None else (day.year if not yearly else year), yearly=yearly, now=now)  # fmt: skip
+    return 2

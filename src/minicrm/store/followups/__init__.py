@@ -1,1 +1,2 @@
-"""What needs doing: the due queue, forgotten clients and the cron digest (all from date indexes)."""
+"""What needs doing: the due queue, forgotten clients, the cron digest and whom to greet soon (`greetings`), all
+from date indexes."""

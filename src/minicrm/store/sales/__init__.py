@@ -1,2 +1,2 @@
 """Sales: deals in the pipeline (and what each contact and company is worth in them), tasks, campaigns and the sales
-reports (funnel, forecast, sales, clients)."""
+reports (funnel, forecast, sales, clients; lost clients and lost deals in `lost`)."""

@@ -18,6 +18,7 @@ from minicrm.store.core.text import fold
 from minicrm.values.money import from_minor
 
 ORDER_KIND = "order"
+LOST_SORTS = ("recent", "purchases", "silence")
 
 
 def _day(value: Any) -> date | None:
@@ -54,16 +55,19 @@ def _purchases(session: Session) -> str:
 
 
 def lost_clients(
-    session: Session, *, today: date, months: int = 6, owner_id: int | None = None
+    session: Session, *, today: date, months: int = 6, owner_id: int | None = None, sort: str = "recent"
 ) -> list[dict[str, Any]]:
     """Clients who bought before and nothing in the last `months` months (their last purchase on or before the
-    same day `months` months ago), archived ones left out; the most recently lapsed first.
+    same day `months` months ago), archived ones left out. Sorted `recent` (the most recently lapsed, the easiest
+    to win back, first), `purchases` (the most purchases first) or `silence` (the longest without contact first).
 
     Each with its lifetime value per currency, won deals and orders, first and last purchase, last contact (the
     newest interaction with the client that is not internal), owner and open deals (someone is on it already).
     """
     if months < 1:
         raise BadInput("--months must be 1 or more")
+    if sort not in LOST_SORTS:
+        raise BadInput(f"unknown sort '{sort}' (one of: {', '.join(LOST_SORTS)})")
     cutoff = months_before(today, months)
     lost_cte = (
         f"WITH p AS ({_purchases(session)}), lost AS (SELECT company_id, contact_id, max(day) AS last_purchase,"
@@ -114,8 +118,19 @@ def lost_clients(
             "owner": r["owner"],
             "open_deals": r["open_deals"],
         })  # fmt: skip
-    out.sort(key=lambda x: (x["last_purchase"], x["client"] or "", x["kind"], x["id"]), reverse=True)
+    out.sort(key=lambda x: (x["client"] or "", x["kind"], x["id"]))
+    if sort == "purchases":  # the most loyal first
+        out.sort(key=lambda x: (-(x["won_deals"] + x["orders"]), _desc(x["last_purchase"])))
+    elif sort == "silence":  # the longest without contact first, never contacted before all
+        out.sort(key=lambda x: (x["last_contact"] is not None, x["last_contact"] or ""))
+    else:
+        out.sort(key=lambda x: _desc(x["last_purchase"]))
     return out
+
+
+def _desc(day: str) -> tuple[int, ...]:
+    """A sort key that puts later ISO days first."""
+    return tuple(-ord(ch) for ch in day)
 
 
 LOST_GROUPS = ("reason", "stage", "owner", "month")

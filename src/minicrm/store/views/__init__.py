@@ -1,2 +1,3 @@
 """Read models that combine domains: the contact and company cards, caller look-up, the dashboard's charts, the
-shell's completion candidates (`completion`) and what `minicrm doctor` says about a database (`health`)."""
+shell's completion candidates (`completion`), what `minicrm doctor` says about a database (`health`) and the time
+spent on interactions and service requests (`time_spent`)."""
