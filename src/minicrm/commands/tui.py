@@ -25,7 +25,8 @@ def tui(
     actx.close()
     from minicrm.tui.app import MiniCrmApp
 
-    MiniCrmApp(actx.database.path or actx.database.url, today=actx.today_override, user=actx.user, theme=theme).run()
+    target = actx.database.path or actx.database.url
+    MiniCrmApp(target, today=actx.today_override, user=actx.user, theme=theme, read_only=actx.read_only).run()
 
 
 def register(app: typer.Typer) -> None:

@@ -83,10 +83,12 @@ class MiniCrmApp(App[None]):
         theme: str = "dark",
         now: datetime | None = None,
         settings: Mapping[str, Any] | None = None,
+        read_only: bool = False,
     ) -> None:
-        """`now` fixes the clock (tests, screenshots); `settings` are the config file's (read when None)."""
+        """`now` fixes the clock (tests, screenshots); `settings` are the config file's (read when None);
+        `read_only`: `--read-only`, every write fails."""
         super().__init__()
-        self.database = Database(db)
+        self.database = Database(db, read_only=read_only)
         self.today_override = today
         self.fixed_now = now
         self.user = user

@@ -77,7 +77,7 @@ def identify(session: Session, label: str | None, *, explicit: bool) -> Identity
     """Who acts: the login on PostgreSQL with rights (`--as`/MINICRM_USER naming anyone else is refused; the
     config file's user is ignored there), else the user named by `label` (created on first write)."""
     login = session.dialect.current_login(session)
-    if login is None or group_prefix(session) is None:
+    if login is None or session.scalar("SELECT value FROM meta WHERE key = 'role_prefix'") is None:
         return Identity(None, label, None)
     name, owner = login
     row = session.one("SELECT id, name, name_key, role, active FROM app_user WHERE pg_role = ?", (name,))
