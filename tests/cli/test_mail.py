@@ -265,3 +265,17 @@ def test_import_takes_single_message_files_as_notmuch_lists_them(crm, boxes):
     report = _import(crm, *files).json()
     assert (report["read"], report["logged"]) == (2, 2)
     assert [i["summary"] for i in crm.ok("timeline", "boris", "-f", "json").json()] == ["Счёт за ноябрь"]
+
+
+def test_company_domains_follow_the_website_and_email(cli):
+    """`company_domain` (what --by-domain looks up): the website's host without www. and the e-mail's domain;
+    public mail services are nobody's domain."""
+    cli.ok("company", "add", "Acme", "--website", "https://www.Acme.test/about", "--email", "info@acme-mail.test")
+    cli.ok("company", "add", "Solo", "--email", "solo.shop@gmail.com")
+    domains = "SELECT c.name, d.domain FROM company_domain d JOIN company c ON c.id = d.company_id ORDER BY 1, 2"
+    assert rows(cli.target, domains) == [("Acme", "acme-mail.test"), ("Acme", "acme.test")]
+    cli.ok("company", "edit", "Acme", "--website", "acme.example")
+    cli.ok("company", "edit", "Solo", "--website", "solo.example")
+    assert rows(cli.target, domains) == [
+        ("Acme", "acme-mail.test"), ("Acme", "acme.example"), ("Solo", "solo.example"),
+    ]  # fmt: skip

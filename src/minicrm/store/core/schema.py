@@ -72,6 +72,14 @@ class CompanyTag(SQLModel, table=True):
     tag: str = Field(primary_key=True, index=True)
 
 
+class CompanyDomain(SQLModel, table=True):
+    """A company's internet domain (website host, e-mail domain): mail from it finds the company (people.domains)."""
+
+    __tablename__ = "company_domain"
+    domain: str = Field(primary_key=True)
+    company_id: int = Field(foreign_key="company.id", ondelete="CASCADE", primary_key=True, index=True)
+
+
 class CompanyField(SQLModel, table=True):
     __tablename__ = "company_field"
     __table_args__ = (Index("ix_company_field_key_value", "key", "value"),)

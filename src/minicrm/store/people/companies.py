@@ -14,6 +14,7 @@ from minicrm.store.core.records import Company, check_revision
 from minicrm.store.core.text import fold
 from minicrm.store.people import search
 from minicrm.store.people.cadence import id_chunks, reschedule
+from minicrm.store.people.domains import refresh_company_domains
 from minicrm.store.people.fields import normalize_tag
 
 EDITABLE = (
@@ -80,6 +81,8 @@ def create_company(
             session.execute("INSERT INTO company_tag (company_id, tag) VALUES (?, ?)", (company_id, tag))
         _set_fields(session, company_id, fields or {})
         search.index_company(session, company_id)
+        if values.get("email") or values.get("website"):
+            refresh_company_domains(session, company_id)
         audit.record(
             session,
             entity="company",
@@ -140,6 +143,8 @@ def update_company(
             if session.scalar("SELECT 1 FROM company_tag WHERE company_id = ? AND tag = ?", (company_id, tag)) is None:
                 session.execute("INSERT INTO company_tag (company_id, tag) VALUES (?, ?)", (company_id, tag))
         _set_fields(session, company_id, fields or {})
+        if "email" in values or "website" in values:
+            refresh_company_domains(session, company_id)
         if "cadence_days" in changes:
             reschedule(session, where="c.company_id = ?", params=[company_id], now=now, user_id=user_id,
                        reason=f"company cadence {values['cadence_days'] or 'removed'}")  # fmt: skip
