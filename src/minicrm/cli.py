@@ -93,6 +93,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kind": ("interactions", "Interaction kinds (call, email, meeting...)."),
     "mail": ("mail", "E-mail in the timeline: import Maildir/mbox, log one piped message, sync IMAP."),
     "demo": ("misc", "Fill the selected (empty) database with a realistic sample client base."),
+    "hook": ("hooks", "Hooks and webhooks run on events: a deal won, a contact added..."),
     "doctor": (
         "doctor",
         "Show the database, config, language and time zone in use; check file permissions and the calendar token.",
@@ -359,6 +360,10 @@ def root(
         bool,
         typer.Option("--read-only", help="Open the database read-only: every change fails (env MINICRM_READ_ONLY=1)."),
     ] = False,
+    no_hooks: Annotated[
+        bool,
+        typer.Option("--no-hooks", help="Run no hooks and tell no webhook about this command's changes."),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -385,6 +390,8 @@ def root(
 
     ctx.obj = AppContext.from_options(db, today, as_user, read_only=read_only)
     ctx.obj.counts_clients = ctx.invoked_subcommand in ("report", "pipeline")
+    if no_hooks:
+        ctx.obj.hooks = False
     ctx.with_resource(ctx.obj.command_scope())
 
 

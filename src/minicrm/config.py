@@ -101,7 +101,19 @@ KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
     "region": (lambda v: v.strip().upper(), "region for phone numbers without +country (DE, GB, FR...)"),
     "me": (_me, "your own e-mail addresses, comma-separated (@domain for all of one): mail you send is outgoing"),
     "language": (_language, "language of messages: en, ru, uk or bg (default: from LANG)"),
+    "hook_timeout": (lambda v: _seconds(v), "seconds a hook may run before it is stopped (default 10)"),
+    "webhook_timeout": (lambda v: _seconds(v), "seconds a command waits for a webhook (default 5)"),
 }
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value.strip().removesuffix("s"))
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds <= 3600:
+        raise BadInput(f"invalid number of seconds '{value}' (more than 0, at most 3600)")
+    return seconds
 
 
 def config_path() -> Path:

@@ -42,6 +42,7 @@ class AppContext:
     _identity: Identity | None = field(default=None, repr=False)
     #: a report: say whose clients it counted when the server enforces roles (#21)
     counts_clients: bool = False
+    hooks: bool = True  # --no-hooks / MINICRM_NO_HOOKS=1: no hook runs and no webhook is told
     _session: Session | None = field(default=None, repr=False)
     _database: Database | None = field(default=None, repr=False)
     _one_transaction: bool = field(default=False, repr=False)
@@ -71,6 +72,7 @@ class AppContext:
             read_only=read_only or os.environ.get("MINICRM_READ_ONLY", "") not in ("", "0"),
             settings=settings,
             config_error=error,
+            hooks=os.environ.get("MINICRM_NO_HOOKS", "") in ("", "0"),
         )
 
     def setting(self, key: str, default: Any = None) -> Any:
@@ -131,8 +133,30 @@ class AppContext:
                 raise
             if self._one_transaction:
                 session.hold()
+            self._configure_events(session)
             self._session = session
         return self._session
+
+    def _configure_events(self, session: Session) -> None:
+        """Hooks and webhooks of this session's events: who acts, our clock, remarks on stderr (#22)."""
+        from minicrm.store.core import events
+
+        env = {"MINICRM_DB": str(self.db_target or self.database.path)}
+        if self.today_override is not None:
+            env["MINICRM_TODAY"] = self.today_override.isoformat()
+        identity = self._identity  # session() is still opening: self.user would open another
+        user = self.user_label if self.database.dialect.is_file or identity is None else identity.name
+        events.configure(session, enabled=self.hooks, user=user, now=self.now, report=_note, env=env,
+                         timeout=float(self.setting("hook_timeout", events.HOOK_TIMEOUT)),
+                         webhook_timeout=float(self.setting("webhook_timeout", events.WEBHOOK_TIMEOUT)))  # fmt: skip
+
+    def without_hooks(self) -> None:
+        """`--no-hooks` of one command (imports): nothing is told about its changes."""
+        self.hooks = False
+        if self._session is not None:
+            from minicrm.store.core import events
+
+            events.configure(self._session, enabled=False)
 
     @contextmanager
     def command_scope(self) -> Iterator[AppContext]:
@@ -183,6 +207,12 @@ class AppContext:
         finally:
             session.close()
         self._one_transaction = held
+
+
+def _note(message: str) -> None:
+    from minicrm import output
+
+    output.note(message)
 
 
 def _deliberate_exit(exc: BaseException) -> bool:

@@ -199,7 +199,8 @@ def test_config_set_show_path_and_use(cli, hermetic_home, backend, new_target):
     shown = cli.ok("config", "show", "-f", "json").json()
     assert shown == {"db": str(other), "user": "Alice", "forgotten_days": 90, "default_cadence": 28,
                      "currency": "EUR", "date_format": "dmy", "number_format": None, "region": None,
-                     "me": None, "language": None}  # fmt: skip
+                     "me": None, "language": None, "hook_timeout": None,
+                     "webhook_timeout": None}  # fmt: skip
     # the config user owns what they create; --db on the command line wins over the config's db. On PostgreSQL
     # (#21) the login is the user: the config's user is ignored there (this test's login owns the schema)
     owner = "Alice" if backend == "sqlite" else None

@@ -193,6 +193,10 @@ def remind(
     last = _until(actx, within, None, 1)
     digest = remind_digest(actx.session(), today=actx.today(), until=last, owner_id=owner_id(actx, owner),
                            forgotten_days=days or _default_forgotten_days(), limit=limit or None)  # fmt: skip
+    if not digest.empty:  # the hooks of followup.due get the digest (--format json's contract)
+        from minicrm.store.core.events import emit
+
+        emit(actx.session(), "followup.due", digest.to_json())
     if fmt == "json":
         output.write(output.to_json(digest.to_json()))
     else:

@@ -29,6 +29,9 @@ ImportTagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag
 SkipBadOpt = Annotated[
     bool, typer.Option("--skip-bad", help="Import the good rows; write the bad ones to a reject file.")
 ]
+NoHooksOpt = Annotated[
+    bool, typer.Option("--no-hooks", help="Run no hooks and tell no webhook about this import (also import.finished).")
+]
 RejectsOpt = Annotated[
     Path | None,
     typer.Option("--rejects", metavar="FILE", help="Reject file for --skip-bad (default: FILE.rejects.csv/.vcf)."),
@@ -160,11 +163,13 @@ def _contacts_total(session, tags: list[str]) -> int | None:
 
 
 def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dry_run: bool, on_duplicate: str,
-                tag, skip_bad: bool, fmt: Format, default_rejects: Path) -> None:  # fmt: skip
+                tag, skip_bad: bool, fmt: Format, default_rejects: Path, no_hooks: bool = False) -> None:  # fmt: skip
     from minicrm import output
     from minicrm.store.exchange.importing import applying
 
     actx = app_ctx(ctx)
+    if no_hooks:
+        actx.without_hooks()
     session = actx.session()
     with _progress(len(parsed.candidates), f"importing {source}") as progress:
         result = applying.run(
@@ -231,6 +236,7 @@ def import_csv(
             " Outlook's headers; else day first).",
         ),
     ] = None,
+    no_hooks: NoHooksOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import contacts from a CSV file: a known UID, e-mail, or name with phone or company updates, never doubles."""
@@ -250,7 +256,8 @@ def import_csv(
         date_order=date_order, configured_order=actx.setting("date_format"),
     )  # fmt: skip
     _run_import(ctx, parsed, source=source, kind="csv", rejects=rejects, dry_run=dry_run, on_duplicate=on_duplicate,
-                tag=tag, skip_bad=skip_bad, fmt=fmt, default_rejects=Path(f"{file}.rejects.csv"))  # fmt: skip
+                tag=tag, skip_bad=skip_bad, fmt=fmt, default_rejects=Path(f"{file}.rejects.csv"),
+                no_hooks=no_hooks)  # fmt: skip
 
 
 def _parse_map(specs: list[str]) -> dict[str, str]:
@@ -277,6 +284,7 @@ def import_vcard(
     tag: ImportTagOpt = None,
     skip_bad: SkipBadOpt = False,
     rejects: RejectsOpt = None,
+    no_hooks: NoHooksOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import vCards (2.1/3.0/4.0: Google, Apple, Outlook, khard/CardDAV folders); a known UID updates."""
@@ -299,7 +307,7 @@ def import_vcard(
     parsed = vcard_format.read_vcards(texts, now=actx.now())
     _run_import(ctx, parsed, source=source, kind="vcard", rejects=rejects, dry_run=dry_run,
                 on_duplicate=on_duplicate, tag=tag, skip_bad=skip_bad, fmt=fmt,
-                default_rejects=Path(f"{str(path).rstrip('/')}.rejects.vcf"))  # fmt: skip
+                default_rejects=Path(f"{str(path).rstrip('/')}.rejects.vcf"), no_hooks=no_hooks)  # fmt: skip
 
 
 @import_app.command("json")

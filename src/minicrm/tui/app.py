@@ -111,8 +111,31 @@ class MiniCrmApp(App[None]):
 
     # -- data access (called from worker threads) -------------------------------------------------
     def open_session(self) -> Session:
-        """A new session for one worker operation; use it as a context manager."""
-        return self.database.connect()
+        """A new session for one worker operation; use it as a context manager.
+
+        Its changes fire the hooks and webhooks of #22 as the commands' do; their remarks become notifications."""
+        from minicrm.store.core import events
+
+        session = self.database.connect()
+        env = {"MINICRM_DB": str(self.database.path or self.database.url)}
+        if self.today_override is not None:
+            env["MINICRM_TODAY"] = self.today_override.isoformat()
+        timeouts = {
+            "timeout": float(self.settings.get("hook_timeout", events.HOOK_TIMEOUT)),
+            "webhook_timeout": float(self.settings.get("webhook_timeout", events.WEBHOOK_TIMEOUT)),
+        }
+        events.configure(session, user=self.user, now=self.now, report=self._hook_remark, env=env, **timeouts)
+        return session
+
+    def _hook_remark(self, message: str) -> None:
+        """A hook's output or problem, from a worker thread: a notification, never text over the screen."""
+        from minicrm.cells import terminal_safe
+
+        text = terminal_safe(message)[:500]
+        try:
+            self.call_from_thread(self.notify, text, severity="warning", markup=False, timeout=10)
+        except RuntimeError:  # on the app's own thread
+            self.notify(text, severity="warning", markup=False, timeout=10)
 
     def now(self) -> datetime:
         if self.fixed_now is not None:

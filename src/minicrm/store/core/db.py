@@ -8,7 +8,7 @@ a shell can share one file without "database is locked" errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,7 @@ class Session:
         self._held_open = False
         #: why this session may not write (a viewer, #21): every write block then raises PermissionDenied
         self.writes_denied: str | None = None
+        self._on_commit: list[Callable[[], None]] = []  # run once after the current transaction commits
 
     # -- statements -------------------------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -92,6 +93,16 @@ class Session:
         return new_id
 
     # -- transactions -----------------------------------------------------------------------
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the current transaction has committed (dropped if it is rolled back).
+
+        Used by `store.core.events` to run hooks and deliver webhooks only after the change is durable."""
+        self._on_commit.append(callback)
+
+    def in_write(self) -> bool:
+        """Whether a write transaction is open on this session (its write lock held)."""
+        return bool(self._depth or self._held_open)
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction (`BEGIN IMMEDIATE` on SQLite); nested calls join the outer one."""
@@ -161,6 +172,9 @@ class Session:
             if error is None:
                 raise
             raise error from None
+        callbacks, self._on_commit = self._on_commit, []
+        for callback in callbacks:
+            callback()
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -169,15 +183,18 @@ class Session:
             self._held_open = True
         self._run(lambda conn: conn.execute("SAVEPOINT minicrm_write"))
         self._depth = 1
+        pending = len(self._on_commit)
         try:
             yield
         except BaseException:
             self._depth = 0
+            del self._on_commit[pending:]  # the block's events are undone with it
             if self.dialect.in_transaction(self.conn):
                 self.conn.execute("ROLLBACK TO SAVEPOINT minicrm_write")
                 self.conn.execute("RELEASE SAVEPOINT minicrm_write")
             else:  # SQLite rolled the whole transaction back itself (disk full, I/O error)
                 self._held_open = False
+                self._on_commit.clear()
             raise
         self._depth = 0
         self._run(lambda conn: conn.execute("RELEASE SAVEPOINT minicrm_write"))
@@ -193,6 +210,7 @@ class Session:
 
     def _rollback(self) -> None:
         """Roll back what is left: SQLite may already have done it itself (disk full, I/O error)."""
+        self._on_commit.clear()
         if not self.dialect.in_transaction(self.conn):
             return
         try:

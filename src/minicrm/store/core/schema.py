@@ -12,6 +12,8 @@ from typing import Optional
 from sqlalchemy import BigInteger, DateTime, Index, String, Text, false
 from sqlmodel import Field, SQLModel
 
+from minicrm.store.core.schema_hooks import Webhook, WebhookAttempt, WebhookDelivery  # noqa: F401  (#22)
+
 #: Timestamps are naive local time (what the user typed), stored as such: newer SQLModel maps `datetime` to an
 #: aware UTC type by default, which is not what the migrations created.
 NAIVE = DateTime(timezone=False)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
-from minicrm.store.core import audit
+from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
 from minicrm.store.core.records import Company, check_revision
@@ -61,6 +61,7 @@ def create_company(
     if unknown:
         raise BadInput(f"unknown company fields: {', '.join(sorted(unknown))}")
     tags = sorted({normalize_tag(t) for t in tags})
+    events.check(session, "company.created", change={"name": name, "tags": tags, "fields": fields or {}, **values})
     with session.write():
         name = _check_unique(session, name)
         columns = {
@@ -92,6 +93,7 @@ def create_company(
             user_id=user_id,
             changes={k: (None, v) for k, v in columns.items() if v is not None and k not in ("name_key", "created_at")},
         )
+        events.emit(session, "company.created", lambda: get_company(session, company_id).to_json())
     return company_id
 
 
@@ -121,9 +123,12 @@ def update_company(
     if unknown:
         raise BadInput(f"unknown company fields: {', '.join(sorted(unknown))}")
     add_tags = sorted({normalize_tag(t) for t in add_tags})
+    change = {**values, "add_tags": add_tags, "remove_tags": list(remove_tags), "fields": fields}
+    events.check(session, "company.updated", record=lambda: get_company(session, company_id).to_json(), change=change)
     with session.write():
         row = session.one("SELECT * FROM company WHERE id = ?", (company_id,))
         assert row is not None  # callers pass the id of an existing company
+        before = events.snapshot(session, "company.updated", lambda: get_company(session, company_id).to_json())
         old = dict(row)
         check_revision("company", company_id, old["revision"], expected_revision)
         if "name" in values:
@@ -158,6 +163,7 @@ def update_company(
         audit.record(
             session, entity="company", entity_id=company_id, action="update", now=now, user_id=user_id, changes=changes
         )
+        events.emit(session, "company.updated", lambda: get_company(session, company_id).to_json(), before=before)
 
 
 def delete_company(session: Session, company_id: int, *, now: datetime, user_id: int | None = None) -> tuple[str, int]:

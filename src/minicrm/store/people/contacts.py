@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from minicrm.errors import BadInput
-from minicrm.store.core import audit
+from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
 from minicrm.store.core.records import Contact, check_revision
@@ -91,6 +91,8 @@ def create_contact(
     emails = [check_email(e) for e in emails]
     phones = [check_phone(p) for p in phones]
     tags = sorted({normalize_tag(t) for t in tags})
+    events.check(session, "contact.created", change={"name": name, "emails": emails, "phones": phones,
+                 "company": company, "status": status, "tags": tags, "fields": fields or {}, **values})  # fmt: skip
     with session.write():
         company_id, created = (None, None)
         if company:
@@ -131,6 +133,7 @@ def create_contact(
             user_id=user_id,
             changes={k: (None, v) for k, v in columns.items() if v is not None and k not in ("name_key", "created_at")},
         )
+        events.emit(session, "contact.created", lambda: get_contact(session, contact_id).to_json())
     return Saved(contact_id, created)
 
 
@@ -233,9 +236,14 @@ def update_contact(
     add_phones = [check_phone(p) for p in add_phones]
     add_tags = sorted({normalize_tag(t) for t in add_tags})
     created = None
+    event = "contact.archived" if values.get("archived") else "contact.updated"
+    events.check(session, event, record=lambda: get_contact(session, contact_id).to_json(),
+                 change={**values, "company": company, "add_tags": add_tags, "fields": fields})  # fmt: skip
     with session.write():
         old = _row(session, contact_id)
         check_revision("contact", contact_id, old["revision"], expected_revision)
+        event = event if values.get("archived") != old["archived"] else "contact.updated"
+        before = events.snapshot(session, event, lambda: get_contact(session, contact_id).to_json())
         if company:
             values["company_id"], created = _company_for(session, company, now=now, user_id=user_id)
         elif clear_company:
@@ -276,6 +284,7 @@ def update_contact(
         audit.record(
             session, entity="contact", entity_id=contact_id, action="update", now=now, user_id=user_id, changes=changes
         )
+        events.emit(session, event, lambda: get_contact(session, contact_id).to_json(), before=before)
     return Saved(contact_id, created)
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from minicrm.errors import BadInput
-from minicrm.store.core import audit
+from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
 from minicrm.store.core.records import Interaction
@@ -206,6 +206,9 @@ def log_interaction(
         raise BadInput(f"unknown direction '{direction}' (in or out)")
     if duration_min is not None and duration_min < 0:
         raise BadInput(f"negative duration '{duration_min}'")
+    events.check(session, "interaction.logged", change={"contact_id": contact_id, "kind": kind, "summary": summary,
+                 "happened_at": happened_at, "direction": direction, "body": body, "outcome": outcome,
+                 "duration_min": duration_min, "deal_id": deal_id, "campaign_id": campaign_id})  # fmt: skip
     with session.write():
         found = _find_kind(session, kind)
         kind = found.name
@@ -271,6 +274,7 @@ def log_interaction(
             user_id=user_id,
             changes={"contact_id": (None, contact_id), "kind": (None, kind), "summary": (None, summary)},
         )
+        events.emit(session, "interaction.logged", lambda: get_interaction(session, interaction_id).to_json())
         new_next = (sets.get("next_contact_on", old_next[0]), sets.get("next_contact_goal", old_next[1]))
     return Logged(interaction_id, new_next[0], new_next[1], new_next != old_next)
 

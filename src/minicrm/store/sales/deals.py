@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
-from minicrm.store.core import audit
+from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
 from minicrm.store.core.records import check_revision, iso
@@ -266,6 +266,9 @@ def create_deal(
     check_probability(probability)
     if amount is not None:
         amount = parse_money(amount)
+    events.check(session, "deal.created", change={"title": title, "contact_id": contact_id, "company_id": company_id,
+                 "amount": amount, "currency": currency, "stage": stage, "expected_close": expected_close,
+                 "next_step": next_step, "next_step_on": next_step_on, "probability": probability})  # fmt: skip
     with session.write():
         company_id = _check_links(session, contact_id, company_id)
         first = stage_by_name(session, stage) if stage else list_stages(session)[0]
@@ -288,11 +291,13 @@ def create_deal(
             session, entity="deal", entity_id=deal_id, action="create", now=now, user_id=user_id,
             changes={"title": (None, title), "amount": (None, str(value)), "stage": (None, first.name)},
         )  # fmt: skip
+        events.emit(session, "deal.created", lambda: get_deal(session, deal_id).to_json())
     return deal_id
 
 
 def move_deal(session: Session, deal_id: int, stage: str, *, now: datetime, user_id: int | None = None) -> Deal:
     """Move an open deal to another stage (won/lost stages close it)."""
+    _check_stage_event(session, deal_id, stage)
     with session.write():
         deal = get_deal(session, deal_id)
         target = stage_by_name(session, stage)
@@ -307,7 +312,19 @@ def move_deal(session: Session, deal_id: int, stage: str, *, now: datetime, user
             sets["won_on"] = now.date()
         _update(session, deal, sets, now=now, user_id=user_id)
         _history(session, deal_id, deal.stage_id, target.id, now, user_id)
+        _emit(session, "deal.won" if target.outcome == "won" else "deal.stage-changed", deal)
     return get_deal(session, deal_id)
+
+
+def _check_stage_event(session: Session, deal_id: int, stage: str) -> None:
+    """The before- hooks of a move (deal.won when the stage is the won one)."""
+    target = stage_by_name(session, stage)
+    name = "deal.won" if target.outcome == "won" else "deal.stage-changed"
+    events.check(session, name, record=lambda: get_deal(session, deal_id).to_json(), change={"stage": target.name})
+
+
+def _emit(session: Session, name: str, before: Deal) -> None:
+    events.emit(session, name, lambda: get_deal(session, before.id).to_json(), before=before.to_json())
 
 
 def _closed_stage(session: Session, outcome: str) -> Stage:
@@ -318,6 +335,7 @@ def _closed_stage(session: Session, outcome: str) -> Stage:
 
 
 def win_deal(session: Session, deal_id: int, *, on: date, now: datetime, user_id: int | None = None) -> Deal:
+    events.check(session, "deal.won", record=lambda: get_deal(session, deal_id).to_json(), change={"won_on": on})
     with session.write():
         deal = get_deal(session, deal_id)
         if deal.outcome != "open":
@@ -325,6 +343,7 @@ def win_deal(session: Session, deal_id: int, *, on: date, now: datetime, user_id
         won = _closed_stage(session, "won")
         _update(session, deal, {"stage_id": won.id, "won_on": on, "next_step_on": None}, now=now, user_id=user_id)
         _history(session, deal_id, deal.stage_id, won.id, datetime.combine(on, now.time()), user_id)
+        _emit(session, "deal.won", deal)
     return get_deal(session, deal_id)
 
 
@@ -334,6 +353,8 @@ def lose_deal(
     reason = reason.strip()
     if not reason:
         raise BadInput("a lost deal needs --reason")
+    events.check(session, "deal.lost", record=lambda: get_deal(session, deal_id).to_json(),
+                 change={"lost_reason": reason, "lost_on": on or now.date()})  # fmt: skip
     with session.write():
         deal = get_deal(session, deal_id)
         if deal.outcome != "open":
@@ -343,10 +364,13 @@ def lose_deal(
         sets = {"stage_id": lost.id, "lost_on": day, "lost_reason": reason, "next_step_on": None}
         _update(session, deal, sets, now=now, user_id=user_id)
         _history(session, deal_id, deal.stage_id, lost.id, datetime.combine(day, now.time()), user_id)
+        _emit(session, "deal.lost", deal)
     return get_deal(session, deal_id)
 
 
 def reopen_deal(session: Session, deal_id: int, stage: str, *, now: datetime, user_id: int | None = None) -> Deal:
+    events.check(session, "deal.stage-changed", record=lambda: get_deal(session, deal_id).to_json(),
+                 change={"stage": stage})  # fmt: skip
     with session.write():
         deal = get_deal(session, deal_id)
         if deal.outcome == "open":
@@ -357,6 +381,7 @@ def reopen_deal(session: Session, deal_id: int, stage: str, *, now: datetime, us
         sets = {"stage_id": target.id, "won_on": None, "lost_on": None, "lost_reason": None}
         _update(session, deal, sets, now=now, user_id=user_id)
         _history(session, deal_id, deal.stage_id, target.id, now, user_id)
+        _emit(session, "deal.stage-changed", deal)
     return get_deal(session, deal_id)
 
 
@@ -390,6 +415,7 @@ def update_deal(
     if "amount" in values:
         sets["amount_minor"] = to_minor(parse_money(values.pop("amount")))
     sets.update(values)
+    events.check(session, "deal.updated", record=lambda: get_deal(session, deal_id).to_json(), change=sets)
     with session.write():
         deal = get_deal(session, deal_id)
         check_revision("deal", deal_id, deal.revision, expected_revision)
@@ -398,6 +424,7 @@ def update_deal(
             total = _insert_products(session, deal_id, products)
             sets.setdefault("amount_minor", to_minor(total))
         _update(session, deal, sets, now=now, user_id=user_id)
+        _emit(session, "deal.updated", deal)
     return get_deal(session, deal_id)
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
-from minicrm.store.core import audit
+from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
 from minicrm.store.core.records import check_revision, iso
@@ -90,6 +90,8 @@ def create_task(
     title = " ".join(title.split())
     if not title:
         raise BadInput("a task needs a title")
+    events.check(session, "task.created", change={"title": title, "due_on": due_on, "due_time": due_time,
+                 "contact_id": contact_id, "company_id": company_id, "deal_id": deal_id, "notes": notes})  # fmt: skip
     with session.write():
         if deal_id is not None:
             deal = session.one("SELECT contact_id, company_id FROM deal WHERE id = ?", (deal_id,))
@@ -107,6 +109,7 @@ def create_task(
         )  # fmt: skip
         audit.record(session, entity="task", entity_id=task_id, action="create", now=now, user_id=user_id,
                      changes={"title": (None, title), "due_on": (None, due_on)})  # fmt: skip
+        events.emit(session, "task.created", lambda: get_task(session, task_id).to_json())
     return task_id
 
 
@@ -174,10 +177,14 @@ def update_task(
         raise BadInput(f"unknown task fields: {', '.join(sorted(unknown))}")
     if "title" in values and not " ".join(str(values["title"]).split()):
         raise BadInput("a task needs a title")
+    if values.get("done"):
+        events.check(session, "task.done", record=lambda: get_task(session, task_id).to_json(), change=values)
     with session.write():
         old = session.one("SELECT * FROM task WHERE id = ?", (task_id,))
         if old is None:
             raise NotFound(f"no task with id {task_id}")
+        done = bool(values.get("done")) and not old["done"]
+        before = events.snapshot(session, "task.done", lambda: get_task(session, task_id).to_json()) if done else None
         check_revision("task", task_id, old["revision"], expected_revision)
         changes = audit.diff(dict(old), values)
         sets = {**values, "updated_at": now, "revision": old["revision"] + 1}
@@ -185,6 +192,8 @@ def update_task(
                         [*sets.values(), task_id])  # fmt: skip
         audit.record(session, entity="task", entity_id=task_id, action="update", now=now, user_id=user_id,
                      changes=changes)  # fmt: skip
+        if done:
+            events.emit(session, "task.done", lambda: get_task(session, task_id).to_json(), before=before)
 
 
 def delete_task(session: Session, task_id: int, *, now: datetime, user_id: int | None = None) -> None:

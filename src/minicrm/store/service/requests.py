@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
-from minicrm.store.core import audit
+from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
 from minicrm.store.core.records import check_revision, iso
@@ -180,6 +180,9 @@ def create_request(
     opened_at = opened_at or now
     if opened_at > now:
         raise BadInput(f"a request cannot be opened in the future ({opened_at:%Y-%m-%d %H:%M})")
+    events.check(session, "request.opened", change={"subject": subject, "contact_id": contact_id,
+                 "company_id": company_id, "description": description, "channel": channel, "priority": priority,
+                 "status": status, "due_on": due_on, "opened_at": opened_at})  # fmt: skip
     with session.write():
         if contact_id is not None and company_id is None:
             company_id = session.scalar("SELECT company_id FROM contact WHERE id = ?", (contact_id,))
@@ -215,6 +218,7 @@ def create_request(
             user_id=user_id,
             changes={k: (None, v) for k, v in columns.items() if v is not None and k not in ("subject_key",)},
         )
+        events.emit(session, "request.opened", lambda: get_request(session, request_id).to_json())
     return request_id
 
 
@@ -260,11 +264,20 @@ def update_request(
         values["priority"] = normalize_priority(values["priority"])
     if values.get("channel"):
         values["channel"] = values["channel"].strip().lower()
+    if str(values.get("status", "")).strip().lower() == "closed":
+        events.check(session, "request.closed", record=lambda: get_request(session, request_id).to_json(),
+                     change=values)  # fmt: skip
     with session.write():
         old = session.one("SELECT * FROM service_request WHERE id = ?", (request_id,))
         if old is None:
             raise NotFound(f"no request with id {request_id}")
         old = dict(old)
+        closing = str(values.get("status", "")).strip().lower() == "closed" and old["status"] != "closed"
+        before = (
+            events.snapshot(session, "request.closed", lambda: get_request(session, request_id).to_json())
+            if closing
+            else None
+        )
         check_revision("request", request_id, old["revision"], expected_revision)
         if "status" in values:
             status = values["status"] = normalize_status(values["status"])
@@ -297,6 +310,8 @@ def update_request(
                 session, entity="request", entity_id=request_id, action="update", now=now, user_id=user_id,
                 changes=changes,
             )  # fmt: skip
+        if closing:
+            events.emit(session, "request.closed", lambda: get_request(session, request_id).to_json(), before=before)
     return get_request(session, request_id)
 
 

@@ -152,6 +152,12 @@ class Dialect:
         """
         return ""
 
+    def skip_locked(self, alias: str) -> str:
+        """After a SELECT inside a write transaction: lock the rows read of `alias` (only: a joined table may not be
+        writable) and pass over rows another transaction holds. PostgreSQL's `FOR UPDATE OF alias SKIP LOCKED`;
+        empty on SQLite, whose `BEGIN IMMEDIATE` admits one writer."""
+        return ""
+
     def sort_key_no_index(self, expr: str) -> str:
         """An ORDER BY key that sorts like `expr` but keeps SQLite from walking `expr`'s index to avoid a sort."""
         return expr

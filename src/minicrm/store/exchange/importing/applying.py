@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from minicrm.errors import BadInput
-from minicrm.store.core import audit
+from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.exchange.importing import company_cards
 from minicrm.store.exchange.importing.planning import Op, chunked, lookup_ids, plan
@@ -295,7 +295,9 @@ def run(
             created = company_cards.apply(session, firm_ops, now=now, user_id=user_id)  # before the people at them
             ops = plan(session, people, on_duplicate=on_duplicate, tags=tags, progress=progress)
             created += apply(session, ops, now=now, user_id=user_id, source=source)
-        return ImportResult(False, _in_file_order(parsed, ops, firm_ops), parsed.bad, created)
+            result = ImportResult(False, _in_file_order(parsed, ops, firm_ops), parsed.bad, created)
+            events.emit(session, "import.finished", lambda: {"source": source, **result.to_json(with_items=False)})
+        return result
 
 
 def _in_file_order(parsed: Parsed, ops: Sequence[Op], firm_ops: Sequence[company_cards.CompanyOp]) -> list[PlanItem]:
