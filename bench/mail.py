@@ -1,6 +1,6 @@
 """`minicrm mail import` on a generated 100,000-message Maildir: wall time and peak RSS of the whole command.
 
-    python bench/mail.py [--messages 100000] [--contacts 2000] [--out /tmp/minicrm-bench-mail] [--pg URL]
+    python bench/mail.py [--messages 100000] [--contacts 2000] [--out /tmp/minicrm-bench-mail] [--pg URL] [--reuse]
 
 Writes a Maildir (INBOX + .Sent, Maildir++) of seeded messages as mail clients write them: ~60% exchanged with
 one of the contacts (half of those multipart/alternative with an HTML part, 1 in 10 with a PDF attachment, 1
@@ -124,13 +124,17 @@ def main() -> None:
         "--pg", metavar="URL", help="a PostgreSQL database (postgresql+psycopg://...) instead of SQLite"
     )
     parser.add_argument("--seed", type=int, default=24)
+    parser.add_argument("--reuse", action="store_true", help="keep the Maildir a previous run wrote (same arguments)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
     contacts = [(f"{rng.choice(FIRST)} {rng.choice(LAST)}", f"c{n}@client{n % 300}.test") for n in range(args.contacts)]
     started = time.perf_counter()
-    box = make_maildir(args.out, args.messages, contacts, args.seed)
-    print(f"Maildir of {args.messages:,} messages written in {time.perf_counter() - started:.1f} s: {box}")
+    if args.reuse and (args.out / "Maildir" / "cur").is_dir():
+        box = args.out / "Maildir"
+    else:
+        box = make_maildir(args.out, args.messages, contacts, args.seed)
+        print(f"Maildir of {args.messages:,} messages written in {time.perf_counter() - started:.1f} s: {box}")
     env = {**os.environ, "MINICRM_HOME": str(args.out / "home"), "PYTHONPATH": str(ROOT / "src")}
     db = args.pg or str(args.out / "mail.db")
     if not args.pg:
@@ -151,8 +155,10 @@ def main() -> None:
         seconds = time.perf_counter() - started
         assert status == 0, f"mail import failed ({status})"
         report = json.loads(out_path.read_text())
+        cpu = usage.ru_utime + usage.ru_stime
         print(
-            f"{label}: {seconds:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MB; read {report['read']:,},"
+            f"{label}: {seconds:.1f} s ({cpu:.1f} s CPU), peak RSS {usage.ru_maxrss / 1024:.0f} MB;"
+            f" read {report['read']:,},"
             f" logged {report['logged']:,} ({report['interactions']:,} interactions), already logged"
             f" {report['already_logged']:,}, no contact {report['no_contact']:,}, unknown senders"
             f" {len(report['unknown_senders']):,}"

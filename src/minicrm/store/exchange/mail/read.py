@@ -15,9 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import policy, quoprimime
+from email import quoprimime
 from email.message import Message
-from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
@@ -34,7 +33,6 @@ ATTACHMENTS_LISTED = 50
 _ATTRIBUTION = re.compile(r"(wrote|schrieb|a écrit|escribió|написал[а]?|пишет)\s*:\s*$", re.IGNORECASE)
 _ANGLE = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_HEAD_PARSER = BytesHeaderParser(policy=policy.compat32)
 
 
 @dataclass
@@ -279,7 +277,7 @@ def _split_head(raw: bytes) -> tuple[bytes, bytes]:
 def _parts(raw: bytes, depth: int) -> Iterator[tuple[Message, bool]]:
     """(part, is a leaf) for the message and every part inside it, depth first; a leaf carries its payload."""
     head, body = _split_head(raw)
-    part = _HEAD_PARSER.parsebytes(head)
+    part = _head(head)
     boundary = part.get_boundary() if part.get_content_maintype() == "multipart" else None
     if not boundary or depth > 20:
         part.set_payload(body.decode("ascii", "surrogateescape"))
@@ -293,6 +291,17 @@ def _parts(raw: bytes, depth: int) -> Iterator[tuple[Message, bool]]:
             break
         newline = chunk.find(b"\n")
         yield from _parts(chunk[newline + 1 :] if newline >= 0 else b"", depth + 1)
+
+
+def _head(head: bytes) -> Message:
+    """A part's headers as a compat32 Message (its accessors do RFC 2231 and the transfer encodings), filled
+    directly: the feed parser's state machine is not needed for a block of header lines."""
+    part = Message()
+    for line in _FOLD.sub(" ", head.decode("ascii", "surrogateescape")).splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name and " " not in name:
+            part[name] = value.strip()
+    return part
 
 
 def _header(msg: Message, name: str) -> str:
