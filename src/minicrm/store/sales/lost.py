@@ -62,7 +62,8 @@ def lost_clients(
     to win back, first), `purchases` (the most purchases first) or `silence` (the longest without contact first).
 
     Each with its lifetime value per currency, won deals and orders, first and last purchase, last contact (the
-    newest interaction with the client that is not internal), owner and open deals (someone is on it already).
+    newest interaction that is not internal: `contact.last_interaction_at`, a company's from its people through
+    `ix_contact_company_last`), owner and open deals (someone is on it already).
     """
     if months < 1:
         raise BadInput("--months must be 1 or more")
@@ -78,9 +79,8 @@ def lost_clients(
     owner = " AND coalesce(co.owner_id, c.owner_id) = ?" if owner_id is not None else ""
     rows = session.all(
         f"{lost_cte} SELECT l.*, coalesce(co.name, c.name) AS name, u.name AS owner,"
-        " CASE WHEN l.company_id IS NOT NULL THEN (SELECT max(i.happened_at) FROM interaction i"
-        " WHERE i.company_id = l.company_id AND i.kind IN (SELECT k.name FROM interaction_kind k WHERE k.internal = ?))"
-        " ELSE c.last_interaction_at END AS last_contact,"
+        " CASE WHEN l.company_id IS NOT NULL THEN (SELECT max(p.last_interaction_at) FROM contact p"
+        " WHERE p.company_id = l.company_id) ELSE c.last_interaction_at END AS last_contact,"
         " CASE WHEN l.company_id IS NOT NULL THEN (SELECT count(*) FROM deal od JOIN pipeline_stage os"
         " ON os.id = od.stage_id WHERE od.company_id = l.company_id AND os.outcome = 'open')"
         " ELSE (SELECT count(*) FROM deal od JOIN pipeline_stage os ON os.id = od.stage_id"
@@ -88,13 +88,16 @@ def lost_clients(
         " FROM lost l LEFT JOIN company co ON co.id = l.company_id LEFT JOIN contact c ON c.id = l.contact_id"
         " LEFT JOIN app_user u ON u.id = coalesce(co.owner_id, c.owner_id)"
         f" WHERE coalesce(co.archived, c.archived) = ?{owner}",
-        [ORDER_KIND, cutoff, False, False, *([owner_id] if owner_id is not None else [])],
+        [ORDER_KIND, cutoff, False, *([owner_id] if owner_id is not None else [])],
     )
     values: dict[tuple[Any, Any], dict[str, Decimal]] = {}
-    for v in session.all(
-        f"{lost_cte} SELECT p.company_id, p.contact_id, p.currency, sum(p.amount_minor) AS total FROM p"
-        " JOIN lost l ON coalesce(l.company_id, -l.contact_id) = coalesce(p.company_id, -p.contact_id)"
-        " WHERE p.deal = 1 GROUP BY p.company_id, p.contact_id, p.currency",
+    won = "JOIN pipeline_stage s ON s.id = d.stage_id WHERE s.outcome = 'won' AND d.won_on IS NOT NULL"
+    for v in session.all(  # each lost client's won deals, found through deal(company_id) and deal(contact_id)
+        f"{lost_cte} SELECT l.company_id, NULL AS contact_id, d.currency, sum(d.amount_minor) AS total FROM lost l"
+        f" JOIN deal d ON d.company_id = l.company_id {won} GROUP BY l.company_id, d.currency"
+        " UNION ALL SELECT NULL, l.contact_id, d.currency, sum(d.amount_minor) FROM lost l"
+        f" JOIN deal d ON d.contact_id = l.contact_id AND d.company_id IS NULL {won} AND l.company_id IS NULL"
+        " GROUP BY l.contact_id, d.currency",
         [ORDER_KIND, cutoff],
     ):
         values.setdefault((v["company_id"], v["contact_id"]), {})[v["currency"]] = from_minor(v["total"])

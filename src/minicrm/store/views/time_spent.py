@@ -20,28 +20,28 @@ TIME_GROUPS = ("kind", "user", "client", "company", "month")
 REQUESTS_ROW = "(service requests)"
 
 
-def _keys(session: Session, by: str) -> tuple[str, str, str, str]:
-    """(interaction group columns, their joins, request-time group columns, their joins): each `id, name`."""
-    if by == "kind":
-        return "NULL, i.kind", "", "NULL, NULL", ""
-    if by == "user":
-        return ("i.logged_by, coalesce(u.name, '(nobody)')", " LEFT JOIN app_user u ON u.id = i.logged_by",
-                "t.user_id, coalesce(u.name, '(nobody)')", " LEFT JOIN app_user u ON u.id = t.user_id")  # fmt: skip
-    if by == "company":
-        return ("i.company_id, coalesce(co.name, '(no company)')", " LEFT JOIN company co ON co.id = i.company_id",
-                "r.company_id, coalesce(co.name, '(no company)')",
-                " LEFT JOIN company co ON co.id = r.company_id")  # fmt: skip
-    if by == "client":  # the company, else the contact: ids apart by sign
-        return ("coalesce(i.company_id, -i.contact_id), coalesce(co.name, c.name, '(no client)')",
-                " LEFT JOIN company co ON co.id = i.company_id LEFT JOIN contact c ON c.id = i.contact_id",
-                "coalesce(r.company_id, -r.contact_id), coalesce(co.name, c.name, '(no client)')",
-                " LEFT JOIN company co ON co.id = r.company_id LEFT JOIN contact c ON c.id = r.contact_id")  # fmt: skip
-    month_i, month_t = session.dialect.month_key("i.happened_at"), session.dialect.month_key("t.spent_on")
-    return f"NULL, {month_i}", "", f"NULL, {month_t}", ""
+_NAMES = {  # by -> (the group's name from its key g.k, the joins it needs): applied after grouping, once a group
+    "kind": ("g.k", ""),
+    "month": ("g.k", ""),
+    "user": ("coalesce(u.name, '(nobody)')", " LEFT JOIN app_user u ON u.id = g.k"),
+    "company": ("coalesce(co.name, '(no company)')", " LEFT JOIN company co ON co.id = g.k"),
+    # the company, else the contact: their ids apart by sign
+    "client": (
+        "coalesce(co.name, c.name, '(no client)')",
+        " LEFT JOIN company co ON co.id = g.k LEFT JOIN contact c ON c.id = -g.k",
+    ),
+}
 
 
-def _timed(minutes: int) -> dict[str, Any]:
-    return {"minutes": minutes, "time": minutes_text(minutes)}
+def _keys(session: Session, by: str) -> tuple[str, str]:
+    """The group key of an interaction `i` and of request time `t` (of the request `r`)."""
+    return {
+        "kind": ("i.kind", "NULL"),
+        "month": (session.dialect.month_key("i.happened_at"), session.dialect.month_key("t.spent_on")),
+        "user": ("i.logged_by", "t.user_id"),
+        "company": ("i.company_id", "r.company_id"),
+        "client": ("coalesce(i.company_id, -i.contact_id)", "coalesce(r.company_id, -r.contact_id)"),
+    }[by]
 
 
 def time_spent(
@@ -51,7 +51,8 @@ def time_spent(
     beside it, incoming and outgoing interactions per kind; and the totals."""
     if by not in TIME_GROUPS:
         raise BadInput(f"unknown grouping '{by}' (one of: {', '.join(TIME_GROUPS)})")
-    i_key, i_joins, t_key, t_joins = _keys(session, by)
+    i_key, t_key = _keys(session, by)
+    name, joins = _NAMES[by]
     i_where, t_where = "", ""
     i_params: list[Any] = []
     t_params: list[Any] = []
@@ -75,18 +76,20 @@ def time_spent(
         return groups.setdefault((ident, name), {"name": name, **empty, "request_minutes": 0})
 
     for r in session.all(
-        f"SELECT {i_key}, {counts} FROM interaction i{i_joins} WHERE 1 = 1{i_where} GROUP BY 1, 2", i_params
+        f"SELECT g.*, {name} AS name FROM (SELECT {i_key} AS k, {counts} FROM interaction i WHERE 1 = 1{i_where}"
+        f" GROUP BY 1) g{joins}",
+        i_params,
     ):
-        g = group(r[0], r[1])
+        g = group(r["k"], r["name"])
         g.update(interactions=r["n"], incoming=r["incoming"], outgoing=r["outgoing"], timed=r["timed"],
                  minutes=int(r["minutes"]))  # fmt: skip
         g["unknown"] = r["n"] - r["incoming"] - r["outgoing"]
     for r in session.all(
-        f"SELECT {t_key}, sum(t.minutes) AS minutes FROM request_time t JOIN service_request r ON r.id = t.request_id"
-        f"{t_joins} WHERE 1 = 1{t_where} GROUP BY 1, 2",
+        f"SELECT g.*, {name} AS name FROM (SELECT {t_key} AS k, sum(t.minutes) AS minutes FROM request_time t"
+        f" JOIN service_request r ON r.id = t.request_id WHERE 1 = 1{t_where} GROUP BY 1) g{joins}",
         t_params,
     ):
-        group(r[0], REQUESTS_ROW if by == "kind" else r[1])["request_minutes"] += int(r["minutes"])
+        group(r["k"], REQUESTS_ROW if by == "kind" else r["name"])["request_minutes"] += int(r["minutes"])
     rows = [_row(by, g) for g in groups.values()]
     if by == "month":
         rows.sort(key=lambda x: x["month"])
