@@ -49,7 +49,7 @@ Abort = typer.Abort
 COMMANDS: dict[str, tuple[str, str]] = {
     "contact": ("contacts", "Manage contacts (people)."),
     "company": ("companies", "Manage companies (counterparties)."),
-    "log": ("interactions", "Record an interaction with a contact and print its id."),
+    "log": ("interactions", "Record an interaction with a contact (or with --company, a company) and print its id."),
     "next": ("interactions", "Set or clear the next-contact date of a contact."),
     "timeline": ("interactions", "A contact's interactions, newest first."),
     "search": ("interactions", "Search contacts, companies and interactions."),
@@ -92,6 +92,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "kind": ("interactions", "Interaction kinds (call, email, meeting...)."),
     "mail": ("mail", "E-mail in the timeline: import Maildir/mbox, log one piped message, sync IMAP."),
+    "field": ("fields", "Typed custom fields: define, list, remove."),
     "demo": ("misc", "Fill the selected (empty) database with a realistic sample client base."),
     "hook": ("hooks", "Hooks and webhooks run on events: a deal won, a contact added..."),
     "doctor": (

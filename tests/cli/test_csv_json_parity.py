@@ -67,6 +67,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {
     "request show": (("request", "show", "1"), None, ()),
     "request report": (("request", "report"), "time_per_client", ()),
     "kind list": (("kind", "list"), None, ()),
+    "field list": (("field", "list"), None, ()),
     "whois": (("whois", "ada.lovelace@analytical-engines.uk"), "matches", ()),
     "user list": (("user", "list"), None, ()),
     "audit": (("audit",), None, ()),

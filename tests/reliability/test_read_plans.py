@@ -29,8 +29,9 @@ READS: dict[str, list[list[str]]] = {
         ["contact", "list", "--tag", "vip"],
         ["contact", "show", "1"],
         ["contact", "date", "list"],
+        ["contact", "list", "--field", "region=north", "--field", "turnover>=1000000"],
     ],
-    "company": [["company", "list"], ["company", "show", "1"]],
+    "company": [["company", "list"], ["company", "show", "1"], ["company", "list", "--field", "turnover>=1000000"]],
     "timeline": [["timeline", "1"], ["timeline", "1", "--limit", "5"]],
     "search": [["search", "an"]],
     "due": [["due"], ["due", "--limit", "5"], ["due", "--overdue"]],
@@ -47,6 +48,7 @@ READS: dict[str, list[list[str]]] = {
         ["report", "clients", "--period", "2026-Q4"],
         ["report", "activity", "--period", "2026-Q4"],
         ["report", "segments", "--by", "industry", "--period", "2026"],
+        ["report", "segments", "--by", "field:turnover"],
         ["report", "campaigns"],
         ["report", "service", "--period", "2026-Q4"],
         ["report", "lost"],
@@ -69,6 +71,7 @@ READS: dict[str, list[list[str]]] = {
     "history": [["history", "1"]],
     "audit": [["audit", "--limit", "20"]],
     "kind": [["kind", "list"]],
+    "field": [["field", "list"]],
 }
 #: Top-level commands that write (log, next, import, restore, demo, handover), read the whole database on purpose
 #: (export, backup, migrate-to, doctor: it counts every table's rows), are interactive (tui) or open no database.

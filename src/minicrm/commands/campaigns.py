@@ -289,8 +289,8 @@ def members_cmd(
     actx = app_ctx(ctx)
     session = actx.session()
     campaign_id = campaigns.resolve_campaign(session, ref)
-    matching = segments.parse_filters(session, add_filter) if add_filter else None
-    narrow = segments.parse_filters(session, where) if where else None
+    matching = segments.parse_filters(session, add_filter, now=actx.now()) if add_filter else None
+    narrow = segments.parse_filters(session, where, now=actx.now()) if where else None
     add_ids = [resolve_contact(session, r) for r in add or []]
     remove_ids = [resolve_contact(session, r) for r in remove or []]
     now, user_id = actx.now(), actx.user_id()
@@ -374,18 +374,42 @@ def segment_save(
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Has this tag (repeatable: all).")] = None,
     status: Annotated[list[str] | None, typer.Option("--status", help="Has this status (repeatable: any).")] = None,
     field: Annotated[
-        list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="Custom field key=value (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--field",
+            metavar="FILTER",
+            help="A custom field compares, as in contact list: region=north, turnover>=1000000, since<2020-01-01,"
+            " n=10..20; company:NAME for the company's field (repeatable: all).",
+        ),
     ] = None,
     industry: Annotated[list[str] | None, typer.Option("--industry", help="Company industry (any).")] = None,
     city: Annotated[list[str] | None, typer.Option("--city", help="Company city (any).")] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Contact source (any).")] = None,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="Region, the contact's or its company's (any).")
+    ] = None,
+    owner: Annotated[
+        list[str] | None, typer.Option("--owner", metavar="USER", help="Owned by this user (any).")
+    ] = None,
+    company: Annotated[
+        list[str] | None, typer.Option("--company", metavar="REF", help="At this company (any).")
+    ] = None,
 ) -> None:
     """Save a named contact filter; prints its id."""
     from minicrm import output
-    from minicrm.store.people.segments import count_matching, save_segment
+    from minicrm.commands.contacts import _owner_id
+    from minicrm.store.people import field_filters
+    from minicrm.store.people.refs import resolve_company
+    from minicrm.store.people.segments import count_matching, definition, save_segment
 
     actx = app_ctx(ctx)
-    d = _definition(tag, status, field, industry, city)
     session = actx.session()
+    d = definition(
+        tags=tag or [], statuses=status or [], industries=industry or [], cities=city or [], sources=source or [],
+        regions=region or [], owners=[i for i in (_owner_id(actx, o) for o in owner or []) if i is not None],
+        companies=[resolve_company(session, c) for c in company or []],
+        field_filters=[field_filters.parse(session, f, entity="contact", now=actx.now()) for f in field or []],
+    )  # fmt: skip
     seg_id, created = save_segment(session, name, d, now=actx.now(), user_id=actx.user_id())
     done = _("segment '{name}' saved: {contacts}") if created else _("segment '{name}' replaced: {contacts}")
     output.note(done.format(name=name, contacts=counted(count_matching(session, d), "contacts")))

@@ -89,6 +89,16 @@ def list_(
     industry: Annotated[str | None, typer.Option("--industry")] = None,
     city: Annotated[str | None, typer.Option("--city")] = None,
     owner: Annotated[str | None, typer.Option("--owner", metavar="USER")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help="Only in this region (repeatable: any).")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            metavar="FILTER",
+            help="Only where a custom field compares: turnover>=1000000, founded<2000-01-01, sector=retail (any"
+            " case), a!=b, note~word, n=10..20 (repeatable: all).",
+        ),
+    ] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", metavar="TEXT", help="Full-text search.")] = None,
     sort: Annotated[str, typer.Option("--sort", help="name, last or created.")] = "name",
     limit: LimitOpt = None,
@@ -99,11 +109,14 @@ def list_(
     from minicrm import output
     from minicrm.commands.contacts import _owner_id
     from minicrm.store.people.companies import list_companies
+    from minicrm.store.people.field_filters import parse
 
     actx = app_ctx(ctx)
+    session = actx.session()
+    filters = [parse(session, f, entity="company", now=actx.now()) for f in field or []]
     companies = list_companies(
-        actx.session(), tag=tag, industry=industry, city=city, owner_id=_owner_id(actx, owner), search_text=search,
-        sort=sort, limit=limit, archived=archived,
+        session, tag=tag, industry=industry, city=city, owner_id=_owner_id(actx, owner), search_text=search,
+        sort=sort, limit=limit, archived=archived, regions=region or [], field_filters=filters,
     )  # fmt: skip
     output.emit_rows([c.to_json() for c in companies], COLUMNS, fmt, empty="no companies")
 
@@ -138,6 +151,7 @@ def _renderables(card: dict[str, Any]):
             ("Tags", card["tags"]),
             ("Owner", card["owner"]),
             ("Every", f"{card['cadence_days']} days" if card["cadence_days"] else None),
+            ("Last contact", (card["last_interaction_at"] or "never").replace("T", " ")[:16]),
             *((k, v) for k, v in card["fields"].items()),
             ("Notes", card["notes"]),
         ]
@@ -151,9 +165,13 @@ def _renderables(card: dict[str, Any]):
                       CARD_DEAL_COLUMNS[:5], title="Open deals")  # fmt: skip
     if card["interactions"]:
         yield ""
-        yield _timeline_table(card["interactions"], title="History")
+        with_who = [{**i, "with": i["contact"] or "(the company)"} for i in card["interactions"]]
+        yield _timeline_table(with_who, title="History", columns=COMPANY_TIMELINE_COLUMNS)
 
 
+#: A company's history: who each interaction was with (a person, or the company itself).
+COMPANY_TIMELINE_COLUMNS = [("happened_at", "When", 1), ("kind", "Kind", 2), ("arrow", "", 3), ("with", "With", 2),
+                            ("summary", "Summary", 1)]  # fmt: skip
 #: The people in a company's card: (key, header, priority), as in listings.
 PEOPLE_COLUMNS = [("id", "ID", 1), ("name", "Name", 1), ("role", "Role", 4), ("status", "Status", 3),
                   ("emails", "E-mail", 2), ("last_interaction_at", "Last contact", 3),

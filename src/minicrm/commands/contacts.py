@@ -150,7 +150,19 @@ def list_(
         str | None, typer.Option("--owner", metavar="USER", help="Only owned by this user ('me' = --as).")
     ] = None,
     field: Annotated[
-        list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="Only where key=value (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--field",
+            metavar="FILTER",
+            help="Only where a custom field compares: region=north (any case), turnover>=1000000, since<2020-01-01,"
+            " a!=b, note~word, n=10..20; company:NAME for the company's field (repeatable: all).",
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only from this source (repeatable: any).")
+    ] = None,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="Only in this region, the contact's or its company's (any).")
     ] = None,
     search: Annotated[
         str | None, typer.Option("--search", "-s", metavar="TEXT", help="Full-text search (names, e-mails, notes).")
@@ -163,12 +175,17 @@ def list_(
 ) -> None:
     """List contacts."""
     from minicrm import output
+    from minicrm.store.people import field_filters
     from minicrm.store.people.contacts import list_contacts
     from minicrm.store.people.refs import resolve_company
+    from minicrm.store.people.segments import definition as criteria_of
 
     actx = app_ctx(ctx)
     session = actx.session()
-    filters = fields_of(field)
+    criteria = criteria_of(
+        sources=source or [], regions=region or [],
+        field_filters=[field_filters.parse(session, f, entity="contact", now=actx.now()) for f in field or []],
+    )  # fmt: skip
     owner_id = _owner_id(actx, owner)
     company_id = resolve_company(session, company) if company else None
     definition = None
@@ -182,7 +199,7 @@ def list_(
         company_id=company_id,
         status=status,
         owner_id=owner_id,
-        fields=filters,
+        criteria=criteria,
         search_text=search,
         sort=sort,
         limit=limit,
@@ -275,11 +292,11 @@ CARD_REQUEST_COLUMNS = [("id", "ID", 1), ("priority", "Priority", 3), ("status",
 CARD_TIMELINE_COLUMNS = [("happened_at", "When", 1), ("kind", "Kind", 2), ("arrow", "", 3), ("summary", "Summary", 1)]
 
 
-def _timeline_table(items: list[dict[str, Any]], title: str | None = None):
+def _timeline_table(items: list[dict[str, Any]], title: str | None = None, columns: list[Any] | None = None):
     from minicrm.output import Listing
 
     rows = [{**i, "arrow": {"in": "←", "out": "→"}.get(i["direction"] or "", "")} for i in items]
-    return Listing(rows, CARD_TIMELINE_COLUMNS, title=title)
+    return Listing(rows, columns or CARD_TIMELINE_COLUMNS, title=title)
 
 
 @app.command("edit")

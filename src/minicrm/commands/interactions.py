@@ -15,9 +15,18 @@ kind_app = typer.Typer(help="Interaction kinds (call, email, meeting...).", no_a
 
 def log(
     ctx: typer.Context,
-    ref: RefArg,
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="Contact id, exact e-mail, or a name fragment matching one contact; with --company, the company's."
+        ),
+    ],
     kind: Annotated[str, typer.Argument(help="call, email, meeting, message, letter, note, visit, order, ...")],
     summary: Annotated[str, typer.Argument(help="One line: what happened.")],
+    company: Annotated[
+        bool,
+        typer.Option("--company", help="REF is a company: the interaction is with the company itself (no person)."),
+    ] = False,
     at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help="When it happened (default: now).")] = None,
     direction: Annotated[
         bool | None, typer.Option("--in/--out", help="Incoming (they contacted us) or outgoing.", show_default=False)
@@ -36,10 +45,10 @@ def log(
     ] = None,
     goal: Annotated[str | None, typer.Option("--goal", help="Goal of the next contact.")] = None,
 ) -> None:
-    """Record an interaction with a contact and print its id."""
+    """Record an interaction with a contact (or with --company, a company) and print its id."""
     from minicrm import output
     from minicrm.store.people.interactions import log_interaction
-    from minicrm.store.people.refs import resolve_contact
+    from minicrm.store.people.refs import resolve_company
 
     actx = app_ctx(ctx)
     happened_at = at_datetime(actx, at) if at else actx.now()
@@ -49,7 +58,8 @@ def log(
     minutes = parse_minutes(duration) if duration else None
     text = read_text_arg(body)
     session = actx.session()
-    contact_id = resolve_contact(session, ref)
+    company_id = resolve_company(session, ref) if company else None
+    contact_id = None if company else _contact_or_hint(session, ref)
     campaign_id = None
     if campaign is not None:
         from minicrm.store.sales.campaigns import resolve_campaign
@@ -72,6 +82,7 @@ def log(
         next_on=next_when.date if next_when else None,
         next_time=next_when.time if next_when else None,
         goal=goal,
+        company_id=company_id,
     )
     if logged.next_changed:
         if logged.next_contact_on:
@@ -80,6 +91,28 @@ def log(
         else:
             output.note("next contact: none scheduled")
     output.write(str(logged.id))
+
+
+def _contact_or_hint(session, ref: str) -> int:
+    """The contact REF names; when none does but a company does, say to use --company."""
+    from minicrm.errors import Ambiguous, NotFound
+    from minicrm.store.people.refs import as_id, resolve_company, resolve_contact
+
+    try:
+        return resolve_contact(session, ref)
+    except NotFound as missing:
+        if as_id(ref) is not None:
+            raise
+        try:
+            resolve_company(session, ref)
+        except NotFound:
+            raise missing from None
+        except Ambiguous:
+            pass  # several companies match: still a company, not a person
+        raise NotFound(
+            f"no contact matches '{ref}', but a company does: log with the company itself with"
+            f" minicrm log --company '{ref}' KIND SUMMARY"
+        ) from None
 
 
 def next_(

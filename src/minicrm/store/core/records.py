@@ -150,8 +150,8 @@ class Company:
 @dataclass
 class Interaction:
     id: int
-    contact_id: int
-    contact: str
+    contact_id: int | None  # None: with the company itself
+    contact: str | None
     kind: str
     happened_at: datetime
     summary: str

@@ -66,6 +66,8 @@ class Company(SQLModel, table=True):
     revision: int = 1
     #: won + open deal amount (store.sales.deal_values), kept by every deal write; NULL without such deals
     deal_value_minor: Optional[int] = Field(default=None, sa_type=BigInteger)
+    #: the newest interaction with the company itself (`log --company`, no person); its contacts' are on them
+    last_interaction_at: Optional[datetime] = Field(default=None, sa_type=NAIVE)
 
 
 class CompanyTag(SQLModel, table=True):
@@ -84,10 +86,29 @@ class CompanyDomain(SQLModel, table=True):
 
 class CompanyField(SQLModel, table=True):
     __tablename__ = "company_field"
-    __table_args__ = (Index("ix_company_field_key_value", "key", "value"),)
+    __table_args__ = (
+        Index("ix_company_field_key_value", "key", "value"),
+        Index("ix_company_field_key_value_key", "key", "value_key"),
+        Index("ix_company_field_key_number", "key", "number"),
+    )
     company_id: int = Field(foreign_key="company.id", ondelete="CASCADE", primary_key=True)
     key: str = Field(primary_key=True)
     value: str
+    value_key: Optional[str] = None  # folded (case- and accent-blind) for text comparisons
+    number: Optional[float] = None  # a number field's value, compared and binned in SQL
+
+
+class FieldDefinition(SQLModel, table=True):
+    """A typed custom field: what `--field NAME=...` accepts on contacts or companies (store.people.field_types)."""
+
+    __tablename__ = "field_definition"
+    __table_args__ = (Index("ix_field_definition_entity_name", "entity", "name", unique=True),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entity: str  # contact | company
+    name: str
+    type: str  # text | number | date | choice
+    choices: Optional[str] = Field(default=None, sa_type=Text)  # JSON list for choice fields
+    created_at: datetime = Field(sa_type=NAIVE)
 
 
 class Contact(SQLModel, table=True):
@@ -166,10 +187,16 @@ class ContactTag(SQLModel, table=True):
 
 class ContactField(SQLModel, table=True):
     __tablename__ = "contact_field"
-    __table_args__ = (Index("ix_contact_field_key_value", "key", "value"),)
+    __table_args__ = (
+        Index("ix_contact_field_key_value", "key", "value"),
+        Index("ix_contact_field_key_value_key", "key", "value_key"),
+        Index("ix_contact_field_key_number", "key", "number"),
+    )
     contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", primary_key=True)
     key: str = Field(primary_key=True)
     value: str
+    value_key: Optional[str] = None  # folded (case- and accent-blind) for text comparisons
+    number: Optional[float] = None  # a number field's value, compared and binned in SQL
 
 
 class ContactDate(SQLModel, table=True):
@@ -267,7 +294,8 @@ class Interaction(SQLModel, table=True):
         {"sqlite_autoincrement": True},
     )
     id: Optional[int] = Field(default=None, primary_key=True)
-    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    #: NULL for an interaction with the company itself (`log --company`): then company_id says whose it is
+    contact_id: Optional[int] = Field(default=None, foreign_key="contact.id", ondelete="CASCADE")
     company_id: Optional[int] = Field(default=None, foreign_key="company.id", ondelete="SET NULL")
     kind: str
     direction: Optional[str] = None  # in | out

@@ -182,7 +182,40 @@ def fill(session: Session, *, today: date, seed: int = 7) -> dict[str, int]:
             )
         counts["deals"] = _deals(session, rng, contact_ids, today=today, now=now)
         counts["deals"] += _lost_client_and_dates(session, today=today)
+        counts["interactions"] += _typed_fields(session, company_ids, contact_ids, now=now)
     return counts
+
+
+#: Company -> (region, turnover): typed fields and regions of the demo (#20).
+TURNOVERS = ["2 400 000", "850 000", "12 000 000", "310 000", "4 750 000", "95 000", "1 200 000", "60 000",
+             "540 000", "33 000 000", "7 800 000", "18 500 000"]  # fmt: skip
+REGIONS = ["North", "South", "East", "West"]
+
+
+def _typed_fields(session: Session, company_ids: list[int], contact_ids: list[int], *, now: datetime) -> int:
+    """A number field on companies (turnover), a choice on contacts (region), companies' regions, and one
+    interaction logged with a company itself (the day before its people's last one, so that no list moves)."""
+    from minicrm.store.people.field_types import define_field, store_fields
+
+    define_field(session, "turnover", type="number", entity="company", now=now)
+    define_field(session, "region", type="choice", entity="contact", choices=REGIONS, now=now)
+    for index, company_id in enumerate(company_ids):
+        store_fields(session, "company", company_id, {"turnover": TURNOVERS[index % len(TURNOVERS)]}, now=now)
+        session.execute("UPDATE company SET region = ? WHERE id = ?", (REGIONS[index % 4], company_id))
+    for index, contact_id in enumerate(contact_ids):
+        if index % 5 != 4:  # some have none
+            store_fields(session, "contact", contact_id, {"region": REGIONS[(index * 3) % 4]}, now=now)
+    last = session.one(
+        "SELECT co.id, max(c.last_interaction_at) AS last_at FROM company co JOIN contact c ON c.company_id = co.id"
+        " WHERE co.name = 'Tanaka Trading' GROUP BY co.id"
+    )
+    if last is None or last["last_at"] is None:
+        return 0
+    at = last["last_at"] if isinstance(last["last_at"], datetime) else datetime.fromisoformat(last["last_at"])
+    log_interaction(session, contact_id=None, company_id=last["id"], kind="call", direction="in",
+                    summary="Reception asked who handles the Osaka account", happened_at=at - timedelta(days=1),
+                    now=now, duration_min=5)  # fmt: skip
+    return 1
 
 
 def _deals(session: Session, rng: random.Random, contact_ids: list[int], *, today: date, now: datetime) -> int:

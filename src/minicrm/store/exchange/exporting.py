@@ -360,6 +360,10 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
             from minicrm.store.people.interactions import count_notes_as_internal
 
             count_notes_as_internal(session, now=datetime.now().replace(microsecond=0))
+        if KNOWN_REVISIONS.index(theirs) < KNOWN_REVISIONS.index("0017"):  # what migration 0017 did to the data
+            from minicrm.store.people.field_types import fill_value_keys
+
+            fill_value_keys(session)
         fill_cadence_dates(session)  # a document from an older minicrm may lack cadence-derived dates
         refresh_all_deal_values(session)  # summed from the deals loaded, whatever the document said
         search.rebuild(session)

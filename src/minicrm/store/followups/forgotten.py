@@ -1,7 +1,8 @@
 """Forgotten clients: contacts and companies without news for N days and nothing planned, most valuable first.
 
 Never reads `interaction`: silence comes from `contact.last_interaction_at` (a company's from the newest of its
-contacts', through the `contact(company_id, last_interaction_at)` index), value from the stored won + open deal
+contacts', through the `contact(company_id, last_interaction_at)` index, and its own `company.last_interaction_at`
+for interactions logged with the company alone), value from the stored won + open deal
 amount `deal_value_minor` (store.sales.deal_values).
 
 The score is value x days silent, so only rows with a deal value score above zero, and none scores more than its
@@ -25,6 +26,7 @@ from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.store.followups.due import maybe_moment
 from minicrm.store.people.cadence import days_between
+from minicrm.store.people.companies import newest_of
 
 
 @dataclass
@@ -126,9 +128,9 @@ class _Query:
         return _PLANNED_CONTACTS.format(stage=self.session.dialect.no_index("d.stage_id"))
 
     def company_last(self) -> str:
-        """SQL: company `co`'s last contact, the newest of its contacts' (archived ones too)."""
+        """SQL: company `co`'s last contact: the newest of its contacts' (archived ones too) and its own."""
         by = self.session.dialect.indexed_by("ix_contact_company_last")
-        return f"(SELECT max(p.last_interaction_at) FROM contact p{by} WHERE p.company_id = co.id)"
+        return newest_of(f"(SELECT max(p.last_interaction_at) FROM contact p{by} WHERE p.company_id = co.id)")
 
     def company_where(self) -> tuple[list[str], list[Any]]:
         """Company `co` is forgotten: silent first, then its own and its contacts' plans, probed (few are silent)."""

@@ -80,7 +80,7 @@ def create_company(
         )
         for tag in tags:
             session.execute("INSERT INTO company_tag (company_id, tag) VALUES (?, ?)", (company_id, tag))
-        _set_fields(session, company_id, fields or {})
+        _set_fields(session, company_id, fields or {}, now=now)
         search.index_company(session, company_id)
         if values.get("email") or values.get("website"):
             refresh_company_domains(session, company_id)
@@ -97,13 +97,10 @@ def create_company(
     return company_id
 
 
-def _set_fields(session: Session, company_id: int, fields: dict[str, str]) -> None:
-    for key, value in fields.items():
-        session.execute("DELETE FROM company_field WHERE company_id = ? AND key = ?", (company_id, key))
-        if value != "":
-            session.execute(
-                "INSERT INTO company_field (company_id, key, value) VALUES (?, ?, ?)", (company_id, key, value)
-            )
+def _set_fields(session: Session, company_id: int, fields: dict[str, str], *, now: datetime) -> None:
+    from minicrm.store.people.field_types import store_fields
+
+    store_fields(session, "company", company_id, fields, now=now)
 
 
 @limited
@@ -147,7 +144,7 @@ def update_company(
         for tag in add_tags:
             if session.scalar("SELECT 1 FROM company_tag WHERE company_id = ? AND tag = ?", (company_id, tag)) is None:
                 session.execute("INSERT INTO company_tag (company_id, tag) VALUES (?, ?)", (company_id, tag))
-        _set_fields(session, company_id, fields or {})
+        _set_fields(session, company_id, fields or {}, now=now)
         if "email" in values or "website" in values:
             refresh_company_domains(session, company_id)
         if "cadence_days" in changes:
@@ -173,6 +170,8 @@ def delete_company(session: Session, company_id: int, *, now: datetime, user_id:
         assert old is not None  # callers pass the id of an existing company
         people = [r["id"] for r in session.all("SELECT id FROM contact WHERE company_id = ?", (company_id,))]
         search.unindex_company(session, company_id)
+        search.unindex_company_interactions(session, company_id)  # those with it alone go with it
+        session.execute("DELETE FROM interaction WHERE company_id = ? AND contact_id IS NULL", (company_id,))
         session.execute("DELETE FROM company WHERE id = ?", (company_id,))
         for contact_id in people:
             search.index_contact(session, contact_id)
@@ -190,10 +189,17 @@ def delete_company(session: Session, company_id: int, *, now: datetime, user_id:
     return old["name"], len(people)
 
 
+def newest_of(people_last: str) -> str:
+    """SQL: company `co`'s last contact: the newer of `people_last` (its contacts' newest, a subquery) and its own
+    `last_interaction_at` (interactions with the company itself); NULL when neither."""
+    own = "co.last_interaction_at"
+    return f"COALESCE(CASE WHEN {own} > {people_last} THEN {own} ELSE {people_last} END, {own})"
+
+
 _SELECT = (
     "SELECT co.*, u.name AS owner,"
     " (SELECT count(*) FROM contact c WHERE c.company_id = co.id AND c.archived = ?) AS people,"
-    " (SELECT max(c.last_interaction_at) FROM contact c WHERE c.company_id = co.id) AS last_at"
+    f" {newest_of('(SELECT max(c.last_interaction_at) FROM contact c WHERE c.company_id = co.id)')} AS last_at"
     " FROM company co LEFT JOIN app_user u ON u.id = co.owner_id"
 )
 
@@ -263,9 +269,21 @@ def list_companies(
     sort: str = "name",
     limit: int | None = None,
     archived: bool | None = False,
+    regions: Sequence[str] = (),
+    field_filters: Sequence[dict[str, Any]] = (),
 ) -> list[Company]:
+    """Companies matching every filter (`field_filters`: store.people.field_filters, parsed for companies)."""
+    from minicrm.store.people.field_filters import condition
+
     where: list[str] = []
     params: list[Any] = [False]
+    if regions:
+        where.append(f"lower(co.region) IN ({', '.join('?' * len(regions))})")
+        params += [r.strip().lower() for r in regions]
+    for f in field_filters:
+        sql, more = condition(f, "co")
+        where.append(sql)
+        params += more
     if archived is not None:
         where.append("co.archived = ?")
         params.append(archived)

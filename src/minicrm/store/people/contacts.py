@@ -121,7 +121,7 @@ def create_contact(
         _add_emails(session, contact_id, emails)
         _add_phones(session, contact_id, phones)
         _set_tags(session, contact_id, add=tags)
-        _set_fields(session, contact_id, fields or {})
+        _set_fields(session, contact_id, fields or {}, now=now)
         fill_cadence_dates_of(session, [contact_id])
         search.index_contact(session, contact_id)
         audit.record(
@@ -182,13 +182,10 @@ def _set_tags(session: Session, contact_id: int, *, add: Iterable[str] = (), rem
             session.execute("INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?)", (contact_id, tag))
 
 
-def _set_fields(session: Session, contact_id: int, fields: dict[str, str]) -> None:
-    for key, value in fields.items():
-        session.execute("DELETE FROM contact_field WHERE contact_id = ? AND key = ?", (contact_id, key))
-        if value != "":
-            session.execute(
-                "INSERT INTO contact_field (contact_id, key, value) VALUES (?, ?, ?)", (contact_id, key, value)
-            )
+def _set_fields(session: Session, contact_id: int, fields: dict[str, str], *, now: datetime) -> None:
+    from minicrm.store.people.field_types import store_fields
+
+    store_fields(session, "contact", contact_id, fields, now=now)
 
 
 def _row(session: Session, contact_id: int) -> dict[str, Any]:
@@ -270,7 +267,7 @@ def update_contact(
         _add_emails(session, contact_id, add_emails)
         _add_phones(session, contact_id, add_phones)
         _set_tags(session, contact_id, add=add_tags, remove=remove_tags)
-        _set_fields(session, contact_id, fields or {})
+        _set_fields(session, contact_id, fields or {}, now=now)
         for label, items in (("emails", add_emails), ("phones", add_phones), ("tags", add_tags)):
             if items:
                 changes[f"+{label}"] = (None, list(items))
@@ -394,12 +391,13 @@ def list_contacts(
     offset: int = 0,
     archived: bool | None = False,
     segment: dict[str, Any] | None = None,
+    criteria: dict[str, Any] | None = None,
 ) -> list[Contact]:
-    """Contacts matching every filter given (`segment` is a saved segment's definition). `archived=None` includes
-    archived ones."""
+    """Contacts matching every filter given (`segment` is a saved segment's definition, `criteria` more of the
+    same: sources, regions, typed field filters...). `archived=None` includes archived ones."""
     where, params = _filters(
         tag=tag, company_id=company_id, status=status, owner_id=owner_id, fields=fields, archived=archived,
-        segment=segment,
+        segment=segment, criteria=criteria,
     )  # fmt: skip
     sql = CONTACT_SELECT
     if search_text:
@@ -436,9 +434,14 @@ def _filters(
     fields: dict[str, str] | None = None,
     archived: bool | None = False,
     segment: dict[str, Any] | None = None,
+    criteria: dict[str, Any] | None = None,
 ) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
+    if criteria:
+        from minicrm.store.people.segments import where_sql
+
+        where, params = where_sql(criteria, archived=None)
     if segment is not None:
         from minicrm.store.people.segments import matching_ids_sql
 
@@ -462,7 +465,7 @@ def _filters(
         params.append(owner_id)
     for key, value in (fields or {}).items():
         where.append(
-            "EXISTS (SELECT 1 FROM contact_field f2 WHERE f2.contact_id = c.id AND f2.key = ? AND f2.value = ?)"
+            "EXISTS (SELECT 1 FROM contact_field f2 WHERE f2.contact_id = c.id AND f2.key = ? AND f2.value_key = ?)"
         )
-        params += [key, value]
+        params += [key, fold(value)]
     return where, params

@@ -107,10 +107,31 @@ def set_kind_internal(
         session.execute("UPDATE interaction_kind SET internal = ? WHERE name = ?", (internal, kind.name))
         audit.record(session, entity="interaction_kind", entity_id=0, action="update", now=now, user_id=user_id,
                      changes={"name": (kind.name, kind.name), "internal": (kind.internal, internal)})  # fmt: skip
-        used = session.all("SELECT DISTINCT contact_id FROM interaction WHERE kind = ?", (kind.name,))
+        used = session.all(
+            "SELECT DISTINCT contact_id FROM interaction WHERE kind = ? AND contact_id IS NOT NULL", (kind.name,)
+        )
         ids = [r["contact_id"] for r in used]
         moved = recompute_last_contact(session, ids, now=now, user_id=user_id)
+        recompute_company_last(session, kind=kind.name)
     return Kind(kind.name, internal, moved)
+
+
+#: SQL: the newest interaction with company `co` itself (no person), internal kinds left out. One parameter: False.
+COMPANY_LAST_SQL = (
+    "(SELECT max(i.happened_at) FROM interaction i JOIN interaction_kind k ON k.name = i.kind"
+    " WHERE i.company_id = co.id AND i.contact_id IS NULL AND k.internal = ?)"
+)
+
+
+def recompute_company_last(session: Session, *, kind: str | None = None) -> None:
+    """Set `company.last_interaction_at` from the interactions logged with the company itself (of `kind` only
+    when given: the companies whose interactions of that kind may have moved it)."""
+    where, params = "", []
+    if kind is not None:
+        where = " WHERE co.id IN (SELECT i.company_id FROM interaction i WHERE i.kind = ? AND i.contact_id IS NULL)"
+        params = [kind]
+    with session.write():
+        session.execute(f"UPDATE company AS co SET last_interaction_at = {COMPANY_LAST_SQL}{where}", [False, *params])
 
 
 def recompute_last_contact(
@@ -148,7 +169,7 @@ def count_notes_as_internal(session: Session, *, now: datetime) -> int:
             r["contact_id"]
             for r in session.all(
                 "SELECT DISTINCT i.contact_id FROM interaction i JOIN interaction_kind k ON k.name = i.kind"
-                " WHERE k.internal = ?",
+                " WHERE k.internal = ? AND i.contact_id IS NOT NULL",
                 (True,),
             )
         ]
@@ -174,7 +195,7 @@ class Logged:
 def log_interaction(
     session: Session,
     *,
-    contact_id: int,
+    contact_id: int | None,
     kind: str,
     summary: str,
     happened_at: datetime,
@@ -190,8 +211,12 @@ def log_interaction(
     next_time: time | None = None,
     goal: str | None = None,
     mail_message_id: int | None = None,
+    company_id: int | None = None,
 ) -> Logged:
     """Record an interaction, keep `last_interaction_at` and move the next-contact date.
+
+    With `contact_id=None` the interaction is with company `company_id` itself (no person known): it moves the
+    company's own `last_interaction_at` (its silence) and no contact's dates.
 
     The next date becomes, in order: `next_on` if given; else, for the newest interaction, the
     interaction + cadence, unless a pending hand-set date comes earlier; a hand-set date on or before
@@ -206,9 +231,19 @@ def log_interaction(
         raise BadInput(f"unknown direction '{direction}' (in or out)")
     if duration_min is not None and duration_min < 0:
         raise BadInput(f"negative duration '{duration_min}'")
-    events.check(session, "interaction.logged", change={"contact_id": contact_id, "kind": kind, "summary": summary,
-                 "happened_at": happened_at, "direction": direction, "body": body, "outcome": outcome,
-                 "duration_min": duration_min, "deal_id": deal_id, "campaign_id": campaign_id})  # fmt: skip
+    events.check(session, "interaction.logged", change={"contact_id": contact_id, "company_id": company_id,
+                 "kind": kind, "summary": summary, "happened_at": happened_at, "direction": direction, "body": body,
+                 "outcome": outcome, "duration_min": duration_min, "deal_id": deal_id,
+                 "campaign_id": campaign_id})  # fmt: skip
+    if contact_id is None:
+        if company_id is None:
+            raise BadInput("an interaction needs a contact or a company")
+        if next_on is not None or goal is not None:
+            raise BadInput("a next-contact date belongs to a person: --next and --goal need a contact, not --company")
+        return _log_with_company(session, company_id=company_id, kind=kind, summary=summary, happened_at=happened_at,
+                                 now=now, user_id=user_id, direction=direction, body=body, outcome=outcome,
+                                 duration_min=duration_min, deal_id=deal_id, campaign_id=campaign_id,
+                                 mail_message_id=mail_message_id)  # fmt: skip
     with session.write():
         found = _find_kind(session, kind)
         kind = found.name
@@ -218,10 +253,7 @@ def log_interaction(
             (contact_id,),
         )
         assert contact is not None  # callers pass the id of an existing contact
-        if deal_id is not None and session.scalar("SELECT 1 FROM deal WHERE id = ?", (deal_id,)) is None:
-            raise BadInput(f"no deal with id {deal_id}")
-        if campaign_id is not None and session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
-            raise BadInput(f"no campaign with id {campaign_id}")
+        _check_links(session, deal_id, campaign_id)
         interaction_id = session.insert(
             "INSERT INTO interaction (contact_id, company_id, kind, direction, happened_at, summary, body, outcome,"
             " duration_min, deal_id, campaign_id, logged_by, created_at, mail_message_id)"
@@ -279,6 +311,44 @@ def log_interaction(
     return Logged(interaction_id, new_next[0], new_next[1], new_next != old_next)
 
 
+def _check_links(session: Session, deal_id: int | None, campaign_id: int | None) -> None:
+    if deal_id is not None and session.scalar("SELECT 1 FROM deal WHERE id = ?", (deal_id,)) is None:
+        raise BadInput(f"no deal with id {deal_id}")
+    if campaign_id is not None and session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
+        raise BadInput(f"no campaign with id {campaign_id}")
+
+
+def _log_with_company(session: Session, *, company_id: int, kind: str, summary: str, happened_at: datetime,
+                      now: datetime, user_id: int | None, **values: Any) -> Logged:  # fmt: skip
+    """An interaction with the company itself: contact_id NULL; moves `company.last_interaction_at`."""
+    with session.write():
+        found = _find_kind(session, kind)
+        last = session.one("SELECT last_interaction_at FROM company WHERE id = ?", (company_id,))
+        assert last is not None  # callers pass the id of an existing company
+        _check_links(session, values["deal_id"], values["campaign_id"])
+        columns = {"contact_id": None, "company_id": company_id, "kind": found.name, "happened_at": happened_at,
+                   "summary": summary, **values, "logged_by": user_id, "created_at": now}  # fmt: skip
+        interaction_id = session.insert(
+            f"INSERT INTO interaction ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            list(columns.values()),
+        )
+        search.index_interaction(session, interaction_id, summary, values["body"])
+        previous = last["last_interaction_at"]
+        if not found.internal and (previous is None or happened_at >= previous):
+            session.execute("UPDATE company SET last_interaction_at = ? WHERE id = ?", (happened_at, company_id))
+        audit.record(
+            session,
+            entity="interaction",
+            entity_id=interaction_id,
+            action="create",
+            now=now,
+            user_id=user_id,
+            changes={"company_id": (None, company_id), "kind": (None, found.name), "summary": (None, summary)},
+        )
+        events.emit(session, "interaction.logged", lambda: get_interaction(session, interaction_id).to_json())
+    return Logged(interaction_id, None, None, False)
+
+
 def _next_after(session: Session, contact_id: int, contact: Any, day: date) -> dict[str, Any]:
     """The next-contact columns after an interaction on `day` (see log_interaction)."""
     cadence = effective_cadence(session, contact_id)
@@ -328,7 +398,7 @@ def set_next(
 
 _SELECT = (
     "SELECT i.*, c.name AS contact, co.name AS company, u.name AS logged_by_name FROM interaction i"
-    " JOIN contact c ON c.id = i.contact_id LEFT JOIN company co ON co.id = i.company_id"
+    " LEFT JOIN contact c ON c.id = i.contact_id LEFT JOIN company co ON co.id = i.company_id"
     " LEFT JOIN app_user u ON u.id = i.logged_by"
 )
 

@@ -64,6 +64,15 @@ def unindex_company(session: Session, company_id: int) -> None:
     session.execute("DELETE FROM company_fts WHERE rowid = ?", (company_id,))
 
 
+def unindex_company_interactions(session: Session, company_id: int) -> None:
+    """Forget the interactions logged with company `company_id` alone (no person)."""
+    session.execute(
+        "DELETE FROM interaction_fts WHERE rowid IN"
+        " (SELECT id FROM interaction WHERE company_id = ? AND contact_id IS NULL)",
+        (company_id,),
+    )
+
+
 def index_interaction(session: Session, interaction_id: int, summary: str, body: str | None) -> None:
     session.execute("DELETE FROM interaction_fts WHERE rowid = ?", (interaction_id,))
     session.execute(
@@ -131,8 +140,9 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[SearchHit]:
     ):
         hits.append(SearchHit("company", row["id"], row["name"], row["city"]))
     for row in session.all(
-        f"SELECT i.id, i.summary, i.kind, i.happened_at, i.contact_id, c.name FROM ({interactions[0]}) f"
-        " JOIN interaction i ON i.id = f.fid JOIN contact c ON c.id = i.contact_id ORDER BY f.rank, i.id LIMIT ?",
+        f"SELECT i.id, i.summary, i.kind, i.happened_at, i.contact_id, coalesce(c.name, co.name) AS name"
+        f" FROM ({interactions[0]}) f JOIN interaction i ON i.id = f.fid LEFT JOIN contact c ON c.id = i.contact_id"
+        " LEFT JOIN company co ON co.id = i.company_id ORDER BY f.rank, i.id LIMIT ?",
         [*interactions[1], limit],
     ):
         when = row["happened_at"].date().isoformat() if row["happened_at"] else ""

@@ -1,8 +1,10 @@
-"""Saved segments: named contact filters (tags, statuses, custom fields, company industry/city).
+"""Saved segments: named contact filters: every filter `contact list` accepts.
 
-A definition is a small JSON object; every criterion given must hold (tags: all of them; statuses,
-industries, cities: any of the listed values; fields: every key=value). Archived contacts never match.
+A definition is a small JSON object; every criterion given must hold (tags: all of them; statuses, sources,
+regions, industries, cities, owners, companies: any of the listed values; fields: every key=value, case- and
+accent-blind; field_filters: every typed comparison, store.people.field_filters). Archived contacts never match.
 `where_sql` turns one or more definitions into SQL over `contact c`, so callers filter in the database.
+A region is the contact's own, else its company's.
 """
 
 from __future__ import annotations
@@ -21,8 +23,19 @@ from minicrm.store.core.text import fold
 from minicrm.store.people.fields import normalize_status, normalize_tag
 from minicrm.store.people.refs import as_id
 
-KEYS = ("tags", "statuses", "fields", "industries", "cities")
-FILTER_HELP = "tag=T, status=S, industry=I, city=C, field:KEY=VALUE or segment=NAME"
+KEYS = ("tags", "statuses", "fields", "industries", "cities", "sources", "regions", "owners", "companies",
+        "field_filters")  # fmt: skip
+FILTER_HELP = (
+    "tag=T, status=S, industry=I, city=C, source=S, region=R, owner=USER, company=REF, field:KEY=VALUE,"
+    " field:KEY>=N (any comparison of --field) or segment=NAME"
+)
+#: Lists of text matched case-blind (any of them), and the SQL value each is compared with.
+_TEXT_LISTS = {
+    "industries": "(SELECT co.industry FROM company co WHERE co.id = c.company_id)",
+    "cities": "(SELECT co.city FROM company co WHERE co.id = c.company_id)",
+    "sources": "c.source",
+    "regions": "COALESCE(c.region, (SELECT co.region FROM company co WHERE co.id = c.company_id))",
+}
 
 
 def definition(
@@ -32,6 +45,11 @@ def definition(
     fields: dict[str, str] | None = None,
     industries: Iterable[str] = (),
     cities: Iterable[str] = (),
+    sources: Iterable[str] = (),
+    regions: Iterable[str] = (),
+    owners: Iterable[int] = (),
+    companies: Iterable[int] = (),
+    field_filters: Iterable[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """A checked, normalised definition holding only the criteria given."""
     out: dict[str, Any] = {}
@@ -44,60 +62,82 @@ def definition(
             if not key.strip() or not value.strip():
                 raise BadInput(f"invalid field filter '{key}={value}' (expected key=value)")
         out["fields"] = {k.strip(): v.strip() for k, v in sorted(fields.items())}
-    for key, values in (("industries", industries), ("cities", cities)):
+    for key, values in (("industries", industries), ("cities", cities), ("sources", sources), ("regions", regions)):
         cleaned = sorted({" ".join(v.split()) for v in values})
         if any(not v for v in cleaned):
             raise BadInput(f"empty {key} filter")
         if cleaned:
             out[key] = cleaned
+    for key, ids in (("owners", owners), ("companies", companies)):
+        if listed := sorted(set(ids)):
+            out[key] = listed
+    if filters := list(field_filters):
+        out["field_filters"] = filters
     return out
 
 
-def parse_filters(session: Session, specs: Sequence[str]) -> dict[str, Any]:
+def parse_filters(session: Session, specs: Sequence[str], *, now: datetime | None = None) -> dict[str, Any]:
     """`--add-filter` specs (`tag=vip`, `status=client`, `city=Berlin`, `segment=NAME`...) as one definition."""
-    tags: list[str] = []
-    statuses: list[str] = []
+    from minicrm.store.people import field_filters
+
+    lists: dict[str, list[Any]] = {k: [] for k in ("tags", "statuses", "industries", "cities", "sources", "regions",
+                                                   "owners", "companies", "field_filters")}  # fmt: skip
     fields: dict[str, str] = {}
-    industries: list[str] = []
-    cities: list[str] = []
     merged: list[dict[str, Any]] = []
+    named = {"tag": "tags", "status": "statuses", "industry": "industries", "city": "cities", "source": "sources",
+             "region": "regions"}  # fmt: skip
     for spec in specs:
         key, sep, value = spec.partition("=")
         key, value = key.strip().lower(), value.strip()
+        if key.startswith("field:") and key[6:].strip():
+            lists["field_filters"].append(
+                field_filters.parse(session, spec.strip()[6:], entity="contact", now=now or datetime.now())
+            )
+            continue
         if not sep or not value:
             raise BadInput(f"invalid filter '{spec}' (expected {FILTER_HELP})")
-        if key == "tag":
-            tags.append(value)
-        elif key == "status":
-            statuses.append(value)
-        elif key == "industry":
-            industries.append(value)
-        elif key == "city":
-            cities.append(value)
-        elif key.startswith("field:") and key[6:].strip():
-            fields[spec.partition("=")[0].strip()[6:].strip()] = value
+        if key in named:
+            lists[named[key]].append(value)
+        elif key == "owner":
+            from minicrm.store.people.users import resolve_user
+
+            lists["owners"].append(resolve_user(session, value))
+        elif key == "company":
+            from minicrm.store.people.refs import resolve_company
+
+            lists["companies"].append(resolve_company(session, value))
         elif key == "segment":
             merged.append(get_segment(session, value).definition)
         else:
             raise BadInput(f"unknown filter '{spec}' (expected {FILTER_HELP})")
-    own = definition(tags=tags, statuses=statuses, fields=fields, industries=industries, cities=cities)
+    own = definition(fields=fields, **lists)
     return combine([own, *merged])
 
 
 def combine(definitions: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """All definitions at once (AND): tags and fields add up, value lists intersect."""
+    """All definitions at once (AND): tags, fields and field filters add up, value lists intersect."""
     out: dict[str, Any] = {}
     for d in definitions:
         for key, value in d.items():
             if key == "tags":
                 out["tags"] = sorted(set(out.get("tags", [])) | set(value))
+            elif key == "field_filters":
+                out["field_filters"] = [
+                    *out.get("field_filters", []),
+                    *(f for f in value if f not in out.get("field_filters", [])),
+                ]
             elif key == "fields":
                 for k, v in value.items():
-                    if k in out.get("fields", {}) and out["fields"][k] != v:
+                    if k in out.get("fields", {}) and fold(out["fields"][k]) != fold(v):
                         out["nothing"] = True
                     out.setdefault("fields", {})[k] = v
             elif key == "nothing":
                 out["nothing"] = True
+            elif key in ("owners", "companies"):
+                kept_ids = sorted(set(out.get(key, value)) & set(value))
+                if not kept_ids:
+                    out["nothing"] = True
+                out[key] = kept_ids or list(value)
             else:
                 mine = {fold(v) for v in out.get(key, value)}
                 kept = sorted(v for v in value if fold(v) in mine)
@@ -107,10 +147,15 @@ def combine(definitions: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def where_sql(d: dict[str, Any]) -> tuple[list[str], list[Any]]:
-    """SQL conditions over `contact c` for definition `d` (never matches archived contacts)."""
-    where = ["c.archived = ?"]
-    params: list[Any] = [False]
+def where_sql(d: dict[str, Any], *, archived: bool | None = False) -> tuple[list[str], list[Any]]:
+    """SQL conditions over `contact c` for definition `d` (archived contacts only when `archived` says)."""
+    from minicrm.store.people.field_filters import condition
+
+    where: list[str] = []
+    params: list[Any] = []
+    if archived is not None:
+        where.append("c.archived = ?")
+        params.append(archived)
     if d.get("nothing"):
         where.append("1 = 0")
     for tag in d.get("tags", []):
@@ -120,25 +165,36 @@ def where_sql(d: dict[str, Any]) -> tuple[list[str], list[Any]]:
         where.append(f"c.status IN ({', '.join('?' * len(statuses))})")
         params += statuses
     for key, value in d.get("fields", {}).items():
-        where.append("EXISTS (SELECT 1 FROM contact_field f WHERE f.contact_id = c.id AND f.key = ? AND f.value = ?)")
-        params += [key, value]
-    for key, column in (("industries", "industry"), ("cities", "city")):
+        where.append(
+            "EXISTS (SELECT 1 FROM contact_field f WHERE f.contact_id = c.id AND f.key = ? AND f.value_key = ?)"
+        )
+        params += [key, fold(value)]
+    for key, expr in _TEXT_LISTS.items():
         if values := d.get(key):
-            where.append(
-                f"EXISTS (SELECT 1 FROM company co WHERE co.id = c.company_id AND lower(co.{column})"
-                f" IN ({', '.join('?' * len(values))}))"
-            )
+            where.append(f"lower({expr}) IN ({', '.join('?' * len(values))})")
             params += [v.lower() for v in values]
+    for key, column in (("owners", "c.owner_id"), ("companies", "c.company_id")):
+        if ids := d.get(key):
+            where.append(f"{column} IN ({', '.join('?' * len(ids))})")
+            params += ids
+    for f in d.get("field_filters", []):
+        sql, more = condition(f, "c")
+        where.append(sql)
+        params += more
     return where, params
 
 
 def describe(d: dict[str, Any]) -> str:
     """A definition as the filter specs that would recreate it."""
+    from minicrm.store.people.field_filters import describe as describe_filter
+
     parts = [f"tag={t}" for t in d.get("tags", [])]
     parts += [f"status={s}" for s in d.get("statuses", [])]
     parts += [f"field:{k}={v}" for k, v in d.get("fields", {}).items()]
-    parts += [f"industry={v}" for v in d.get("industries", [])]
-    parts += [f"city={v}" for v in d.get("cities", [])]
+    for key, label in (("industries", "industry"), ("cities", "city"), ("sources", "source"), ("regions", "region"),
+                       ("owners", "owner"), ("companies", "company")):  # fmt: skip
+        parts += [f"{label}={v}" for v in d.get(key, [])]
+    parts += [f"field:{describe_filter(f)}" for f in d.get("field_filters", [])]
     if d.get("nothing"):
         parts.append("(contradictory: matches nobody)")
     return " ".join(parts) or "(all contacts)"
@@ -196,7 +252,10 @@ def save_segment(
     """Create or replace the segment `name`; returns (id, created)."""
     name = _check_name(name)
     if not d:
-        raise BadInput("a segment needs at least one filter (--tag, --status, --field, --industry, --city)")
+        raise BadInput(
+            "a segment needs at least one filter (--tag, --status, --field, --industry, --city, --source, --region,"
+            " --owner, --company)"
+        )
     payload = json.dumps(d, ensure_ascii=False, sort_keys=True)
     with session.write():
         old = session.one("SELECT id, definition FROM saved_segment WHERE name_key = ?", (fold(name),))

@@ -382,8 +382,8 @@ def activity(session: Session, *, start: date | None = None, end: date | None = 
     if per == "client":
         rows = session.all(
             "SELECT coalesce(co.name, c.name) AS client, i.kind, count(*) AS n, max(i.happened_at) AS last_at"
-            " FROM interaction i JOIN contact c ON c.id = i.contact_id LEFT JOIN company co ON co.id = i.company_id"
-            f"{cond} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+            " FROM interaction i LEFT JOIN contact c ON c.id = i.contact_id"
+            f" LEFT JOIN company co ON co.id = i.company_id{cond} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
             params,
         )
         return [{"client": r["client"], "kind": r["kind"], "count": r["n"]} for r in rows]
@@ -402,6 +402,7 @@ def segments(session: Session, *, by: str, start: date | None = None, end: date 
     """Contacts per segment, their won revenue in the period and the average value per contact, per currency."""
     joins = ""
     params: list[Any] = []
+    order: Any = None  # field:NAME of a number or date: the bins in their order, not by size
     if by in ("industry", "city"):
         key = f"coalesce(co.{by}, '(none)')"
         joins = " LEFT JOIN company co ON co.id = c.company_id"
@@ -410,10 +411,10 @@ def segments(session: Session, *, by: str, start: date | None = None, end: date 
     elif by == "tag":
         key = "coalesce(t.tag, '(none)')"
         joins = " LEFT JOIN contact_tag t ON t.contact_id = c.id"
-    elif by.startswith("field:") and by[6:]:
-        key = "coalesce(f.value, '(none)')"
-        joins = " LEFT JOIN contact_field f ON f.contact_id = c.id AND f.key = ?"
-        params.append(by[6:])
+    elif by.startswith("field:") and by[6:].strip():
+        from minicrm.store.people.segment_bins import field_grouping
+
+        key, joins, params, order = field_grouping(session, by[6:].strip())
     else:
         raise BadInput(f"unknown segment '{by}' (industry, city, status, source, tag or field:NAME)")
     won_where, won_params = _period("d.won_on", start, end)
@@ -429,7 +430,7 @@ def segments(session: Session, *, by: str, start: date | None = None, end: date 
         [*params, False, *won_params],
     )
     out = []
-    for r in sorted(counts, key=lambda r: (-r["n"], r["seg"])):
+    for r in sorted(counts, key=order or (lambda r: (-r["n"], r["seg"]))):
         revenue = {m["currency"]: from_minor(m["total"]) for m in money if m["seg"] == r["seg"]}
         out.append(
             {

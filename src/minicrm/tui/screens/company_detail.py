@@ -65,8 +65,8 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
             for p in card["people"]
         )  # fmt: skip
         self.query_one("#timeline", FitTable).set_rows(
-            (str(i["id"]), (i["happened_at"].replace("T", " ")[:16], plain(i["kind"]), plain(i["contact"]),
-                            plain(i["summary"])))
+            (str(i["id"]), (i["happened_at"].replace("T", " ")[:16], plain(i["kind"]),
+                            plain(i["contact"] or "(the company)"), plain(i["summary"])))
             for i in card["interactions"]
         )  # fmt: skip
 

@@ -239,7 +239,7 @@ def company_preview(card: dict[str, Any]) -> Text:
     for i in card["interactions"]:
         text.append(f"  {i['happened_at'][:10]} ", style="dim")
         text.append(safe(f"{i['kind']:<8} "), style="cyan")
-        text.append(safe(f"{i['contact']}: {i['summary']}\n"))
+        text.append(safe(f"{i['contact'] or '(the company)'}: {i['summary']}\n"))
     if not card["interactions"]:
         text.append("  no interactions yet\n", style="dim")
     return text

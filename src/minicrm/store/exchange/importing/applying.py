@@ -149,7 +149,8 @@ def apply(
     _insert(session, "contact_phone", ("contact_id", "phone", "phone_key", "label", "position"), phones,
             nullable=("label",))  # fmt: skip
     _insert(session, "contact_tag", ("contact_id", "tag"), tags, tail=" ON CONFLICT DO NOTHING")
-    _insert(session, "contact_field", ("contact_id", "key", "value"), fields)
+    _insert(session, "contact_field", ("contact_id", "key", "value", "value_key", "number"),
+            typed_fields(session, fields, now=now), nullable=("number",))  # fmt: skip
     touched = list(range(first, first + len(creates))) + update_ids  # the creates got first, first + 1, ... above
     if creates:
         fill_cadence_dates(session, where="c.id >= ?", params=[first])
@@ -186,6 +187,15 @@ _CONTACT_NULLABLE = frozenset((
     "created_by", "next_contact_on", "next_contact_time", "next_contact_goal", "city", "region", "postcode",
     "country", "family_name",
 ))  # fmt: skip
+
+
+def typed_fields(session: Session, fields: list[tuple[Any, ...]], *, now: datetime) -> list[tuple[Any, ...]]:
+    """(contact_id, key, value) rows as stored: checked against the fields' types, with value_key and number."""
+    from minicrm.store.people.field_types import definitions, normalise
+
+    defs = definitions(session, "contact", {key for _, key, _ in fields})
+    return [(cid, key, *normalise(defs.get(key), value, now=now, where=f" of contact {cid}"))
+            for cid, key, value in fields]  # fmt: skip
 
 
 def _insert(

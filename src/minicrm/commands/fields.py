@@ -1,0 +1,73 @@
+"""`minicrm field ...`: typed custom fields (text, number, date, choice) of contacts or companies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.output import Format
+
+app = typer.Typer(help="Typed custom fields: define, list, remove.", no_args_is_help=True)
+ForOpt = Annotated[str, typer.Option("--for", metavar="contact|company", help="Whose field: contact or company.")]
+NameArg = Annotated[str, typer.Argument(help="The field's name, as in --field NAME=VALUE.")]
+
+
+@app.command("define")
+def define(
+    ctx: typer.Context,
+    name: NameArg,
+    type_: Annotated[str, typer.Option("--type", metavar="text|number|date|choice", help="What its values are.")],
+    choices: Annotated[
+        str | None, typer.Option("--choices", metavar="A,B,...", help="The values a choice field allows.")
+    ] = None,
+    entity: ForOpt = "contact",
+) -> None:
+    """Define (or change) a field's type; the values already stored are checked and converted."""
+    from minicrm import output
+    from minicrm.store.people.field_types import define_field
+
+    actx = app_ctx(ctx)
+    fdef, converted = define_field(actx.session(), name, type=type_, entity=entity,
+                                   choices=(choices or "").split(","), now=actx.now(),
+                                   user_id=actx.user_id())  # fmt: skip
+    listed = f" ({', '.join(fdef.choices)})" if fdef.choices else ""
+    output.note(f"{fdef.entity} field '{fdef.name}': {fdef.type}{listed}; {converted} value(s) checked")
+
+
+COLUMNS = [("name", "Field", 1), ("for", "For", 1), ("type", "Type", 1), ("choices", "Choices", 3),
+           ("values", "Values", 2)]  # fmt: skip
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    entity: Annotated[
+        str | None, typer.Option("--for", metavar="contact|company", help="Only contact or company fields.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Custom fields: the defined ones with their type, and every other key in use (text)."""
+    from minicrm import output
+    from minicrm.store.people.field_types import list_fields
+
+    rows = [f.to_json() for f in list_fields(app_ctx(ctx).session(), entity)]
+    output.emit_rows(
+        rows, COLUMNS, fmt, empty="no custom fields (define one with: minicrm field define NAME --type ...)"
+    )
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, name: NameArg, entity: ForOpt = "contact") -> None:
+    """Remove a field's definition; its values stay, as text."""
+    from minicrm import output
+    from minicrm.store.people.field_types import remove_field
+
+    actx = app_ctx(ctx)
+    kept = remove_field(actx.session(), name, entity=entity, now=actx.now(), user_id=actx.user_id())
+    output.note(f"field '{name.strip()}' is text again; {kept} value(s) kept")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="field")
