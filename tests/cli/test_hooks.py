@@ -20,13 +20,14 @@ def _json(cli, *args):
     return json.loads(cli.ok(*args, "--format", "json").stdout)
 
 
-def _step(cli, log, seen: list, *args, event: str) -> dict:
-    """Run one command and return the payload of the one hook call it made, which must be `event`."""
+def _step(cli, log, seen: list, *args, event: str, before: tuple[str, ...] = ()) -> dict:
+    """Run one command and return the payload of the last hook call it made, which must be `event` (after the
+    events `before`)."""
     cli.ok(*args)
     new = calls(log)[len(seen) :]
     seen.extend(new)
-    assert [c["payload"]["event"] for c in new] == [event], (args, [c["payload"]["event"] for c in new])
-    return new[0]["payload"]
+    assert [c["payload"]["event"] for c in new] == [*before, event], (args, [c["payload"]["event"] for c in new])
+    return new[-1]["payload"]
 
 
 def test_every_event_fires_once_with_its_payload(cli, hermetic_home, tmp_path):
@@ -91,7 +92,7 @@ def test_every_event_fires_once_with_its_payload(cli, hermetic_home, tmp_path):
 
     csv = tmp_path / "people.csv"
     csv.write_text("name,email\nCharles Babbage,cb@example.org\n")
-    finished = _step(cli, log, seen, "import", "csv", str(csv), event="import.finished")
+    finished = _step(cli, log, seen, "import", "csv", str(csv), event="import.finished", before=("contact.created",))
     assert finished["import"]["created"] == 1 and finished["import"]["source"] == str(csv)
 
     archived = _step(cli, log, seen, "contact", "archive", "ada", event="contact.archived")
@@ -228,3 +229,26 @@ def test_hook_test_sends_the_newest_record(cli, hermetic_home, tmp_path):
     write_hook(hermetic_home / "hooks", "deal.won", log=log, then="sys.exit(2)")
     assert cli("hook", "test", "deal.won").exit_code == 1
     cli.fails("hook", "test", "deal.sold", code=2, match="unknown event 'deal.sold'")
+
+
+def test_an_import_fires_an_event_per_contact_then_import_finished(cli, hermetic_home, tmp_path):
+    log = tmp_path / "calls.jsonl"
+    for event in ("contact.created", "contact.updated", "company.created", "import.finished"):
+        write_hook(hermetic_home / "hooks", event, log=log)
+    cli.ok("--no-hooks", "contact", "add", "Ada Lovelace", "--email", "ada@example.org")
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "name,email,phone,company\n"
+        "Ada Lovelace,ada@example.org,+44 20 7946 0000,\n"
+        "Charles Babbage,cb@example.org,,Difference Engines\n"
+    )
+    cli.ok("import", "csv", str(csv))
+    got = [c["payload"] for c in calls(log)]
+    assert [p["event"] for p in got] == ["company.created", "contact.created", "contact.updated", "import.finished"]
+    company, created, updated, finished = got
+    assert company["company"]["name"] == "Difference Engines"
+    assert created["contact"]["name"] == "Charles Babbage" and created["contact"]["company"] == "Difference Engines"
+    assert updated["contact"]["name"] == "Ada Lovelace"
+    assert updated["before"] == {"phones": []} and updated["after"] == {"phones": ["+44 20 7946 0000"]}
+    assert (finished["import"]["created"], finished["import"]["updated"]) == (1, 1)
+    assert finished["import"]["companies_created"] == ["Difference Engines"]

@@ -253,3 +253,15 @@ def test_a_manager_s_change_is_queued_and_posted(cli, acting, receiver):
     [post] = receiver.posts
     assert post["signed"] and post["body"]["user"] == "Mia" and post["body"]["deal"]["state"] == "won"
     assert _outbox(cli.target) == [{"id": 1, "status": "delivered", "attempts": 1}]
+
+
+def test_a_big_import_leaves_the_posts_past_fifty_to_hook_deliver(cli, receiver, tmp_path):
+    cli.ok("hook", "add", "contact.created", "--url", receiver.url, "--secret-env", "MINICRM_HOOK_SECRET")
+    csv = tmp_path / "people.csv"
+    csv.write_text("name\n" + "".join(f"Person {n:02d}\n" for n in range(60)))
+    res = cli.ok("import", "csv", str(csv))
+    assert "`minicrm hook deliver` posts the rest" in res.stderr
+    assert len(receiver.posts) == 50
+    cli.ok("hook", "deliver")
+    names = sorted(p["body"]["contact"]["name"] for p in receiver.posts)
+    assert names == [f"Person {n:02d}" for n in range(60)] and all(p["signed"] for p in receiver.posts)

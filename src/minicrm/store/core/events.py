@@ -63,7 +63,8 @@ class Settings:
     env: dict[str, str] = field(default_factory=dict)  # MINICRM_DB, MINICRM_TODAY... for the hooks
     timeout: float = local.DEFAULT_TIMEOUT
     webhook_timeout: float = WEBHOOK_TIMEOUT
-    deliver_now: bool = True
+    deliver_now: bool = True  # switched off after a failed post: the rest is left to `hook deliver`
+    deliver_budget: int = 50  # posts a command makes itself (an import may queue thousands)
     subscriptions: dict[str, list[int]] | None = None  # cached webhook ids per event
 
     def hooks_folder(self) -> Path:
@@ -187,10 +188,15 @@ def _after_commit(
         if ids and conf.deliver_now:
             from minicrm.store.core.hooks import delivery  # only when there is something to post
 
-            summary = delivery.deliver(session, now=conf.now, timeout=conf.webhook_timeout, ids=ids,
-                                       stop_on_failure=True)  # fmt: skip
+            if conf.deliver_budget < len(ids):
+                conf.report("more webhook posts than a command makes itself: `minicrm hook deliver` posts the rest")
+                conf.deliver_now = False
+            summary = delivery.deliver(session, now=conf.now, timeout=conf.webhook_timeout,
+                                       ids=ids[: max(conf.deliver_budget, 0)], stop_on_failure=True)  # fmt: skip
+            conf.deliver_budget -= len(summary.results)
             for problem in summary.problems:
                 conf.report(f"{problem}; `minicrm hook deliver` retries it")
+                conf.deliver_now = False
     except KeyboardInterrupt:
         conf.report(f"hooks of {name} interrupted; the change is kept, webhooks are left to `minicrm hook deliver`")
     except Exception as exc:  # a hook problem never turns a committed change into a failed command

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from minicrm.errors import BadInput
-from minicrm.store.core import audit, events
+from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.exchange.importing import company_cards
+from minicrm.store.exchange.importing.announce import announce
 from minicrm.store.exchange.importing.planning import Op, chunked, lookup_ids, plan
 from minicrm.store.exchange.importing.records import (
     Candidate,
@@ -306,7 +307,7 @@ def run(
             ops = plan(session, people, on_duplicate=on_duplicate, tags=tags, progress=progress)
             created += apply(session, ops, now=now, user_id=user_id, source=source)
             result = ImportResult(False, _in_file_order(parsed, ops, firm_ops), parsed.bad, created)
-            events.emit(session, "import.finished", lambda: {"source": source, **result.to_json(with_items=False)})
+            announce(session, result, ops, source=source)
         return result
 
 
