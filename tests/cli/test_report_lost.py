@@ -24,7 +24,8 @@ def book(cli):
     """Today 2026-11-22; 6 months before: 2026-05-22.
 
     Acme (owner alice; contact Ada): won 1000 EUR 2025-10-15 and 500 USD 2026-03-01; an open deal; Ada's call
-        2026-09-10 10:00 is the last contact (her note of 2026-10-01 is internal).
+        2026-09-10 10:00 is the last contact (her note of 2026-10-01 is internal; a letter to the company itself
+        on 2026-08-01 is older).
     Bob (no company, owner bob): won 300 EUR 2026-06-15.
     Carl (no company): no deal, an order logged 2026-01-05.
     Dora (no company, archived): won 50 EUR 2025-01-01.
@@ -43,6 +44,7 @@ def book(cli):
     cli.ok("deal", "add", "Next engine", "--company", "Acme", "--amount", "200", today="2026-10-01")
     cli.ok("log", "ada", "call", "How is the engine?", "--at", "2026-09-10 10:00", today="2026-09-10")
     cli.ok("log", "ada", "note", "Prefers mornings", "--at", "2026-10-01 10:00", today="2026-10-01")
+    cli.ok("log", "--company", "acme", "letter", "Catalogue sent", "--at", "2026-08-01 10:00", today="2026-08-01")
     _won(cli, "Support", "2026-06-15", "--contact", "bob", "--amount", "300")
     cli.ok("log", "carl", "order", "Ordered 5 boxes", "--at", "2026-01-05 09:00", today="2026-01-05")
     _won(cli, "Old", "2025-01-01", "--contact", "dora", "--amount", "50")
@@ -100,6 +102,9 @@ def test_lost_clients_figures(book):
     assert "no lost clients" in book.ok("report", "lost", "--months", "60").stderr
     book.fails("report", "lost", "--months", "0", code=2, match="--months")
     book.fails("report", "lost", "--sort", "value", code=2, match="unknown sort 'value'")
+    book.ok("log", "--company", "acme", "call", "Any news?", "--at", "2026-10-20 09:00")  # with the company itself
+    acme = next(r for r in book.ok("report", "lost", "-f", "json").json() if r["client"] == "Acme")
+    assert (acme["last_contact"], acme["days_since_contact"]) == ("2026-10-20T09:00:00", 33)
 
 
 def test_lost_deals_by_reason_stage_owner_month(book):

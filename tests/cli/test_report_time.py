@@ -100,5 +100,7 @@ def test_time_by_user_client_company_month(book):
     assert "Incoming and outgoing by kind" in table.stdout and "2h15m" in table.stdout
     assert "total 6h15m: interactions 3h (3 of 5 with a duration), requests 3h15m" in table.stderr
     assert "no interactions or request time" in book.ok("report", "time", "--period", "2024").stderr
+    book.ok("log", "--company", "acme", "call", "c5", "--in", "--duration", "20m", "--at", "2026-03-02 10:00")
+    assert _rows(book, "--by", "client", "--period", "2026-03") == [("Acme", 1, 1, 0, 0, "20m", "0m", "20m")]
     book.fails("report", "time", "--by", "colour", code=2, match="unknown grouping 'colour'")
     book.fails("report", "time", "--period", "2026", "--from", "2026-01-01", code=2, match="not both")

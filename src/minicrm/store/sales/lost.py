@@ -15,10 +15,13 @@ from minicrm.errors import BadInput
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.store.core.text import fold
+from minicrm.store.people.companies import newest_of
 from minicrm.values.money import from_minor
 
 ORDER_KIND = "order"
 LOST_SORTS = ("recent", "purchases", "silence")
+#: SQL: the newest contact with the people of the lost company `l` (through ix_contact_company_last)
+PEOPLE_LAST = "(SELECT max(p.last_interaction_at) FROM contact p WHERE p.company_id = l.company_id)"
 
 
 def _day(value: Any) -> date | None:
@@ -62,8 +65,8 @@ def lost_clients(
     to win back, first), `purchases` (the most purchases first) or `silence` (the longest without contact first).
 
     Each with its lifetime value per currency, won deals and orders, first and last purchase, last contact (the
-    newest interaction that is not internal: `contact.last_interaction_at`, a company's from its people through
-    `ix_contact_company_last`), owner and open deals (someone is on it already).
+    newest interaction that is not internal: `contact.last_interaction_at`; for a company the newer of its
+    people's and its own, `log --company`), owner and open deals (someone is on it already).
     """
     if months < 1:
         raise BadInput("--months must be 1 or more")
@@ -79,8 +82,8 @@ def lost_clients(
     owner = " AND coalesce(co.owner_id, c.owner_id) = ?" if owner_id is not None else ""
     rows = session.all(
         f"{lost_cte} SELECT l.*, coalesce(co.name, c.name) AS name, u.name AS owner,"
-        " CASE WHEN l.company_id IS NOT NULL THEN (SELECT max(p.last_interaction_at) FROM contact p"
-        " WHERE p.company_id = l.company_id) ELSE c.last_interaction_at END AS last_contact,"
+        f" CASE WHEN l.company_id IS NOT NULL THEN {newest_of(PEOPLE_LAST)} ELSE c.last_interaction_at END"
+        " AS last_contact,"
         " CASE WHEN l.company_id IS NOT NULL THEN (SELECT count(*) FROM deal od JOIN pipeline_stage os"
         " ON os.id = od.stage_id WHERE od.company_id = l.company_id AND os.outcome = 'open')"
         " ELSE (SELECT count(*) FROM deal od JOIN pipeline_stage os ON os.id = od.stage_id"
