@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from datetime import datetime
 
 import pytest
 
@@ -168,7 +169,7 @@ def test_unknown_senders_are_listed_at_the_end(crm, boxes):
     box, _ = boxes
     res = crm.ok("mail", "import", str(box))
     lines = res.stdout.strip().splitlines()
-    assert lines[0].split() == ["Unknown", "sender", "Name", "Messages", "Last", "Lead"]
+    assert lines[0].split() == ["Unknown", "sender", "Name", "Messages", "Last", "Lead", "Company"]
     assert lines[1].split()[:4] == ["dmitry@newclient.test", "Dmitry", "Sidorov", "1"]
     assert "11 message(s) read" not in res.stderr and "14 message(s) read: 11 logged" in res.stderr
 
@@ -279,3 +280,28 @@ def test_company_domains_follow_the_website_and_email(cli):
     assert rows(cli.target, domains) == [
         ("Acme", "acme-mail.test"), ("Acme", "acme.example"), ("Solo", "solo.example"),
     ]  # fmt: skip
+
+
+def test_by_domain_logs_mail_from_an_unknown_person_on_the_company(crm, boxes):
+    box, _ = boxes
+    company = crm.ok("company", "add", "New Client Ltd", "--website", "https://www.newclient.test").stdout.strip()
+    report = _import(crm, box, "--by-domain").json()
+    assert (report["logged"], report["on_company"], report["no_contact"]) == (12, 1, 1)  # the newsletter: nobody's
+    unknown = {u["email"]: u for u in report["unknown_senders"]}
+    assert (unknown["dmitry@newclient.test"]["company"], unknown["dmitry@newclient.test"]["contact_id"]) == (
+        "New Client Ltd", None,
+    )  # fmt: skip
+    on_company = "SELECT direction, summary, happened_at FROM interaction WHERE contact_id IS NULL AND company_id = ?"
+    assert rows(crm.target, on_company, (int(company),)) == [("in", "Website redesign", datetime(2026, 11, 10, 16, 45))]
+    shown = crm.ok("company", "show", company, "-f", "json").json()
+    assert shown["last_interaction_at"] == "2026-11-10T16:45:00"
+
+
+def test_by_domain_with_create_contacts_makes_the_lead_at_the_company(crm, boxes):
+    box, _ = boxes
+    crm.ok("company", "add", "New Client Ltd", "--email", "office@newclient.test")
+    report = _import(crm, box, "--by-domain", "--create-contacts").json()
+    assert (report["logged"], report["on_company"]) == (12, 0)
+    lead = crm.ok("contact", "show", "dmitry", "-f", "json").json()
+    assert (lead["company"], lead["status"]) == ("New Client Ltd", "lead")
+    assert [i["summary"] for i in crm.ok("timeline", "dmitry", "-f", "json").json()] == ["Website redesign"]

@@ -27,12 +27,21 @@ CreateOpt = Annotated[
     typer.Option("--create-contacts", help="Add unknown senders as leads (not mailing lists or no-reply machines)."),
 ]
 
+ByDomainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--by-domain",
+        help="Log a message with no known person on the company of its domain (the company's website or e-mail).",
+    ),
+]
+
 UNKNOWN_COLUMNS = [
     ("email", "Unknown sender", 1),
     ("name", "Name", 2),
     ("messages", "Messages", 1),
     ("last_at", "Last", 3),
     ("contact_id", "Lead", 2),
+    ("company", "Company", 3),
 ]
 LOGGED_COLUMNS = [
     ("id", "ID", 2),
@@ -68,6 +77,7 @@ def _report(run: MailRun, me: Me, fmt: Format) -> None:
     output.note(
         f"{run.read} message(s) read: {run.logged} {would}logged ({run.interactions} interaction(s)),"
         f" {run.already_logged} already logged, {run.no_contact} without a known contact"
+        + (f", {run.on_company} on a company by its domain" if run.on_company else "")
         + (f", {run.before_since} before --since" if run.before_since else "")
     )
     if not me:
@@ -84,6 +94,7 @@ def import_cmd(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Maildir folders and mbox files.")],
     since: SinceOpt = None,
     dry_run: DryRunOpt = False,
+    by_domain: ByDomainOpt = False,
     create_contacts: CreateOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -100,7 +111,7 @@ def import_cmd(
     now, user_id = actx.now(), actx.user_id()
     for box in boxes:
         log_mail(session, messages(box), me=me, now=now, user_id=user_id, since=day, dry_run=dry_run,
-                 create_contacts=create_contacts, run=run)  # fmt: skip
+                 create_contacts=create_contacts, by_domain=by_domain, run=run)  # fmt: skip
     _report(run, me, fmt)
 
 
@@ -175,6 +186,7 @@ def sync_cmd(
     ] = False,
     since: SinceOpt = None,
     dry_run: DryRunOpt = False,
+    by_domain: ByDomainOpt = False,
     create_contacts: CreateOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -190,7 +202,8 @@ def sync_cmd(
     me = _me(actx)
     day = _since(actx, since)
     run = sync_folder(actx.session(), account, password, me=me, now=actx.now(), user_id=actx.user_id(), since=day,
-                      dry_run=dry_run, create_contacts=create_contacts, ca_file=ca_file, insecure=insecure)  # fmt: skip
+                      dry_run=dry_run, create_contacts=create_contacts, by_domain=by_domain, ca_file=ca_file,
+                      insecure=insecure)  # fmt: skip
     _report(run, me, fmt)
 
 

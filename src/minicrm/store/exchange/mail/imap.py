@@ -123,6 +123,7 @@ def sync_folder(
     since: date | None = None,
     dry_run: bool = False,
     create_contacts: bool = False,
+    by_domain: bool = False,
     ca_file: Path | None = None,
     insecure: bool = False,
 ) -> MailRun:
@@ -146,7 +147,7 @@ def sync_folder(
         found = _check(conn.uid("SEARCH", None, f"UID {last + 1}:*"), "SEARCH", account)
         uids = sorted(u for u in (int(x) for x in (found[0] or b"").split()) if u > last)
         log_mail(session, _fetch(conn, account, uids), me=me, now=now, user_id=user_id, since=since,
-                 dry_run=dry_run, create_contacts=create_contacts, run=run)  # fmt: skip
+                 dry_run=dry_run, create_contacts=create_contacts, by_domain=by_domain, run=run)  # fmt: skip
         if not dry_run:
             _remember(session, account, validity, max(uids, default=last), now, known=state is not None)
     except (OSError, imaplib.IMAP4.error) as exc:

@@ -62,6 +62,7 @@ class Unknown:
     last_at: datetime | None = None
     automated: bool = False
     contact_id: int | None = None  # the lead made for it (--create-contacts)
+    company: str | None = None  # the company its domain belongs to (--by-domain)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +72,7 @@ class Unknown:
             "last_at": self.last_at.isoformat(sep=" ") if self.last_at else None,
             "automated": self.automated,
             "contact_id": self.contact_id,
+            "company": self.company,
         }
 
 
@@ -87,12 +89,15 @@ class MailLogged:
     attachments: list[str]
     message_key: str
     thread_key: str
+    company_id: int | None = None  # logged on the company itself (--by-domain): contact_id and contact None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "contact_id": self.contact_id,
-            "contact": self.contact,
+            "contact": self.contact if self.company_id is None else None,
+            "company_id": self.company_id,
+            "company": self.contact if self.company_id is not None else None,
             "direction": self.direction,
             "happened_at": self.happened_at.isoformat(sep=" "),
             "subject": self.subject,
@@ -112,6 +117,7 @@ class MailRun:
     interactions: int = 0  # interactions logged (a message to two contacts: two)
     already_logged: int = 0
     no_contact: int = 0
+    on_company: int = 0  # messages logged on a company by their domain (--by-domain)
     before_since: int = 0
     unknown: dict[str, Unknown] = field(default_factory=dict)
     items: list[MailLogged] = field(default_factory=list)  # kept only when asked (`mail log`: one message)
@@ -134,6 +140,7 @@ class MailRun:
             "interactions": self.interactions,
             "already_logged": self.already_logged,
             "no_contact": self.no_contact,
+            "on_company": self.on_company,
             "before_since": self.before_since,
             "unknown_senders": [u.to_json() for u in self.unknown_list()],
             "notes": self.notes,
@@ -163,12 +170,15 @@ def log_mail(
     since: date | None = None,
     dry_run: bool = False,
     create_contacts: bool = False,
+    by_domain: bool = False,
     contact_id: int | None = None,
     run: MailRun | None = None,
 ) -> MailRun:
     """Log every message that concerns a contact (or, with `contact_id`, that contact: `mail log --contact`).
 
-    `run` carries the counts over several calls (one per folder); a dry run writes nothing.
+    `by_domain`: a message with no known person is logged on the company whose domain (store.people.domains)
+    one of its addresses has. `run` carries the counts over several calls (one per folder); a dry run writes
+    nothing.
     """
     run = run or MailRun(dry_run=dry_run)
     forced = None
@@ -187,8 +197,14 @@ def log_mail(
             envelopes.append(env)
         fresh = _fresh(session, run, envelopes)
         owners = _owners(session, {a for env in fresh for a in env.addresses if a not in me})
+        firms: dict[str, tuple[int, str]] = {}
+        if by_domain and forced is None:
+            from minicrm.store.people.domains import companies_by_domain
+
+            strangers = {a for env in fresh for a in env.addresses if a not in me and a not in owners}
+            firms = companies_by_domain(session, {a.rpartition("@")[2] for a in strangers})
         with nullcontext() if dry_run else session.write():  # one savepoint per batch, not per message
-            _log_batch(session, run, fresh, owners, forced, me=me, now=now, user_id=user_id,
+            _log_batch(session, run, fresh, owners, forced, firms, me=me, now=now, user_id=user_id,
                        create_contacts=create_contacts)  # fmt: skip
     return run
 
@@ -199,6 +215,7 @@ def _log_batch(
     fresh: list[Envelope],
     owners: dict[str, list[tuple[int, str]]],
     forced: Any,
+    firms: dict[str, tuple[int, str]],
     *,
     me: Me,
     now: datetime,
@@ -207,12 +224,20 @@ def _log_batch(
 ) -> None:
     for env in fresh:
         targets = [(forced["id"], forced["name"])] if forced is not None else _targets(env, owners, me)
+        firm = next((firms[d] for a in env.addresses if (d := a.rpartition("@")[2]) in firms and a not in me), None)
         sender = env.sender
         if forced is None and sender and sender not in me and sender not in owners:
-            made = _unknown_sender(session, run, env, create_contacts=create_contacts, now=now, user_id=user_id)
+            made = _unknown_sender(session, run, env, create_contacts=create_contacts, now=now, user_id=user_id,
+                                   firm=firms.get(sender.rpartition("@")[2]))  # fmt: skip
             if made is not None:
                 owners[sender] = [made]
                 targets = _targets(env, owners, me)
+        if not targets and firm is not None:
+            run.on_company += 1
+            theirs = bool(sender and sender.rpartition("@")[2] in firms)  # without `me`: sent from their domain
+            _log_one(session, run, env, [firm], me=me, owners=owners, now=now, user_id=user_id, on_company=True,
+                     direction=None if me else ("in" if theirs else "out"))  # fmt: skip
+            continue
         if not targets:
             run.no_contact += 1
             continue
@@ -272,9 +297,17 @@ def _direction(env: Envelope, owners: dict[str, list[tuple[int, str]]], me: Me) 
 
 
 def _unknown_sender(
-    session: Session, run: MailRun, env: Envelope, *, create_contacts: bool, now: datetime, user_id: int | None
+    session: Session,
+    run: MailRun,
+    env: Envelope,
+    *,
+    create_contacts: bool,
+    now: datetime,
+    user_id: int | None,
+    firm: tuple[int, str] | None = None,
 ) -> tuple[int, str] | None:
-    """Count the sender among the unknown; with --create-contacts make a lead of a person (not of a machine)."""
+    """Count the sender among the unknown; with --create-contacts make a lead of a person (not of a machine),
+    at the company its domain belongs to (`firm`, with --by-domain)."""
     assert env.sender is not None
     unknown = run.unknown.get(env.sender)
     if unknown is None:
@@ -282,6 +315,7 @@ def _unknown_sender(
         machine = env.automated or any(m in local for m in _MACHINE_NAMES)
         name = sender_name(env, [])
         unknown = run.unknown[env.sender] = Unknown(env.sender, name or local, automated=machine)
+        unknown.company = firm[1] if firm else None
     unknown.messages += 1
     if env.date and (unknown.last_at is None or env.date > unknown.last_at):
         unknown.last_at = env.date
@@ -292,7 +326,14 @@ def _unknown_sender(
 
         name = unknown.name[:300]
         unknown.contact_id = create_contact(
-            session, name=name, emails=[env.sender], status="lead", source="e-mail", now=now, user_id=user_id
+            session,
+            name=name,
+            emails=[env.sender],
+            status="lead",
+            source="e-mail",
+            company=str(firm[0]) if firm else None,
+            now=now,
+            user_id=user_id,
         ).id
     return (unknown.contact_id or 0, unknown.name)
 
@@ -307,7 +348,10 @@ def _log_one(
     owners: dict[str, list[tuple[int, str]]],
     now: datetime,
     user_id: int | None,
+    on_company: bool = False,
+    direction: str | None = None,
 ) -> None:
+    """Log one message on its contacts (or, `on_company`, on the one company in `targets`)."""
     from minicrm.store.people.interactions import log_interaction
 
     body = content(env.raw)
@@ -316,7 +360,7 @@ def _log_one(
     happened_at = env.date or now
     if env.date is None:
         run.note(f"{env.key}: no readable Date, logged at {now:%Y-%m-%d %H:%M}")
-    direction = _direction(env, owners, me)
+    direction = direction or _direction(env, owners, me)
     thread_key = env.thread_key
     run.logged += 1
     run.interactions += len(targets)
@@ -335,7 +379,8 @@ def _log_one(
             ids = [
                 log_interaction(
                     session,
-                    contact_id=cid,
+                    contact_id=None if on_company else cid,
+                    company_id=cid if on_company else None,
                     kind="email",
                     summary=body.subject,
                     happened_at=happened_at,
@@ -350,7 +395,16 @@ def _log_one(
     if run.keep_items:
         run.items += [
             MailLogged(
-                i, cid or None, name, direction, happened_at, body.subject, body.attachments, env.key, thread_key
+                i,
+                None if on_company else cid or None,
+                name,
+                direction,
+                happened_at,
+                body.subject,
+                body.attachments,
+                env.key,
+                thread_key,
+                company_id=cid if on_company else None,
             )
             for i, (cid, name) in zip(ids, targets, strict=True)
         ]
