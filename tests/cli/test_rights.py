@@ -350,3 +350,21 @@ def test_as_is_a_label_on_sqlite_and_roles_are_labels(cli):
     cli.fails("user", "add", "Eve", "--pg-role", "eve", code=2, match="--pg-role needs a PostgreSQL database")
     cli.ok("user", "role", "vic", "head")
     assert cli.ok("user", "list", "-f", "json").json()[0]["role"] == "head"
+
+
+def test_the_rights_outlive_a_whole_database_import(crew, tmp_path):
+    """Regression: a whole-database import of another database's data (`import json --replace` of a SQLite
+    file's export, `migrate-to`, bench/load_pg.py) replaces the `meta` table, which held the group roles' prefix;
+    the login was then not recognised and `--as` taken as a label again. The prefix is now read from the
+    policies themselves. PostgreSQL only (PG_ONLY)."""
+    import json
+
+    data = json.loads(crew.owner.ok("export", "json").stdout)
+    data["tables"]["meta"] = [row for row in data["tables"]["meta"] if row["key"] != "role_prefix"]
+    dump = tmp_path / "from-sqlite.json"
+    dump.write_text(json.dumps(data))
+    crew.owner.ok("import", "json", str(dump), "--replace")
+    assert scalar(crew.url, "SELECT value FROM meta WHERE key = 'role_prefix'") is None
+    crew["Alice"].fails("--as", "bob", "contact", "list", code=1, match="--as is refused")
+    assert names(crew["Alice"]) == ["Ada Lovelace", "Nobody"]
+    crew["Vic"].fails("contact", "add", "X", code=1, match="Vic is a viewer")

@@ -67,17 +67,14 @@ def role_prefix(database: str) -> str:
 
 def group_prefix(session: Session) -> str | None:
     """The prefix of this database's group roles, or None when no rights are set up (SQLite, or no CREATEROLE)."""
-    if session.dialect.current_login(session) is None:
-        return None
-    prefix: str | None = session.scalar("SELECT value FROM meta WHERE key = 'role_prefix'")
-    return prefix
+    return session.dialect.rights_prefix(session)
 
 
 def identify(session: Session, label: str | None, *, explicit: bool) -> Identity:
     """Who acts: the login on PostgreSQL with rights (`--as`/MINICRM_USER naming anyone else is refused; the
     config file's user is ignored there), else the user named by `label` (created on first write)."""
     login = session.dialect.current_login(session)
-    if login is None or session.scalar("SELECT value FROM meta WHERE key = 'role_prefix'") is None:
+    if login is None or group_prefix(session) is None:
         return Identity(None, label, None)
     name, owner = login
     row = session.one("SELECT id, name, name_key, role, active FROM app_user WHERE pg_role = ?", (name,))

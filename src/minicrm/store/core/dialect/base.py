@@ -232,6 +232,10 @@ class Dialect:
         """(the connection's login role, whether it owns minicrm's tables); None where there are no logins."""
         return None
 
+    def rights_prefix(self, session: Any) -> str | None:
+        """The prefix of the group roles the server's access rights use (migration 0012), None without them."""
+        return None
+
     def login_exists(self, session: Any, login: str) -> bool:
         """Whether a login role of that name exists on the server."""
         raise NotImplementedError

@@ -242,6 +242,17 @@ class PostgresDialect(Dialect):
         )
         return str(row[0]), bool(row[1])
 
+    def rights_prefix(self, session: Any) -> str | None:
+        # read from the managers' policy itself: `meta` can be replaced by a whole-database import or restore
+        roles = session.scalar(
+            "SELECT array_to_string(roles, ',') FROM pg_policies WHERE schemaname = current_schema()"
+            " AND tablename = 'contact' AND policyname = 'minicrm_own'"
+        )
+        if not roles or not roles.endswith("_manager") or "," in roles:
+            return None
+        prefix: str = roles.removesuffix("_manager")
+        return prefix
+
     def login_exists(self, session: Any, login: str) -> bool:
         return session.scalar("SELECT 1 FROM pg_roles WHERE rolname = ?", (login,)) is not None
 
