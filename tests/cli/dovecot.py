@@ -108,10 +108,15 @@ class Dovecot:
         return conn
 
     def append(self, user: str, password: str, *messages: bytes, folder: str = "INBOX") -> None:
+        """APPEND to `folder` (its IMAP name: modified UTF-7), made first when missing."""
         conn = self.client(user, password)
         try:
+            if folder != "INBOX":
+                conn.create(f'"{folder}"')
             for message in messages:
-                status, data = conn.append(folder, None, None, message.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+                status, data = conn.append(
+                    f'"{folder}"', None, None, message.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+                )
                 assert status == "OK", data
         finally:
             conn.logout()

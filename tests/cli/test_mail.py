@@ -305,3 +305,13 @@ def test_by_domain_with_create_contacts_makes_the_lead_at_the_company(crm, boxes
     lead = crm.ok("contact", "show", "dmitry", "-f", "json").json()
     assert (lead["company"], lead["status"]) == ("New Client Ltd", "lead")
     assert [i["summary"] for i in crm.ok("timeline", "dmitry", "-f", "json").json()] == ["Website redesign"]
+
+
+def test_mail_log_by_domain_logs_on_the_company(crm):
+    company = crm.ok("company", "add", "Romashka LLC", "--website", "romashka.ru").stdout.strip()
+    stranger = PIPED.replace(b"Boris Petrov <boris@romashka.ru>", b"Accounts <buh@mail.romashka.ru>")
+    [item] = crm.ok("mail", "log", "--by-domain", "-f", "json", input=stranger).json()
+    assert (item["contact_id"], item["contact"], item["company_id"], item["company"]) == (
+        None, None, int(company), "Romashka LLC",
+    )  # fmt: skip
+    assert crm.ok("company", "show", company, "-f", "json").json()["last_interaction_at"] == "2026-11-20T15:00:00"

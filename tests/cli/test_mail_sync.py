@@ -113,3 +113,17 @@ def test_refusals_are_one_error_line(cli, server, account, monkeypatch):
     missing = url.replace("/INBOX", "/Nowhere")
     cli.fails("mail", "sync", missing, "--password-env", "MAIL_PASSWORD", "--ca-file", str(server.ca_file),
               code=1, match="opening folder Nowhere failed")  # fmt: skip
+
+
+def test_a_folder_with_a_cyrillic_name(cli, server, account):
+    """IMAP names folders in modified UTF-7 (RFC 3501 5.1.3): "Отправленные" is &BB4EQgQ,BEAEMAQyBDsENQQ9BD0ESwQ1-."""
+    user, url = account
+    cli.ok("contact", "add", "Ada Lovelace", "--email", "ada@example.com")
+    cli.ok("config", "set", "me", "me@freelance.test")
+    sent = message(7, "me@freelance.test", "Offer", 6).replace(b"To: me@freelance.test", b"To: ada@example.com")
+    server.append(user, PASSWORD, sent, folder="&BB4EQgQ,BEAEMAQyBDsENQQ9BD0ESwQ1-")
+    report = sync(cli, server, url.replace("/INBOX", "/Отправленные"))
+    assert (report["read"], report["logged"]) == (1, 1)
+    [item] = cli.ok("timeline", "ada", "-f", "json").json()
+    assert (item["summary"], item["direction"]) == ("Offer", "out")
+    assert rows(cli.target, "SELECT folder, last_uid FROM mail_folder") == [("Отправленные", 1)]

@@ -124,6 +124,7 @@ def log_cmd(
         ),
     ] = None,
     dry_run: DryRunOpt = False,
+    by_domain: ByDomainOpt = False,
     create_contacts: CreateOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -149,7 +150,7 @@ def log_cmd(
         contact_id = resolve_contact(session, contact)
     run = MailRun(dry_run=dry_run, keep_items=True)
     log_mail(session, raws, me=me, now=actx.now(), user_id=actx.user_id(), dry_run=dry_run,
-             create_contacts=create_contacts, contact_id=contact_id, run=run)  # fmt: skip
+             create_contacts=create_contacts, by_domain=by_domain, contact_id=contact_id, run=run)  # fmt: skip
     for text in run.notes:
         output.note(f"note: {text}")
     if run.already_logged:
@@ -159,7 +160,9 @@ def log_cmd(
     if not run.items:
         sender = next(iter(run.unknown), None)
         who = f" (from {sender})" if sender else ""
-        raise BadInput(f"no contact has the message's addresses{who}: give --contact REF, or --create-contacts")
+        raise BadInput(
+            f"no contact has the message's addresses{who}: give --contact REF, --by-domain or --create-contacts"
+        )
     output.emit_rows([i.to_json() for i in run.items], LOGGED_COLUMNS, fmt, empty="nothing logged")
 
 

@@ -11,6 +11,7 @@ CA (a self-signed server, the tests' Dovecot), `insecure` turns the check off (n
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import re
 import ssl
@@ -80,7 +81,30 @@ def _tls(ca_file: Path | None, insecure: bool) -> ssl.SSLContext:
 
 
 def _quoted(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """The folder name as IMAP wants it: modified UTF-7 (RFC 3501 5.1.3: "Отправленные" is "&BB4EQgQ,..."),
+    quoted."""
+    return '"' + utf7_imap(folder).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def utf7_imap(name: str) -> str:
+    """IMAP's modified UTF-7: printable ASCII as it is ("&" as "&-"), other runs as &BASE64(UTF-16BE)- with , for /."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            data = base64.b64encode("".join(run).encode("utf-16-be")).decode("ascii").rstrip("=")
+            out.append("&" + data.replace("/", ",") + "-")
+            run.clear()
+
+    for char in name:
+        if 0x20 <= ord(char) <= 0x7E:
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            run.append(char)
+    flush()
+    return "".join(out)
 
 
 def _check(answer: tuple[str, Any], what: str, account: Account) -> Any:
