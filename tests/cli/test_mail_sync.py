@@ -127,3 +127,14 @@ def test_a_folder_with_a_cyrillic_name(cli, server, account):
     [item] = cli.ok("timeline", "ada", "-f", "json").json()
     assert (item["summary"], item["direction"]) == ("Offer", "out")
     assert rows(cli.target, "SELECT folder, last_uid FROM mail_folder") == [("Отправленные", 1)]
+
+
+def test_a_missing_dovecot_fails_when_required_and_skips_otherwise(monkeypatch):
+    """Like MINICRM_REQUIRE_PG: CI (MINICRM_REQUIRE_IMAP=1) must not skip the IMAP tests silently."""
+    monkeypatch.setattr(dovecot, "DOVECOT", None)
+    monkeypatch.setenv("MINICRM_REQUIRE_IMAP", "1")
+    with pytest.raises(pytest.fail.Exception, match="MINICRM_REQUIRE_IMAP=1"):
+        dovecot.require_dovecot()
+    monkeypatch.delenv("MINICRM_REQUIRE_IMAP")
+    with pytest.raises(pytest.skip.Exception, match="dovecot is not installed"):
+        dovecot.require_dovecot()
