@@ -40,6 +40,11 @@ def test_add_list_remove(dates):
     assert [r["label"] for r in dates.ok("contact", "date", "list", "carl", "-f", "json").json()] == [
         "Founded", "Contract renewal",
     ]  # fmt: skip
+    card = dates.ok("contact", "show", "ada", "-f", "json").json()
+    assert [(d["label"], d["date"], d["next_on"], d["years"]) for d in card["dates"]] == [
+        ("Wedding anniversary", "2015-01-02", "2027-01-02", 12)
+    ]
+    assert "Wedding anniversary 2015-01-02 yearly" in dates.ok("contact", "show", "ada").stdout
     revision = dates.ok("contact", "show", "bob", "-f", "json").json()["revision"]
     added = dates.ok("contact", "date", "add", "bob", "Birthday of the firm", "5 jan").stdout.strip()
     assert dates.ok("contact", "show", "bob", "-f", "json").json()["revision"] == revision + 1  # a change of Bob

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,6 +23,12 @@ DATE_COLUMNS = [
     ("next_on", "Next", 2),
     ("years", "Years", 3),
 ]
+
+
+def dates_text(dates: list[dict[str, Any]]) -> str:
+    """A card's dates on one line: `Wedding anniversary 2015-01-02 yearly; Name day --12-21`."""
+    return "; ".join(f"{d['label']} {d['date']}" + (" yearly" if d["yearly"] and d["date"][0] != "-" else "")
+                     for d in dates)  # fmt: skip
 
 
 @app.command("add", context_settings={"ignore_unknown_options": True})  # a year-less --12-05 is the DATE

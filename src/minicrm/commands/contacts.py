@@ -8,6 +8,7 @@ import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, fields_of, span_days, when
 from minicrm.commands.contact_dates import app as date_app
+from minicrm.commands.contact_dates import dates_text
 from minicrm.i18n import _, counted
 from minicrm.output import Format
 
@@ -262,6 +263,7 @@ def _card_renderables(card: dict[str, Any]):
             ("Phone", card["phones"]),
             ("Tags", card["tags"]),
             ("Birthday", card["birthday"]),
+            ("Dates", dates_text(card.get("dates", []))),
             ("Source", card["source"]),
             ("Owner", card["owner"]),
             ("Address", _address_line(card)),

@@ -8,6 +8,7 @@ from typing import Any
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.store.people.companies import get_company
+from minicrm.store.people.contact_dates import list_dates
 from minicrm.store.people.contacts import get_contact, list_contacts
 from minicrm.store.people.interactions import effective_cadence, timeline
 from minicrm.values.money import minor_text
@@ -48,6 +49,7 @@ def contact_card(session: Session, contact_id: int, *, today: date, limit: int =
     card["deals"] = open_deals(session, contact_id=contact_id)
     card["requests"] = _open_requests(session, contact_id=contact_id)
     card["interactions"] = [i.to_json() for i in timeline(session, contact_id=contact_id, limit=limit)]
+    card["dates"] = [d.to_json() for d in list_dates(session, today=today, contact_id=contact_id)]
     return card
 
 
