@@ -97,3 +97,15 @@ def test_deleting_a_company_deletes_the_interactions_with_it_alone(cli):
     cli.ok("company", "delete", "ромашка", "--yes")
     assert rows(cli.target, "SELECT summary FROM interaction ORDER BY id") == [("Spoke to Ivan",)]
     assert cli.ok("search", "switchboard", "-f", "json").json() == []
+
+
+def test_a_manager_logs_with_their_company_and_sees_it(cli, acting):
+    """On PostgreSQL a manager's rows pass row-level security: an interaction with a company alone is theirs
+    through the company (migration 0017's rule); before it, the insert itself was refused. On SQLite: the same
+    commands, `--as` a label."""
+    alice = acting("Alice", "manager")
+    alice.ok("company", "add", "Acme", "--owner", "Alice")
+    alice.ok("log", "--company", "acme", "meeting", "Visited the plant", "--at", "2026-11-02 10:00")
+    card = alice.ok("company", "show", "acme", "-f", "json").json()
+    assert [(i["contact"], i["summary"]) for i in card["interactions"]] == [(None, "Visited the plant")]
+    assert card["last_interaction_at"] == "2026-11-02T10:00:00"

@@ -1,2 +1,3 @@
 """People and companies: contacts, companies, interactions, stay-in-touch cadences, REF resolution, segments,
-full-text search, users and team hand-over, and contacts' dates to greet them on (`contact_dates`)."""
+full-text search, users and team hand-over, contacts' dates to greet them on (`contact_dates`), and typed custom
+fields (`field_types`, `field_filters`, `segment_bins`)."""

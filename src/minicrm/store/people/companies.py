@@ -192,8 +192,7 @@ def delete_company(session: Session, company_id: int, *, now: datetime, user_id:
 def newest_of(people_last: str) -> str:
     """SQL: company `co`'s last contact: the newer of `people_last` (its contacts' newest, a subquery) and its own
     `last_interaction_at` (interactions with the company itself); NULL when neither."""
-    own = "co.last_interaction_at"
-    return f"COALESCE(CASE WHEN {own} > {people_last} THEN {own} ELSE {people_last} END, {own})"
+    return f"(SELECT max(n.at) FROM (SELECT {people_last} AS at UNION ALL SELECT co.last_interaction_at) n)"
 
 
 _SELECT = (
