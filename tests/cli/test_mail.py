@@ -315,3 +315,20 @@ def test_mail_log_by_domain_logs_on_the_company(crm):
         None, None, int(company), "Romashka LLC",
     )  # fmt: skip
     assert crm.ok("company", "show", company, "-f", "json").json()["last_interaction_at"] == "2026-11-20T15:00:00"
+
+
+def test_import_json_of_an_export_older_than_company_domains_fills_them(cli, new_target, tmp_path):
+    """A document exported before migration 0015 has no company_domain rows: the load makes them."""
+    import json
+
+    from conftest import Cli
+
+    cli.ok("company", "add", "Acme", "--website", "https://acme.test")
+    document = json.loads(cli.ok("export", "json").stdout)
+    document["schema"] = "0014"
+    document["tables"].pop("company_domain", None)
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    other = Cli(new_target("other"))
+    other.ok("import", "json", str(path))
+    assert rows(other.target, "SELECT domain FROM company_domain") == [("acme.test",)]

@@ -364,6 +364,10 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
             from minicrm.store.people.field_types import fill_value_keys
 
             fill_value_keys(session)
+        if KNOWN_REVISIONS.index(theirs) < KNOWN_REVISIONS.index("0015"):  # what migration 0015 did to the data
+            from minicrm.store.people.domains import fill_company_domains
+
+            fill_company_domains(session)
         fill_cadence_dates(session)  # a document from an older minicrm may lack cadence-derived dates
         refresh_all_deal_values(session)  # summed from the deals loaded, whatever the document said
         search.rebuild(session)

@@ -71,3 +71,10 @@ def companies_by_domain(session: Session, domains: Iterable[str]) -> dict[str, t
                 found[domain] = owner[candidate]
                 break
     return found
+
+
+def fill_company_domains(session: Session) -> None:
+    """What migration 0015 did, for companies loaded from an export made before it (`import json`)."""
+    with session.write():
+        for r in session.all("SELECT id FROM company WHERE email IS NOT NULL OR website IS NOT NULL"):
+            refresh_company_domains(session, r["id"])
