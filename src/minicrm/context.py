@@ -63,6 +63,9 @@ class AppContext:
         from minicrm.values.money import set_number_format
 
         set_number_format(_text(settings.get("number_format")))
+        from minicrm import display
+
+        display.configure(date_format=settings.get("date_format"), number_format=settings.get("number_format"))
         named = user or os.environ.get("MINICRM_USER")
         return cls(
             db_target=db or os.environ.get("MINICRM_DB") or _text(settings.get("db")),

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TextIO
 
+from minicrm import display
 from minicrm.cells import UNSAFE_CODES, cell, terminal_safe
 
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in UNSAFE_CODES if c >= 0x7F}
@@ -128,7 +129,7 @@ def _cell_text(key: str, value: Any) -> Any:
         return value
     if key in ("emails", "phones") and isinstance(value, (list, tuple)) and len(value) > 1:
         value = f"{value[0]} +{len(value) - 1}"
-    text = terminal_safe(cell(value))
+    text = terminal_safe(display.cell(cell(value)))
     return " ".join(text.split()) if "\n" in text or "\t" in text else text
 
 
@@ -377,7 +378,7 @@ def key_values(pairs: Iterable[tuple[str, Any]], title: str | None = None):
     if title:
         grid.title = title
     for label, value in pairs:
-        text = cell(value)
+        text = display.cell(cell(value))
         if text:
             grid.add_row(label, text)
     return grid

@@ -49,3 +49,36 @@ def test_english_plurals(cli):
     cli.ok("contact", "add", "Bob Brown")
     res = cli.ok("contact", "tag", "add", "vip", "ada", "bob")
     assert res.stderr.strip() == "tagged 1 contact 'vip' (1 already had it)"
+
+
+def test_tables_and_cards_show_dates_and_amounts_the_users_way(db_target, hermetic_home):
+    """Russian shows 05.12.2026 and `32 000,00 €`; `date_format dmy` does it in English too; JSON stays ISO."""
+    assert _run(db_target, "C.UTF-8", "contact", "add", "Ада", "--company", "Зета").returncode == 0
+    deal = (
+        "deal",
+        "add",
+        "Миграция",
+        "--contact",
+        "Ада",
+        "--amount",
+        "32000",
+        "--currency",
+        "EUR",
+        "--close",
+        "2027-02-16",
+    )
+    assert _run(db_target, "C.UTF-8", *deal).returncode == 0, _run(db_target, "C.UTF-8", *deal).stderr
+    env = {"COLUMNS": "150"}
+    ru = run_minicrm("--db", str(db_target), "deal", "list", env={"LANG": "ru_RU.UTF-8", **env}).stdout
+    assert "32 000,00" in ru and "16.02.2027" in ru
+    card = run_minicrm("--db", str(db_target), "contact", "show", "Ада", env={"LANG": "uk_UA.UTF-8", **env}).stdout
+    assert "32 000,00 €" in card
+    en = run_minicrm("--db", str(db_target), "deal", "list", env={"LANG": "C.UTF-8", **env}).stdout
+    assert "32000.00" in en and "2027-02-16" in en  # English without settings: as before
+    assert run_minicrm("config", "set", "date_format", "dmy").returncode == 0
+    en = run_minicrm("--db", str(db_target), "deal", "list", env={"LANG": "C.UTF-8", **env}).stdout
+    assert "16.02.2027" in en
+    data = json.loads(
+        run_minicrm("--db", str(db_target), "deal", "list", "-f", "json", env={"LANG": "ru_RU.UTF-8"}).stdout
+    )
+    assert (data[0]["amount"], data[0]["expected_close"]) == ("32000.00", "2027-02-16")

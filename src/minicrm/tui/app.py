@@ -102,6 +102,9 @@ class MiniCrmApp(App[None]):
         number_format = number_format if isinstance(number_format, str) else None
         read_amounts(number_format)  # forms read what is typed as the command line does
         show_amounts(number_format)  # and every screen shows amounts the same way
+        from minicrm import display
+
+        display.configure(date_format=self.settings.get("date_format"), number_format=number_format)
 
     @property
     def currency(self) -> str:

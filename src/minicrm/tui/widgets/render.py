@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from rich.cells import cell_len
@@ -21,6 +20,7 @@ from rich.measure import Measurement
 from rich.style import StyleType
 from rich.text import Text
 
+from minicrm import display, i18n
 from minicrm.cells import terminal_safe
 
 BAR = "█"
@@ -45,7 +45,7 @@ def day_text(value: Any, *, today: date | None = None, overdue: bool = False) ->
         value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
     day = value.date() if isinstance(value, datetime) else value
     style = "bold red" if overdue and today is not None and day < today else ""
-    return Text(day.isoformat(), style=style)
+    return Text(display.day(day), style=style)
 
 
 #: The user's number format (config `number_format`) -> (thousands separator, decimal separator). Without
@@ -58,21 +58,23 @@ _separators = NUMBER_FORMATS[DEFAULT_NUMBER_FORMAT]
 def set_number_format(number_format: str | None) -> None:
     """Show every amount of this process in `number_format` (one of NUMBER_FORMATS; None: the default)."""
     global _separators
-    _separators = NUMBER_FORMATS.get(number_format or "", NUMBER_FORMATS[DEFAULT_NUMBER_FORMAT])
+    local = i18n.language() != "en"  # Russian, Ukrainian and Bulgarian write 1 234,56
+    _separators = NUMBER_FORMATS.get(
+        number_format or "", (" ", ",") if local else NUMBER_FORMATS[DEFAULT_NUMBER_FORMAT]
+    )
 
 
 def amount_text(amount: Any) -> str:
     """An amount with two decimals in the user's number format: `20 000.00`, `20.000,00`, `20,000.00`."""
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    whole, _, cents = f"{abs(value):,.2f}".partition(".")
-    group, decimal = _separators
-    return ("-" if value < 0 else "") + whole.replace(",", group) + decimal + cents
+    return display.number(amount, grouping=_separators)
 
 
 def money(amount: Any, currency: str | None = None) -> str:
     """An amount and its currency (`20 000.00 EUR`); "" for no amount."""
     if amount is None:
         return ""
+    if i18n.language() != "en" and currency:  # `1 500,50 ₽`, `1 500,50 грн`
+        return display.money(amount, currency)
     text = amount_text(amount)
     return f"{text} {currency}" if currency else text
 
