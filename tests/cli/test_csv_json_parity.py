@@ -79,9 +79,14 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {
     "migrate-to": (("migrate-to", "TARGET"), None, ()),
     "import csv": (("import", "csv", "FILE", "--dry-run"), "items", ()),
     "import vcard": (("import", "vcard", "FILE", "--dry-run"), "items", ()),
+    "hook list": (("hook", "list"), None, ()),
+    "hook log": (("hook", "log"), None, ()),
+    "hook deliver": (("hook", "deliver"), None, ()),
+    "hook test": (("hook", "test", "contact.created"), None, ()),
 }
-#: Outputs that differ between two runs by nature (a new file each time: its path, size and time).
-CHANGING = {"backup"}
+#: Outputs that differ between two runs by nature (a new file each time: its path, size and time; a webhook
+#: attempt's time taken and next try).
+CHANGING = {"backup", "hook log", "hook deliver", "hook test"}
 
 
 def machine(value: Any) -> str:
@@ -125,6 +130,8 @@ def book(lasting_target, tmp_path_factory) -> Cli:
     gone = cli.ok("deal", "add", "Spare engine", "--contact", "ada", "--amount", "120", "--currency", "USD")
     cli.ok("deal", "lost", gone.stdout.strip(), "--reason", "price")
     cli.ok("contact", "date", "add", "ada", "Wedding anniversary", "2015-11-30", "--yearly")  # to greet in 8 days
+    cli.ok("hook", "add", "contact.created", "--url", "http://127.0.0.1:9/parity")  # nobody listens: attempts fail
+    cli.ok("contact", "add", "Hook Person")
     files = tmp_path_factory.mktemp("files")
     (files / "in.csv").write_text("name,email\nNew Person,new@example.org\nAda Lovelace,ada@example.org\n")
     (files / "in.vcf").write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Card Person\nEMAIL:card@example.org\nEND:VCARD\n")
