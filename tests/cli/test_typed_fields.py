@@ -163,3 +163,22 @@ def test_report_segments_bins_numbers_and_groups_choices(crm):
     for name, score in (("anna", "-5"), ("bert", "0"), ("cleo", "9.99"), ("dora", "10")):
         crm.ok("contact", "edit", name, "--field", f"score={score}")
     assert by("score") == [("below 0", 1), ("0 – 10", 2), ("10 – 100", 1), ("(none)", 1)]
+
+
+def test_definitions_and_typed_values_round_trip_through_export_json(crm, new_target, tmp_path):
+    out = tmp_path / "all.json"
+    crm.ok("export", "json", "-o", str(out))
+    other = Cli(new_target("other"))
+    other.ok("import", "json", str(out))
+    assert other.ok("field", "list", "-f", "json").json() == crm.ok("field", "list", "-f", "json").json()
+    assert names(other, "contact", "list", "--field", "turnover>=1000000", "--field", "region=NORTH") == ["Anna"]
+
+
+def test_a_csv_import_checks_typed_fields(crm, tmp_path):
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("name,email,field:since\nHanna,hanna@example.org,01.02.2015\n", encoding="utf-8")
+    bad.write_text("name,email,field:region\nIgor,igor@example.org,Atlantis\n", encoding="utf-8")
+    crm.ok("import", "csv", str(good))
+    assert crm.ok("contact", "show", "hanna", "-f", "json").json()["fields"] == {"since": "2015-02-01"}
+    assert names(crm, "contact", "list", "--field", "since<2019-01-01") == ["Anna", "Hanna"]
+    crm.fails("import", "csv", str(bad), code=2, match="invalid region value of contact")
