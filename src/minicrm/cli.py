@@ -66,7 +66,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "deal": ("reports", "Deals in the sales pipeline."),
     "task": ("reports", "Tasks (to-dos with a due date)."),
     "pipeline": ("reports", "The sales funnel; `pipeline stages` configures the stages."),
-    "report": ("reports", "Reports: pipeline, sales, clients, activity, campaigns, service, plan, team..."),
+    "report": ("reports", "Reports: pipeline, sales, clients, lost, activity, time, service, plan, team, greetings..."),
     "plan": ("plans", "Sales plans: targets per user or for the team, per month, quarter or year."),
     "tui": ("tui", "Open the full-screen dashboard (keyboard first; ? lists the keys)."),
     "ical": ("ical", "Calendar feed: export an .ics file, serve it, or push it to CalDAV."),

@@ -10,7 +10,7 @@ import typer
 from minicrm.commands._common import FormatOpt, app_ctx, on_date, owner_id
 from minicrm.output import Format
 
-app = typer.Typer(help="Reports: pipeline, sales, clients, activity, campaigns, service, plan, team...",
+app = typer.Typer(help="Reports: pipeline, sales, clients, lost, activity, time, service, plan, team, greetings...",
                   no_args_is_help=True)  # fmt: skip
 
 FromOpt = Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day of the period.")]
