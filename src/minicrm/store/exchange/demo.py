@@ -183,6 +183,8 @@ def fill(session: Session, *, today: date, seed: int = 7) -> dict[str, int]:
         counts["deals"] = _deals(session, rng, contact_ids, today=today, now=now)
         counts["deals"] += _lost_client_and_dates(session, today=today)
         counts["interactions"] += _typed_fields(session, company_ids, contact_ids, now=now)
+        team = _sales_team(session, random.Random(seed * 31 + 20), company_ids, contact_ids, today=today, now=now)
+        counts = {key: counts.get(key, 0) + team.get(key, 0) for key in [*counts, *team]}
     return counts
 
 
@@ -296,3 +298,63 @@ def _lost_client_and_dates(session: Session, *, today: date) -> int:
         add_date(session, contact_id, label=label, month=day.month, day=day.day,
                  year=None if year is None else (day.year if not yearly else year), yearly=yearly, now=now)  # fmt: skip
     return 2
+
+
+#: The sales team of the demo (#20): who owns what, and each one's plan for the month.
+TEAM = [("Maria Rossi", "maria@demo.example"), ("Tom Becker", "tom@demo.example"), ("Yuki Sato", "yuki@demo.example")]
+
+
+def _sales_team(session: Session, rng: random.Random, company_ids: list[int], contact_ids: list[int], *, today: date,
+                now: datetime) -> dict[str, int]:  # fmt: skip
+    """Three users owning the companies, contacts, deals and interactions in turn, some calls, meetings and won deals
+    this month, a plan per user for this month and the team's for this quarter (its own random stream, so the rest
+    of the demo stays as it was)."""
+    from decimal import Decimal
+
+    from minicrm.store.people.users import add_user
+    from minicrm.store.sales.deals import create_deal, win_deal
+    from minicrm.store.sales.plans import plan_period, set_plan
+
+    users = [add_user(session, name, email=email, now=now).id for name, email in TEAM]
+    for n, company_id in enumerate(company_ids):
+        session.execute("UPDATE company SET owner_id = ? WHERE id = ?", (users[n % len(users)], company_id))
+    for n, contact_id in enumerate(contact_ids):
+        session.execute(
+            "UPDATE contact SET owner_id = COALESCE((SELECT co.owner_id FROM company co"
+            " WHERE co.id = contact.company_id), ?) WHERE id = ?",
+            (users[n % len(users)], contact_id),
+        )
+    # deals and interactions: the contact's owner, else the company's
+    for table, column in (("deal", "owner_id"), ("interaction", "logged_by")):
+        session.execute(
+            f"UPDATE {table} SET {column} = COALESCE((SELECT c.owner_id FROM contact c"
+            f" WHERE c.id = {table}.contact_id), (SELECT co.owner_id FROM company co WHERE co.id = {table}.company_id))"
+        )
+    first = today.replace(day=1)
+    days = max(1, (today - first).days)  # this month so far (before today)
+    logged = won = 0
+    for n, user in enumerate(users):
+        mine = session.all("SELECT id FROM contact WHERE owner_id = ? ORDER BY id", (user,))
+        people = [r["id"] for r in mine] or contact_ids
+        for k in range(6 + 3 * n):
+            kind = "call" if k % 3 else "meeting"
+            log_interaction(session, contact_id=rng.choice(people), kind=kind, summary=rng.choice(SUMMARIES[kind]),
+                            happened_at=datetime.combine(first + timedelta(days=rng.randrange(days)), time(10 + k % 7)),
+                            now=now, user_id=user, direction="out", duration_min=rng.choice([15, 30, 60]))  # fmt: skip
+            logged += 1
+        for _ in range(n + 1):
+            on = first + timedelta(days=rng.randrange(days))
+            deal_id = create_deal(session, title=rng.choice(["Licences 2027", "Annual support", "Training day"]),
+                                  now=datetime.combine(on, time(9)), contact_id=rng.choice(people), owner_id=user,
+                                  amount=Decimal(rng.choice([2400, 4800, 7500, 12000])), currency="EUR")  # fmt: skip
+            win_deal(session, deal_id, on=on, now=datetime.combine(on, time(16)), user_id=user)
+            won += 1
+    month = plan_period(f"{today:%Y-%m}", today=today)
+    for n, user in enumerate(users):
+        targets = {"deals": 2 + n, "new_clients": 1, "calls": 10 + 2 * n, "meetings": 4, "interactions": 30}
+        set_plan(session, user_id=user, period=month, now=now, revenue=Decimal(15000 + 5000 * n), currency="EUR",
+                 targets=targets)  # fmt: skip
+    quarter = plan_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}", today=today)
+    set_plan(session, user_id=None, period=quarter, now=now, revenue=Decimal(150000), currency="EUR",
+             targets={"deals": 20, "new_clients": 6, "calls": 120, "meetings": 40, "interactions": 300})  # fmt: skip
+    return {"users": len(users), "interactions": logged, "deals": won}

@@ -1,4 +1,4 @@
-"""Reports: pipeline, forecast and sales as bars, and activity per week and per kind."""
+"""Reports: pipeline, forecast and sales as bars, activity per week and per kind, and the plans running today."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from minicrm.tui.screens.base import CrmScreen
 from minicrm.tui.widgets.charts import BarChart, BarRow
+from minicrm.tui.widgets.plan_chart import plan_chart
 from minicrm.tui.widgets.render import amount_text, totals_lines
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ WEEKS = 12
 
 def fetch_reports(session: Session, *, today: Any) -> dict[str, Any]:
     from minicrm.store.sales import reports
+    from minicrm.store.sales.plan_report import plan_report
     from minicrm.store.views import dashboard
 
     data: dict[str, Any] = {"pipeline": reports.pipeline(session)}
@@ -29,6 +31,7 @@ def fetch_reports(session: Session, *, today: Any) -> dict[str, Any]:
     data["sales"] = reports.sales(session, by="month", start=(today - timedelta(days=365)).replace(day=1), end=today)
     data["weeks"] = dashboard.weekly_activity(session, today=today, weeks=WEEKS)
     data["kinds"] = dashboard.activity(session, start=today - timedelta(days=89), end=today)
+    data["plan"] = plan_report(session, today=today)
     return data
 
 
@@ -44,6 +47,8 @@ class ReportsScreen(CrmScreen):
                 yield Static("", id="forecast-chart")
             with Container(id="report-sales", classes="panel"):
                 yield Static("", id="sales-chart")
+            with Container(id="report-plan", classes="panel"):
+                yield Static("", id="plan-chart")
             with Container(id="report-weeks", classes="panel"):
                 yield Static("", id="weeks-chart")
             with Container(id="report-kinds", classes="panel"):
@@ -56,6 +61,7 @@ class ReportsScreen(CrmScreen):
         self.query_one("#report-sales").border_title = "Sales — won revenue per month, last 12 months"
         self.query_one("#report-weeks").border_title = f"Activity — interactions per week, last {WEEKS} weeks"
         self.query_one("#report-kinds").border_title = "Activity by kind — last 90 days"
+        self.query_one("#report-plan").border_title = "Plans running today — % done, run rate to the period's end"
         self.query_one("#reports").focus()
 
     def reload(self) -> None:
@@ -99,3 +105,4 @@ class ReportsScreen(CrmScreen):
         self.query_one("#weeks-chart", Static).update(BarChart(weeks, empty="No interactions yet."))
         kinds = [BarRow(kind, n, "magenta", (str(n),)) for kind, n in data["kinds"].per_kind]
         self.query_one("#kinds-chart", Static).update(BarChart(kinds, empty="No interactions in the last 90 days."))
+        self.query_one("#plan-chart", Static).update(plan_chart(data["plan"]))
