@@ -220,6 +220,9 @@ def test_bad_plans_are_one_error_line_and_change_nothing(cli, acting, args, code
 
 def test_delete_and_report_mistakes(cli, acting):
     acting("Ann")
+    cli.ok("user", "add", "Gone")
+    cli.ok("user", "deactivate", "gone")
+    cli.fails("plan", "set", "--user", "gone", "--period", "2026-11", "--deals", "1", code=1, match="is deactivated")
     cli.fails("plan", "delete", code=2, match="which plan?")
     cli.fails("plan", "delete", "1", "--team", code=2, match="not both")
     cli.fails("plan", "delete", "--period", "2026-11", "--team", code=1, match="no plan for the team in 2026-11")

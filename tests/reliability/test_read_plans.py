@@ -56,7 +56,12 @@ READS: dict[str, list[list[str]]] = {
         ["report", "time", "--period", "2026-Q4"],
         ["report", "time", "--by", "client", "--period", "2026-Q4"],
         ["report", "greetings"],
+        ["report", "plan"],
+        ["report", "plan", "--period", "2026-Q4"],
+        ["report", "team"],
+        ["report", "team", "--period", "2026-Q4"],
     ],
+    "plan": [["plan", "list"]],
     "ical": [["ical", "export", "-o", "{tmp}/feed.ics"]],
     "campaign": [
         ["campaign", "list"],

@@ -41,17 +41,16 @@ REPORT_COLUMNS = [("user", "User", 1), ("metric", "Metric", 1), ("plan", "Plan",
 def _whose(actx: AppContext, user: str | None, team: bool) -> int | None:
     """The user id a plan belongs to (None: the team's): --user, --team, else the acting user (--as)."""
     from minicrm.errors import BadInput
-    from minicrm.store.people.users import resolve_user
+    from minicrm.store.people.users import check_active, resolve_user
 
     if user and team:
         raise BadInput("--user and --team: a plan is one user's or the team's, not both")
     if team:
         return None
-    if user:
-        return resolve_user(actx.session(), user)
-    if not actx.user:
+    name = user or actx.user
+    if not name:
         raise BadInput("whose plan? give --user NAME or --team (or act as a user with --as)")
-    return resolve_user(actx.session(), actx.user)
+    return check_active(actx.session(), resolve_user(actx.session(), name), name)
 
 
 def _period(actx: AppContext, text: str) -> PlanPeriod:
