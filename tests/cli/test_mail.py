@@ -332,3 +332,13 @@ def test_import_json_of_an_export_older_than_company_domains_fills_them(cli, new
     other = Cli(new_target("other"))
     other.ok("import", "json", str(path))
     assert rows(other.target, "SELECT domain FROM company_domain") == [("acme.test",)]
+
+
+def test_a_long_message_keeps_its_start_cut_on_a_word(crm):
+    words = " ".join(f"word{n}" for n in range(1000))  # 6,890 characters
+    long = PIPED.split(b"\n\n")[0].replace(b"quoted-printable", b"8bit") + b"\n\n" + words.encode() + b"\n"
+    [item] = crm.ok("mail", "log", "-f", "json", input=long).json()
+    [logged] = crm.ok("timeline", "boris", "-f", "json").json()
+    assert logged["body"].endswith(" …") and len(logged["body"]) <= 2002
+    assert logged["body"].startswith("word0 word1 ") and words.startswith(logged["body"][:-2])
+    assert item["id"] == logged["id"]
