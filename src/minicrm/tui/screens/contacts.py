@@ -43,15 +43,28 @@ class Page:
 
 
 def parse_filter(session: Session, text: str) -> dict[str, Any]:
-    """`acme tag:vip status:client owner:ann sort:last` -> keyword arguments for list_contacts."""
+    """`acme tag:vip status:client owner:ann sort:last region:north field:turnover>=1000000` -> keyword arguments
+    for list_contacts (field: takes any `--field` comparison of `contact list`)."""
     from minicrm.store.people.contacts import SORTS
     from minicrm.store.people.fields import normalize_status, normalize_tag
 
     kw: dict[str, Any] = {}
     words = []
+    criteria: dict[str, list[Any]] = {}
     for token in text.split():
         key, sep, value = token.partition(":")
         key = key.lower()
+        if sep and value and key in ("field", "source", "region"):  # field:turnover>=1000000, region:north
+            if key == "field":
+                from datetime import datetime
+
+                from minicrm.store.people.field_filters import parse
+
+                found = parse(session, value, entity="contact", now=datetime.now())
+                criteria.setdefault("field_filters", []).append(found)
+            else:
+                criteria.setdefault(f"{key}s", []).append(value)
+            continue
         if sep and value and key in ("tag", "status", "owner", "sort"):
             if key == "tag":
                 kw["tag"] = normalize_tag(value)
@@ -71,6 +84,10 @@ def parse_filter(session: Session, text: str) -> dict[str, Any]:
             words.append(token)
     if words:
         kw["search_text"] = " ".join(words)
+    if criteria:
+        from minicrm.store.people.segments import definition
+
+        kw["criteria"] = definition(**criteria)
     return kw
 
 
