@@ -87,7 +87,8 @@ def parse_filter(session: Session, text: str) -> dict[str, Any]:
     if criteria:
         from minicrm.store.people.segments import definition
 
-        kw["criteria"] = definition(**criteria)
+        kw["criteria"] = definition(sources=criteria.get("sources", []), regions=criteria.get("regions", []),
+                                    field_filters=criteria.get("field_filters", []))  # fmt: skip
     return kw
 
 
