@@ -77,11 +77,12 @@ READS: dict[str, list[list[str]]] = {
     "audit": [["audit", "--limit", "20"]],
     "kind": [["kind", "list"]],
     "field": [["field", "list"]],
+    "hook": [["hook", "list"], ["hook", "log"]],
 }
 #: Top-level commands that write (log, next, import, restore, demo, handover), read the whole database on purpose
 #: (export, backup, migrate-to, doctor: it counts every table's rows), are interactive (tui) or open no database.
 NOT_READS = {"log", "next", "import", "restore", "demo", "handover", "export", "backup", "migrate-to", "doctor", "tui",
-             "config"}  # fmt: skip
+             "config", "mail"}  # fmt: skip
 
 
 #: Statements with no plan to look at ("-- ..." are those SQLite runs inside a virtual table, e.g. the search index).
