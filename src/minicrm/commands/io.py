@@ -171,10 +171,11 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
     if no_hooks:
         actx.without_hooks()
     session = actx.session()
-    with _progress(len(parsed.candidates), f"importing {source}") as progress:
+    with _progress(parsed.total(), f"importing {source}") as progress:
         result = applying.run(
             session, parsed, now=actx.now(), user_id=actx.user_id(), source=source, on_duplicate=on_duplicate,
             tags=tag or [], dry_run=dry_run, skip_bad=skip_bad, progress=progress,
+            keep_items=dry_run or fmt is not Format.table,  # a plain import only counts its rows
         )  # fmt: skip
     for remark in parsed.notes:  # after the import: a failed one says only its error
         output.note(remark)
@@ -251,9 +252,10 @@ def import_csv(
 
             raise BadInput(f"invalid --delimiter '{delimiter}' (one character, or 'tab')")
     source = "stdin" if str(file) == "-" else str(file)
-    parsed = csv_format.read_csv(
+    parsed = csv_format.open_csv(  # the rows are read from the file while they are imported
         _read(file), source=source, now=actx.now(), mapping=maps, encoding=encoding, delimiter=delimiter,
         date_order=date_order, configured_order=actx.setting("date_format"),
+        reopen=None if source == "stdin" else lambda: file.open("rb"),
     )  # fmt: skip
     _run_import(ctx, parsed, source=source, kind="csv", rejects=rejects, dry_run=dry_run, on_duplicate=on_duplicate,
                 tag=tag, skip_bad=skip_bad, fmt=fmt, default_rejects=Path(f"{file}.rejects.csv"),

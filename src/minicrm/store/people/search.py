@@ -175,6 +175,16 @@ def index_contacts_bulk(session: Session, contact_ids: list[int]) -> None:
     session.execute("DELETE FROM _reindex_ids")
 
 
+def index_new_contacts(session: Session, first_id: int) -> None:
+    """Index the contacts from `first_id` on, which have no search row yet (a bulk load's new contacts)."""
+    session.execute(
+        "INSERT INTO contact_fts (rowid, name, emails, phones, company, notes, tags)"
+        + _contact_columns(session)
+        + " FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id >= ?",
+        (first_id,),
+    )
+
+
 def index_companies_bulk(session: Session, company_ids: list[int]) -> None:
     """Index many companies (their contacts are not re-indexed: use for new companies)."""
     _id_table(session, "_reindex_ids", company_ids)

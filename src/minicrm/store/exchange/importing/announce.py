@@ -9,6 +9,7 @@ the company services, which fire their own events.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from minicrm.store.core import events
@@ -23,7 +24,7 @@ def _contacts(session: Session, ids: Sequence[int]) -> Iterable[Contact]:
 
     for chunk in chunked(ids):
         marks = ", ".join("?" * len(chunk))
-        yield from hydrate(session, session.all(f"{CONTACT_SELECT} WHERE c.id IN ({marks}) ORDER BY c.id", chunk))
+        yield from hydrate(session, session.all(f"{CONTACT_SELECT} WHERE c.id IN ({marks}) ORDER BY c.id", list(chunk)))
 
 
 def _before(op: Op, after: dict[str, Any]) -> dict[str, Any]:
@@ -38,8 +39,24 @@ def _before(op: Op, after: dict[str, Any]) -> dict[str, Any]:
     return before
 
 
-def announce(session: Session, result: ImportResult, ops: Sequence[Op], *, source: str) -> None:
-    """Emit the import's events inside its transaction (store.core.events)."""
+@dataclass
+class Listening:
+    updated: bool
+
+
+def listening(session: Session) -> Listening:
+    """Which of the import's events something listens to that needs the plan of every row (the updates)."""
+    return Listening(updated=events.listens(session, "contact.updated"))
+
+
+def announce(
+    session: Session, result: ImportResult, created: Sequence[int], updates: Sequence[Op], *, source: str
+) -> None:
+    """Emit the import's events inside its transaction (store.core.events), after its last batch.
+
+    `created`: the ids of the contacts it made; `updates`: the plan of each update (kept only when something
+    listens to `contact.updated`, see `listening`).
+    """
     if result.companies_created and events.listens(session, "company.created"):
         from minicrm.store.people.companies import get_company
         from minicrm.store.people.refs import find_company_by_name
@@ -48,11 +65,10 @@ def announce(session: Session, result: ImportResult, ops: Sequence[Op], *, sourc
             company_id = find_company_by_name(session, name)
             if company_id is not None:
                 events.emit(session, "company.created", get_company(session, company_id).to_json())
-    created = [op.item.contact_id for op in ops if op.item.action == "create" and op.item.contact_id is not None]
     if created and events.listens(session, "contact.created"):
         for contact in _contacts(session, created):
             events.emit(session, "contact.created", contact.to_json())
-    updated = {op.item.contact_id: op for op in ops if op.item.action == "update" and op.item.contact_id is not None}
+    updated = {op.item.contact_id: op for op in updates if op.item.contact_id is not None}
     if updated and events.listens(session, "contact.updated"):
         for contact in _contacts(session, list(updated)):
             after = contact.to_json()

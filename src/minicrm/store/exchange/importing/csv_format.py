@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 from minicrm.errors import BadInput
 from minicrm.store.core.text import fold
@@ -183,7 +184,8 @@ def _refuse_doubles(columns: list[_Column], source: str) -> None:
 
 
 def sniff_delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]  # (not split: that would copy the rest of the file)
     counts = dict.fromkeys((",", ";", "\t", "|"), 0)
     quoted = False
     for ch in first:
@@ -210,45 +212,60 @@ def read_csv(
     date_order: str | None = None,
     configured_order: str | None = None,
 ) -> Parsed:
-    """Decode, split and validate a CSV file into candidates and bad rows (nothing is written).
-
-    `date_order` (dmy, mdy, ymd) is how dates with `/` or `-` are read; without it the file's own dates decide,
-    then `configured_order` (the config's `date_format`), then the file's origin (see `date_order.detect`).
-    """
+    """Every row of a CSV file read at once into `candidates` (and `bad`); `open_csv` reads them as they are used."""
+    parsed = open_csv(data, source=source, now=now, mapping=mapping, encoding=encoding, delimiter=delimiter,
+                      date_order=date_order, configured_order=configured_order)  # fmt: skip
+    assert parsed.rows is not None  # open_csv reads the rows lazily
     with bulk_mode():
-        return _read_csv(data, source=source, now=now, mapping=mapping, encoding=encoding, delimiter=delimiter,
-                         date_order=date_order, configured_order=configured_order)  # fmt: skip
+        parsed.candidates = list(parsed.rows)
+    parsed.rows = None
+    return parsed
 
 
-def _read_csv(
+def open_csv(
     data: bytes,
     *,
     source: str,
     now: datetime,
-    mapping: dict[str, str] | None,
-    encoding: str | None,
-    delimiter: str | None,
-    date_order: str | None,
-    configured_order: str | None,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    date_order: str | None = None,
+    configured_order: str | None = None,
+    reopen: Callable[[], BinaryIO] | None = None,
 ) -> Parsed:
+    """Decode a CSV file and check its header now; its rows are read one by one while `parsed.rows` is iterated.
+
+    A row that is not valid becomes a BadRow in `parsed.bad` as it is met; a malformed file (unbalanced quotes)
+    raises BadInput then. `date_order` (dmy, mdy, ymd) is how dates with `/` or `-` are read; without it the
+    file's own dates decide, then `configured_order` (the config's `date_format`), then the file's origin (see
+    `date_order.detect`). `reopen` opens the file again (a file on disk, not stdin): its rows are then read
+    from there and `data` is not kept. Nothing is written.
+    """
     given = date_order_module.check(date_order)
-    text, used = decode(data, source=source, encoding=encoding)
+    text, used = decode(data, source=source, encoding=encoding)  # the whole file, checked once
     delimiter = delimiter or sniff_delimiter(text)
     notes = [] if used == "utf-8" else [f"read {source} as {used}"]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    start = 1  # the line the next row starts on
+    # The rows are decoded again as they are read: the file's bytes take less memory than its text.
+    codec = "utf-8-sig" if used == "utf-8" and not encoding and data.startswith(b"\xef\xbb\xbf") else used
+    try:
+        raw = reopen() if reopen else io.BytesIO(data)
+    except OSError as exc:
+        raise BadInput(f"cannot read {source}: {exc.strerror}") from None
+    stream = io.TextIOWrapper(raw, codec, newline="")
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
+    at = [1]  # the line the next row starts on
 
     def malformed(exc: csv.Error) -> BadInput:
-        end = reader.line_num
+        start, end = at[0], reader.line_num
         span = f"; the quoted cell runs from line {start} to {end}" if end > start else ""
         return BadInput(f"{source}: line {start}: malformed CSV ({exc}; unbalanced quotes?{span})")
 
-    # Rows are turned into candidates as they are read (no list of 100,000 rows of cells to build and free).
     header: list[str] | None = None
     header_line = 0
     try:
         for cells in reader:
-            header_line, start = start, reader.line_num + 1
+            header_line, at[0] = at[0], reader.line_num + 1
             if any(c.strip() for c in cells):
                 header = cells
                 break
@@ -268,7 +285,7 @@ def _read_csv(
     except BadInput:
         try:  # a malformed file is reported first, whatever its header
             for _ in reader:
-                start = reader.line_num + 1
+                at[0] = reader.line_num + 1
         except csv.Error as exc:
             raise malformed(exc) from None
         raise
@@ -278,28 +295,39 @@ def _read_csv(
         text, delimiter=delimiter, columns=[c.index for c in columns if c.target in _DATES], headers=header,
         source=source, given=given, configured=configured_order, notes=notes,
     )  # fmt: skip
-    candidates: list[Candidate] = []
-    bad: list[BadRow] = []
-    width = len(header)
-    candidate = _RowPlan(columns, order, header).candidate
-    add = candidates.append
-    try:
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if (not cells or not cells[0].strip()) and not "".join(cells).strip():
-                continue  # a blank row
-            if len(cells) != width:
-                end = line + sum(c.count("\n") for c in cells)
-                span = f" (the row runs to line {end}: unbalanced quotes?)" if end > line else ""
-                bad.append(BadRow(line, f"{len(cells)} cells where the header has {width}{span}", cells))
-                continue
-            try:
-                add(candidate(line, cells, now))
-            except BadInput as exc:
-                bad.append(BadRow(line, str(exc), cells))
-    except csv.Error as exc:
-        raise malformed(exc) from None
-    return Parsed(candidates, bad, notes, header, delimiter)
+    parsed = Parsed([], [], notes, header, delimiter, size=max(text.count("\n") - header_line, 0))
+    del text
+    if reopen:
+        del data
+    candidate, width, bad = _RowPlan(columns, order, header).candidate, len(header), parsed.bad
+
+    def rows() -> Iterator[Candidate]:
+        """The candidates of the rows after the header, in file order; bad rows go to `bad` as they are met."""
+        try:
+            for cells in reader:
+                line, at[0] = at[0], reader.line_num + 1
+                if (not cells or not cells[0].strip()) and not "".join(cells).strip():
+                    continue  # a blank row
+                if len(cells) != width:
+                    end = line + sum(c.count("\n") for c in cells)
+                    span = f" (the row runs to line {end}: unbalanced quotes?)" if end > line else ""
+                    bad.append(BadRow(line, f"{len(cells)} cells where the header has {width}{span}", cells))
+                    continue
+                try:
+                    cand = candidate(line, cells, now)
+                except BadInput as exc:
+                    bad.append(BadRow(line, str(exc), cells))
+                    continue
+                yield cand
+        except csv.Error as exc:
+            raise malformed(exc) from None
+        except UnicodeDecodeError as exc:  # the file changed since it was checked
+            raise BadInput(f"{source}: line {at[0]}: cannot decode it as {codec} ({exc.reason})") from None
+        finally:
+            stream.close()
+
+    parsed.rows = rows()
+    return parsed
 
 
 #: A spreadsheet export (ours too) puts a `'` before a cell starting with one of these, against formula injection.

@@ -61,13 +61,23 @@ class BadRow:
 
 @dataclass
 class Parsed:
-    """What a reader produced: good rows, bad rows, and remarks for the user."""
+    """What a reader produced: good rows, bad rows, and remarks for the user.
+
+    A streamed reader (`csv_format.open_csv`) leaves `candidates` empty and gives `rows` instead: the good rows
+    are read while it is iterated (once), and the bad ones are added to `bad` as they are met.
+    """
 
     candidates: list[Candidate]
     bad: list[BadRow]
     notes: list[str] = field(default_factory=list)
     header: list[str] | None = None
     delimiter: str = ","
+    size: int | None = None  # about how many rows `rows` will give (for a progress bar)
+    rows: Iterator[Candidate] | None = None
+
+    def total(self) -> int:
+        """About how many rows there are (for a progress bar)."""
+        return len(self.candidates) if self.size is None else self.size
 
 
 @dataclass(slots=True)
@@ -94,13 +104,22 @@ class PlanItem:
 
 @dataclass
 class ImportResult:
+    """What an import did (or would do): the plan item of every row when kept, and the number of each action."""
+
     dry_run: bool
     items: list[PlanItem]
     bad: list[BadRow]
     companies_created: list[str] = field(default_factory=list)
+    tally: dict[tuple[str, str], int] = field(default_factory=dict)  # (action, kind) → rows
+
+    def add(self, item: PlanItem, *, keep: bool) -> None:
+        key = (item.action, item.kind)
+        self.tally[key] = self.tally.get(key, 0) + 1
+        if keep:
+            self.items.append(item)
 
     def count(self, action: str, kind: str = "contact") -> int:
-        return sum(1 for i in self.items if i.action == action and i.kind == kind)
+        return self.tally.get((action, kind), 0)
 
     def to_json(self, *, with_items: bool = True) -> dict[str, Any]:
         data = {
@@ -151,7 +170,7 @@ class _DropCombining(dict[int, int | None]):
 _DROP_COMBINING = _DropCombining()
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=8192)  # a batch (planning.BATCH) meets each key twice; 100,000 cached would cost 20 MiB
 def fold_key(text: str) -> str:
     """Exactly `text.fold` (a test checks), ~5x faster: ASCII needs no NFKD, the rest uses str.translate."""
     if text.isascii():
@@ -162,7 +181,7 @@ def fold_key(text: str) -> str:
 _NOT_DIGIT = re.compile(r"\D")
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=8192)
 def fast_phone_key(phone: str) -> str:
     """Exactly `text.phone_key` (a test checks), computed once per phone: matching, the file and the row need it."""
     digits = _NOT_DIGIT.sub("", phone)
@@ -195,24 +214,20 @@ def checked_email(value: str) -> str:
 _LINE_FIELDS = ("company", "role", "status", "source", "birthday", "address", "uid", "next_contact_goal")
 
 
-def screen_lengths(parsed: Parsed) -> None:
-    """Rows holding more text than a typed value may (store.core.limits) become bad rows, like any bad value."""
-    keep: list[Candidate] = []
-    for cand in parsed.candidates:
+def too_long(cand: Candidate) -> str | None:
+    """Why a row holds more text than a typed value may (store.core.limits), or None: such a row is a bad row."""
+    if (
+        len(cand.name) > NAME_MAX
+        or len(cand.notes or "") > TEXT_MAX
+        or any(len(getattr(cand, f) or "") > LINE_MAX for f in _LINE_FIELDS)
+        or cand.fields
+        or any(len(t) > LINE_MAX for t in cand.tags)
+    ):
         try:
-            if (
-                len(cand.name) > NAME_MAX
-                or len(cand.notes or "") > TEXT_MAX
-                or any(len(getattr(cand, f) or "") > LINE_MAX for f in _LINE_FIELDS)
-                or cand.fields
-                or any(len(t) > LINE_MAX for t in cand.tags)
-            ):
-                check_lengths(
-                    {"name": cand.name, "notes": cand.notes, "fields": cand.fields, "tags": cand.tags}
-                    | {f: getattr(cand, f) for f in _LINE_FIELDS}
-                )
+            check_lengths(
+                {"name": cand.name, "notes": cand.notes, "fields": cand.fields, "tags": cand.tags}
+                | {f: getattr(cand, f) for f in _LINE_FIELDS}
+            )
         except BadInput as exc:
-            parsed.bad.append(BadRow(cand.line, str(exc)))
-            continue
-        keep.append(cand)
-    parsed.candidates[:] = keep
+            return str(exc)
+    return None
