@@ -10,10 +10,13 @@ from minicrm.store.core.records import Contact
 from minicrm.store.people.contacts import CONTACT_SELECT, hydrate
 
 
-def upcoming_birthdays(session: Session, *, today: date, days: int) -> list[tuple[Contact, date]]:
+def upcoming_birthdays(
+    session: Session, *, today: date, days: int, limit: int | None = None
+) -> list[tuple[Contact, date]]:
     """Contacts whose birthday falls within [today, today + days], soonest first (one indexed range query).
 
-    A 29 February birthday is celebrated on 1 March in common years.
+    A 29 February birthday is celebrated on 1 March in common years. With `limit`, only the first ones are
+    made into records (100,000 contacts have ~4,000 birthdays in two weeks).
     """
     end = today + timedelta(days=min(days, 365))
     ranges = [(today.strftime("%m-%d"), end.strftime("%m-%d"))]
@@ -23,13 +26,17 @@ def upcoming_birthdays(session: Session, *, today: date, days: int) -> list[tupl
     params: list[Any] = [False, *(v for pair in ranges for v in pair)]
     if not any(a <= "02-29" <= b for a, b in ranges) and any(a <= "03-01" <= b for a, b in ranges):
         where += " OR c.birthday_md = '02-29'"
-    rows = session.all(CONTACT_SELECT + f" WHERE c.archived = ? AND ({where})", params)
     found = []
-    for contact in hydrate(session, rows):
-        assert contact.birthday is not None  # the query matched on birthday_md
-        month, day = int(contact.birthday[-5:-3]), int(contact.birthday[-2:])
-        found.append((contact, next_occurrence(today, month, day)))
-    return sorted((pair for pair in found if pair[1] <= end), key=lambda pair: (pair[1], pair[0].name))
+    for row in session.all(CONTACT_SELECT + f" WHERE c.archived = ? AND ({where})", params):
+        birthday = row["birthday"]  # the query matched on birthday_md
+        on = next_occurrence(today, int(birthday[-5:-3]), int(birthday[-2:]))
+        if on <= end:
+            found.append((on, row["name"], row))
+    found.sort(key=lambda item: (item[0], item[1]))
+    if limit is not None:
+        found = found[:limit]
+    contacts = hydrate(session, [row for _, _, row in found])
+    return [(contact, on) for contact, (on, _, _) in zip(contacts, found, strict=True)]
 
 
 def next_occurrence(today: date, month: int, day: int) -> date:
