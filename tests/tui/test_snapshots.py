@@ -6,6 +6,9 @@ once the workers are done (`settle`). Update after an intended visual change wit
     pytest tests/tui/test_snapshots.py --snapshot-update
 
 and look at the new SVGs in tests/tui/__snapshots__/test_snapshots/ before committing them.
+
+The dashboard is also shot in Russian and Bulgarian (#23): the language comes from LANG as for a user; the
+next test is English again (the autouse `hermetic_home` fixture and `back_to_english` here).
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import asyncio
 from datetime import datetime
 
 import pytest
-from tests.tui.conftest import make_app, settle
+from tests.tui.conftest import make_app, screen_text, settle
 from textual.widgets import Input
 
+from minicrm import display, i18n
 from minicrm.store.core.db import Database
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
@@ -87,6 +91,52 @@ def add_requests(db) -> None:
                        company_id=resolve_company(s, "zeta"), now=at)  # fmt: skip
         create_request(s, subject="Training for two new hires", contact_id=resolve_contact(s, "ada"),
                        priority="low", now=at)  # fmt: skip
+
+
+LOCALES = {"ru": "ru_RU.UTF-8", "uk": "uk_UA.UTF-8", "bg": "bg_BG.UTF-8"}
+
+
+@pytest.fixture
+def back_to_english():
+    """Amounts and dates are configured per process by the app: leave them as an English app sets them."""
+    yield
+    from minicrm.tui.widgets.render import set_number_format
+
+    i18n.use("en")
+    display.configure()
+    set_number_format(None)
+
+
+def in_language(monkeypatch, lang: str) -> None:
+    """The user's locale names `lang`, before the app (and its key bindings) is made."""
+    monkeypatch.setenv("LANG", LOCALES[lang])
+    assert i18n.use() == lang
+
+
+@pytest.mark.parametrize("lang", ["ru", "bg"])
+def test_dashboard_snapshot_in_the_users_language(demo_db, snap_compare, monkeypatch, back_to_english, lang):
+    in_language(monkeypatch, lang)
+    assert snap_compare(make_app(demo_db), terminal_size=SIZES["120x36"], run_before=settle)
+
+
+#: Words of the English dashboard's own (not the demo data's): none of them may be left in another language.
+ENGLISH = ("Dashboard", "Contacts", "Companies", "Deals", "Reports", "Requests", "keys", "Due", "next",
+           "days", "Forgotten", "clients", "Pipeline", "This week", "Birthdays", "When", "Contact", "What",
+           "Late", "Name", "Company", "Silent", "Stage", "Amount", "Day", "overdue", "never", "interaction",
+           "Mon", "Tue", "Add", "Log", "Keys", "Quit", "palette", "follow up", "No birthdays")  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk", "bg"])
+async def test_no_english_is_left_on_the_dashboard(demo_db, monkeypatch, back_to_english, lang):
+    in_language(monkeypatch, lang)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+    left = [word for word in ENGLISH if word in text]
+    assert not left, f"{lang}: English left on the dashboard: {left}\n{text}"
+    assert "Stay in touch" not in text  # the queue's default goal is ours too
+    assert "Иван Петров" in text and "qualified" in text  # the data (names, stages) stays as typed
 
 
 SCREENS = ["dashboard", "contacts", "companies", "deals", "reports", "requests", "contact", "company",

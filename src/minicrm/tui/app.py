@@ -16,7 +16,9 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from minicrm.i18n import N_
 from minicrm.store.core.db import Database, Session
+from minicrm.tui.screens.base import translate_bindings
 from minicrm.tui.screens.companies import CompaniesScreen
 from minicrm.tui.screens.contacts import ContactsScreen
 from minicrm.tui.screens.dashboard import DashboardScreen
@@ -26,15 +28,17 @@ from minicrm.tui.screens.requests import RequestsScreen
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
-#: Screen name, title and key, in the order of the navigation bar.
+#: Screen name, title (translated where shown) and key, in the order of the navigation bar.
 SCREENS = (
-    ("dashboard", "Dashboard", "1"),
-    ("contacts", "Contacts", "2"),
-    ("companies", "Companies", "3"),
-    ("deals", "Deals", "4"),
-    ("reports", "Reports", "5"),
-    ("requests", "Requests", "6"),
+    ("dashboard", N_("Dashboard"), "1"),
+    ("contacts", N_("Contacts"), "2"),
+    ("companies", N_("Companies"), "3"),
+    ("deals", N_("Deals"), "4"),
+    ("reports", N_("Reports"), "5"),
+    ("requests", N_("Requests"), "6"),
 )
+#: Textual's own footer label (the command palette's key), translated with ours.
+TEXTUAL_LABELS = (N_("palette"),)
 
 
 def load_settings() -> dict[str, Any]:
@@ -69,9 +73,9 @@ class MiniCrmApp(App[None]):
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]  # type: ignore[misc]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"go('{name}')", title, show=False, id=f"go-{name}") for name, title, key in SCREENS),
-        Binding("question_mark", "help", "Keys", key_display="?", id="help"),
-        Binding("f2", "toggle_theme", "Theme", show=False, id="theme"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", N_("Keys"), key_display="?", id="help"),
+        Binding("f2", "toggle_theme", N_("Theme"), show=False, id="theme"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
     ]
 
     def __init__(
@@ -88,6 +92,7 @@ class MiniCrmApp(App[None]):
         """`now` fixes the clock (tests, screenshots); `settings` are the config file's (read when None);
         `read_only`: `--read-only`, every write fails."""
         super().__init__()
+        translate_bindings(self)  # the footer's keys in the user's language (the palette's included)
         self.database = Database(db, read_only=read_only)
         self.today_override = today
         self.fixed_now = now

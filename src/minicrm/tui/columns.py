@@ -4,10 +4,15 @@ Priority 0 never drops; when a table is too narrow the column with the highest n
 `cut=True` marks text that may be shortened with `…` (names, companies, subjects, summaries); every other
 column (dates, amounts, counts, ids, e-mails, statuses) is shown whole or dropped. The order of what drops
 follows the command line's tables: who and when first, then the company, then the rest.
+
+Headers marked `N_` are translated where the table is made (`translated`); the rest are still English (#23).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from minicrm.i18n import N_, _
 from minicrm.tui.widgets.fit_table import Col
 
 CONTACTS = (
@@ -30,29 +35,29 @@ COMPANIES = (
 )
 
 DUE = (
-    Col("when", "When"),
-    Col("contact", "Contact", cut=True, min=10),
-    Col("what", "What", priority=1, cut=True, min=6, fill=True),
-    Col("late", "Late", right=True),
+    Col("when", N_("When")),
+    Col("contact", N_("Contact"), cut=True, min=10),
+    Col("what", N_("What"), priority=1, cut=True, min=6, fill=True),
+    Col("late", N_("Late"), right=True),
 )
 
 FORGOTTEN = (
-    Col("name", "Name", cut=True, min=10, fill=True),
-    Col("company", "Company", priority=1, cut=True, min=6),
-    Col("silent", "Silent", right=True),
+    Col("name", N_("Name"), cut=True, min=10, fill=True),
+    Col("company", N_("Company"), priority=1, cut=True, min=6),
+    Col("silent", N_("Silent"), right=True),
 )
 
 PIPELINE = (
-    Col("stage", "Stage", cut=True, min=6),
-    Col("deals", "Deals", priority=1, right=True),
-    Col("amount", "Amount", right=True),
+    Col("stage", N_("Stage"), cut=True, min=6),
+    Col("deals", N_("Deals"), priority=1, right=True),
+    Col("amount", N_("Amount"), right=True),
     Col("bar", "", priority=2),
 )
 
 BIRTHDAYS = (
-    Col("day", "Day"),
-    Col("name", "Name", cut=True, min=8, fill=True),
-    Col("company", "Company", priority=1, cut=True, min=6),
+    Col("day", N_("Day")),
+    Col("name", N_("Name"), cut=True, min=8, fill=True),
+    Col("company", N_("Company"), priority=1, cut=True, min=6),
 )
 
 REQUESTS = (
@@ -93,3 +98,8 @@ HELP = (
     Col("key", "Key"),
     Col("does", "Does", cut=True, min=10, fill=True),
 )
+
+
+def translated(cols: tuple[Col, ...]) -> tuple[Col, ...]:
+    """`cols` with their headers in the user's language (the tuples above are made at import, in English)."""
+    return tuple(replace(c, label=_(c.label)) if c.label else c for c in cols)

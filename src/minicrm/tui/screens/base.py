@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.binding import Binding, BindingType
@@ -12,15 +13,29 @@ from textual.widgets import Footer
 from textual.worker import Worker, get_current_worker
 
 from minicrm.errors import MinicrmError
+from minicrm.i18n import N_, _
 from minicrm.tui.screens.adding import AddActions
 from minicrm.tui.widgets.nav import NavBar
 from minicrm.tui.widgets.render import safe
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from minicrm.store.core.db import Session
     from minicrm.tui.app import MiniCrmApp
 
 T = TypeVar("T")
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Show `node`'s key descriptions (footer, `?`) in the user's language.
+
+    `BINDINGS` are class attributes, evaluated at import, before the language may be known; their descriptions
+    are marked with `N_` and translated here, per instance, when the screen or the app is created."""
+    node._bindings.key_to_bindings = {
+        key: [replace(b, description=_(b.description)) if b.description else b for b in bindings]
+        for key, bindings in node._bindings.key_to_bindings.items()
+    }
 
 
 def run_db(
@@ -75,13 +90,17 @@ class CrmScreen(AddActions, Screen):
     """A top-level or detail screen: reloads its data when shown and on `r`; `a` adds a record."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="add"),
-        Binding("r", "refresh", "Refresh", show=False, id="refresh"),  # ? lists it; screens reload when shown
+        Binding("a", "add", N_("Add"), id="add"),
+        Binding("r", "refresh", N_("Refresh"), show=False, id="refresh"),  # ? lists it; screens reload when shown
     ]
     #: Name in the navigation bar (None for detail screens, which keep their parent's).
     NAV: ClassVar[str | None] = None
     #: What `a` adds here, as the key list (`?`) says it.
     ADD_HELP: ClassVar[str] = "Add a contact, company, deal, task or request"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
 
     @property
     def crm(self) -> MiniCrmApp:

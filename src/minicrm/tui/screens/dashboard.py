@@ -15,6 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
+from minicrm import display, i18n
+from minicrm.i18n import N_, _, ngettext, pgettext
 from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
@@ -32,6 +34,30 @@ BIRTHDAY_DAYS = 14
 #: Rows drawn per panel; the border tells how many more there are (a big database has thousands overdue).
 MAX_ROWS = 60  # per panel: a screenful or two; the border says how many more
 FORGOTTEN_DAYS = 90
+
+
+def weekday(day: Any) -> str:
+    """`Mon`, `пн`: the short name of `day`'s weekday in the user's language."""
+    names = (pgettext("short", "Mon"), pgettext("short", "Tue"), pgettext("short", "Wed"),
+             pgettext("short", "Thu"), pgettext("short", "Fri"), pgettext("short", "Sat"),
+             pgettext("short", "Sun"))  # fmt: skip
+    return names[day.weekday()]
+
+
+def short_day(day: Any, today: Any) -> str:
+    """A day in the user's date format, without the year when it is this year's: `12-05`, `05.12`, `12/05`."""
+    text = display.day(day)
+    return text.replace(str(day.year), "").strip("-./") if day.year == today.year else text
+
+
+def count(n: int) -> str:
+    """`1,234` in English, `1 234` in Russian, Ukrainian and Bulgarian."""
+    return f"{n:,}" if i18n.language() == "en" else f"{n:,}".replace(",", " ")
+
+
+def days(n: int) -> str:
+    """`326 d`, `326 дн.`: days overdue or silent, in a narrow column."""
+    return _("{n} d").format(n=n)
 
 
 def fetch_due(session: Session, *, today: Any) -> dict[str, Any]:
@@ -75,9 +101,9 @@ def fetch_forgotten(session: Session, *, today: Any) -> list[Any]:
 class DashboardScreen(ContactActions, CrmScreen):
     NAV = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", show=False),
-        Binding("l", "log", "Log", id="log"),
-        Binding("tab", "app.focus_next", "Next panel", show=False),
+        Binding("enter", "open", N_("Open"), show=False),
+        Binding("l", "log", N_("Log"), id="log"),
+        Binding("tab", "app.focus_next", N_("Next panel"), show=False),
         *CrmScreen.BINDINGS,
     ]
 
@@ -103,15 +129,17 @@ class DashboardScreen(ContactActions, CrmScreen):
     @staticmethod
     def _table(table_id: str, cols: tuple[Col, ...]) -> FitTable:
         """Columns sized to the panel's width by priority (the days overdue and the amounts never drop)."""
-        return FitTable(cols, id=table_id, cursor_type="row", show_cursor=True)
+        return FitTable(columns.translated(cols), id=table_id, cursor_type="row", show_cursor=True)
 
     def on_mount(self) -> None:
         titles = {
-            "due-box": f"Due — next {DUE_DAYS} days",
-            "forgotten-box": "Forgotten clients",
-            "pipeline-box": "Pipeline",
-            "week-box": "This week",
-            "birthdays-box": f"Birthdays — next {BIRTHDAY_DAYS} days",
+            "due-box": ngettext("Due — next {n} day", "Due — next {n} days", DUE_DAYS).format(n=DUE_DAYS),
+            "forgotten-box": _("Forgotten clients"),
+            "pipeline-box": _("Pipeline"),
+            "week-box": _("This week"),
+            "birthdays-box": ngettext("Birthdays — next {n} day", "Birthdays — next {n} days", BIRTHDAY_DAYS).format(
+                n=BIRTHDAY_DAYS
+            ),
         }
         for box, title in titles.items():
             self.query_one(f"#{box}").border_title = title
@@ -133,12 +161,17 @@ class DashboardScreen(ContactActions, CrmScreen):
             welcome.display = True
             from minicrm.tui.app import SCREENS
 
-            welcome.update(
-                "[b]Welcome to minicrm.[/b]\n\nThis database is empty. Press [b]a[/b] to add a contact or a"
-                " company here, or in a shell:\n\n"
-                "  minicrm contact add 'Ada Lovelace' --email ada@example.com\n"
-                "  minicrm demo            (a sample client base to explore)\n\n"
-                f"then press r here.\n\nKeys: 1-{len(SCREENS)} switch screens, a adds, ? lists every key, q quits."
+            welcome.update(  # our markup; the translations keep it
+                _("[b]Welcome to minicrm.[/b]")
+                + "\n\n"
+                + _("This database is empty. Press [b]a[/b] to add a contact or a company here, or in a shell:")
+                + "\n\n  minicrm contact add 'Ada Lovelace' --email ada@example.com\n"
+                + "  minicrm demo            "
+                + _("(a sample client base to explore)")
+                + "\n\n"
+                + _("then press r here.")
+                + "\n\n"
+                + _("Keys: 1-{n} switch screens, a adds, ? lists every key, q quits.").format(n=len(SCREENS))
             )
             return
         welcome.display = False
@@ -155,35 +188,34 @@ class DashboardScreen(ContactActions, CrmScreen):
         rows: list[Row] = []
         for item in items[:MAX_ROWS]:
             style = "red" if item.days_overdue else ""
-            day = item.on.isoformat()[5:] if item.on.year == today.year else item.on.isoformat()
-            when = day + (f" {item.time}" if item.time else "")
-            what = item.title if item.kind == "follow-up" else f"{item.kind}: {item.title}"
+            when = short_day(item.on, today) + (f" {item.time}" if item.time else "")
+            what = item.title if item.kind == "follow-up" else f"{pgettext('due kind', item.kind)}: {item.title}"
             target = f"deal:{item.ref_id}" if item.kind == "deal" else f"contact:{item.contact_id}"
             if item.contact_id is None and item.kind != "deal":
                 target = "none:0"
             cells = (
                 plain(when, style=style),
                 plain(item.contact, style=style),
-                plain(what or "follow up", style=style),
-                Text(f"{item.days_overdue} d" if item.days_overdue else "", style="bold red"),
+                plain(what or _("follow up"), style=style),
+                Text(days(item.days_overdue) if item.days_overdue else "", style="bold red"),
             )
             rows.append((f"{target}:{len(rows)}", cells))
         if not items:
-            rows.append(("none:0:0", ("", Text("Nothing due. Well done.", style="dim"), "", "")))
+            rows.append(("none:0:0", ("", Text(_("Nothing due. Well done."), style="dim"), "", "")))
         self.query_one("#due", FitTable).set_rows(rows)
         total = len(items) if total is None else total
         overdue = sum(1 for i in items if i.days_overdue) if overdue is None else overdue
-        more = f"{total - MAX_ROWS:,} more · " if total > MAX_ROWS else ""
-        self.query_one("#due-box").border_subtitle = f"{more}{overdue:,} overdue"
+        more = _("{n} more").format(n=count(total - MAX_ROWS)) + " · " if total > MAX_ROWS else ""
+        self.query_one("#due-box").border_subtitle = more + _("{n} overdue").format(n=count(overdue))
 
     def _show_forgotten(self, rows: list[Any]) -> None:
         cells: list[Row] = []
         for r in rows:
-            silent = "never" if r.never_contacted else f"{r.days_silent} d"
+            silent = _("never") if r.never_contacted else days(r.days_silent)
             key = f"contact:{r.id}" if r.kind == "contact" else f"company:{r.id}"
             cells.append((f"{key}:{len(cells)}", (plain(r.name), plain(r.company), silent)))
         if not rows:
-            cells.append(("none:0:0", (Text("Nobody forgotten.", style="dim"), "", "")))
+            cells.append(("none:0:0", (Text(_("Nobody forgotten."), style="dim"), "", "")))
         self.query_one("#forgotten", FitTable).set_rows(cells)
 
     def _show_pipeline(self, rows: list[Any]) -> None:
@@ -200,23 +232,23 @@ class DashboardScreen(ContactActions, CrmScreen):
         self.query_one("#pipeline", FitTable).set_rows(cells)
 
     def _show_week(self, week: Any) -> None:
-        top = max((n for _, n in week.per_day), default=0)
+        top = max((n for _day, n in week.per_day), default=0)
         today = self.crm.today()
         text = Text()
         for day, n in week.per_day:
             style = "bold" if day == today else ""
-            text.append(f"{day:%a} ", style=style)
+            text.append(f"{weekday(day)} ", style=style)
             text.append(f"{bar(n, top, 14):<14}", style="green")
             text.append(f" {n}\n", style=style)
         kinds = ", ".join(f"{k} {n}" for k, n in week.per_kind[:4])
-        noun = "interaction" if week.total == 1 else "interactions"
-        total = Text(safe(f"{week.total} {noun}" + (f": {kinds}" if kinds else "")), style="dim")
+        # the kinds are the data's own words (`call`, `visit`), as typed
+        total = Text(safe(i18n.counted(week.total, "interactions") + (f": {kinds}" if kinds else "")), style="dim")
         text.append_text(total)
         self.query_one("#week", Static).update(text)
         # on a short terminal: the week as one line of bars under the days' initials
         spark = Text()
-        for day, _ in week.per_day:
-            spark.append(f"{day:%a}"[:2] + " ", style="bold" if day == today else "dim")
+        for day, _n in week.per_day:
+            spark.append(f"{weekday(day)[:2]:<2} ", style="bold" if day == today else "dim")
         spark.append("\n")
         for _day, n in week.per_day:
             level = 0 if not top or not n else max(1, round(8 * n / top))
@@ -229,12 +261,12 @@ class DashboardScreen(ContactActions, CrmScreen):
         today = self.crm.today()
         cells: list[Row] = []
         for contact, day in rows[:MAX_ROWS]:
-            label = "today" if day == today else f"{day:%a %d %b}"
+            label = _("today") if day == today else i18n.short_date(day)
             cells.append((f"contact:{contact.id}:{len(cells)}", (
                 Text(label, style="bold" if day == today else ""), plain(contact.name), plain(contact.company),
             )))  # fmt: skip
         if not rows:
-            cells.append(("none:0:0", ("", Text("No birthdays soon.", style="dim"), "")))
+            cells.append(("none:0:0", ("", Text(_("No birthdays soon."), style="dim"), "")))
         self.query_one("#birthdays", FitTable).set_rows(cells)
 
     # -- actions ------------------------------------------------------------------------------
@@ -243,7 +275,7 @@ class DashboardScreen(ContactActions, CrmScreen):
         if table is None or not table.row_count:
             return None
         key = table.key_at() or ""
-        kind, _, rest = key.partition(":")
+        kind, _sep, rest = key.partition(":")
         return kind, rest.rsplit(":", 1)[0]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -266,4 +298,4 @@ class DashboardScreen(ContactActions, CrmScreen):
         if target and target[0] == "contact":
             self.log_for(int(target[1]))
         else:
-            self.notify("pick a contact row first (Tab moves between panels)", severity="warning")
+            self.notify(_("pick a contact row first (Tab moves between panels)"), severity="warning")

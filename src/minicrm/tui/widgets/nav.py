@@ -12,6 +12,8 @@ from rich.console import Console, ConsoleOptions
 from rich.text import Text
 from textual.widgets import Static
 
+from minicrm.i18n import _
+
 
 class NavLine:
     def __init__(self, current: str | None, screens: tuple[tuple[str, str, str], ...]) -> None:
@@ -20,11 +22,12 @@ class NavLine:
 
     def variant(self, *, brand: bool, gap: int, short: bool) -> Text:
         text = Text(" minicrm ", style="bold reverse") if brand else Text()
-        for name, title, key in self.screens:
+        for name, english, key in self.screens:
+            title = _(english)
             text.append(" " * gap if len(text) else " ")
             style = "bold reverse" if name == self.current else ""
             text.append(f"{key} {title[:4] if short else title}", style=style)
-        text.append(" " * (gap + 1) + "? keys")
+        text.append(" " * (gap + 1) + "? " + _("keys"))
         return text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
