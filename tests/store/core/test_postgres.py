@@ -210,6 +210,8 @@ def password_role(pg_url, pg_database):
         conn.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {PW_ROLE}")
         conn.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {PW_ROLE}")
     url = pg_database.replace("://postgres@", f"://{PW_ROLE}@", 1)
+    # on PostgreSQL the login is the minicrm user (#21): the schema's owner maps this login to one
+    BackendCli(pg_database).ok("user", "add", "Password Tester", "--role", "admin", "--pg-role", PW_ROLE)
     yield url
     with psycopg.connect(plain(pg_database), autocommit=True) as conn:
         conn.execute(f"DROP OWNED BY {PW_ROLE}")

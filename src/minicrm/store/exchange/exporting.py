@@ -252,7 +252,7 @@ def _read_document(
 
 def temporal_kind(column: str) -> str | None:
     """'datetime' or 'date' for the schema's columns of those types, by their names (a test holds the schema to it)."""
-    if column == "at" or column.endswith("_at"):
+    if column == "at" or column.endswith(("_at", "_until")):  # `claimed_until`: a webhook post's claim ends
         return "datetime"
     if column.endswith("_on") or column == "expected_close":
         return "date"
