@@ -20,7 +20,7 @@ from minicrm import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("ru", "uk", "bg")
-KEYWORDS = {"_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def _po(lang: str):

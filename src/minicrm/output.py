@@ -21,7 +21,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TextIO
 
-from minicrm import display
+from minicrm import display, i18n
 from minicrm.cells import UNSAFE_CODES, cell, terminal_safe
 
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in UNSAFE_CODES if c >= 0x7F}
@@ -140,7 +140,7 @@ class _Col:
         from rich.cells import cell_len
         from rich.text import Text
 
-        self.key, self.header, self.priority = key, terminal_safe(header), priority
+        self.key, self.header, self.priority = key, terminal_safe(i18n._(header) if header else header), priority
         self.texts = [c if isinstance(c, Text) else Text(c) for c in cells]
         plain = [t.plain for t in self.texts]
         self.whole = is_whole(key, plain)
@@ -278,7 +278,12 @@ def emit_rows(
     con = console()
     con.print(listing)
     if listing.hidden:
-        note(f"not shown at {con.width} columns: {', '.join(listing.hidden)} (all of them: --format json or csv)")
+        hidden = ", ".join(listing.hidden)
+        note(
+            i18n._("not shown at {width} columns: {columns} (all of them: --format json or csv)").format(
+                width=con.width, columns=hidden
+            )
+        )
     if len(rows) > MAX_TABLE_ROWS:
         note(
             f"... and {len(rows) - MAX_TABLE_ROWS} more rows: narrow with --limit or filters, or use --format json|csv"

@@ -71,6 +71,7 @@ def test_tables_and_cards_show_dates_and_amounts_the_users_way(db_target, hermet
     env = {"COLUMNS": "150"}
     ru = run_minicrm("--db", str(db_target), "deal", "list", env={"LANG": "ru_RU.UTF-8", **env}).stdout
     assert "32 000,00" in ru and "16.02.2027" in ru
+    assert ru.splitlines()[0].split()[:5] == ["ID", "Название", "Контакт", "Компания", "Этап"]  # headers too
     card = run_minicrm("--db", str(db_target), "contact", "show", "Ада", env={"LANG": "uk_UA.UTF-8", **env}).stdout
     assert "32 000,00 €" in card
     en = run_minicrm("--db", str(db_target), "deal", "list", env={"LANG": "C.UTF-8", **env}).stdout

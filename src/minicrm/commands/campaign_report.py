@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 
@@ -18,21 +19,21 @@ class By(StrEnum):
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 CAMPAIGN_COLUMNS = [
-    ("id", "ID", 1),
-    ("campaign", "Campaign", 1),
-    ("channel", "Channel", 3),
-    ("reach", "Reach", 2),
-    ("responses", "Responses", 2),
-    ("response_rate", "Rate %", 2),
-    ("deals", "Deals", 3),
-    ("won_deals", "Won", 3),
-    ("won_revenue", "Won revenue", 2),
-    ("cost", "Cost", 3),
-    ("cost_per_response", "Cost/resp.", 4),
-    ("roi", "ROI %", 3),
-    ("currency", "Cur", 2),
+    ("id", N_("ID"), 1),
+    ("campaign", N_("Campaign"), 1),
+    ("channel", N_("Channel"), 3),
+    ("reach", N_("Reach"), 2),
+    ("responses", N_("Responses"), 2),
+    ("response_rate", N_("Rate %"), 2),
+    ("deals", N_("Deals"), 3),
+    ("won_deals", N_("Won"), 3),
+    ("won_revenue", N_("Won revenue"), 2),
+    ("cost", N_("Cost"), 3),
+    ("cost_per_response", N_("Cost/resp."), 4),
+    ("roi", N_("ROI %"), 3),
+    ("currency", N_("Cur"), 2),
 ]
-CHANNEL_COLUMNS = [("channel", "Channel", 1), ("campaigns", "Campaigns", 2), *CAMPAIGN_COLUMNS[3:]]
+CHANNEL_COLUMNS = [("channel", N_("Channel"), 1), ("campaigns", N_("Campaigns"), 2), *CAMPAIGN_COLUMNS[3:]]
 
 
 def report_campaigns(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, app_ctx, fields_of, on_date
-from minicrm.i18n import _, counted
+from minicrm.i18n import N_, _, counted
 from minicrm.output import Format
 
 app = typer.Typer(help="Marketing campaigns: plan, members, responses, results.", no_args_is_help=True)
@@ -107,17 +107,17 @@ def add(
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 LIST_COLUMNS = [
-    ("id", "ID", 1),
-    ("name", "Campaign", 1),
-    ("channel", "Channel", 2),
-    ("status", "Status", 2),
-    ("starts_on", "Start", 3),
-    ("ends_on", "End", 4),
-    ("budget", "Budget", 3),
-    ("cost", "Cost", 4),
-    ("currency", "Cur", 3),
-    ("members", "Members", 2),
-    ("target", "Target", 5),
+    ("id", N_("ID"), 1),
+    ("name", N_("Campaign"), 1),
+    ("channel", N_("Channel"), 2),
+    ("status", N_("Status"), 2),
+    ("starts_on", N_("Start"), 3),
+    ("ends_on", N_("End"), 4),
+    ("budget", N_("Budget"), 3),
+    ("cost", N_("Cost"), 4),
+    ("currency", N_("Cur"), 3),
+    ("members", N_("Members"), 2),
+    ("target", N_("Target"), 5),
 ]
 
 
@@ -236,13 +236,13 @@ def edit(
 
 
 MEMBER_COLUMNS = [
-    ("id", "ID", 1),
-    ("name", "Name", 1),
-    ("company", "Company", 3),
-    ("status", "Status", 4),
-    ("emails", "E-mail", 2),
-    ("phones", "Phone", 3),
-    ("tags", "Tags", 5),
+    ("id", N_("ID"), 1),
+    ("name", N_("Name"), 1),
+    ("company", N_("Company"), 3),
+    ("status", N_("Status"), 4),
+    ("emails", N_("E-mail"), 2),
+    ("phones", N_("Phone"), 3),
+    ("tags", N_("Tags"), 5),
 ]
 
 

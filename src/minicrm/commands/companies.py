@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, fields_of, span_days
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 app = typer.Typer(help="Manage companies (counterparties).", no_args_is_help=True)
@@ -72,13 +73,13 @@ def add(
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 COLUMNS = [
-    ("id", "ID", 1),
-    ("name", "Name", 1),
-    ("industry", "Industry", 3),
-    ("city", "City", 3),
-    ("contacts", "People", 4),
-    ("tags", "Tags", 5),
-    ("last_interaction_at", "Last contact", 2),
+    ("id", N_("ID"), 1),
+    ("name", N_("Name"), 1),
+    ("industry", N_("Industry"), 3),
+    ("city", N_("City"), 3),
+    ("contacts", N_("People"), 4),
+    ("tags", N_("Tags"), 5),
+    ("last_interaction_at", N_("Last contact"), 2),
 ]
 
 
@@ -170,12 +171,23 @@ def _renderables(card: dict[str, Any]):
 
 
 #: A company's history: who each interaction was with (a person, or the company itself).
-COMPANY_TIMELINE_COLUMNS = [("happened_at", "When", 1), ("kind", "Kind", 2), ("arrow", "", 3), ("with", "With", 2),
-                            ("summary", "Summary", 1)]  # fmt: skip
+COMPANY_TIMELINE_COLUMNS = [
+    ("happened_at", N_("When"), 1),
+    ("kind", N_("Kind"), 2),
+    ("arrow", "", 3),
+    ("with", N_("With"), 2),
+    ("summary", N_("Summary"), 1),
+]
 #: The people in a company's card: (key, header, priority), as in listings.
-PEOPLE_COLUMNS = [("id", "ID", 1), ("name", "Name", 1), ("role", "Role", 4), ("status", "Status", 3),
-                  ("emails", "E-mail", 2), ("last_interaction_at", "Last contact", 3),
-                  ("next_contact_on", "Next", 2)]  # fmt: skip
+PEOPLE_COLUMNS = [
+    ("id", N_("ID"), 1),
+    ("name", N_("Name"), 1),
+    ("role", N_("Role"), 4),
+    ("status", N_("Status"), 3),
+    ("emails", N_("E-mail"), 2),
+    ("last_interaction_at", N_("Last contact"), 3),
+    ("next_contact_on", N_("Next"), 2),
+]
 
 
 @app.command("edit")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 app = typer.Typer(help="Dates to greet a contact on besides the birthday (anniversaries, name days...).",
@@ -15,13 +16,13 @@ app = typer.Typer(help="Dates to greet a contact on besides the birthday (annive
 RefArg = Annotated[str, typer.Argument(help="Contact id, exact e-mail, or a name fragment matching one contact.")]
 
 DATE_COLUMNS = [
-    ("id", "ID", 3),
-    ("contact", "Contact", 1),
-    ("label", "Label", 1),
-    ("date", "Date", 1),
-    ("yearly", "Yearly", 3),
-    ("next_on", "Next", 2),
-    ("years", "Years", 3),
+    ("id", N_("ID"), 3),
+    ("contact", N_("Contact"), 1),
+    ("label", N_("Label"), 1),
+    ("date", N_("Date"), 1),
+    ("yearly", N_("Yearly"), 3),
+    ("next_on", N_("Next"), 2),
+    ("years", N_("Years"), 3),
 ]
 
 

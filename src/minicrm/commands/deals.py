@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, on_date, span_days
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 app = typer.Typer(help="Deals in the sales pipeline.", no_args_is_help=True)
@@ -19,17 +20,17 @@ ProductOpt = Annotated[
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 DEAL_COLUMNS = [
-    ("id", "ID", 1),
-    ("title", "Title", 1),
-    ("contact", "Contact", 2),
-    ("company", "Company", 3),
-    ("stage", "Stage", 2),
-    ("amount", "Amount", 2),
+    ("id", N_("ID"), 1),
+    ("title", N_("Title"), 1),
+    ("contact", N_("Contact"), 2),
+    ("company", N_("Company"), 3),
+    ("stage", N_("Stage"), 2),
+    ("amount", N_("Amount"), 2),
     ("currency", "", 2),
-    ("probability", "%", 4),
-    ("expected_close", "Close", 3),
-    ("next_step", "Next step", 4),
-    ("next_step_on", "On", 3),
+    ("probability", N_("%"), 4),
+    ("expected_close", N_("Close"), 3),
+    ("next_step", N_("Next step"), 4),
+    ("next_step_on", N_("On"), 3),
 ]
 
 

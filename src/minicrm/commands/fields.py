@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 app = typer.Typer(help="Typed custom fields: define, list, remove.", no_args_is_help=True)
@@ -36,8 +37,13 @@ def define(
     output.note(f"{fdef.entity} field '{fdef.name}': {fdef.type}{listed}; {converted} value(s) checked")
 
 
-COLUMNS = [("name", "Field", 1), ("for", "For", 1), ("type", "Type", 1), ("choices", "Choices", 3),
-           ("values", "Values", 2)]  # fmt: skip
+COLUMNS = [
+    ("name", N_("Field"), 1),
+    ("for", N_("For"), 1),
+    ("type", N_("Type"), 1),
+    ("choices", N_("Choices"), 3),
+    ("values", N_("Values"), 2),
+]
 
 
 @app.command("list")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minicrm.commands._common import MAX_DAYS, FormatOpt, LimitOpt, app_ctx, on_date, owner_id, span_days
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 if TYPE_CHECKING:
@@ -22,24 +23,24 @@ OwnerOpt = Annotated[
 ]
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 DUE_COLUMNS = [
-    ("on", "When", 1),
-    ("time", "Time", 3),
-    ("kind", "Kind", 2),
-    ("contact", "Contact", 1),
-    ("company", "Company", 3),
-    ("title", "What", 2),
-    ("late", "Overdue", 2),
-    ("reason", "Why", 5),
+    ("on", N_("When"), 1),
+    ("time", N_("Time"), 3),
+    ("kind", N_("Kind"), 2),
+    ("contact", N_("Contact"), 1),
+    ("company", N_("Company"), 3),
+    ("title", N_("What"), 2),
+    ("late", N_("Overdue"), 2),
+    ("reason", N_("Why"), 5),
 ]
 FORGOTTEN_COLUMNS = [
-    ("kind", "Kind", 3),
-    ("id", "ID", 1),
-    ("name", "Name", 1),
-    ("company", "Company", 3),
-    ("status", "Status", 4),
-    ("last_interaction_at", "Last contact", 2),
-    ("silent", "Silent", 2),
-    ("value", "Value", 2),
+    ("kind", N_("Kind"), 3),
+    ("id", N_("ID"), 1),
+    ("name", N_("Name"), 1),
+    ("company", N_("Company"), 3),
+    ("status", N_("Status"), 4),
+    ("last_interaction_at", N_("Last contact"), 2),
+    ("silent", N_("Silent"), 2),
+    ("value", N_("Value"), 2),
 ]
 
 
@@ -211,7 +212,12 @@ def remind(
         raise typer.Exit(ExitCode.OVERDUE)
 
 
-CADENCE_COLUMNS = [("scope", "Scope"), ("target", "For"), ("days", "Every (days)"), ("contacts", "Contacts")]
+CADENCE_COLUMNS = [
+    ("scope", N_("Scope")),
+    ("target", N_("For")),
+    ("days", N_("Every (days)")),
+    ("contacts", N_("Contacts")),
+]
 
 
 @cadence_app.command("set")

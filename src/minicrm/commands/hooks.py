@@ -7,16 +7,31 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 app = typer.Typer(help="Hooks and webhooks run on events: a deal won, a contact added...", no_args_is_help=True)
 EventArg = Annotated[str, typer.Argument(metavar="EVENT", help="An event: deal.won, contact.created... (hook list).")]
-LIST_COLUMNS = [("event", "Event", 1), ("kind", "Kind", 1), ("target", "Runs / posts to", 1), ("detail", "", 2),
-                ("id", "ID", 3)]  # fmt: skip
-LOG_COLUMNS = [("at", "At", 1), ("event", "Event", 1), ("url", "URL", 2), ("result", "Result", 1),
-               ("error", "Error", 3), ("ms", "ms", 4), ("delivery", "Delivery", 3), ("state", "State", 2),
-               ("attempts", "Tries", 3), ("next_attempt_at", "Next try", 3)]  # fmt: skip
-TEST_COLUMNS = [("kind", "Kind", 1), ("target", "Target", 1), ("result", "Result", 1)]
+LIST_COLUMNS = [
+    ("event", N_("Event"), 1),
+    ("kind", N_("Kind"), 1),
+    ("target", N_("Runs / posts to"), 1),
+    ("detail", "", 2),
+    ("id", N_("ID"), 3),
+]
+LOG_COLUMNS = [
+    ("at", N_("At"), 1),
+    ("event", N_("Event"), 1),
+    ("url", N_("URL"), 2),
+    ("result", N_("Result"), 1),
+    ("error", N_("Error"), 3),
+    ("ms", N_("ms"), 4),
+    ("delivery", N_("Delivery"), 3),
+    ("state", N_("State"), 2),
+    ("attempts", N_("Tries"), 3),
+    ("next_attempt_at", N_("Next try"), 3),
+]
+TEST_COLUMNS = [("kind", N_("Kind"), 1), ("target", N_("Target"), 1), ("result", N_("Result"), 1)]
 
 
 def _event(name: str, *, before: bool = False) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, at_datetime, read_text_arg, when
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 RefArg = Annotated[str, typer.Argument(help="Contact id, exact e-mail, or a name fragment matching one contact.")]
@@ -146,13 +147,13 @@ def next_(
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 TIMELINE_COLUMNS = [
-    ("id", "ID", 3),
-    ("happened_at", "When", 1),
-    ("kind", "Kind", 2),
-    ("direction", "Dir", 4),
-    ("contact", "Contact", 3),
-    ("summary", "Summary", 1),
-    ("outcome", "Outcome", 4),
+    ("id", N_("ID"), 3),
+    ("happened_at", N_("When"), 1),
+    ("kind", N_("Kind"), 2),
+    ("direction", N_("Dir"), 4),
+    ("contact", N_("Contact"), 3),
+    ("summary", N_("Summary"), 1),
+    ("outcome", N_("Outcome"), 4),
 ]
 
 
@@ -174,7 +175,12 @@ def timeline_cmd(
     output.emit_rows([i.to_json() for i in items], TIMELINE_COLUMNS, fmt, empty="no interactions yet")
 
 
-SEARCH_COLUMNS = [("kind", "Kind", 1), ("id", "ID", 1), ("title", "Name / summary", 1), ("detail", "Detail", 2)]
+SEARCH_COLUMNS = [
+    ("kind", N_("Kind"), 1),
+    ("id", N_("ID"), 1),
+    ("title", N_("Name / summary"), 1),
+    ("detail", N_("Detail"), 2),
+]
 
 
 def search_cmd(
@@ -197,7 +203,7 @@ def search_cmd(
     )
 
 
-KIND_COLUMNS = [("name", "Kind"), ("internal", "Internal")]
+KIND_COLUMNS = [("name", N_("Kind")), ("internal", N_("Internal"))]
 
 
 @kind_app.command("list")

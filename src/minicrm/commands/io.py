@@ -10,7 +10,7 @@ from typing import Annotated, TextIO, cast
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
-from minicrm.i18n import _, counted
+from minicrm.i18n import N_, _, counted
 from minicrm.output import Format
 
 import_app = typer.Typer(help="Import contacts (CSV, vCard) or a whole database (JSON).", no_args_is_help=True)
@@ -45,12 +45,12 @@ ExportTagOpt = Annotated[
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 PLAN_COLUMNS = [
-    ("line", "Line", 1),
-    ("action", "Action", 1),
-    ("name", "Name", 1),
-    ("contact_id", "Contact", 2),
-    ("match", "Matched by", 3),
-    ("changes", "Changes", 4),
+    ("line", N_("Line"), 1),
+    ("action", N_("Action"), 1),
+    ("name", N_("Name"), 1),
+    ("contact_id", N_("Contact"), 2),
+    ("match", N_("Matched by"), 3),
+    ("changes", N_("Changes"), 4),
 ]
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx, on_date
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 if TYPE_CHECKING:
@@ -36,20 +37,20 @@ ByDomainOpt = Annotated[
 ]
 
 UNKNOWN_COLUMNS = [
-    ("email", "Unknown sender", 1),
-    ("name", "Name", 2),
-    ("messages", "Messages", 1),
-    ("last_at", "Last", 3),
-    ("contact_id", "Lead", 2),
-    ("company", "Company", 3),
+    ("email", N_("Unknown sender"), 1),
+    ("name", N_("Name"), 2),
+    ("messages", N_("Messages"), 1),
+    ("last_at", N_("Last"), 3),
+    ("contact_id", N_("Lead"), 2),
+    ("company", N_("Company"), 3),
 ]
 LOGGED_COLUMNS = [
-    ("id", "ID", 2),
-    ("contact", "Contact", 1),
-    ("direction", "Dir", 3),
-    ("happened_at", "When", 2),
-    ("subject", "Subject", 1),
-    ("attachments", "Attachments", 4),
+    ("id", N_("ID"), 2),
+    ("contact", N_("Contact"), 1),
+    ("direction", N_("Dir"), 3),
+    ("happened_at", N_("When"), 2),
+    ("subject", N_("Subject"), 1),
+    ("attachments", N_("Attachments"), 4),
 ]
 
 

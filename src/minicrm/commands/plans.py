@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 if TYPE_CHECKING:
@@ -30,12 +31,26 @@ UserOpt = Annotated[str | None, typer.Option("--user", metavar="USER", help="Who
 TeamOpt = Annotated[bool, typer.Option("--team", help="The team's plan (not one user's).")]
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
-PLAN_COLUMNS = [("id", "ID", 2), ("period", "Period", 1), ("whose", "Whose", 1), ("revenue", "Revenue", 2),
-                ("deals", "Deals", 2), ("new_clients", "New clients", 3), ("calls", "Calls", 3),
-                ("meetings", "Meetings", 3), ("interactions", "Interactions", 3)]  # fmt: skip
-REPORT_COLUMNS = [("user", "User", 1), ("metric", "Metric", 1), ("plan", "Plan", 1), ("fact", "Fact", 1),
-                  ("done_percent", "Done %", 1), ("projection", "Projection", 2),
-                  ("projected_percent", "Projected %", 2)]  # fmt: skip
+PLAN_COLUMNS = [
+    ("id", N_("ID"), 2),
+    ("period", N_("Period"), 1),
+    ("whose", N_("Whose"), 1),
+    ("revenue", N_("Revenue"), 2),
+    ("deals", N_("Deals"), 2),
+    ("new_clients", N_("New clients"), 3),
+    ("calls", N_("Calls"), 3),
+    ("meetings", N_("Meetings"), 3),
+    ("interactions", N_("Interactions"), 3),
+]
+REPORT_COLUMNS = [
+    ("user", N_("User"), 1),
+    ("metric", N_("Metric"), 1),
+    ("plan", N_("Plan"), 1),
+    ("fact", N_("Fact"), 1),
+    ("done_percent", N_("Done %"), 1),
+    ("projection", N_("Projection"), 2),
+    ("projected_percent", N_("Projected %"), 2),
+]
 
 
 def _whose(actx: AppContext, user: str | None, team: bool) -> int | None:

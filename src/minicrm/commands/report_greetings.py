@@ -8,17 +8,18 @@ import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx, owner_id, span_days
 from minicrm.commands.reports import OwnerOpt
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 GREETING_COLUMNS = [
-    ("on", "Date", 1),
-    ("in_days", "In days", 3),
-    ("contact", "Contact", 1),
-    ("label", "Occasion", 1),
-    ("years", "Years", 2),
-    ("phones", "Phone", 1),
-    ("emails", "E-mail", 2),
-    ("company", "Company", 3),
+    ("on", N_("Date"), 1),
+    ("in_days", N_("In days"), 3),
+    ("contact", N_("Contact"), 1),
+    ("label", N_("Occasion"), 1),
+    ("years", N_("Years"), 2),
+    ("phones", N_("Phone"), 1),
+    ("emails", N_("E-mail"), 2),
+    ("company", N_("Company"), 3),
 ]
 
 

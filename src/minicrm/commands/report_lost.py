@@ -8,17 +8,18 @@ import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx, owner_id
 from minicrm.commands.reports import FromOpt, OwnerOpt, PeriodOpt, ToOpt, period_of
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 LOST_COLUMNS = [
-    ("client", "Client", 1),
-    ("lifetime", "Lifetime value", 1),
-    ("last_purchase", "Last purchase", 1),
-    ("last_contact", "Last contact", 2),
-    ("owner", "Owner", 2),
-    ("won_deals", "Deals", 3),
-    ("orders", "Orders", 4),
-    ("open_deals", "Open deals", 3),
+    ("client", N_("Client"), 1),
+    ("lifetime", N_("Lifetime value"), 1),
+    ("last_purchase", N_("Last purchase"), 1),
+    ("last_contact", N_("Last contact"), 2),
+    ("owner", N_("Owner"), 2),
+    ("won_deals", N_("Deals"), 3),
+    ("orders", N_("Orders"), 4),
+    ("open_deals", N_("Open deals"), 3),
 ]
 
 

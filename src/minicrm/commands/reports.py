@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx, on_date, owner_id
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 app = typer.Typer(help="Reports: pipeline, sales, clients, lost, activity, time, service, plan, team, greetings...",
@@ -55,8 +56,15 @@ def pipeline_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None
 
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
-_FUNNEL_COLUMNS = [("stage", "Stage", 1), ("count", "Deals", 1), ("bar", "", 4), ("totals", "Amount", 2),
-                   ("weighted", "Weighted", 3), ("conversion", "→ next", 3), ("avg_days", "Avg days", 4)]  # fmt: skip
+_FUNNEL_COLUMNS = [
+    ("stage", N_("Stage"), 1),
+    ("count", N_("Deals"), 1),
+    ("bar", "", 4),
+    ("totals", N_("Amount"), 2),
+    ("weighted", N_("Weighted"), 3),
+    ("conversion", N_("→ next"), 3),
+    ("avg_days", N_("Avg days"), 4),
+]
 
 
 def _funnel(rows: list[dict[str, Any]]) -> None:

@@ -15,6 +15,7 @@ from minicrm.commands._common import (
     on_date,
     read_text_arg,
 )
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 app = typer.Typer(help="Service requests: what clients asked and the time spent on it.", no_args_is_help=True)
@@ -91,16 +92,16 @@ def add(
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 LIST_COLUMNS = [
-    ("id", "ID", 1),
-    ("opened_at", "Opened", 4),
-    ("priority", "Priority", 2),
-    ("status", "Status", 2),
-    ("subject", "Subject", 1),
-    ("contact", "Contact", 2),
-    ("company", "Company", 3),
-    ("assignee", "Assignee", 4),
-    ("due_on", "Due", 2),
-    ("minutes", "Min", 5),
+    ("id", N_("ID"), 1),
+    ("opened_at", N_("Opened"), 4),
+    ("priority", N_("Priority"), 2),
+    ("status", N_("Status"), 2),
+    ("subject", N_("Subject"), 1),
+    ("contact", N_("Contact"), 2),
+    ("company", N_("Company"), 3),
+    ("assignee", N_("Assignee"), 4),
+    ("due_on", N_("Due"), 2),
+    ("minutes", N_("Min"), 5),
 ]
 
 

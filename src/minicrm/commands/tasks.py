@@ -7,20 +7,21 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, when
+from minicrm.i18n import N_
 from minicrm.output import Format
 
 app = typer.Typer(help="Tasks (to-dos with a due date).", no_args_is_help=True)
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Task id.")]
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 COLUMNS = [
-    ("id", "ID", 1),
-    ("due_on", "Due", 1),
-    ("due_time", "At", 3),
-    ("title", "Task", 1),
-    ("contact", "Contact", 2),
-    ("deal", "Deal", 4),
-    ("assignee", "Assignee", 4),
-    ("done", "Done", 3),
+    ("id", N_("ID"), 1),
+    ("due_on", N_("Due"), 1),
+    ("due_time", N_("At"), 3),
+    ("title", N_("Task"), 1),
+    ("contact", N_("Contact"), 2),
+    ("deal", N_("Deal"), 4),
+    ("assignee", N_("Assignee"), 4),
+    ("done", N_("Done"), 3),
 ]
 
 

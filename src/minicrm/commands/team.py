@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx
-from minicrm.i18n import _, counted
+from minicrm.i18n import N_, _, counted
 from minicrm.output import Format
 
 users_app = typer.Typer(help="Users of a shared database: who owns and who logged what.", no_args_is_help=True)
@@ -16,25 +16,25 @@ config_app = typer.Typer(help="Your settings file (default database, user, ...).
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
 USER_COLUMNS = [
-    ("id", "ID", 1),
-    ("name", "Name", 1),
-    ("role", "Role", 1),
-    ("pg_role", "Login", 3),
-    ("email", "E-mail", 2),
-    ("active", "Active", 3),
-    ("contacts", "Contacts", 3),
-    ("companies", "Companies", 4),
-    ("open_deals", "Open deals", 3),
-    ("open_tasks", "Open tasks", 3),
+    ("id", N_("ID"), 1),
+    ("name", N_("Name"), 1),
+    ("role", N_("Role"), 1),
+    ("pg_role", N_("Login"), 3),
+    ("email", N_("E-mail"), 2),
+    ("active", N_("Active"), 3),
+    ("contacts", N_("Contacts"), 3),
+    ("companies", N_("Companies"), 4),
+    ("open_deals", N_("Open deals"), 3),
+    ("open_tasks", N_("Open tasks"), 3),
 ]
 AUDIT_COLUMNS = [
-    ("id", "ID", 3),
-    ("at", "When", 1),
-    ("user", "User", 2),
-    ("entity", "Entity", 1),
-    ("entity_id", "Record", 1),
-    ("action", "Action", 2),
-    ("summary", "Changes", 4),
+    ("id", N_("ID"), 3),
+    ("at", N_("When"), 1),
+    ("user", N_("User"), 2),
+    ("entity", N_("Entity"), 1),
+    ("entity_id", N_("Record"), 1),
+    ("action", N_("Action"), 2),
+    ("summary", N_("Changes"), 4),
 ]
 UserArg = Annotated[str, typer.Argument(metavar="NAME", help="User name (case and accents ignored).")]
 RoleArg = Annotated[str, typer.Argument(metavar="ROLE", help="admin, head, manager or viewer.")]
