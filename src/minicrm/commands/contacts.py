@@ -127,18 +127,10 @@ def _row(c) -> dict[str, Any]:
 
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
-CONTACT_COLUMNS = [
-    ("id", N_("ID"), 1),
-    ("name", N_("Name"), 1),
-    ("company", N_("Company"), 3),
-    ("status", N_("Status"), 4),
-    ("emails", N_("E-mail"), 2),
-    ("phones", N_("Phone"), 3),
-    ("tags", N_("Tags"), 5),
-    ("last_interaction_at", N_("Last contact"), 4),
-    ("next_contact_on", N_("Next"), 2),
-    ("next_contact_goal", N_("Goal"), 5),
-]
+CONTACT_COLUMNS = [("id", N_("ID"), 1), ("name", N_("Name"), 1), ("company", N_("Company"), 3),
+                   ("status", N_("Status"), 4), ("emails", N_("E-mail"), 2), ("phones", N_("Phone"), 3),
+                   ("tags", N_("Tags"), 5), ("last_interaction_at", N_("Last contact"), 4),
+                   ("next_contact_on", N_("Next"), 2), ("next_contact_goal", N_("Goal"), 5)]  # fmt: skip
 
 
 @app.command("list")
@@ -287,27 +279,13 @@ def _card_renderables(card: dict[str, Any]):
 
 
 #: The tables inside cards: (key, header, priority), as in listings.
-CARD_DEAL_COLUMNS = [
-    ("id", N_("ID"), 1),
-    ("title", N_("Title"), 1),
-    ("stage", N_("Stage"), 2),
-    ("amount", N_("Amount"), 2),
-    ("expected_close", N_("Close"), 3),
-    ("next_step", N_("Next step"), 4),
-]
-CARD_REQUEST_COLUMNS = [
-    ("id", N_("ID"), 1),
-    ("priority", N_("Priority"), 3),
-    ("status", N_("Status"), 2),
-    ("due_on", N_("Due"), 2),
-    ("subject", N_("Subject"), 1),
-]
-CARD_TIMELINE_COLUMNS = [
-    ("happened_at", N_("When"), 1),
-    ("kind", N_("Kind"), 2),
-    ("arrow", "", 3),
-    ("summary", N_("Summary"), 1),
-]
+CARD_DEAL_COLUMNS = [("id", N_("ID"), 1), ("title", N_("Title"), 1), ("stage", N_("Stage"), 2),
+                     ("amount", N_("Amount"), 2), ("expected_close", N_("Close"), 3),
+                     ("next_step", N_("Next step"), 4)]  # fmt: skip
+CARD_REQUEST_COLUMNS = [("id", N_("ID"), 1), ("priority", N_("Priority"), 3), ("status", N_("Status"), 2),
+                        ("due_on", N_("Due"), 2), ("subject", N_("Subject"), 1)]  # fmt: skip
+CARD_TIMELINE_COLUMNS = [("happened_at", N_("When"), 1), ("kind", N_("Kind"), 2), ("arrow", "", 3),
+                         ("summary", N_("Summary"), 1)]  # fmt: skip
 
 
 def _timeline_table(items: list[dict[str, Any]], title: str | None = None, columns: list[Any] | None = None):
