@@ -34,8 +34,10 @@ from typer.completion import install_callback, show_callback
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from minicrm import __version__
+from minicrm.cli_words import set_context, usage_message
 from minicrm.completion import rules as completion_rules
 from minicrm.errors import ExitCode, MinicrmError
+from minicrm.i18n import N_, _
 
 try:  # newer typer vendors click as typer._click
     from typer._click.exceptions import ClickException
@@ -47,57 +49,66 @@ Abort = typer.Abort
 #: Top-level command -> (module under minicrm.commands that registers it, its help line).
 #: tests/test_cli_registry.py checks this table against what the modules really register.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "contact": ("contacts", "Manage contacts (people)."),
-    "company": ("companies", "Manage companies (counterparties)."),
-    "log": ("interactions", "Record an interaction with a contact (or with --company, a company) and print its id."),
-    "next": ("interactions", "Set or clear the next-contact date of a contact."),
-    "timeline": ("interactions", "A contact's interactions, newest first."),
-    "search": ("interactions", "Search contacts, companies and interactions."),
-    "due": ("followups", "What needs doing: follow-ups, tasks, deal next steps, birthdays and dates; overdue first."),
+    "contact": ("contacts", N_("Manage contacts (people).")),
+    "company": ("companies", N_("Manage companies (counterparties).")),
+    "log": (
+        "interactions",
+        N_("Record an interaction with a contact (or with --company, a company) and print its id."),
+    ),
+    "next": ("interactions", N_("Set or clear the next-contact date of a contact.")),
+    "timeline": ("interactions", N_("A contact's interactions, newest first.")),
+    "search": ("interactions", N_("Search contacts, companies and interactions.")),
+    "due": (
+        "followups",
+        N_("What needs doing: follow-ups, tasks, deal next steps, birthdays and dates; overdue first."),
+    ),
     "forgotten": (
         "followups",
-        "Contacts and companies without news for N days and nothing planned, most valuable first.",
+        N_("Contacts and companies without news for N days and nothing planned, most valuable first."),
     ),
     "remind": (
         "followups",
-        "The cron / systemd entry point: a short digest, and no output at all when there is nothing to say.",
+        N_("The cron / systemd entry point: a short digest, and no output at all when there is nothing to say."),
     ),
-    "cadence": ("followups", "Stay-in-touch cadences per tag, company, contact, or by default."),
-    "deal": ("reports", "Deals in the sales pipeline."),
-    "task": ("reports", "Tasks (to-dos with a due date)."),
-    "pipeline": ("reports", "The sales funnel; `pipeline stages` configures the stages."),
-    "report": ("reports", "Reports: pipeline, sales, clients, lost, activity, time, service, plan, team, greetings..."),
-    "plan": ("plans", "Sales plans: targets per user or for the team, per month, quarter or year."),
-    "tui": ("tui", "Open the full-screen dashboard (keyboard first; ? lists the keys)."),
-    "ical": ("ical", "Calendar feed: export an .ics file, serve it, or push it to CalDAV."),
-    "import": ("io", "Import contacts (CSV, vCard) or a whole database (JSON)."),
-    "export": ("io", "Export contacts (CSV, vCard) or the whole database (JSON)."),
-    "backup": ("io", "Copy the database while it is in use; prints the backup's path."),
-    "restore": ("io", "Restore a backup after checking it."),
-    "campaign": ("campaigns", "Marketing campaigns: plan, members, responses, results."),
-    "segment": ("campaigns", "Saved segments: named contact filters."),
-    "request": ("requests", "Service requests: what clients asked and the time spent on it."),
-    "whois": ("whois", "Find the contact or company a phone number or e-mail belongs to."),
-    "user": ("team", "Users of a shared database: who owns and who logged what."),
+    "cadence": ("followups", N_("Stay-in-touch cadences per tag, company, contact, or by default.")),
+    "deal": ("reports", N_("Deals in the sales pipeline.")),
+    "task": ("reports", N_("Tasks (to-dos with a due date).")),
+    "pipeline": ("reports", N_("The sales funnel; `pipeline stages` configures the stages.")),
+    "report": (
+        "reports",
+        N_("Reports: pipeline, sales, clients, lost, activity, time, service, plan, team, greetings..."),
+    ),
+    "plan": ("plans", N_("Sales plans: targets per user or for the team, per month, quarter or year.")),
+    "tui": ("tui", N_("Open the full-screen dashboard (keyboard first; ? lists the keys).")),
+    "ical": ("ical", N_("Calendar feed: export an .ics file, serve it, or push it to CalDAV.")),
+    "import": ("io", N_("Import contacts (CSV, vCard) or a whole database (JSON).")),
+    "export": ("io", N_("Export contacts (CSV, vCard) or the whole database (JSON).")),
+    "backup": ("io", N_("Copy the database while it is in use; prints the backup's path.")),
+    "restore": ("io", N_("Restore a backup after checking it.")),
+    "campaign": ("campaigns", N_("Marketing campaigns: plan, members, responses, results.")),
+    "segment": ("campaigns", N_("Saved segments: named contact filters.")),
+    "request": ("requests", N_("Service requests: what clients asked and the time spent on it.")),
+    "whois": ("whois", N_("Find the contact or company a phone number or e-mail belongs to.")),
+    "user": ("team", N_("Users of a shared database: who owns and who logged what.")),
     "handover": (
         "team",
-        "Move every contact, company, open deal and open task of one user to another, in one transaction.",
+        N_("Move every contact, company, open deal and open task of one user to another, in one transaction."),
     ),
-    "history": ("team", "Every recorded change of one record, oldest first: who, when, which fields, old → new."),
-    "audit": ("team", "Recent changes in the whole database, newest first."),
-    "config": ("team", "Your settings file (default database, user, ...)."),
+    "history": ("team", N_("Every recorded change of one record, oldest first: who, when, which fields, old → new.")),
+    "audit": ("team", N_("Recent changes in the whole database, newest first.")),
+    "config": ("team", N_("Your settings file (default database, user, ...).")),
     "migrate-to": (
         "team",
-        "Copy this database into an empty one on another backend (SQLite <-> PostgreSQL), checking row counts.",
+        N_("Copy this database into an empty one on another backend (SQLite <-> PostgreSQL), checking row counts."),
     ),
-    "kind": ("interactions", "Interaction kinds (call, email, meeting...)."),
-    "mail": ("mail", "E-mail in the timeline: import Maildir/mbox, log one piped message, sync IMAP."),
-    "field": ("fields", "Typed custom fields: define, list, remove."),
-    "demo": ("misc", "Fill the selected (empty) database with a realistic sample client base."),
-    "hook": ("hooks", "Hooks and webhooks run on events: a deal won, a contact added..."),
+    "kind": ("interactions", N_("Interaction kinds (call, email, meeting...).")),
+    "mail": ("mail", N_("E-mail in the timeline: import Maildir/mbox, log one piped message, sync IMAP.")),
+    "field": ("fields", N_("Typed custom fields: define, list, remove.")),
+    "demo": ("misc", N_("Fill the selected (empty) database with a realistic sample client base.")),
+    "hook": ("hooks", N_("Hooks and webhooks run on events: a deal won, a contact added...")),
     "doctor": (
         "doctor",
-        "Show the database, config, language and time zone in use; check file permissions and the calendar token.",
+        N_("Show the database, config, language and time zone in use; check file permissions and the calendar token."),
     ),
 }
 
@@ -115,7 +126,7 @@ def _bounded(param: Any, ctx: Any, value: Any) -> Any:
         if isinstance(number, int) and not isinstance(number, bool) and abs(number) > INT_LIMIT:
             from typer._click.exceptions import BadParameter
 
-            raise BadParameter(f"{number} is too large", ctx=ctx, param=param)
+            raise BadParameter(_("{number} is too large").format(number=number), ctx=ctx, param=param)
     return value
 
 
@@ -171,12 +182,19 @@ class ReadableOption(TyperOption):
 
 
 def readable_help(command: Any) -> None:
-    """Give a command, its help option and (recursively) its subcommands conventional metavariables."""
+    """Give a command, its help option and (recursively) its subcommands conventional metavariables, and their
+    help in the user's language (the texts are extracted for the catalogs by tools/catalogs.py)."""
+    set_context(command)
+    for attr in ("help", "short_help", "epilog"):
+        if text := getattr(command, attr, None):
+            setattr(command, attr, _(text))
     params = list(command.params)
     help_option = command.get_help_option(typer.Context(command, help_option_names=HELP_OPTION_NAMES))
     if help_option is not None:
         params.append(help_option)
     for param in params:
+        if getattr(param, "help", None):
+            param.help = _(param.help)
         if type(param) is TyperArgument:
             param.__class__ = ReadableArgument
             if param.metavar is None:
@@ -253,7 +271,7 @@ class MinicrmGroup(TyperGroup):
         if self._listing:
             from typer.core import TyperCommand
 
-            return TyperCommand(name, help=help_line)
+            return TyperCommand(name, help=_(help_line))
         return module_commands(module, name).get(name)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -282,17 +300,21 @@ class MinicrmGroup(TyperGroup):
             output.error(str(exc))
             code = exc.exit_code
         except ClickException as exc:
-            output.error(exc.format_message())
+            output.error(usage_message(exc.format_message()))
             code = exc.exit_code
         except (Abort, KeyboardInterrupt):
-            output.error("interrupted; nothing was written")
+            output.error(_("interrupted; nothing was written"))
             code = 130
         except BrokenPipeError:
             code = 0
         except Exception as exc:
             if os.environ.get("MINICRM_DEBUG"):
                 raise
-            output.error(f"internal error: {type(exc).__name__}: {exc} (MINICRM_DEBUG=1 shows the traceback)")
+            output.error(
+                _("internal error: {kind}: {problem} (MINICRM_DEBUG=1 shows the traceback)").format(
+                    kind=type(exc).__name__, problem=exc
+                )
+            )
             code = ExitCode.FAILURE
         code = code if isinstance(code, int) else 0
         if standalone_mode:

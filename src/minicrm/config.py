@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from minicrm.errors import BadInput, StoreError
+from minicrm.i18n import _
 
 
 def _days(value: str) -> int:
@@ -22,21 +23,23 @@ def _days(value: str) -> int:
 
     days = parse_span(value)
     if days < 1:
-        raise BadInput(f"invalid number of days '{value}' (at least 1)")
+        raise BadInput(_("invalid number of days '{value}' (at least 1)").format(value=value))
     return days
 
 
 def _currency(value: str) -> str:
     code = value.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise BadInput(f"invalid currency '{value}' (a 3-letter ISO code such as EUR)")
+        raise BadInput(_("invalid currency '{value}' (a 3-letter ISO code such as EUR)").format(value=value))
     return code
 
 
 def _date_format(value: str) -> str:
     key = value.strip().lower()
     if key not in DATE_FORMATS:
-        raise BadInput(f"invalid date format '{value}' (one of: {', '.join(DATE_FORMATS)})")
+        raise BadInput(
+            _("invalid date format '{value}' (one of: {choices})").format(value=value, choices=", ".join(DATE_FORMATS))
+        )
     return key
 
 
@@ -45,7 +48,11 @@ def _number_format(value: str) -> str:
 
     key = value.strip()
     if key not in NUMBER_FORMATS:
-        raise BadInput(f"invalid number format '{value}' (one of: {', '.join(NUMBER_FORMATS)})")
+        raise BadInput(
+            _("invalid number format '{value}' (one of: {choices})").format(
+                value=value, choices=", ".join(NUMBER_FORMATS)
+            )
+        )
     return key
 
 
@@ -54,7 +61,9 @@ def _language(value: str) -> str:
 
     key = value.strip().lower()
     if key not in LANGUAGES:
-        raise BadInput(f"invalid language '{value}' (one of: {', '.join(LANGUAGES)})")
+        raise BadInput(
+            _("invalid language '{value}' (one of: {choices})").format(value=value, choices=", ".join(LANGUAGES))
+        )
     return key
 
 
@@ -63,7 +72,7 @@ def _db(value: str) -> str:
 
     text = value.strip()
     if not text:
-        raise BadInput("empty database")
+        raise BadInput(_("empty database"))
     Database(text)  # refuses unsupported URLs
     return text
 
@@ -74,16 +83,18 @@ def _me(value: str) -> str:
     for item in items:
         _, at, domain = item.partition("@")
         if not at or "." not in domain or " " in item:
-            raise BadInput(f"invalid address '{item}' (you@example.com, or @example.com for a whole domain)")
+            raise BadInput(
+                _("invalid address '{item}' (you@example.com, or @example.com for a whole domain)").format(item=item)
+            )
     if not items:
-        raise BadInput("give at least one address")
+        raise BadInput(_("give at least one address"))
     return ", ".join(dict.fromkeys(items))
 
 
 def _user(value: str) -> str:
     name = " ".join(value.split())
     if not name or name.lower() in ("me", "all"):
-        raise BadInput(f"invalid user name '{value}'")
+        raise BadInput(_("invalid user name '{value}'").format(value=value))
     return name
 
 
@@ -112,7 +123,7 @@ def _seconds(value: str) -> float:
     except ValueError:
         seconds = 0
     if not 0 < seconds <= 3600:
-        raise BadInput(f"invalid number of seconds '{value}' (more than 0, at most 3600)")
+        raise BadInput(_("invalid number of seconds '{value}' (more than 0, at most 3600)").format(value=value))
     return seconds
 
 
@@ -122,26 +133,36 @@ def config_path() -> Path:
     return config_dir() / "config.toml"
 
 
+#: path -> (the file's (mtime, size) when read, its settings): the language is looked up before the command's
+#: context reads the settings, and one process should parse the file once.
+_loaded: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
 def load(path: Path | None = None) -> dict[str, Any]:
     """The settings in the file ({} when there is none); unknown keys are kept but ignored."""
     path = path or config_path()
     try:
+        stat = path.stat()
+        if (cached := _loaded.get(path)) and cached[0] == (stat.st_mtime_ns, stat.st_size):
+            return dict(cached[1])
         raw = path.read_bytes()
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise StoreError(f"cannot read config file {path}: {exc.strerror}") from None
+        raise StoreError(_("cannot read config file {path}: {reason}").format(path=path, reason=exc.strerror)) from None
     import tomllib
 
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        settings = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise StoreError(f"invalid config file {path}: {exc}") from None
+        raise StoreError(_("invalid config file {path}: {reason}").format(path=path, reason=exc)) from None
+    _loaded[path] = ((stat.st_mtime_ns, stat.st_size), settings)
+    return dict(settings)
 
 
 def parse_value(key: str, value: str) -> Any:
     if key not in KEYS:
-        raise BadInput(f"unknown config key '{key}' (one of: {', '.join(KEYS)})")
+        raise BadInput(_("unknown config key '{key}' (one of: {choices})").format(key=key, choices=", ".join(KEYS)))
     return KEYS[key][0](value)
 
 
@@ -149,7 +170,7 @@ def set_value(key: str, value: str | None, path: Path | None = None) -> Any:
     """Store `key = value` (None or '' removes the key); returns the stored value."""
     path = path or config_path()
     if key not in KEYS:
-        raise BadInput(f"unknown config key '{key}' (one of: {', '.join(KEYS)})")
+        raise BadInput(_("unknown config key '{key}' (one of: {choices})").format(key=key, choices=", ".join(KEYS)))
     data = load(path)
     if value is None or value == "":
         data.pop(key, None)

@@ -55,9 +55,12 @@ def detect() -> str:
 def use(language: str | None = None) -> str:
     """Switch messages to `language` (None: detect it again); returns the language now in use."""
     global _current, _language
+    _current = _gettext.NullTranslations()  # a message needed while detecting (a broken config file) is English
     _language = _from_locale(language) if language else None
     _language = _language or detect()
-    _current = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True)
+    # English is the source language: no catalog to find or read
+    _current = (_gettext.NullTranslations() if _language == "en"
+                else _gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True))  # fmt: skip
     return _language
 
 

@@ -1,0 +1,193 @@
+"""Every message a person reads goes through gettext (#23): no English literal reaches an error, a note or a widget.
+
+Source-level check, per module: the calls that show text — errors (`BadInput(...)`, `NotFound(...)`...), notes,
+`empty=` lines of tables, TUI notifications, labels, buttons, placeholders, titles and key descriptions — may not
+be given a string literal (or f-string) with words in it; they take `_("...")`, `ngettext(...)`, `pgettext(...)`
+(or `N_` where the text is translated later). tests/test_catalogs.py then checks each such message is translated.
+What scripts read (JSON/CSV field names, kinds, statuses, ids) is not shown through these calls.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "minicrm"
+#: calls whose first argument is a message
+SHOWN = {
+    "BadInput", "NotFound", "Ambiguous", "Conflict", "StoreError", "PermissionDenied", "MinicrmError",
+    "BadParameter", "UsageError", "note", "error", "warn", "echo", "notify", "Label", "Static", "Button",
+    "Header", "Rule", "Checkbox", "RadioButton", "TabPane", "Collapsible",
+}  # fmt: skip
+#: keyword arguments that are messages, whatever the call
+SHOWN_KEYWORDS = {"empty", "placeholder", "title", "sub_title", "border_title", "tooltip", "description", "label",
+                  "message", "summary_label", "prompt"}  # fmt: skip
+MARKERS = {"_", "N_", "ngettext", "pgettext"}
+WORDS = re.compile(r"[A-Za-z]{2,}")
+#: modules that show no message of their own (the migrations must not change with the code)
+SKIP = ("migrations/", "completion/")
+
+
+def _callee(call: ast.Call) -> str | None:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+
+
+def _literal_words(node: ast.AST) -> str | None:
+    """The English in a literal message (None when the value is marked, computed, or has no words)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _literal_words(node.left) or _literal_words(node.right)
+    elif isinstance(node, ast.IfExp):
+        return _literal_words(node.body) or _literal_words(node.orelse)
+    else:
+        return None
+    return text if WORDS.search(text) else None
+
+
+def unmarked(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or _callee(node) in MARKERS:
+            continue
+        args = [node.args[0]] if node.args and _callee(node) in SHOWN else []
+        args += [kw.value for kw in node.keywords if kw.arg in SHOWN_KEYWORDS]
+        for arg in args:
+            if text := _literal_words(arg):
+                where = path.relative_to(SRC) if path.is_relative_to(SRC) else path.name
+                found.append(f"{where}:{arg.lineno}: {text[:70]!r}")
+    return found
+
+
+#: Modules still being converted while #23 is in progress (skipped unless I18N_STRICT=1); emptied when it is done.
+PENDING = {
+    "commands/_common.py",
+    "commands/campaign_report.py",
+    "commands/campaigns.py",
+    "commands/companies.py",
+    "commands/contact_dates.py",
+    "commands/contacts.py",
+    "commands/deals.py",
+    "commands/fields.py",
+    "commands/followups.py",
+    "commands/hooks.py",
+    "commands/ical.py",
+    "commands/interactions.py",
+    "commands/io.py",
+    "commands/mail.py",
+    "commands/misc.py",
+    "commands/plans.py",
+    "commands/report_greetings.py",
+    "commands/report_lost.py",
+    "commands/report_time.py",
+    "commands/reports.py",
+    "commands/requests.py",
+    "commands/tasks.py",
+    "commands/team.py",
+    "commands/tui.py",
+    "context.py",
+    "dates.py",
+    "ical/entries.py",
+    "ical/feed.py",
+    "ical/serve.py",
+    "ical/zones.py",
+    "outfiles.py",
+    "output.py",
+    "store/core/dialect/__init__.py",
+    "store/core/dialect/postgres.py",
+    "store/core/dialect/sqlite.py",
+    "store/core/events.py",
+    "store/core/hooks/webhooks.py",
+    "store/core/limits.py",
+    "store/core/migrate.py",
+    "store/core/records.py",
+    "store/exchange/backup.py",
+    "store/exchange/bulk.py",
+    "store/exchange/demo.py",
+    "store/exchange/exporting.py",
+    "store/exchange/importing/applying.py",
+    "store/exchange/importing/csv_format.py",
+    "store/exchange/importing/date_order.py",
+    "store/exchange/importing/decoding.py",
+    "store/exchange/importing/planning.py",
+    "store/exchange/importing/vcard_format.py",
+    "store/exchange/mail/imap.py",
+    "store/exchange/mail/logbook.py",
+    "store/exchange/mail/mailboxes.py",
+    "store/exchange/transfer.py",
+    "store/followups/due.py",
+    "store/followups/forgotten.py",
+    "store/people/cadence.py",
+    "store/people/companies.py",
+    "store/people/contact_dates.py",
+    "store/people/contacts.py",
+    "store/people/field_filters.py",
+    "store/people/field_types.py",
+    "store/people/fields.py",
+    "store/people/interactions.py",
+    "store/people/rights.py",
+    "store/people/segments.py",
+    "store/people/team.py",
+    "store/people/users.py",
+    "store/sales/campaign_members.py",
+    "store/sales/campaign_report.py",
+    "store/sales/campaigns.py",
+    "store/sales/deals.py",
+    "store/sales/lost.py",
+    "store/sales/plans.py",
+    "store/sales/reports.py",
+    "store/sales/stages.py",
+    "store/sales/tasks.py",
+    "store/service/requests.py",
+    "store/views/time_spent.py",
+    "store/views/whois.py",
+    "tui/modals/confirm.py",
+    "tui/modals/contact_form.py",
+    "tui/modals/deal_task.py",
+    "tui/modals/form.py",
+    "tui/modals/help.py",
+    "tui/modals/interaction.py",
+    "tui/modals/next_contact.py",
+    "tui/modals/reason.py",
+    "tui/screens/base.py",
+    "tui/screens/companies.py",
+    "tui/screens/company_detail.py",
+    "tui/screens/contact_detail.py",
+    "tui/screens/contacts.py",
+    "tui/screens/deals.py",
+    "tui/screens/reports.py",
+    "tui/screens/requests.py",
+    "values/duration.py",
+    "values/jsontext.py",
+    "values/money.py",
+    "values/number.py",
+    "values/percent.py",
+    "values/quantity.py",
+    "vcard.py",
+}
+MODULES = sorted(p for p in SRC.rglob("*.py") if not any(part in p.relative_to(SRC).as_posix() for part in SKIP))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(SRC).as_posix())
+def test_messages_go_through_gettext(path):
+    if path.relative_to(SRC).as_posix() in PENDING and not os.environ.get("I18N_STRICT"):
+        pytest.skip("#23 in progress")
+    found = unmarked(path)
+    assert not found, f"{len(found)} messages not marked for translation:\n" + "\n".join(found)
+
+
+def test_the_check_sees_an_unmarked_message(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        'raise BadInput(f"unknown kind {kind!r}")\nraise NotFound(_("no contact {ref}").format(ref=ref))\n'
+        'output.emit_rows(rows, COLUMNS, fmt, empty="no tasks")\nself.notify(_("Saved"))\n'
+    )
+    found = [line.split(": ", 1)[1] for line in unmarked(sample)]
+    assert found == ["'unknown kind '", "'no tasks'"]
