@@ -330,3 +330,16 @@ def test_every_ref_kind_stage_tag_and_user_parameter_completes(built):
     }
     assert {key: source(*key) for key in expected} == expected
     assert rules.source_of((), next(p for p in built[0].params if p.name == "as_user")) == "user"
+
+
+@needs_shell("fish")
+def test_descriptions_follow_the_shells_language(crm):
+    """The cached tree holds help texts, so a Russian shell and an English one each get their own (#23)."""
+    _, env = crm
+    script = script_for("fish", env)
+    russian = {**env, "LANG": "ru_RU.UTF-8"}
+    for _ in range(2):  # the second round answers from the cached trees
+        out = shell_run("fish", 'source; complete -C "minicrm tim"', russian, stdin=script)
+        assert out.splitlines() == ["timeline\tВзаимодействия с контактом, сначала новые."]
+        out = shell_run("fish", 'source; complete -C "minicrm tim"', env, stdin=script)
+        assert out.splitlines() == ["timeline\tA contact's interactions, newest first."]

@@ -4,9 +4,10 @@
 `get_short_help_str`) and keeps, per command: its options (names, whether they take a value, whether they
 may repeat, their help), its arguments (how many values), what each one completes (`choices`, a stored
 `source` from `rules.py`, or `slow` when only click can say), and its sub-commands. The cache file is
-keyed by minicrm's version and the size and time of the modules that declare commands, so an upgrade or
-an edited command rebuilds it on the next Tab; its name carries a checksum of the package's folder, so two
-installations do not overwrite each other's. Reading it costs json and a few `stat` calls, nothing more.
+keyed by minicrm's version and the size and time of the modules that declare commands, the config file and
+the message catalogs, so an upgrade, an edited command or another language rebuilds it on the next Tab; its name
+carries a checksum of the package's folder and the shell's language variables, so two installations (or an English
+and a Russian shell) do not overwrite each other's. Reading it costs json and a few `stat` calls, nothing more.
 """
 
 from __future__ import annotations
@@ -35,7 +36,21 @@ def cache_file() -> str:
         from platformdirs import user_cache_dir
 
         folder = user_cache_dir("minicrm", appauthor=False)
-    return os.path.join(folder, f"completion-{zlib.crc32(PACKAGE.encode()):08x}.json")
+    key = f"{PACKAGE}\0{_language_env()}"  # the help texts in the tree are in the language of the shell
+    return os.path.join(folder, f"completion-{zlib.crc32(key.encode()):08x}.json")
+
+
+def _language_env() -> str:
+    return "|".join(os.environ.get(var, "") for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"))
+
+
+def _config_file() -> str:
+    home = os.environ.get("MINICRM_HOME")
+    if home:
+        return os.path.join(os.path.expanduser(home), "config.toml")
+    from platformdirs import user_config_dir
+
+    return os.path.join(user_config_dir("minicrm", appauthor=False), "config.toml")
 
 
 def fingerprint() -> str:
@@ -48,6 +63,14 @@ def fingerprint() -> str:
             parts.append(f"{entry.path} {info.st_size} {info.st_mtime_ns}")
     info = os.stat(os.path.join(PACKAGE, "cli.py"))
     parts.append(f"cli.py {info.st_size} {info.st_mtime_ns}")
+    # the help texts' language: the config's `language` key and the catalogs
+    for path in (_config_file(), *(os.path.join(PACKAGE, "locale", lang, "LC_MESSAGES", "minicrm.mo")
+                                   for lang in ("ru", "uk", "bg"))):  # fmt: skip
+        try:
+            info = os.stat(path)
+            parts.append(f"{path} {info.st_size} {info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path} -")
     return "\n".join(parts)
 
 
