@@ -10,7 +10,7 @@ from typing import Annotated, TextIO, cast
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
-from minicrm.i18n import N_, _, counted
+from minicrm.i18n import N_, _, counted, ngettext
 from minicrm.output import Format
 
 import_app = typer.Typer(help="Import contacts (CSV, vCard) or a whole database (JSON).", no_args_is_help=True)
@@ -62,11 +62,11 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise BadInput(f"no file {path}") from None
+        raise BadInput(_("no file {path}").format(path=path)) from None
     except IsADirectoryError:
-        raise BadInput(f"{path} is a folder, expected a file") from None
+        raise BadInput(_("{path} is a folder, expected a file").format(path=path)) from None
     except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+        raise BadInput(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from None
 
 
 @contextmanager
@@ -171,7 +171,7 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
     if no_hooks:
         actx.without_hooks()
     session = actx.session()
-    with _progress(parsed.total(), f"importing {source}") as progress:
+    with _progress(parsed.total(), _("importing {source}").format(source=source)) as progress:
         result = applying.run(
             session, parsed, now=actx.now(), user_id=actx.user_id(), source=source, on_duplicate=on_duplicate,
             tags=tag or [], dry_run=dry_run, skip_bad=skip_bad, progress=progress,
@@ -181,27 +181,38 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
         output.note(remark)
     if parsed.bad:
         for bad in parsed.bad[:20]:
-            output.note(f"bad: {bad.where or source}: line {bad.line}: {bad.reason}")
+            output.note(
+                _("bad: {source}: line {line}: {reason}").format(
+                    source=bad.where or source, line=bad.line, reason=bad.reason
+                )
+            )
         if len(parsed.bad) > 20:
-            output.note(f"... and {len(parsed.bad) - 20} more bad rows")
+            more = len(parsed.bad) - 20
+            output.note(ngettext("... and {n} more bad row", "... and {n} more bad rows", more).format(n=more))
         if not dry_run:
             path = rejects or default_rejects
             applying.write_rejects(parsed, path, kind=kind)
-            output.note(f"{len(parsed.bad)} bad rows written to {path}")
+            n = len(parsed.bad)
+            output.note(
+                ngettext("{n} bad row written to {path}", "{n} bad rows written to {path}", n).format(n=n, path=path)
+            )
     if fmt is not Format.table:
         data = result.to_json()
         output.emit_data(data, fmt, csv_rows=data["items"])  # CSV: the JSON's items
     elif dry_run:
-        output.emit_rows([i.to_json() for i in result.items], PLAN_COLUMNS, fmt, empty="nothing to import")
+        output.emit_rows([i.to_json() for i in result.items], PLAN_COLUMNS, fmt, empty=_("nothing to import"))
+    counts = {k: result.count(k) for k in ("create", "update", "unchanged", "skip")}
     summary = (
-        f"{'dry run, nothing written: would create' if dry_run else 'created'} {result.count('create')},"
-        f" {'update' if dry_run else 'updated'} {result.count('update')}, unchanged {result.count('unchanged')},"
-        f" skipped {result.count('skip')}"
-        + (f", merged {result.count('merge')} (same person twice in the file)" if result.count("merge") else "")
-        + (f", rejected {len(result.bad)}" if result.bad else "")
-    )
+        _("dry run, nothing written: would create {create}, update {update}, unchanged {unchanged}, skipped {skip}")
+        if dry_run
+        else _("created {create}, updated {update}, unchanged {unchanged}, skipped {skip}")
+    ).format(**counts)
+    if result.count("merge"):
+        summary += _(", merged {n} (same person twice in the file)").format(n=result.count("merge"))
+    if result.bad:
+        summary += _(", rejected {n}").format(n=len(result.bad))
     if result.companies_created:
-        summary += f"; new companies: {len(result.companies_created)}"
+        summary += _("; new companies: {n}").format(n=len(result.companies_created))
     output.note(summary)
 
 
@@ -250,7 +261,7 @@ def import_csv(
         if len(delimiter) != 1:
             from minicrm.errors import BadInput
 
-            raise BadInput(f"invalid --delimiter '{delimiter}' (one character, or 'tab')")
+            raise BadInput(_("invalid --delimiter '{value}' (one character, or 'tab')").format(value=delimiter))
     source = "stdin" if str(file) == "-" else str(file)
     parsed = csv_format.open_csv(  # the rows are read from the file while they are imported
         _read(file), source=source, now=actx.now(), mapping=maps, encoding=encoding, delimiter=delimiter,
@@ -272,7 +283,7 @@ def _parse_map(specs: list[str]) -> dict[str, str]:
                 continue
             head, sep, target = part.rpartition("=")
             if not sep or not head.strip() or not target.strip():
-                raise BadInput(f"invalid --map '{part}' (expected 'Header=target')")
+                raise BadInput(_("invalid --map '{value}' (expected 'Header=target')").format(value=part))
             out[head.strip()] = target.strip().lower() if not target.strip().startswith("field:") else target.strip()
     return out
 
@@ -297,7 +308,7 @@ def import_vcard(
     if str(path) != "-" and path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".vcf", ".vcard") and p.is_file())
         if not files:
-            raise BadInput(f"no .vcf files in {path}")
+            raise BadInput(_("no .vcf files in {path}").format(path=path))
     else:
         files = [path]
     texts = []
@@ -348,7 +359,7 @@ def _no_tags_for_json(tag) -> None:
     if tag:
         from minicrm.errors import BadInput
 
-        raise BadInput("--tag does not apply to 'export json' (it is the whole database)")
+        raise BadInput(_("--tag does not apply to 'export json' (it is the whole database)"))
 
 
 @export_app.command("csv")
@@ -368,12 +379,12 @@ def export_csv(
 
     delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
     if delimiter not in (",", ";", "\t", "|"):
-        raise BadInput(f"invalid --delimiter '{delimiter}' (one of , ; | tab)")
+        raise BadInput(_("invalid --delimiter '{value}' (one of , ; | tab)").format(value=delimiter))
     session = app_ctx(ctx).session()
     total = _contacts_total(session, tag or [])
     with (
         _out(output_file, newline="") as out,
-        working("exporting contacts (CSV)", total and total + 1 + bom, onto_stdout=not output_file) as advance,
+        working(_("exporting contacts (CSV)"), total and total + 1 + bom, onto_stdout=not output_file) as advance,
     ):
         n = run(session, _counting(out, advance), tags=tag or [], bom=bom, delimiter=delimiter)
     if output_file:
@@ -395,7 +406,7 @@ def export_vcard(
     total = _contacts_total(session, tag or [])
     with (
         _out(output_file, newline="") as out,
-        working("exporting contacts (vCard)", total, onto_stdout=not output_file) as advance,
+        working(_("exporting contacts (vCard)"), total, onto_stdout=not output_file) as advance,
     ):
         n = run(session, _counting(out, advance), tags=tag or [], version="3.0" if vcard3 else "4.0")
     if output_file:
@@ -415,7 +426,7 @@ def export_json(
 
     _no_tags_for_json(tag)
     session = app_ctx(ctx).session()
-    with _out(output_file) as out, working("exporting the database (rows)", onto_stdout=not output_file) as advance:
+    with _out(output_file) as out, working(_("exporting the database (rows)"), onto_stdout=not output_file) as advance:
         counts = run(session, _counting(out, advance), lines=nl)
     if output_file:
         output.note(
@@ -445,12 +456,12 @@ def backup(
     from minicrm.store.exchange.backup import backup as run
 
     actx = app_ctx(ctx)
-    with working(f"backing up {actx.database.label}"):
+    with working(_("backing up {database}").format(database=actx.database.label)):
         result = run(actx.database, file, now=datetime.now(), keep=keep)
     if not output.emit_data(result.to_json(), fmt):
         output.write(str(result.path))
     for path in result.pruned:
-        output.note(f"removed old backup {path}")
+        output.note(_("removed old backup {path}").format(path=path))
 
 
 def restore(
@@ -471,10 +482,12 @@ def restore(
     actx = app_ctx(ctx)
     result = run(actx.database, file, now=datetime.now())
     if result.migrated_from:
-        output.note(f"upgraded the backup from schema {result.migrated_from} to {result.revision}")
+        output.note(
+            _("upgraded the backup from schema {old} to {new}").format(old=result.migrated_from, new=result.revision)
+        )
     if result.replaced_kept:
-        output.note(f"the replaced database is kept as {result.replaced_kept}")
-    output.note(f"restored {file}")
+        output.note(_("the replaced database is kept as {path}").format(path=result.replaced_kept))
+    output.note(_("restored {file}").format(file=file))
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _, ngettext
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.exchange.importing import company_cards
@@ -368,11 +369,14 @@ def run(
         parsed.bad.extend(long_rows)
         if parsed.bad and not skip_bad:
             first = parsed.bad[0]
-            more = f" (and {len(parsed.bad) - 1} more bad rows)" if len(parsed.bad) > 1 else ""
-            raise BadInput(
-                f"{first.where or source}: line {first.line}: {first.reason}{more}; nothing was imported"
-                " (--skip-bad imports the rest)"
-            )
+            n = len(parsed.bad) - 1
+            msg = (ngettext("{source}: line {line}: {reason} (and {n} more bad row); nothing was imported"
+                            " (--skip-bad imports the rest)",
+                            "{source}: line {line}: {reason} (and {n} more bad rows); nothing was imported"
+                            " (--skip-bad imports the rest)", n) if n else
+                   _("{source}: line {line}: {reason}; nothing was imported"
+                     " (--skip-bad imports the rest)"))  # fmt: skip
+            raise BadInput(msg.format(source=first.where or source, line=first.line, reason=first.reason, n=n))
         for firm in firm_ops:
             result.add(firm.item, keep=keep_items)
             in_order.append((firm.cand, firm.item))
@@ -411,7 +415,7 @@ def write_rejects(parsed: Parsed, path: Path, *, kind: str) -> None:
             out = csv.writer(fh, delimiter=parsed.delimiter)
             out.writerow([*(parsed.header or []), "minicrm_error"])
             for bad in parsed.bad:
-                out.writerow([*(bad.raw or []), f"line {bad.line}: {bad.reason}"])
+                out.writerow([*(bad.raw or []), _("line {line}: {reason}").format(line=bad.line, reason=bad.reason)])
         else:
             for bad in parsed.bad:
                 if bad.raw:

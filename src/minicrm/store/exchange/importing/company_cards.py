@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.exchange.importing.planning import chunked, lookup_ids
 from minicrm.store.exchange.importing.records import Candidate, PlanItem, fold_key
@@ -44,9 +45,9 @@ def values_of(cand: Candidate) -> tuple[dict[str, Any], dict[str, str]]:
         "country": cand.country,
         "notes": cand.notes,
     }
-    for n, (phone, _) in enumerate(cand.phones[1:], 2):
+    for n, (phone, _label) in enumerate(cand.phones[1:], 2):
         fields[f"phone {n}"] = phone
-    for n, (email, _) in enumerate(cand.emails[1:], 2):
+    for n, (email, _label) in enumerate(cand.emails[1:], 2):
         fields[f"email {n}"] = email
     return values, fields
 
@@ -77,7 +78,7 @@ def plan(session: Session, cands: Sequence[Candidate], *, on_duplicate: str) -> 
                         earlier.values[k] = v
                 earlier.fields = {**fields, **earlier.fields}
                 earlier.cand.tags = sorted({*earlier.cand.tags, *cand.tags})
-                item.changes = [f"merged into line {earlier.item.line}"]
+                item.changes = [_("merged into line {line}").format(line=earlier.item.line)]
             continue
         if key not in known:
             pending[key] = op

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core.text import fold
 from minicrm.store.exchange.importing import date_order as date_order_module
 from minicrm.store.exchange.importing.decoding import decode
@@ -116,9 +117,11 @@ def plan_columns(header: Sequence[str], mapping: dict[str, str], *, source: str)
     for head, mapped in mapping.items():
         index = header.index(head) if head in header else by_norm.get(_norm_header(head))
         if index is None:
-            raise BadInput(f"--map: no column '{head}' in {source} (columns: {', '.join(header)})")
+            msg = _("--map: no column '{head}' in {source} (columns: {columns})")
+            raise BadInput(msg.format(head=head, source=source, columns=", ".join(header)))
         if mapped not in TARGETS and not (mapped.startswith("field:") and mapped[6:].strip()):
-            raise BadInput(f"--map: unknown target '{mapped}' (one of: {', '.join(TARGETS)}, field:KEY)")
+            msg = _("--map: unknown target '{target}' (one of: {choices}, field:KEY)")
+            raise BadInput(msg.format(target=mapped, choices=", ".join(TARGETS)))
         explicit[index] = mapped
     has_job_title = any(_norm_header(h) == "job title" for h in header)
     columns: list[_Column] = []
@@ -176,11 +179,11 @@ def _refuse_doubles(columns: list[_Column], source: str) -> None:
             continue
         first = seen.setdefault((col.target, col.group), col)
         if first is not col:
-            what = "the name" if col.target == "name" else f"'{col.target}'"
-            raise BadInput(
-                f"{source}: columns '{first.header}' and '{col.header}' both give {what}; keep one with"
-                f" --map '{col.header}=ignore'"
-            )
+            msg = (_("{source}: columns '{first}' and '{second}' both give the name; keep one with"
+                     " --map '{second}=ignore'") if col.target == "name" else
+                   _("{source}: columns '{first}' and '{second}' both give '{target}'; keep one with"
+                     " --map '{second}=ignore'"))  # fmt: skip
+            raise BadInput(msg.format(source=source, first=first.header, second=col.header, target=col.target))
 
 
 def sniff_delimiter(text: str) -> str:
@@ -245,21 +248,23 @@ def open_csv(
     given = date_order_module.check(date_order)
     text, used = decode(data, source=source, encoding=encoding)  # the whole file, checked once
     delimiter = delimiter or sniff_delimiter(text)
-    notes = [] if used == "utf-8" else [f"read {source} as {used}"]
+    notes = [] if used == "utf-8" else [_("read {source} as {encoding}").format(source=source, encoding=used)]
     # The rows are decoded again as they are read: the file's bytes take less memory than its text.
     codec = "utf-8-sig" if used == "utf-8" and not encoding and data.startswith(b"\xef\xbb\xbf") else used
     try:
         raw = reopen() if reopen else io.BytesIO(data)
     except OSError as exc:
-        raise BadInput(f"cannot read {source}: {exc.strerror}") from None
+        raise BadInput(_("cannot read {path}: {reason}").format(path=source, reason=exc.strerror)) from None
     stream = io.TextIOWrapper(raw, codec, newline="")
     reader = csv.reader(stream, delimiter=delimiter, strict=True)
     at = [1]  # the line the next row starts on
 
     def malformed(exc: csv.Error) -> BadInput:
         start, end = at[0], reader.line_num
-        span = f"; the quoted cell runs from line {start} to {end}" if end > start else ""
-        return BadInput(f"{source}: line {start}: malformed CSV ({exc}; unbalanced quotes?{span})")
+        msg = (_("{source}: line {start}: malformed CSV ({error}; unbalanced quotes?; the quoted cell runs from"
+                 " line {start} to {end})") if end > start
+               else _("{source}: line {start}: malformed CSV ({error}; unbalanced quotes?)"))  # fmt: skip
+        return BadInput(msg.format(source=source, start=start, end=end, error=exc))
 
     header: list[str] | None = None
     header_line = 0
@@ -272,25 +277,24 @@ def open_csv(
     except csv.Error as exc:
         raise malformed(exc) from None
     if header is None:
-        raise BadInput(f"{source}: the file is empty")
+        raise BadInput(_("{source}: the file is empty").format(source=source))
     header = [h.strip().lstrip("\ufeff") for h in header]
     try:
         columns, ignored = plan_columns(header, mapping or {}, source=source)
         targets = {c.target for c in columns}
         if not targets & {"name", "first_name", "last_name", "email", "phone"}:
-            raise BadInput(
-                f"{source}: line {header_line}: no name, e-mail or phone column among {', '.join(header)}"
-                " (give --map 'Header=name,...')"
-            )
+            msg = _("{source}: line {line}: no name, e-mail or phone column among {columns}"
+                    " (give --map 'Header=name,...')")  # fmt: skip
+            raise BadInput(msg.format(source=source, line=header_line, columns=", ".join(header)))
     except BadInput:
         try:  # a malformed file is reported first, whatever its header
-            for _ in reader:
+            for _row in reader:
                 at[0] = reader.line_num + 1
         except csv.Error as exc:
             raise malformed(exc) from None
         raise
     if ignored:
-        notes.append(f"ignored columns: {', '.join(ignored)}")
+        notes.append(_("ignored columns: {columns}").format(columns=", ".join(ignored)))
     order = date_order_module.detect(
         text, delimiter=delimiter, columns=[c.index for c in columns if c.target in _DATES], headers=header,
         source=source, given=given, configured=configured_order, notes=notes,
@@ -310,8 +314,9 @@ def open_csv(
                     continue  # a blank row
                 if len(cells) != width:
                     end = line + sum(c.count("\n") for c in cells)
-                    span = f" (the row runs to line {end}: unbalanced quotes?)" if end > line else ""
-                    bad.append(BadRow(line, f"{len(cells)} cells where the header has {width}{span}", cells))
+                    msg = (_("{n} cells where the header has {width} (the row runs to line {end}: unbalanced quotes?)")
+                           if end > line else _("{n} cells where the header has {width}"))  # fmt: skip
+                    bad.append(BadRow(line, msg.format(n=len(cells), width=width, end=end), cells))
                     continue
                 try:
                     cand = candidate(line, cells, now)
@@ -322,7 +327,8 @@ def open_csv(
         except csv.Error as exc:
             raise malformed(exc) from None
         except UnicodeDecodeError as exc:  # the file changed since it was checked
-            raise BadInput(f"{source}: line {at[0]}: cannot decode it as {codec} ({exc.reason})") from None
+            msg = _("{source}: line {line}: cannot decode it as {encoding} ({reason})")
+            raise BadInput(msg.format(source=source, line=at[0], encoding=codec, reason=exc.reason)) from None
         finally:
             stream.close()
 
@@ -440,7 +446,7 @@ class _RowPlan:
         if not name:
             name = cand_emails[0][0] if cand_emails else (cand_phones[0][0] if cand_phones else "")
             if not name:
-                raise BadInput("no name, e-mail or phone")
+                raise BadInput(_("no name, e-mail or phone"))
         status = one.get("status")
         if status is not None:
             status = normalize_status(status)
@@ -488,6 +494,6 @@ class _RowPlan:
         if at is not None:
             m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::00)?", at)
             if not m or int(m[1]) > 23 or int(m[2]) > 59:
-                raise BadInput(f"invalid next contact time '{at}' (HH:MM)")
+                raise BadInput(_("invalid next contact time '{value}' (HH:MM)").format(value=at))
             cand.next_contact_time = f"{int(m[1]):02d}:{m[2]}"
         cand.next_contact_goal = one.get("next_contact_goal")

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from minicrm.dates import DATE_ORDERS
 from minicrm.errors import BadInput
+from minicrm.i18n import N_, _
 
 _SLASHED = re.compile(r"\s*(\d{1,2})[/-](\d{1,2})(?:[/-]\d{2}(?:\d{2})?)?\s*")
-_NAMES = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
+_NAMES = {"dmy": N_("day first"), "mdy": N_("month first"), "ymd": N_("year first")}
 #: Headers only Outlook's CSV export has (its English version writes dates the US way).
 _OUTLOOK = {"e-mail display name", "business street", "home street", "business country/region", "e-mail type"}
 
@@ -34,7 +35,8 @@ def check(order: str | None) -> str | None:
         return None
     key = order.strip().lower()
     if key not in DATE_ORDERS:
-        raise BadInput(f"invalid --date-order '{order}' (one of: {', '.join(DATE_ORDERS)})")
+        msg = _("invalid --date-order '{value}' (one of: {choices})")
+        raise BadInput(msg.format(value=order, choices=", ".join(DATE_ORDERS)))
     return key
 
 
@@ -82,23 +84,29 @@ def detect(
     except csv.Error:
         pass  # the import proper reports the malformed row
     if day_first and month_first:
-        raise BadInput(
-            f"{source}: dates in both orders: {day_first.value} (line {day_first.line}) is day first,"
-            f" {month_first.value} (line {month_first.line}) month first; give --date-order dmy or mdy"
-        )
+        msg = _("{source}: dates in both orders: {dmy} (line {dmy_line}) is day first, {mdy} (line {mdy_line})"
+                " month first; give --date-order dmy or mdy")  # fmt: skip
+        raise BadInput(msg.format(source=source, dmy=day_first.value, dmy_line=day_first.line,
+                                  mdy=month_first.value, mdy_line=month_first.line))  # fmt: skip
     proof = day_first or month_first
     if proof:
         order = "dmy" if day_first else "mdy"
-        reason = f"{proof.value} on line {proof.line}"
+        note = _("{source}: dates such as {value} (line {line}) read {order} ({proof} on line {proof_line})")
     elif configured in DATE_ORDERS:
-        order, reason = str(configured), "date_format in the config"
+        order = str(configured)
+        note = _("{source}: dates such as {value} (line {line}) read {order} (date_format in the config);"
+                 " give --date-order {other} if they are {other_order}")  # fmt: skip
     elif _OUTLOOK & {" ".join(h.lower().split()) for h in headers}:
-        order, reason = "mdy", "an Outlook file"
+        order = "mdy"
+        note = _("{source}: dates such as {value} (line {line}) read {order} (an Outlook file);"
+                 " give --date-order {other} if they are {other_order}")  # fmt: skip
     else:
-        order, reason = "dmy", ""
+        order = "dmy"
+        note = _("{source}: dates such as {value} (line {line}) read {order};"
+                 " give --date-order {other} if they are {other_order}")  # fmt: skip
     if first is not None:
         other = "mdy" if order == "dmy" else "dmy"
-        hint = "" if proof else f"; give --date-order {other} if they are {_NAMES[other]}"
-        said = f" ({reason})" if reason else ""
-        notes.append(f"{source}: dates such as {first.value} (line {first.line}) read {_NAMES[order]}{said}{hint}")
+        notes.append(note.format(source=source, value=first.value, line=first.line, order=_(_NAMES[order]),
+                                 proof=proof.value if proof else "", proof_line=proof.line if proof else 0,
+                                 other=other, other_order=_(_NAMES[other])))  # fmt: skip
     return order

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.exchange.importing.records import (
     CHUNK,
@@ -117,7 +118,8 @@ class Planner:
 
     def __init__(self, session: Session, *, first: int, on_duplicate: str = "update", tags: Sequence[str] = ()) -> None:
         if on_duplicate not in ON_DUPLICATE:
-            raise BadInput(f"unknown --on-duplicate '{on_duplicate}' (one of: {', '.join(ON_DUPLICATE)})")
+            msg = _("unknown --on-duplicate '{value}' (one of: {choices})")
+            raise BadInput(msg.format(value=on_duplicate, choices=", ".join(ON_DUPLICATE)))
         self.session = session
         self.extra_tags = [normalize_tag(t) for t in tags]
         self.on_duplicate = on_duplicate
@@ -193,7 +195,7 @@ class Planner:
                     if into.merged is None:
                         into.merged = []
                     into.merged.append(cand)
-                item.changes = [f"merged into line {self.lines[earlier - self.first]}"]
+                item.changes = [_("merged into line {line}").format(line=self.lines[earlier - self.first])]
             for key in keys:
                 if key not in pending:
                     pending[key] = earlier
@@ -287,10 +289,10 @@ def _keys(cand: Candidate) -> list[str]:
     whitespace (check_email).
     """
     keys = ["uid\t" + cand.uid] if cand.uid else []
-    for email, _ in cand.emails:
+    for email, _label in cand.emails:
         keys.append(email.lower())
     name = fold_key(cand.name)
-    for phone, _ in cand.phones:
+    for phone, _label in cand.phones:
         key = fast_phone_key(phone)
         if key:
             keys.append(f"{key}\x1e{name}")

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _, ngettext
 from minicrm.store.exchange.importing.records import BadRow, Candidate, Parsed, checked_email
 from minicrm.store.exchange.importing.values import birthday_iso, clean_label, tag_list
 from minicrm.store.people.fields import check_phone, normalize_status
@@ -25,7 +26,7 @@ def read_vcards(files: Sequence[tuple[str, str]], *, now: datetime) -> Parsed:
     notes: list[str] = []
     photos = 0
     for source, text in files:
-        where = f"{source}: " if source else ""
+        where = f"{source}: " if source else ""  # before "line N: ..." in a note
         for raw in vcard.split_cards(text, source):
             if isinstance(raw, tuple):
                 bad.append(BadRow(raw[0], raw[1], raw[2] or None, source or None))
@@ -33,16 +34,19 @@ def read_vcards(files: Sequence[tuple[str, str]], *, now: datetime) -> Parsed:
             try:
                 card = vcard.parse_card(raw)
                 if card.kind not in ("individual", "org"):  # group, location: not a person, not a company
-                    notes.append(f"{where}line {raw.line}: {card.kind} card '{card.name}' is not a contact; skipped")
+                    msg = _("line {line}: {kind} card '{name}' is not a contact; skipped")
+                    notes.append(where + msg.format(line=raw.line, kind=card.kind, name=card.name))
                     continue
                 candidates.append(_card_candidate(card, now=now, notes=notes, where=where))
                 photos += card.photo
             except BadInput as exc:
                 bad.append(BadRow(raw.line, str(exc), raw.text, source or None))
     if not candidates and not bad and not notes:
-        raise BadInput("no vCard found (BEGIN:VCARD ... END:VCARD)")
+        raise BadInput(_("no vCard found (BEGIN:VCARD ... END:VCARD)"))
     if photos:
-        notes.append(f"{photos} photo{'s' if photos > 1 else ''} not imported (minicrm keeps no pictures)")
+        msg = ngettext("{n} photo not imported (minicrm keeps no pictures)",
+                       "{n} photos not imported (minicrm keeps no pictures)", photos)  # fmt: skip
+        notes.append(msg.format(n=photos))
     return Parsed(candidates, bad, notes)
 
 
@@ -55,14 +59,15 @@ def _card_candidate(card: Any, *, now: datetime, notes: list[str], where: str) -
     if not cand.name:
         cand.name = cand.emails[0][0] if cand.emails else (cand.phones[0][0] if cand.phones else "")
     if not cand.name:
-        raise BadInput("no FN, N, e-mail or phone")
+        raise BadInput(_("no FN, N, e-mail or phone"))
     cand.company = card.company
     cand.role = card.role
     if card.birthday:
         text = card.birthday
         if card.birthday_is_text or _REDUCED_DATE.fullmatch(text):
             cand.fields["birthday"] = text
-            notes.append(f"{where}line {card.line}: birthday '{text}' is not a date; kept in the field 'birthday'")
+            msg = _("line {line}: birthday '{text}' is not a date; kept in the field 'birthday'")
+            notes.append(where + msg.format(line=card.line, text=text))
         else:
             cand.birthday = birthday_iso(text, now=now, year_omitted=card.birthday_year_omitted)
     cand.tags = [t for raw in card.tags for t in tag_list(raw)]
