@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from minicrm.errors import BadInput, MinicrmError
+from minicrm.i18n import _
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Database, Session
@@ -24,9 +25,13 @@ def parse_today(value: str | None) -> date | None:
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise BadInput(f"invalid --today '{value}' (expected YYYY-MM-DD)") from None
+        raise BadInput(_("invalid --today '{value}' (expected YYYY-MM-DD)").format(value=value)) from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:  # dates computed from today must stay in range too
-        raise BadInput(f"invalid --today '{value}': the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+        raise BadInput(
+            _("invalid --today '{value}': the year must be between {first} and {last}").format(
+                value=value, first=FIRST_YEAR, last=LAST_YEAR
+            )
+        )
     return day
 
 

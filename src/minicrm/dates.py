@@ -65,6 +65,23 @@ def _what(what: str) -> str:
     return names.get(what, what)
 
 
+def _why(e: Exception) -> str:
+    """Why a date is invalid, in the user's language (Python's own reasons included)."""
+    text = str(e)
+    if m := re.fullmatch(r"year (-?\d+) is out of range", text):
+        return _("year {year} is out of range").format(year=m[1])
+    reasons = {
+        "day is out of range for month": _("day is out of range for month"),
+        "month must be in 1..12": _("month must be in 1..12"),
+        "date value out of range": _("date value out of range"),
+        "year is out of range": _("year is out of range"),
+        "hour must be in 0..23": _("hour must be in 0..23"),
+        "minute must be in 0..59": _("minute must be in 0..59"),
+        "second must be in 0..59": _("second must be in 0..59"),
+    }
+    return reasons.get(text, text)
+
+
 def _q(text: str) -> str:
     t = text.strip()
     return repr(t if len(t) <= 40 else t[:37] + "...")
@@ -164,7 +181,7 @@ def _time(m: re.Match[str]) -> time:
     h, ap = int(m["h"]), m["ap"]
     if ap:
         if not 1 <= h <= 12:
-            raise ValueError("hour must be in 1..12 with am/pm")
+            raise ValueError(_("hour must be in 1..12 with am/pm"))
         h = h % 12 + (12 if ap == "pm" else 0)
     return time(h, int(m["min"] or 0), int(m["sec"] or 0))
 
@@ -184,7 +201,7 @@ def parse_when(text: str, *, now: datetime, order: str = "dmy") -> When:
             day, t = m["day"] or "", _time(m)
         d = _day(day, now.date(), order) if day else now.date()
     except (ValueError, OverflowError) as e:
-        raise BadInput(_("invalid date {text}: {why}").format(text=_q(text), why=e)) from None
+        raise BadInput(_("invalid date {text}: {why}").format(text=_q(text), why=_why(e))) from None
     if d is None:
         hint = _("try 2026-12-05, 05.12.2026, tomorrow, +3d, next friday 15:00")
         raise BadInput(_("cannot understand date {text} ({hint})").format(text=_q(text), hint=hint))
@@ -239,9 +256,9 @@ def parse_birthday(text: str, *, now: datetime, order: str = "dmy") -> Birthday:
         if len(y) == 2:  # 05.03.90 -> 1990, 05.03.04 -> 2004 (the latest year not in the future)
             year += 2000 if date(2000 + year, month, day) <= now.date() else 1900
         if date(year, month, day) > now.date():
-            raise ValueError("it is in the future")
+            raise ValueError(_("it is in the future"))
     except (ValueError, OverflowError) as e:
-        raise BadInput(_("invalid birthday {text}: {why}").format(text=_q(text), why=e)) from None
+        raise BadInput(_("invalid birthday {text}: {why}").format(text=_q(text), why=_why(e))) from None
     _in_range(date(year, month, day), text, "birthday")
     return Birthday(month, day, year)
 
@@ -263,7 +280,7 @@ def parse_day_of_year(text: str, *, now: datetime) -> Birthday:
             return Birthday(d.month, d.day, d.year)
         date(2000, month, day)  # validates (2000 is a leap year, so 29.02 passes)
     except ValueError as e:
-        raise BadInput(f"invalid date {_q(text)}: {e}") from None
+        raise BadInput(_("invalid date {text}: {why}").format(text=_q(text), why=_why(e))) from None
     return Birthday(month, day, None)
 
 
@@ -288,10 +305,10 @@ def _months(year: int, month: int, n: int) -> tuple[date, date]:
 def _period(s: str, today: date) -> tuple[date, date] | None:
     if ".." in s:
         now = datetime.combine(today, _MIDNIGHT)
-        a, _, b = s.partition("..")
+        a, _sep, b = s.partition("..")
         start, end = parse_date(a, now=now), parse_date(b, now=now)
         if start > end:
-            raise ValueError("start is after end")
+            raise ValueError(_("start is after end"))
         return start, end
     s = re.sub(r"[ _]", "-", s)
     y, qm, monday = today.year, (today.month - 1) // 3 * 3 + 1, today - timedelta(days=today.weekday())
@@ -314,7 +331,7 @@ def _period(s: str, today: date) -> tuple[date, date] | None:
     if m := _fm(rf"last-(\d{{1,6}})-?{_UNIT}", s):
         days = int(m[1]) * _UNIT_DAYS[m[2][0]]
         if days < 1:
-            raise ValueError("must cover at least 1 day")
+            raise ValueError(_("must cover at least 1 day"))
         return today - timedelta(days=days - 1), today
     return None
 
@@ -326,7 +343,7 @@ def parse_period(text: str, *, today: date) -> tuple[date, date]:
     try:
         r = _period(s, today)
     except (ValueError, OverflowError) as e:
-        raise BadInput(_("invalid period {text}: {why}").format(text=_q(text), why=e)) from None
+        raise BadInput(_("invalid period {text}: {why}").format(text=_q(text), why=_why(e))) from None
     if r is None:
         hint = _("try 2026-Q3, 2026-10, 2026, last-90d, this-month, ytd")
         raise BadInput(_("cannot understand period {text} ({hint})").format(text=_q(text), hint=hint))

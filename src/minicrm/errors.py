@@ -50,4 +50,6 @@ class PermissionDenied(MinicrmError):
     exit_code = ExitCode.FAILURE
 
     def __init__(self, what: str):
-        super().__init__(f"permission denied: {what}")
+        from minicrm.i18n import _
+
+        super().__init__(_("permission denied: {what}").format(what=what))

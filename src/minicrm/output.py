@@ -260,7 +260,7 @@ def emit_rows(
     fmt: Format,
     *,
     title: str | None = None,
-    empty: str = "nothing to show",
+    empty: str | None = None,
     styles: Callable[[dict[str, Any]], str | None] | None = None,
     per_currency: Sequence[str] = (),
 ) -> None:
@@ -272,7 +272,7 @@ def emit_rows(
         emit_csv(rows, per_currency=per_currency)
         return
     if not rows:
-        note(empty)
+        note(empty if empty is not None else i18n._("nothing to show"))
         return
     listing = Listing(rows[:MAX_TABLE_ROWS], columns, title=title, styles=styles)
     con = console()
@@ -285,8 +285,13 @@ def emit_rows(
             )
         )
     if len(rows) > MAX_TABLE_ROWS:
+        more = len(rows) - MAX_TABLE_ROWS
         note(
-            f"... and {len(rows) - MAX_TABLE_ROWS} more rows: narrow with --limit or filters, or use --format json|csv"
+            i18n.ngettext(
+                "... and {n} more row: narrow with --limit or filters, or use --format json|csv",
+                "... and {n} more rows: narrow with --limit or filters, or use --format json|csv",
+                more,
+            ).format(n=more)
         )
 
 

@@ -43,7 +43,7 @@ class _Item:
 
 
 def _order(uid_key: str) -> tuple[int, int]:
-    kind, _, ident = uid_key.rpartition("-")
+    kind, _sep, ident = uid_key.rpartition("-")
     return KIND_ORDER[kind], int(ident)
 
 

@@ -64,7 +64,7 @@ def masked_url(text: str) -> str:
     as Nextcloud's `/remote.php/dav/calendars/alice@example.org/crm/` is kept as it is."""
 
     def hide(match: re.Match[str]) -> str:
-        user, colon, _ = match.group(2).partition(":")
+        user, colon, _password = match.group(2).partition(":")
         return f"{match.group(1)}{user}{':***' if colon else ''}@"
 
     return _USERINFO.sub(hide, text)
@@ -164,7 +164,7 @@ def push(
                     result.updated.append(res.uid)
                 else:
                     result.unchanged += 1
-            for uid, (obj, _) in sorted(ours.items()):
+            for uid, (obj, _etag) in sorted(ours.items()):
                 obj.delete()
                 result.deleted.append(uid)
     except MinicrmError:
@@ -198,7 +198,7 @@ def _create(client: Any, url: str, display_name: str) -> Any:
     except Exception:  # not every server answers principal discovery at its root; MKCALENDAR may still work
         pass
     path = parts.path.rstrip("/")
-    parent, _, cal_id = path.rpartition("/")
+    parent, _sep, cal_id = path.rpartition("/")
     parent_url = f"{parts.scheme}://{parts.netloc}{parent}/"
     return CalendarSet(client=client, url=parent_url).make_calendar(
         name=display_name, cal_id=cal_id, supported_calendar_component_set=["VEVENT", "VTODO"]

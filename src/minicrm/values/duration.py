@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 
 _DURATION = re.compile(r"(?:(\d{1,4})h)?(?:(\d{1,6})(?:m|min)?)?")
 
@@ -14,7 +15,7 @@ def parse_minutes(text: str) -> int:
     value = text.strip().lower().replace(" ", "")
     match = _DURATION.fullmatch(value)
     if not value or not match or not any(match.groups()):
-        raise BadInput(f"invalid duration '{text}' (try 25m, 1h30m or 90)")
+        raise BadInput(_("invalid duration '{text}' (try 25m, 1h30m or 90)").format(text=text))
     return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
 
 

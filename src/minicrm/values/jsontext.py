@@ -12,23 +12,26 @@ import math
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 
 
 def parse_json(text: str, source: str) -> Any:
     """The document in `text`; `source` names where it came from in the error (a file, `line 3`, stdin)."""
 
     def constant(name: str) -> Any:
-        raise BadInput(f"{source}: {name} is not a JSON number")
+        raise BadInput(_("{source}: {name} is not a JSON number").format(source=source, name=name))
 
     def number(literal: str) -> float:
         value = float(literal)
         if not math.isfinite(value):
-            raise BadInput(f"{source}: {literal} is too large a number")
+            raise BadInput(_("{source}: {literal} is too large a number").format(source=source, literal=literal))
         return value
 
     try:
         return json.loads(text, parse_constant=constant, parse_float=number)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"{source}: line {exc.lineno}: invalid JSON ({exc.msg})") from None
+        raise BadInput(
+            _("{source}: line {line}: invalid JSON ({reason})").format(source=source, line=exc.lineno, reason=exc.msg)
+        ) from None
     except RecursionError:
-        raise BadInput(f"{source}: the JSON is nested too deeply") from None
+        raise BadInput(_("{source}: the JSON is nested too deeply").format(source=source)) from None

@@ -11,6 +11,7 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from minicrm.errors import BadInput
+from minicrm.i18n import N_, _
 
 CENT = Decimal("0.01")
 #: Amounts from 10^15 on are typos (a trillion in major units).
@@ -20,6 +21,19 @@ _GROUPING = str.maketrans("", "", " \u00a0\u202f'_")
 #: None: guess from the text, and refuse a single separator before exactly three digits as ambiguous.
 DECIMAL: str | None = None
 NUMBER_FORMATS = {"1,234.56": ".", "1.234,56": ",", "1 234,56": ","}
+#: the names of values callers pass as `what` in English, translated when shown (a caller may pass its own,
+#: already translated: `_()` leaves a text that is no message as it is)
+WHAT = (N_("amount"), N_("rate"), N_("revenue"), N_("price"), N_("probability"), N_("percentage"), N_("quantity"),
+        N_("number"))  # fmt: skip
+
+
+def invalid(what: str, text: str, why: str) -> BadInput:
+    """`invalid amount '1,5,0' (too large)`: `why` is a translated reason."""
+    return BadInput(_("invalid {what} '{text}' ({reason})").format(what=_(what), text=text, reason=why))
+
+
+def _example() -> str:
+    return _("e.g. 1500, 1500.50 or 1 500,50")
 
 
 def set_number_format(number_format: str | None) -> None:
@@ -33,24 +47,24 @@ def parse_money(text: str | Decimal | int, what: str = "amount", *, decimal: str
         return _checked(Decimal(text), str(text), what)
     raw = str(text).strip().translate(_GROUPING)
     if raw.startswith("-"):
-        raise BadInput(f"invalid {what} '{text}' (must be zero or more)")
+        raise invalid(what, str(text), _("must be zero or more"))
     number = _plain(raw, str(text), what, decimal or DECIMAL)
     return _checked(Decimal(number), str(text), what)
 
 
 def _plain(raw: str, text: str, what: str, decimal: str | None) -> str:
     """`raw` with grouping removed and `.` as the decimal point, or BadInput."""
-    example = "e.g. 1500, 1500.50 or 1 500,50"
+    example = _example()
     if not raw or not re.fullmatch(r"[\d.,]+", raw) or not raw[0].isdigit() or not raw[-1].isdigit():
-        raise BadInput(f"invalid {what} '{text}' ({example})")
+        raise invalid(what, text, example)
     seps = [c for c in raw if c in ",."]
     if not seps:
         return raw
     last = seps[-1]
-    head, _, tail = raw.rpartition(last)
+    head, _sep, tail = raw.rpartition(last)
     if len(set(seps)) == 2:  # both: the last one is the decimal separator
         if last in head.replace(seps[0], "", head.count(seps[0])) or head.count(last):
-            raise BadInput(f"invalid {what} '{text}' ({example})")
+            raise invalid(what, text, example)
         return _grouped(head, seps[0], text, what, example) + "." + _decimals(tail, text, what, example)
     if len(seps) > 1:  # one kind, several times: thousands (1,234,567)
         return _grouped(raw, last, text, what, example)
@@ -60,9 +74,11 @@ def _plain(raw: str, text: str, what: str, decimal: str | None) -> str:
         return _grouped(raw, last, text, what, example)
     if len(tail) == 3:
         raise BadInput(
-            f"ambiguous {what} '{text}' (a thousands or a decimal separator?): write {head}{tail} for the whole"
-            f" number, or at most two decimals (e.g. {head}.{tail[:2]}); or set your number format once:"
-            " minicrm config set number_format 1,234.56 (or 1.234,56)"
+            _(
+                "ambiguous {what} '{text}' (a thousands or a decimal separator?): write {whole} for the whole"
+                " number, or at most two decimals (e.g. {decimals}); or set your number format once:"
+                " minicrm config set number_format 1,234.56 (or 1.234,56)"
+            ).format(what=_(what), text=text, whole=f"{head}{tail}", decimals=f"{head}.{tail[:2]}")
         )
     return head + "." + _decimals(tail, text, what, example)
 
@@ -70,23 +86,27 @@ def _plain(raw: str, text: str, what: str, decimal: str | None) -> str:
 def _grouped(number: str, sep: str, text: str, what: str, example: str) -> str:
     groups = number.split(sep)
     if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
-        raise BadInput(f"invalid {what} '{text}' (digit groups of three after the first: {example})")
+        raise BadInput(
+            _("invalid {what} '{text}' (digit groups of three after the first: {example})").format(
+                what=_(what), text=text, example=example
+            )
+        )
     return "".join(groups)
 
 
 def _decimals(tail: str, text: str, what: str, example: str) -> str:
     if not tail:
-        raise BadInput(f"invalid {what} '{text}' ({example})")
+        raise invalid(what, text, example)
     return tail  # more than two decimals are refused by value (1,500 with a decimal comma is 1.5)
 
 
 def _checked(value: Decimal, text: str, what: str) -> Decimal:
     if not value.is_finite() or value < 0:
-        raise BadInput(f"invalid {what} '{text}' (must be zero or more)")
+        raise invalid(what, str(text), _("must be zero or more"))
     if value != value.quantize(CENT, rounding=ROUND_HALF_EVEN):
-        raise BadInput(f"invalid {what} '{text}' (at most two decimals)")
+        raise invalid(what, text, _("at most two decimals"))
     if value >= LIMIT:
-        raise BadInput(f"invalid {what} '{text}' (too large)")
+        raise invalid(what, text, _("too large"))
     return value.quantize(CENT)
 
 
@@ -108,5 +128,5 @@ def parse_currency(text: str) -> str:
     """A three-letter ISO 4217 code, upper-case."""
     code = text.strip().upper()
     if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise BadInput(f"invalid currency '{text}' (a 3-letter code such as EUR)")
+        raise BadInput(_("invalid currency '{text}' (a 3-letter code such as EUR)").format(text=text))
     return code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.values import money
 from minicrm.values.quantity import plain
 
@@ -19,7 +19,7 @@ def parse_number(text: str, what: str = "number") -> Decimal:
     digits = raw[1:] if raw[:1] in "+-" else raw
     value = Decimal(money._plain(digits, str(text), what, money.DECIMAL)) * sign
     if abs(value) >= LIMIT:
-        raise BadInput(f"invalid {what} '{text}' (too large)")
+        raise money.invalid(what, str(text), _("too large"))
     return plain(value) + 0  # + 0: -0 is 0
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from minicrm.errors import BadInput
+from minicrm.i18n import _
+from minicrm.values.money import invalid
 
 _PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%?")
 
@@ -18,8 +19,8 @@ def parse_percent(text: str, what: str = "percentage") -> int:
     value = text.strip()
     m = _PERCENT.fullmatch(value)
     if not m:
-        raise BadInput(f"invalid {what} '{text}' (a whole percent from 0 to 100: 50 or 50%)")
+        raise invalid(what, text, _("a whole percent from 0 to 100: 50 or 50%"))
     number = Decimal(m[1].replace(",", ".")).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     if number > 100:
-        raise BadInput(f"invalid {what} '{text}' (0 to 100)")
+        raise invalid(what, text, _("0 to 100"))
     return int(number)

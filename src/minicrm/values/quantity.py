@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from minicrm.errors import BadInput
+from minicrm.i18n import _
+from minicrm.values.money import invalid
 
 LIMIT = Decimal(10) ** 9
 
@@ -16,9 +17,9 @@ def parse_quantity(text: str | Decimal | int, what: str = "quantity") -> Decimal
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise BadInput(f"invalid {what} '{text}' (a positive number such as 3 or 1.5)") from None
+        raise invalid(what, str(text), _("a positive number such as 3 or 1.5")) from None
     if not value.is_finite() or value <= 0 or value >= LIMIT or "e" in raw.lower():
-        raise BadInput(f"invalid {what} '{text}' (a positive number such as 3 or 1.5)")
+        raise invalid(what, str(text), _("a positive number such as 3 or 1.5"))
     return plain(value)
 
 

@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 
 NAME_MAX = 300  # a contact's, company's, deal's, task's, campaign's name or title, a request's subject
 LINE_MAX = 2_000  # any other one-line value: role, city, goal, summary, e-mail, tag, custom field
@@ -47,7 +48,11 @@ def _check(key: str, text: str) -> None:
     limit = limit_of(key)
     if len(text) > limit:
         what = key.replace("_", " ")
-        raise BadInput(f"{what}: {len(text):,} characters, at most {limit:,} allowed")
+        raise BadInput(
+            _("{what}: {n} characters, at most {limit} allowed").format(
+                what=what, n=f"{len(text):,}", limit=f"{limit:,}"
+            )
+        )
 
 
 P = ParamSpec("P")

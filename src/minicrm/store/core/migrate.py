@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from minicrm.errors import StoreError
+from minicrm.i18n import _
 from minicrm.store.core.db import Database, Session, mask_url
 
 if TYPE_CHECKING:
@@ -37,12 +38,18 @@ def ensure_schema(db: Database, session: Session) -> bool:
     if revision == SCHEMA_HEAD:
         return False
     if revision is not None and revision not in KNOWN_REVISIONS:
-        raise StoreError(f"{db.label} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm")
+        raise StoreError(
+            _("{db} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm").format(
+                db=db.label, revision=revision
+            )
+        )
     if revision is None and (theirs := session.dialect.data_tables(session)):
         listed = ", ".join(theirs[:5]) + (", ..." if len(theirs) > 5 else "")
         raise StoreError(
-            f"{db.label} is not a minicrm database (it holds other tables: {listed}); nothing was changed."
-            " Give minicrm its own file, or an empty database"
+            _(
+                "{db} is not a minicrm database (it holds other tables: {tables}); nothing was changed."
+                " Give minicrm its own file, or an empty database"
+            ).format(db=db.label, tables=listed)
         )
     if revision is not None and db.path is not None:
         backup_before_migration(db.path, revision)
@@ -79,9 +86,13 @@ def backup_before_migration(path: Path, revision: str) -> Path:
                 except FileExistsError:
                     target, n = path.with_name(f"{base}-{n}.bak"), n + 1
     except OSError as exc:
-        raise StoreError(f"cannot back up {path} before upgrading it: {exc.strerror or exc}") from None
+        raise StoreError(
+            _("cannot back up {path} before upgrading it: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from None
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot back up {path} before upgrading it: {exc}") from None
+        raise StoreError(
+            _("cannot back up {path} before upgrading it: {reason}").format(path=path, reason=exc)
+        ) from None
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
@@ -102,7 +113,8 @@ def upgrade(db: Database, revision: str = "head") -> None:
     except StoreError:
         raise
     except Exception as exc:
-        raise StoreError(f"cannot migrate {db.label}: {mask_url(str(exc).strip().splitlines()[0])}") from None
+        reason = mask_url(str(exc).strip().splitlines()[0])
+        raise StoreError(_("cannot migrate {db}: {reason}").format(db=db.label, reason=reason)) from None
     finally:
         engine.dispose()
 

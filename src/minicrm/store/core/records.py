@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from minicrm.errors import Conflict
+from minicrm.i18n import _, pgettext
 
 
 def iso(value: Any) -> Any:
@@ -22,9 +23,14 @@ def check_revision(entity: str, entity_id: int, current: int, expected: int | No
 
     Called inside the write transaction, before anything is written, so a refusal changes nothing."""
     if expected is not None and current != expected:
+        names = {"contact": pgettext("record", "contact"), "company": pgettext("record", "company"),
+                 "deal": pgettext("record", "deal"), "task": pgettext("record", "task"),
+                 "campaign": pgettext("record", "campaign"), "request": pgettext("record", "request")}  # fmt: skip
         raise Conflict(
-            f"{entity} {entity_id} was changed by someone else (revision {current}, "
-            f"you edited {expected}); reload and try again"
+            _(
+                "{entity} {id} was changed by someone else (revision {current}, you edited {expected}); reload and"
+                " try again"
+            ).format(entity=names.get(entity, entity), id=entity_id, current=current, expected=expected)
         )
 
 

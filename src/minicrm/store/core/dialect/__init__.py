@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from minicrm.errors import StoreError
+from minicrm.i18n import _
 from minicrm.store.core.dialect.base import (
     BUSY_TIMEOUT_MS,
     POSTGRES_SCHEMES,
@@ -53,11 +54,13 @@ def for_target(target: str) -> tuple[Dialect, str, Path | None]:
     if target.startswith("sqlite://"):
         target = target.split("sqlite:///", 1)[-1] if target.startswith("sqlite:///") else ":memory:"
     if "://" in target:
-        scheme, _, rest = target.partition("://")
+        scheme, _sep, rest = target.partition("://")
         if scheme not in POSTGRES_SCHEMES:
             raise StoreError(
-                f"unsupported database URL '{mask_url(target)}' (a file path, sqlite:///PATH or"
-                " postgresql+psycopg://USER@HOST/DB)"
+                _(
+                    "unsupported database URL '{url}' (a file path, sqlite:///PATH or"
+                    " postgresql+psycopg://USER@HOST/DB)"
+                ).format(url=mask_url(target))
             )
         return POSTGRES, f"postgresql+psycopg://{rest}", None
     path = Path(target).expanduser()

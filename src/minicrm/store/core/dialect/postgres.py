@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from minicrm.errors import MinicrmError, StoreError
+from minicrm.i18n import _
 from minicrm.store.core.dialect.base import SEARCH_TABLES, WRITE_LOCK_KEY, Dialect, Row, mask_url
 
 
@@ -27,7 +28,7 @@ class PostgresDialect(Dialect):
         try:
             import psycopg
         except ImportError:
-            raise StoreError("PostgreSQL needs psycopg: pip install 'minicrm[postgres]'") from None
+            raise StoreError(_("PostgreSQL needs psycopg: pip install 'minicrm[postgres]'")) from None
         libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
         try:
             conn = psycopg.connect(libpq, autocommit=True, row_factory=_pg_row_factory)
@@ -40,12 +41,18 @@ class PostgresDialect(Dialect):
                 from minicrm.errors import PermissionDenied
 
                 login = re.search(r'role "([^"]*)"', message)
-                who = f"the login '{login.group(1)}'" if login else "this login"
-                raise PermissionDenied(
-                    f"{who} may not connect to {mask_url(url)}: its minicrm user is deactivated"
-                    " (an admin reactivates it with: minicrm user activate NAME)"
-                ) from None
-            raise StoreError(f"cannot connect to {mask_url(url)}: {message}") from None
+                if login:
+                    text = _(
+                        "the login '{login}' may not connect to {url}: its minicrm user is deactivated"
+                        " (an admin reactivates it with: minicrm user activate NAME)"
+                    )
+                else:
+                    text = _(
+                        "this login may not connect to {url}: its minicrm user is deactivated"
+                        " (an admin reactivates it with: minicrm user activate NAME)"
+                    )
+                raise PermissionDenied(text.format(login=login.group(1) if login else "", url=mask_url(url))) from None
+            raise StoreError(_("cannot connect to {url}: {reason}").format(url=mask_url(url), reason=message)) from None
 
     def sql(self, text: str) -> str:
         return text.replace("%", "%%").replace("?", "%s")
@@ -80,15 +87,15 @@ class PostgresDialect(Dialect):
         if isinstance(exc, psycopg.DataError) and "NUL (0x00)" in str(exc):
             from minicrm.errors import BadInput
 
-            return BadInput("the text holds a NUL character (\\x00), which the database cannot store")
+            return BadInput(_("the text holds a NUL character (\\x00), which the database cannot store"))
         if not isinstance(
             exc, psycopg.OperationalError | psycopg.errors.ReadOnlySqlTransaction | psycopg.errors.DiskFull
         ):
             return None
         if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
-            return StoreError("the database is read-only (a read-only server or transaction)")
+            return StoreError(_("the database is read-only (a read-only server or transaction)"))
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return StoreError(f"database error: {mask_url(first)}")
+        return StoreError(_("database error: {reason}").format(reason=mask_url(first)))
 
     def day_of(self, expr: str) -> str:
         return f"CAST({expr} AS date)"
@@ -286,11 +293,15 @@ def _permission_denied(message: str) -> MinicrmError:
     first = message.strip().splitlines()[0] if message.strip() else "refused"
     if table := re.search(r'row-level security policy for table "([^"]+)"', first):
         return PermissionDenied(
-            f"the {table.group(1)} row would not be yours: a manager's records belong to them or to nobody"
-            " (a head or an admin hands records over)"
+            _(
+                "the {table} row would not be yours: a manager's records belong to them or to nobody"
+                " (a head or an admin hands records over)"
+            ).format(table=table.group(1))
         )
     if table := re.search(r"permission denied for (?:table|relation|sequence) (\S+)", first):
-        return PermissionDenied(f"your database login has no right to this on {table.group(1)} (its role forbids it)")
+        return PermissionDenied(
+            _("your database login has no right to this on {table} (its role forbids it)").format(table=table.group(1))
+        )
     return PermissionDenied(first.removeprefix("permission denied: ").removeprefix("permission denied "))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from minicrm.errors import MinicrmError, StoreError
+from minicrm.i18n import _, ngettext
 from minicrm.store.core.dialect.base import BUSY_TIMEOUT_MS, Dialect, fold_search
 
 # -- SQLite type adapters (registered once, on import) --------------------------------------------
@@ -33,6 +34,20 @@ sqlite3.register_adapter(datetime, _adapt_datetime)
 sqlite3.register_converter("DATE", _convert_date)
 sqlite3.register_converter("DATETIME", _convert_datetime)
 sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
+
+
+def sqlite_reason(exc: Exception) -> str:
+    """SQLite's reason for an error, in the user's language when it is a common one."""
+    text = str(exc)
+    reasons = {  # the English is SQLite's own
+        "file is not a database": _("file is not a database"),
+        "database disk image is malformed": _("database disk image is malformed"),
+        "database is locked": _("database is locked"),
+        "unable to open database file": _("unable to open database file"),
+        "attempt to write a readonly database": _("attempt to write a readonly database"),
+        "disk I/O error": _("disk I/O error"),
+    }
+    return reasons.get(text, text)
 
 
 def _open(name: str | Path, *, uri: bool = False) -> sqlite3.Connection:
@@ -67,8 +82,10 @@ def _open_read_only(path: Path, why: str) -> sqlite3.Connection:
         wal = Path(f"{path}-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise StoreError(
-                f"{path} is read-only ({why}) and its write-ahead log {wal.name} holds changes not yet in the"
-                " file: open it once where it can be written"
+                _(
+                    "{path} is read-only ({why}) and its write-ahead log {wal} holds changes not yet in the"
+                    " file: open it once where it can be written"
+                ).format(path=path, why=why, wal=wal.name)
             ) from None
         conn = _open(base + "&immutable=1", uri=True)
     conn.execute("PRAGMA query_only=ON")
@@ -84,20 +101,26 @@ class SQLiteDialect(Dialect):
         from minicrm.paths import create_private_file
 
         if path.is_dir():
-            raise StoreError(f"{path} is a folder, not a database file")
+            raise StoreError(_("{path} is a folder, not a database file").format(path=path))
         if not path.exists():
             if not create:
-                raise StoreError(f"no database at {path}")
+                raise StoreError(_("no database at {path}").format(path=path))
             from minicrm.paths import default_db_path
 
             if not path.parent.is_dir() and path.parent != default_db_path().parent:
                 # only minicrm's own data folder is created; any other missing folder is probably a typo
-                raise StoreError(f"no folder {path.parent} for the database {path.name}: create it first")
+                raise StoreError(
+                    _("no folder {folder} for the database {name}: create it first").format(
+                        folder=path.parent, name=path.name
+                    )
+                )
             try:
                 create_private_file(path)
             except OSError as exc:
-                raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
-        why = self.read_only_reason(path) or ("opened with --read-only" if read_only else None)
+                raise StoreError(
+                    _("cannot create database {path}: {reason}").format(path=path, reason=exc.strerror)
+                ) from None
+        why = self.read_only_reason(path) or (_("opened with --read-only") if read_only else None)
         read_only = why is not None
         try:
             conn = _open_read_only(path, why) if why else _open(path)
@@ -109,7 +132,9 @@ class SQLiteDialect(Dialect):
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open database {path}: {exc}") from None
+            raise StoreError(
+                _("cannot open database {path}: {reason}").format(path=path, reason=sqlite_reason(exc))
+            ) from None
         return conn
 
     def read_only_reason(self, path: Path) -> str | None:
@@ -117,15 +142,15 @@ class SQLiteDialect(Dialect):
         keeps the -wal/-shm or -journal files a write needs), checked with the real permissions (root too)."""
         try:
             if hasattr(os, "statvfs") and os.statvfs(path).f_flag & os.ST_RDONLY:
-                return "read-only file system"
+                return _("read-only file system")
         except OSError:
             return None
         if not os.access(path, os.W_OK):
-            return "the file is not writable"
+            return _("the file is not writable")
         if not os.access(path.parent, os.W_OK | os.X_OK):
             side = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
             if not all(os.access(p, os.W_OK) for p in side):
-                return "its folder is not writable"
+                return _("its folder is not writable")
         return None
 
     def sql(self, text: str) -> str:
@@ -134,8 +159,8 @@ class SQLiteDialect(Dialect):
     def begin_write(self, conn: sqlite3.Connection) -> None:
         if conn.execute("PRAGMA query_only").fetchone()[0]:  # opened read-only (see connect)
             file = Path(conn.execute("PRAGMA database_list").fetchone()[2])
-            why = self.read_only_reason(file) or "opened with --read-only"
-            raise StoreError(f"{file} is read-only ({why}): nothing was changed")
+            why = self.read_only_reason(file) or _("opened with --read-only")
+            raise StoreError(_("{path} is read-only ({why}): nothing was changed").format(path=file, why=why))
         conn.execute("BEGIN IMMEDIATE")
 
     def begin_snapshot(self, conn: sqlite3.Connection) -> None:
@@ -149,12 +174,12 @@ class SQLiteDialect(Dialect):
             return None
         text = str(exc)
         if "readonly" in text or "read-only" in text:
-            return StoreError("the database is read-only (check the file's permissions)")
+            return StoreError(_("the database is read-only (check the file's permissions)"))
         if "disk" in text and "full" in text:
-            return StoreError("the disk is full: nothing was written")
+            return StoreError(_("the disk is full: nothing was written"))
         if "locked" in text or "busy" in text:
-            return StoreError("the database is busy (another minicrm kept it locked too long); try again")
-        return StoreError(f"database error: {text}")
+            return StoreError(_("the database is busy (another minicrm kept it locked too long); try again"))
+        return StoreError(_("database error: {reason}").format(reason=sqlite_reason(exc)))
 
     def day_of(self, expr: str) -> str:
         return f"date({expr})"
@@ -241,7 +266,13 @@ class SQLiteDialect(Dialect):
     def check_migrated(self, conn: Any) -> None:
         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
-            raise StoreError(f"migration would break {len(broken)} foreign keys; rolled back")
+            raise StoreError(
+                ngettext(
+                    "migration would break {n} foreign key; rolled back",
+                    "migration would break {n} foreign keys; rolled back",
+                    len(broken),
+                ).format(n=len(broken))
+            )
 
     def next_id(self, session: Any, table: str) -> int:
         seq = session.scalar("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)) or 0
@@ -257,7 +288,11 @@ class SQLiteDialect(Dialect):
     def foreign_key_problem(self, session: Any) -> str | None:
         broken = session.all("PRAGMA foreign_key_check")
         if broken:
-            return f"{len(broken)} rows point at missing rows (first in table {broken[0][0]})"
+            return ngettext(
+                "{n} row points at missing rows (first in table {table})",
+                "{n} rows point at missing rows (first in table {table})",
+                len(broken),
+            ).format(n=len(broken), table=broken[0][0])
         return None
 
     def restore_sequences(self, session: Any, sequences: dict[str, int]) -> None:
