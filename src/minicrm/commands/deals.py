@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, on_date, span_days
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _
 from minicrm.output import Format
 
 app = typer.Typer(help="Deals in the sales pipeline.", no_args_is_help=True)
@@ -132,14 +132,14 @@ def list_(
     actx = app_ctx(ctx)
     states = [name for name, flag in (("open", open_), ("won", won), ("lost", lost)) if flag]
     if len(states) > 1:
-        raise BadInput("choose one of --open, --won, --lost")
+        raise BadInput(_("choose one of --open, --won, --lost"))
     closing_by = actx.today() + timedelta(days=span_days(closing_within)) if closing_within else None
     contact_id, company_id = _refs(actx, contact, company)
     deals = list_deals(
         actx.session(), stage=stage, state=states[0] if states else None, owner_id=_owner_id(actx, owner),
         closing_by=closing_by, contact_id=contact_id, company_id=company_id, limit=limit,
     )  # fmt: skip
-    output.emit_rows([d.to_json() for d in deals], DEAL_COLUMNS, fmt, empty="no deals")
+    output.emit_rows([d.to_json() for d in deals], DEAL_COLUMNS, fmt, empty=_("no deals"))
 
 
 @app.command("show")
@@ -159,39 +159,44 @@ def show(ctx: typer.Context, deal_id: IdArg, fmt: FormatOpt = Format.table) -> N
 
 
 def _renderables(card: dict[str, Any]):
+    from minicrm import display
     from minicrm.commands.contacts import _timeline_table
     from minicrm.output import Listing, key_values
 
+    amount = _("{amount} (weighted {weighted})").format(
+        amount=display.money(card["amount"], card["currency"]), weighted=display.number(card["weighted_amount"])
+    )
     yield key_values(
         [
-            ("Deal", f"{card['title']}  (#{card['id']})"),
-            ("Contact", card["contact"]),
-            ("Company", card["company"]),
-            ("Stage", f"{card['stage']} ({card['probability']}%)"),
-            ("Amount", f"{card['amount']} {card['currency']} (weighted {card['weighted_amount']})"),
-            ("Close", card["expected_close"]),
-            ("Next step", " ".join(x for x in (card["next_step_on"], card["next_step"]) if x)),
-            ("Owner", card["owner"]),
-            ("Won", card["won_on"]),
-            ("Lost", " ".join(x for x in (card["lost_on"], card["lost_reason"]) if x)),
-            ("Notes", card["notes"]),
+            (_("Deal"), f"{card['title']}  (#{card['id']})"),
+            (_("Contact"), card["contact"]),
+            (_("Company"), card["company"]),
+            (_("Stage"), f"{card['stage']} ({card['probability']}%)"),
+            (_("Amount"), amount),
+            (_("Close"), card["expected_close"]),
+            (_("Next step"), " ".join(x for x in (card["next_step_on"], card["next_step"]) if x)),
+            (_("Owner"), card["owner"]),
+            (_("Won"), card["won_on"]),
+            (_("Lost"), " ".join(x for x in (card["lost_on"], card["lost_reason"]) if x)),
+            (_("Notes"), card["notes"]),
         ]
     )
     if card["products"]:
         yield ""
-        yield Listing(card["products"], [("name", "Product", 1), ("quantity", "Qty", 1), ("price", "Price", 2),
-                                         ("total", "Total", 1)], title="Products")  # fmt: skip
+        yield Listing(card["products"], [("name", N_("Product"), 1), ("quantity", N_("Qty"), 1),
+                                         ("price", N_("Price"), 2), ("total", N_("Total"), 1)],
+                      title=_("Products"))  # fmt: skip
     if card["history"]:
         yield ""
-        yield Listing(card["history"], [("at", "When", 1), ("from", "From", 2), ("to", "To", 1), ("by", "By", 3)],
-                      title="Stage history")  # fmt: skip
+        yield Listing(card["history"], [("at", N_("When"), 1), ("from", N_("From"), 2), ("to", N_("To"), 1),
+                                        ("by", N_("By"), 3)], title=_("Stage history"))  # fmt: skip
     if card["tasks"]:
         yield ""
-        yield Listing(card["tasks"], [("id", "ID", 1), ("due_on", "Due", 1), ("title", "Task", 1), ("done", "Done", 2)],
-                      title="Tasks")  # fmt: skip
+        yield Listing(card["tasks"], [("id", N_("ID"), 1), ("due_on", N_("Due"), 1), ("title", N_("Task"), 1),
+                                      ("done", N_("Done"), 2)], title=_("Tasks"))  # fmt: skip
     if card["interactions"]:
         yield ""
-        yield _timeline_table(card["interactions"], title="Timeline")
+        yield _timeline_table(card["interactions"], title=_("Timeline"))
 
 
 @app.command("move")
@@ -204,7 +209,7 @@ def move(
 
     actx = app_ctx(ctx)
     deal = move_deal(actx.session(), deal_id, stage, now=actx.now(), user_id=actx.user_id())
-    output.note(f"deal {deal_id} is now in stage '{deal.stage}'")
+    output.note(_("deal {id} is now in stage '{stage}'").format(id=deal_id, stage=deal.stage))
 
 
 @app.command("won")
@@ -220,7 +225,11 @@ def won_(
     actx = app_ctx(ctx)
     day = on_date(actx, on) if on else actx.today()
     deal = win_deal(actx.session(), deal_id, on=day, now=actx.now(), user_id=actx.user_id())
-    output.note(f"deal {deal_id} won on {deal.won_on}: {deal.amount} {deal.currency}")
+    output.note(
+        _("deal {id} won on {day}: {amount} {currency}").format(
+            id=deal_id, day=deal.won_on, amount=deal.amount, currency=deal.currency
+        )
+    )
 
 
 @app.command("lost")
@@ -237,7 +246,7 @@ def lost_(
     actx = app_ctx(ctx)
     day = on_date(actx, on) if on else None
     lose_deal(actx.session(), deal_id, reason=reason, on=day, now=actx.now(), user_id=actx.user_id())
-    output.note(f"deal {deal_id} lost: {reason}")
+    output.note(_("deal {id} lost: {reason}").format(id=deal_id, reason=reason))
 
 
 @app.command("reopen")
@@ -250,7 +259,7 @@ def reopen(
 
     actx = app_ctx(ctx)
     reopen_deal(actx.session(), deal_id, stage, now=actx.now(), user_id=actx.user_id())
-    output.note(f"deal {deal_id} reopened in '{stage}'")
+    output.note(_("deal {id} reopened in '{stage}'").format(id=deal_id, stage=stage))
 
 
 @app.command("edit")
@@ -300,7 +309,7 @@ def edit(
             session, deal_id, now=actx.now(), user_id=actx.user_id(), products=products,
             expected_revision=if_revision, **values,
         )  # fmt: skip
-    output.note(f"updated deal {deal_id}")
+    output.note(_("updated deal {id}").format(id=deal_id))
 
 
 @app.command("delete")
@@ -312,9 +321,9 @@ def delete(ctx: typer.Context, deal_id: IdArg, yes: Annotated[bool, typer.Option
 
     actx = app_ctx(ctx)
     if not yes:
-        raise Conflict(f"add --yes to delete deal {deal_id}")
+        raise Conflict(_("add --yes to delete deal {id}").format(id=deal_id))
     delete_deal(actx.session(), deal_id, now=actx.now(), user_id=actx.user_id())
-    output.note(f"deleted deal {deal_id}")
+    output.note(_("deleted deal {id}").format(id=deal_id))
 
 
 @stages_app.command("list")
@@ -324,7 +333,9 @@ def stages_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     from minicrm.store.sales.stages import list_stages
 
     rows = [s.to_json() for s in list_stages(app_ctx(ctx).session())]
-    output.emit_rows(rows, [("position", "#"), ("name", "Stage"), ("probability", "%"), ("outcome", "Outcome")], fmt)
+    output.emit_rows(
+        rows, [("position", "#"), ("name", N_("Stage")), ("probability", N_("%")), ("outcome", N_("Outcome"))], fmt
+    )
 
 
 @stages_app.command("add")
@@ -339,7 +350,7 @@ def stages_add(
     from minicrm.store.sales.stages import add_stage
 
     stage = add_stage(app_ctx(ctx).session(), name, probability=_whole_percent(probability), before=before)
-    output.note(f"stage '{stage.name}' added at position {stage.position}")
+    output.note(_("stage '{stage}' added at position {position}").format(stage=stage.name, position=stage.position))
 
 
 @stages_app.command("rename")
@@ -377,4 +388,4 @@ def _percent(text: str | None) -> int | None:
 def _whole_percent(text: str) -> int:
     from minicrm.values.percent import parse_percent
 
-    return parse_percent(text, "probability")
+    return parse_percent(text, _("probability"))

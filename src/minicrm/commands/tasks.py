@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, when
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _
 from minicrm.output import Format
 
 app = typer.Typer(help="Tasks (to-dos with a due date).", no_args_is_help=True)
@@ -98,7 +98,7 @@ def list_(
         row = t.to_json()
         row["days_overdue"] = t.days_overdue(today)
         rows.append(row)
-    output.emit_rows(rows, COLUMNS, fmt, empty="no tasks",
+    output.emit_rows(rows, COLUMNS, fmt, empty=_("no tasks"),
                      styles=lambda r: "red" if r["days_overdue"] else None)  # fmt: skip
 
 
@@ -116,7 +116,7 @@ def done(
     session = actx.session()
     get_task(session, task_id)
     complete_task(session, task_id, on=actx.today(), now=actx.now(), user_id=actx.user_id(), undo=undo)
-    output.note(f"task {task_id} {'reopened' if undo else 'done'}")
+    output.note((_("task {id} reopened") if undo else _("task {id} done")).format(id=task_id))
 
 
 @app.command("edit")
@@ -153,7 +153,7 @@ def edit(
         if assignee:
             values["assignee_id"] = ensure_user(session, assignee, now=actx.now())
         update_task(session, task_id, now=actx.now(), user_id=actx.user_id(), expected_revision=if_revision, **values)
-    output.note(f"updated task {task_id}")
+    output.note(_("updated task {id}").format(id=task_id))
 
 
 @app.command("delete")
@@ -164,4 +164,4 @@ def delete(ctx: typer.Context, task_id: IdArg) -> None:
 
     actx = app_ctx(ctx)
     delete_task(actx.session(), task_id, now=actx.now(), user_id=actx.user_id())
-    output.note(f"deleted task {task_id}")
+    output.note(_("deleted task {id}").format(id=task_id))

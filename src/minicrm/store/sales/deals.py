@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
@@ -31,13 +32,17 @@ def parse_product(spec: str) -> Product:
     """`name:qty:price` (the name may contain colons; quantity and price are the last two parts)."""
     parts = spec.rsplit(":", 2)
     if len(parts) != 3 or not parts[0].strip():
-        raise BadInput(f"invalid product '{spec}' (expected name:quantity:price, e.g. 'Support:12:99.50')")
+        raise BadInput(
+            _("invalid product '{spec}' (expected name:quantity:price, e.g. 'Support:12:99.50')").format(spec=spec)
+        )
     name, qty, price = parts[0].strip(), parts[1].strip(), parts[2]
     try:
         quantity = parse_quantity(qty)
     except BadInput:
-        raise BadInput(f"invalid product '{spec}': quantity '{qty}' is not a positive number") from None
-    return name, quantity, parse_money(price, f"price in product '{spec}'")
+        raise BadInput(
+            _("invalid product '{spec}': quantity '{qty}' is not a positive number").format(spec=spec, qty=qty)
+        ) from None
+    return name, quantity, parse_money(price, _("price in product '{spec}'").format(spec=spec))
 
 
 # -- records ----------------------------------------------------------------------------------
@@ -166,7 +171,7 @@ def _with_products(session: Session, deals: list[Deal]) -> list[Deal]:
 def get_deal(session: Session, deal_id: int) -> Deal:
     row = session.one(_SELECT + " WHERE d.id = ?", (deal_id,))
     if row is None:
-        raise NotFound(f"no deal with id {deal_id}")
+        raise NotFound(_("no deal with id {id}").format(id=deal_id))
     return _with_products(session, [_record(row)])[0]
 
 
@@ -188,7 +193,7 @@ def list_deals(
         params.append(stage_by_name(session, stage).id)
     if state:
         if state not in OUTCOMES:
-            raise BadInput(f"unknown state '{state}' (open, won or lost)")
+            raise BadInput(_("unknown state '{state}' (open, won or lost)").format(state=state))
         where.append("s.outcome = ?")
         params.append(state)
     for column, value in (("d.owner_id", owner_id), ("d.contact_id", contact_id), ("d.company_id", company_id)):
@@ -218,7 +223,7 @@ def _history(
 
 def _check_links(session: Session, contact_id: int | None, company_id: int | None) -> int | None:
     if contact_id is None and company_id is None:
-        raise BadInput("a deal needs --contact or --company")
+        raise BadInput(_("a deal needs --contact or --company"))
     if company_id is None and contact_id is not None:
         company_id = session.scalar("SELECT company_id FROM contact WHERE id = ?", (contact_id,))
     return company_id
@@ -261,7 +266,7 @@ def create_deal(
     """A new deal; without `amount`, the products' total is the amount."""
     title = " ".join(title.split())
     if not title:
-        raise BadInput("a deal needs a title")
+        raise BadInput(_("a deal needs a title"))
     currency = parse_currency(currency)
     check_probability(probability)
     if amount is not None:
@@ -302,11 +307,11 @@ def move_deal(session: Session, deal_id: int, stage: str, *, now: datetime, user
         deal = get_deal(session, deal_id)
         target = stage_by_name(session, stage)
         if deal.outcome != "open":
-            raise Conflict(f"deal {deal_id} is already {deal.outcome}; reopen it with: minicrm deal reopen {deal_id}")
+            raise Conflict(_already(deal, reopen=True))
         if target.id == deal.stage_id:
-            raise Conflict(f"deal {deal_id} is already in stage '{target.name}'")
+            raise Conflict(_("deal {id} is already in stage '{stage}'").format(id=deal_id, stage=target.name))
         if target.outcome == "lost":
-            raise BadInput(f"use: minicrm deal lost {deal_id} --reason TEXT")
+            raise BadInput(_("use: minicrm deal lost {id} --reason TEXT").format(id=deal_id))
         sets: dict[str, Any] = {"stage_id": target.id}
         if target.outcome == "won":
             sets["won_on"] = now.date()
@@ -331,7 +336,17 @@ def _closed_stage(session: Session, outcome: str) -> Stage:
     for s in list_stages(session):
         if s.outcome == outcome:
             return s
-    raise BadInput(f"the pipeline has no {outcome} stage")
+    raise BadInput(_("the pipeline has no won stage") if outcome == "won" else _("the pipeline has no lost stage"))
+
+
+def _already(deal: Deal, *, reopen: bool = False) -> str:
+    """`deal 7 is already won` (with how to reopen it when `reopen`)."""
+    if reopen:
+        text = (_("deal {id} is already won; reopen it with: minicrm deal reopen {id}") if deal.outcome == "won"
+                else _("deal {id} is already lost; reopen it with: minicrm deal reopen {id}"))  # fmt: skip
+    else:
+        text = _("deal {id} is already won") if deal.outcome == "won" else _("deal {id} is already lost")
+    return text.format(id=deal.id)
 
 
 def win_deal(session: Session, deal_id: int, *, on: date, now: datetime, user_id: int | None = None) -> Deal:
@@ -339,7 +354,7 @@ def win_deal(session: Session, deal_id: int, *, on: date, now: datetime, user_id
     with session.write():
         deal = get_deal(session, deal_id)
         if deal.outcome != "open":
-            raise Conflict(f"deal {deal_id} is already {deal.outcome}")
+            raise Conflict(_already(deal))
         won = _closed_stage(session, "won")
         _update(session, deal, {"stage_id": won.id, "won_on": on, "next_step_on": None}, now=now, user_id=user_id)
         _history(session, deal_id, deal.stage_id, won.id, datetime.combine(on, now.time()), user_id)
@@ -352,13 +367,13 @@ def lose_deal(
 ) -> Deal:
     reason = reason.strip()
     if not reason:
-        raise BadInput("a lost deal needs --reason")
+        raise BadInput(_("a lost deal needs --reason"))
     events.check(session, "deal.lost", record=lambda: get_deal(session, deal_id).to_json(),
                  change={"lost_reason": reason, "lost_on": on or now.date()})  # fmt: skip
     with session.write():
         deal = get_deal(session, deal_id)
         if deal.outcome != "open":
-            raise Conflict(f"deal {deal_id} is already {deal.outcome}")
+            raise Conflict(_already(deal))
         lost = _closed_stage(session, "lost")
         day = on or now.date()
         sets = {"stage_id": lost.id, "lost_on": day, "lost_reason": reason, "next_step_on": None}
@@ -374,10 +389,10 @@ def reopen_deal(session: Session, deal_id: int, stage: str, *, now: datetime, us
     with session.write():
         deal = get_deal(session, deal_id)
         if deal.outcome == "open":
-            raise Conflict(f"deal {deal_id} is open")
+            raise Conflict(_("deal {id} is open").format(id=deal_id))
         target = stage_by_name(session, stage)
         if target.outcome != "open":
-            raise BadInput(f"reopen into an open stage, not '{target.name}'")
+            raise BadInput(_("reopen into an open stage, not '{stage}'").format(stage=target.name))
         sets = {"stage_id": target.id, "won_on": None, "lost_on": None, "lost_reason": None}
         _update(session, deal, sets, now=now, user_id=user_id)
         _history(session, deal_id, deal.stage_id, target.id, now, user_id)
@@ -402,11 +417,11 @@ def update_deal(
 ) -> Deal:
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise BadInput(f"unknown deal fields: {', '.join(sorted(unknown))}")
+        raise BadInput(_("unknown deal fields: {fields}").format(fields=", ".join(sorted(unknown))))
     if "title" in values:
         values["title"] = " ".join(str(values["title"]).split())
         if not values["title"]:
-            raise BadInput("a deal needs a title")
+            raise BadInput(_("a deal needs a title"))
     if "currency" in values:
         values["currency"] = parse_currency(values["currency"])
     if "probability" in values:

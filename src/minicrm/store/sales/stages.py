@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.text import fold
 
@@ -37,12 +38,12 @@ def stage_by_name(session: Session, name: str) -> Stage:
         if fold(stage.name) == key:
             return stage
     names = ", ".join(s.name for s in list_stages(session))
-    raise BadInput(f"unknown stage '{name}' (one of: {names})")
+    raise BadInput(_("unknown stage '{name}' (one of: {names})").format(name=name, names=names))
 
 
 def check_probability(value: int | None) -> int | None:
     if value is not None and not 0 <= value <= 100:
-        raise BadInput(f"invalid probability {value} (0 to 100)")
+        raise BadInput(_("invalid probability {value} (0 to 100)").format(value=value))
     return value
 
 
@@ -50,11 +51,11 @@ def add_stage(session: Session, name: str, *, probability: int, before: str | No
     """A new open stage, placed before `before` (default: before the first closed stage)."""
     name = " ".join(name.split())
     if not name:
-        raise BadInput("a stage needs a name")
+        raise BadInput(_("a stage needs a name"))
     check_probability(probability)
     with session.write():
         if any(fold(s.name) == fold(name) for s in list_stages(session)):
-            raise Conflict(f"a stage named '{name}' already exists")
+            raise Conflict(_("a stage named '{name}' already exists").format(name=name))
         stages = list_stages(session)
         if before:
             at = stage_by_name(session, before).position
@@ -71,11 +72,11 @@ def add_stage(session: Session, name: str, *, probability: int, before: str | No
 def rename_stage(session: Session, old: str, new: str) -> None:
     new = " ".join(new.split())
     if not new:
-        raise BadInput("a stage needs a name")
+        raise BadInput(_("a stage needs a name"))
     with session.write():
         stage = stage_by_name(session, old)
         if any(fold(s.name) == fold(new) and s.id != stage.id for s in list_stages(session)):
-            raise Conflict(f"a stage named '{new}' already exists")
+            raise Conflict(_("a stage named '{name}' already exists").format(name=new))
         session.execute("UPDATE pipeline_stage SET name = ? WHERE id = ?", (new, stage.id))
 
 
@@ -94,7 +95,11 @@ def reorder_stages(session: Session, names: list[str]) -> None:
         open_stages = [s for s in stages if s.outcome == "open"]
         chosen = [stage_by_name(session, n) for n in names]
         if sorted(s.id for s in chosen) != sorted(s.id for s in open_stages):
-            raise BadInput("reorder needs every open stage exactly once: " + ", ".join(s.name for s in open_stages))
+            raise BadInput(
+                _("reorder needs every open stage exactly once: {stages}").format(
+                    stages=", ".join(s.name for s in open_stages)
+                )
+            )
         closed = [s for s in stages if s.outcome != "open"]
         for position, stage in enumerate([*chosen, *closed]):
             session.execute("UPDATE pipeline_stage SET position = ? WHERE id = ?", (position, stage.id))

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
@@ -89,14 +90,14 @@ def create_task(
 ) -> int:
     title = " ".join(title.split())
     if not title:
-        raise BadInput("a task needs a title")
+        raise BadInput(_("a task needs a title"))
     events.check(session, "task.created", change={"title": title, "due_on": due_on, "due_time": due_time,
                  "contact_id": contact_id, "company_id": company_id, "deal_id": deal_id, "notes": notes})  # fmt: skip
     with session.write():
         if deal_id is not None:
             deal = session.one("SELECT contact_id, company_id FROM deal WHERE id = ?", (deal_id,))
             if deal is None:
-                raise BadInput(f"no deal with id {deal_id}")
+                raise BadInput(_("no deal with id {id}").format(id=deal_id))
             contact_id = contact_id or deal["contact_id"]
             company_id = company_id or deal["company_id"]
         if contact_id is not None and company_id is None:
@@ -116,7 +117,7 @@ def create_task(
 def get_task(session: Session, task_id: int) -> Task:
     row = session.one(_SELECT + " WHERE t.id = ?", (task_id,))
     if row is None:
-        raise NotFound(f"no task with id {task_id}")
+        raise NotFound(_("no task with id {id}").format(id=task_id))
     return _record(row)
 
 
@@ -174,15 +175,15 @@ def update_task(
 ) -> None:
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise BadInput(f"unknown task fields: {', '.join(sorted(unknown))}")
+        raise BadInput(_("unknown task fields: {fields}").format(fields=", ".join(sorted(unknown))))
     if "title" in values and not " ".join(str(values["title"]).split()):
-        raise BadInput("a task needs a title")
+        raise BadInput(_("a task needs a title"))
     if values.get("done"):
         events.check(session, "task.done", record=lambda: get_task(session, task_id).to_json(), change=values)
     with session.write():
         old = session.one("SELECT * FROM task WHERE id = ?", (task_id,))
         if old is None:
-            raise NotFound(f"no task with id {task_id}")
+            raise NotFound(_("no task with id {id}").format(id=task_id))
         done = bool(values.get("done")) and not old["done"]
         before = events.snapshot(session, "task.done", lambda: get_task(session, task_id).to_json()) if done else None
         check_revision("task", task_id, old["revision"], expected_revision)
