@@ -113,7 +113,7 @@ def test_kind_edit_recomputes_the_last_contact(cli):
     assert _last_and_next(cli) == ("2026-11-20T09:00:00", "2026-12-20")
 
     res = cli.ok("kind", "edit", "visit", "--internal")
-    assert "kind 'visit': internal" in res.stderr and "recomputed for 2 contact(s)" in res.stderr
+    assert "kind 'visit': internal" in res.stderr and "recomputed for 2 contacts" in res.stderr
     assert _last_and_next(cli) == (CALLED, "2026-08-31")
     assert _last_and_next(cli, "Bob") == (None, "2026-12-10")
     assert _forgotten(cli) == ["Ada"]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, fields_of, span_days
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _, ngettext
 from minicrm.output import Format
 
 app = typer.Typer(help="Manage companies (counterparties).", no_args_is_help=True)
@@ -119,7 +119,7 @@ def list_(
         session, tag=tag, industry=industry, city=city, owner_id=_owner_id(actx, owner), search_text=search,
         sort=sort, limit=limit, archived=archived, regions=region or [], field_filters=filters,
     )  # fmt: skip
-    output.emit_rows([c.to_json() for c in companies], COLUMNS, fmt, empty="no companies")
+    output.emit_rows([c.to_json() for c in companies], COLUMNS, fmt, empty=_("no companies"))
 
 
 @app.command("show")
@@ -136,38 +136,41 @@ def show(ctx: typer.Context, ref: RefArg, limit: LimitOpt = 15, fmt: FormatOpt =
 
 
 def _renderables(card: dict[str, Any]):
-    from minicrm.commands.contacts import CARD_DEAL_COLUMNS, _timeline_table
+    from minicrm.commands.contacts import CARD_DEAL_COLUMNS, _timeline_table, every_text
     from minicrm.output import Listing, key_values
 
     yield key_values(
         [
-            ("Name", f"{card['name']}  (#{card['id']})" + ("  [archived]" if card["archived"] else "")),
-            ("Industry", card["industry"]),
-            ("City", ", ".join(x for x in (card["city"], card["region"], card["country"]) if x)),
-            ("Website", card["website"]),
-            ("Phone", card["phone"]),
-            ("E-mail", card["email"]),
-            ("Address", ", ".join(x for x in (card["address"], card["postcode"]) if x) or None),
-            ("Tax id", card["tax_id"]),
-            ("Tags", card["tags"]),
-            ("Owner", card["owner"]),
-            ("Every", f"{card['cadence_days']} days" if card["cadence_days"] else None),
-            ("Last contact", (card["last_interaction_at"] or "never").replace("T", " ")[:16]),
+            (_("Name"), f"{card['name']}  (#{card['id']})" + ("  " + _("[archived]") if card["archived"] else "")),
+            (_("Industry"), card["industry"]),
+            (_("City"), ", ".join(x for x in (card["city"], card["region"], card["country"]) if x)),
+            (_("Website"), card["website"]),
+            (_("Phone"), card["phone"]),
+            (_("E-mail"), card["email"]),
+            (_("Address"), ", ".join(x for x in (card["address"], card["postcode"]) if x) or None),
+            (_("Tax id"), card["tax_id"]),
+            (_("Tags"), card["tags"]),
+            (_("Owner"), card["owner"]),
+            (_("Every"), every_text(card["cadence_days"])),
+            (
+                _("Last contact"),
+                card["last_interaction_at"].replace("T", " ")[:16] if card["last_interaction_at"] else _("never"),
+            ),
             *((k, v) for k, v in card["fields"].items()),
-            ("Notes", card["notes"]),
+            (_("Notes"), card["notes"]),
         ]
     )
     if card["people"]:
         yield ""
-        yield Listing(card["people"], PEOPLE_COLUMNS, title="People")
+        yield Listing(card["people"], PEOPLE_COLUMNS, title=_("People"))
     if card["deals"]:
         yield ""
         yield Listing([{**d, "amount": f"{d['amount']} {d['currency']}"} for d in card["deals"]],
-                      CARD_DEAL_COLUMNS[:5], title="Open deals")  # fmt: skip
+                      CARD_DEAL_COLUMNS[:5], title=_("Open deals"))  # fmt: skip
     if card["interactions"]:
         yield ""
-        with_who = [{**i, "with": i["contact"] or "(the company)"} for i in card["interactions"]]
-        yield _timeline_table(with_who, title="History", columns=COMPANY_TIMELINE_COLUMNS)
+        with_who = [{**i, "with": i["contact"] or _("(the company)")} for i in card["interactions"]]
+        yield _timeline_table(with_who, title=_("History"), columns=COMPANY_TIMELINE_COLUMNS)
 
 
 #: A company's history: who each interaction was with (a person, or the company itself).
@@ -234,7 +237,7 @@ def edit(
             session, company_id, now=actx.now(), user_id=actx.user_id(), add_tags=tag or [],
             remove_tags=untag or [], fields=fields_of(field), expected_revision=if_revision, **values,
         )  # fmt: skip
-    output.note(f"updated company {company_id}")
+    output.note(_("updated company {id}").format(id=company_id))
 
 
 @app.command("delete")
@@ -253,9 +256,13 @@ def delete(
     session = actx.session()
     company_id = resolve_company(session, ref)
     if not yes:
-        raise Conflict(f"add --yes to delete company {company_id} (its people are kept, without a company)")
+        raise Conflict(
+            _("add --yes to delete company {id} (its people are kept, without a company)").format(id=company_id)
+        )
     name, people = delete_company(session, company_id, now=actx.now(), user_id=actx.user_id())
-    output.note(f"deleted company {company_id} ({name}); {people} people detached")
+    detached = ngettext("deleted company {id} ({name}); {n} person detached",
+                        "deleted company {id} ({name}); {n} people detached", people)  # fmt: skip
+    output.note(detached.format(id=company_id, name=name, n=people))
 
 
 def register(root: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _
 from minicrm.output import Format
 
 app = typer.Typer(help="Dates to greet a contact on besides the birthday (anniversaries, name days...).",
@@ -28,7 +28,8 @@ DATE_COLUMNS = [
 
 def dates_text(dates: list[dict[str, Any]]) -> str:
     """A card's dates on one line: `Wedding anniversary 2015-01-02 yearly; Name day --12-21`."""
-    return "; ".join(f"{d['label']} {d['date']}" + (" yearly" if d["yearly"] and d["date"][0] != "-" else "")
+    yearly = _("{label} {date} yearly")
+    return "; ".join((yearly if d["yearly"] and d["date"][0] != "-" else "{label} {date}").format(**d)
                      for d in dates)  # fmt: skip
 
 
@@ -59,10 +60,12 @@ def add(
     contact_id = resolve_contact(session, ref)
     date_id = add_date(session, contact_id, label=label, month=day.month, day=day.day, year=day.year, yearly=yearly,
                        now=actx.now(), user_id=actx.user_id())  # fmt: skip
-    repeat = "every year" if yearly or day.year is None else "once"
-    output.note(f"contact {contact_id}: {' '.join(label.split())} on {day.iso()} ({repeat})")
-    if repeat == "once" and day.iso() < actx.today().isoformat():
-        output.note(f"note: {day.iso()} is past and does not repeat; an anniversary needs --yearly")
+    once = not (yearly or day.year is None)
+    said = (_("contact {id}: {label} on {date} (once)") if once
+            else _("contact {id}: {label} on {date} (every year)"))  # fmt: skip
+    output.note(said.format(id=contact_id, label=" ".join(label.split()), date=day.iso()))
+    if once and day.iso() < actx.today().isoformat():
+        output.note(_("note: {date} is past and does not repeat; an anniversary needs --yearly").format(date=day.iso()))
     output.write(str(date_id))
 
 
@@ -84,7 +87,9 @@ def list_(
     session = actx.session()
     contact_id = resolve_contact(session, ref) if ref is not None else None
     rows = [d.to_json() for d in list_dates(session, today=actx.today(), contact_id=contact_id, limit=limit)]
-    output.emit_rows(rows, DATE_COLUMNS, fmt, empty="no dates yet (add one: minicrm contact date add REF LABEL DATE)")
+    output.emit_rows(
+        rows, DATE_COLUMNS, fmt, empty=_("no dates yet (add one: minicrm contact date add REF LABEL DATE)")
+    )
 
 
 @app.command("remove")
@@ -108,8 +113,14 @@ def remove(
     if label is None:
         date_id = as_id(target)
         if date_id is None:
-            raise BadInput(f"'{target}' is not a date id; to remove by label: minicrm contact date remove REF LABEL")
+            raise BadInput(
+                _("'{target}' is not a date id; to remove by label: minicrm contact date remove REF LABEL").format(
+                    target=target
+                )
+            )
     else:
         date_id = find_date(session, contact_id=resolve_contact(session, target), label=label)
     gone = remove_date(session, date_id, now=actx.now(), user_id=actx.user_id())
-    output.note(f"removed '{gone.label}' ({gone.value}) of {gone.contact}")
+    output.note(
+        _("removed '{label}' ({date}) of {contact}").format(label=gone.label, date=gone.value, contact=gone.contact)
+    )

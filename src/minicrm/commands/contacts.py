@@ -9,7 +9,7 @@ import typer
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, LimitOpt, app_ctx, fields_of, span_days, when
 from minicrm.commands.contact_dates import app as date_app
 from minicrm.commands.contact_dates import dates_text
-from minicrm.i18n import N_, _, counted
+from minicrm.i18n import N_, _, counted, ngettext
 from minicrm.output import Format
 
 app = typer.Typer(help="Manage contacts (people).", no_args_is_help=True)
@@ -118,7 +118,7 @@ def add(
         **values,
     )
     if saved.created_company:
-        output.note(f"created company '{saved.created_company}'")
+        output.note(_("created company '{name}'").format(name=saved.created_company))
     output.write(str(saved.id))
 
 
@@ -199,7 +199,7 @@ def list_(
         archived=archived,
         segment=definition,
     )
-    output.emit_rows([c.to_json() for c in contacts], CONTACT_COLUMNS, fmt, empty="no contacts")
+    output.emit_rows([c.to_json() for c in contacts], CONTACT_COLUMNS, fmt, empty=_("no contacts"))
 
 
 def _owner_id(actx, owner: str | None) -> int | None:
@@ -210,7 +210,7 @@ def _owner_id(actx, owner: str | None) -> int | None:
 
     if owner == "me":
         if not actx.user:
-            raise BadInput("--owner me needs --as USER or MINICRM_USER")
+            raise BadInput(_("--owner me needs --as USER or MINICRM_USER"))
         owner = actx.user
     return resolve_user(actx.session(), owner)
 
@@ -244,38 +244,39 @@ def _card_renderables(card: dict[str, Any]):
         if card["next_contact_goal"]:
             next_text += f" — {card['next_contact_goal']}"
         if card.get("days_overdue"):
-            next_text += f" ({card['days_overdue']} days overdue)"
+            n = card["days_overdue"]
+            next_text += " " + ngettext("({n} day overdue)", "({n} days overdue)", n).format(n=n)
     yield key_values(
         [
-            ("Name", f"{card['name']}  (#{card['id']})" + ("  [archived]" if card["archived"] else "")),
-            ("Company", card["company"]),
-            ("Role", card["role"]),
-            ("Status", card["status"]),
-            ("E-mail", card["emails"]),
-            ("Phone", card["phones"]),
-            ("Tags", card["tags"]),
-            ("Birthday", card["birthday"]),
-            ("Dates", dates_text(card.get("dates", []))),
-            ("Source", card["source"]),
-            ("Owner", card["owner"]),
-            ("Address", _address_line(card)),
-            ("Last contact", card["last_interaction_at"]),
-            ("Next contact", next_text),
-            ("Every", f"{card['effective_cadence_days']} days" if card["effective_cadence_days"] else None),
+            (_("Name"), f"{card['name']}  (#{card['id']})" + ("  " + _("[archived]") if card["archived"] else "")),
+            (_("Company"), card["company"]),
+            (_("Role"), card["role"]),
+            (_("Status"), card["status"]),
+            (_("E-mail"), card["emails"]),
+            (_("Phone"), card["phones"]),
+            (_("Tags"), card["tags"]),
+            (_("Birthday"), card["birthday"]),
+            (_("Dates"), dates_text(card.get("dates", []))),
+            (_("Source"), card["source"]),
+            (_("Owner"), card["owner"]),
+            (_("Address"), _address_line(card)),
+            (_("Last contact"), card["last_interaction_at"]),
+            (_("Next contact"), next_text),
+            (_("Every"), every_text(card["effective_cadence_days"])),
             *((k, v) for k, v in card["fields"].items()),
-            ("Notes", card["notes"]),
+            (_("Notes"), card["notes"]),
         ]
     )
     if card["deals"]:
         yield ""
         yield Listing([{**d, "amount": f"{d['amount']} {d['currency']}"} for d in card["deals"]], CARD_DEAL_COLUMNS,
-                      title="Open deals")  # fmt: skip
+                      title=_("Open deals"))  # fmt: skip
     if card.get("requests"):
         yield ""
-        yield Listing(card["requests"], CARD_REQUEST_COLUMNS, title="Open requests")
+        yield Listing(card["requests"], CARD_REQUEST_COLUMNS, title=_("Open requests"))
     if card["interactions"]:
         yield ""
-        yield _timeline_table(card["interactions"], title="Latest interactions")
+        yield _timeline_table(card["interactions"], title=_("Latest interactions"))
 
 
 #: The tables inside cards: (key, header, priority), as in listings.
@@ -286,6 +287,11 @@ CARD_REQUEST_COLUMNS = [("id", N_("ID"), 1), ("priority", N_("Priority"), 3), ("
                         ("due_on", N_("Due"), 2), ("subject", N_("Subject"), 1)]  # fmt: skip
 CARD_TIMELINE_COLUMNS = [("happened_at", N_("When"), 1), ("kind", N_("Kind"), 2), ("arrow", "", 3),
                          ("summary", N_("Summary"), 1)]  # fmt: skip
+
+
+def every_text(days: int | None) -> str | None:
+    """A cadence on a card: `14 days`."""
+    return ngettext("{n} day", "{n} days", days).format(n=days) if days else None
 
 
 def _timeline_table(items: list[dict[str, Any]], title: str | None = None, columns: list[Any] | None = None):
@@ -337,7 +343,7 @@ def edit(
 
     actx = app_ctx(ctx)
     if clear_next and nxt:
-        raise BadInput("--next and --clear-next contradict each other")
+        raise BadInput(_("--next and --clear-next contradict each other"))
     session = actx.session()
     contact_ids = refs_or_stdin(session, [ref])
     fields = fields_of(field)
@@ -350,9 +356,9 @@ def edit(
     if clear_next:
         values.update(next_contact_on=None, next_contact_time=None, next_contact_goal=None)
     if name is not None and len(contact_ids) > 1:
-        raise BadInput(f"--name cannot rename {len(contact_ids)} contacts at once")
+        raise BadInput(_("--name cannot rename {n} contacts at once").format(n=len(contact_ids)))
     if if_revision is not None and len(contact_ids) > 1:
-        raise BadInput(f"--if-revision guards one contact, not {len(contact_ids)}")
+        raise BadInput(_("--if-revision guards one contact, not {n}").format(n=len(contact_ids)))
     with session.write():  # several ids from stdin: all or nothing
         for contact_id in contact_ids:
             saved = update_contact(
@@ -374,9 +380,9 @@ def edit(
                 **values,
             )
             if saved.created_company:
-                output.note(f"created company '{saved.created_company}'")
+                output.note(_("created company '{name}'").format(name=saved.created_company))
     if len(contact_ids) == 1:
-        output.note(f"updated contact {contact_ids[0]}")
+        output.note(_("updated contact {id}").format(id=contact_ids[0]))
     else:
         output.note(_("updated {contacts}").format(contacts=counted(len(contact_ids), "contacts")))
 
@@ -396,7 +402,7 @@ def archive(
     session = actx.session()
     contact_id = resolve_contact(session, ref)
     update_contact(session, contact_id, now=actx.now(), user_id=actx.user_id(), archived=not undo)
-    output.note(f"{'restored' if undo else 'archived'} contact {contact_id}")
+    output.note((_("restored contact {id}") if undo else _("archived contact {id}")).format(id=contact_id))
 
 
 @app.command("delete")
@@ -418,11 +424,12 @@ def delete(
     if not yes:
         count = count_interactions(session, contact_id=contact_id)
         raise Conflict(
-            f"deleting contact {contact_id} also deletes its {count} interactions; add --yes to confirm"
-            " (or use 'contact archive')"
-        )
+            ngettext("deleting contact {id} also deletes its {n} interaction; add --yes to confirm"
+                     " (or use 'contact archive')", "deleting contact {id} also deletes its {n} interactions;"
+                     " add --yes to confirm (or use 'contact archive')", count).format(id=contact_id, n=count)
+        )  # fmt: skip
     name = delete_contact(session, contact_id, now=actx.now(), user_id=actx.user_id())
-    output.note(f"deleted contact {contact_id} ({name})")
+    output.note(_("deleted contact {id} ({name})").format(id=contact_id, name=name))
 
 
 # -- bulk actions for scripts: `contact tag add|remove TAG REF...|-`, `contact edit -` (ids on stdin) --------------
@@ -448,7 +455,7 @@ def refs_or_stdin(session, refs: list[str]) -> list[int]:
         if refs != ["-"]:
             from minicrm.errors import BadInput
 
-            raise BadInput("'-' (ids on stdin) cannot be mixed with other REFs")
+            raise BadInput(_("'-' (ids on stdin) cannot be mixed with other REFs"))
         from minicrm.commands._common import stdin_text
 
         ids = ids_from_text(stdin_text())

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _, ngettext
 from minicrm.output import Format
 
 app = typer.Typer(help="Typed custom fields: define, list, remove.", no_args_is_help=True)
@@ -33,8 +33,13 @@ def define(
     fdef, converted = define_field(actx.session(), name, type=type_, entity=entity,
                                    choices=(choices or "").split(","), now=actx.now(),
                                    user_id=actx.user_id())  # fmt: skip
-    listed = f" ({', '.join(fdef.choices)})" if fdef.choices else ""
-    output.note(f"{fdef.entity} field '{fdef.name}': {fdef.type}{listed}; {converted} value(s) checked")
+    said = (ngettext("contact field '{name}': {type}{choices}; {n} value checked",
+                     "contact field '{name}': {type}{choices}; {n} values checked", converted)
+            if fdef.entity == "contact" else
+            ngettext("company field '{name}': {type}{choices}; {n} value checked",
+                     "company field '{name}': {type}{choices}; {n} values checked", converted))  # fmt: skip
+    choices = f" ({', '.join(fdef.choices)})" if fdef.choices else ""
+    output.note(said.format(name=fdef.name, type=fdef.type, choices=choices, n=converted))
 
 
 COLUMNS = [
@@ -60,7 +65,7 @@ def list_(
 
     rows = [f.to_json() for f in list_fields(app_ctx(ctx).session(), entity)]
     output.emit_rows(
-        rows, COLUMNS, fmt, empty="no custom fields (define one with: minicrm field define NAME --type ...)"
+        rows, COLUMNS, fmt, empty=_("no custom fields (define one with: minicrm field define NAME --type ...)")
     )
 
 
@@ -72,7 +77,10 @@ def remove(ctx: typer.Context, name: NameArg, entity: ForOpt = "contact") -> Non
 
     actx = app_ctx(ctx)
     kept = remove_field(actx.session(), name, entity=entity, now=actx.now(), user_id=actx.user_id())
-    output.note(f"field '{name.strip()}' is text again; {kept} value(s) kept")
+    said = ngettext(
+        "field '{name}' is text again; {n} value kept", "field '{name}' is text again; {n} values kept", kept
+    )
+    output.note(said.format(name=name.strip(), n=kept))
 
 
 def register(root: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx, at_datetime, read_text_arg, when
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _, ngettext
 from minicrm.output import Format
 
 RefArg = Annotated[str, typer.Argument(help="Contact id, exact e-mail, or a name fragment matching one contact.")]
@@ -88,9 +88,9 @@ def log(
     if logged.next_changed:
         if logged.next_contact_on:
             goal_text = f" — {logged.next_contact_goal}" if logged.next_contact_goal else ""
-            output.note(f"next contact: {logged.next_contact_on.isoformat()}{goal_text}")
+            output.note(_("next contact: {date}").format(date=logged.next_contact_on.isoformat()) + goal_text)
         else:
-            output.note("next contact: none scheduled")
+            output.note(_("next contact: none scheduled"))
     output.write(str(logged.id))
 
 
@@ -111,8 +111,10 @@ def _contact_or_hint(session, ref: str) -> int:
         except Ambiguous:
             pass  # several companies match: still a company, not a person
         raise NotFound(
-            f"no contact matches '{ref}', but a company does: log with the company itself with"
-            f" minicrm log --company '{ref}' KIND SUMMARY"
+            _(
+                "no contact matches '{ref}', but a company does: log with the company itself with"
+                " minicrm log --company '{ref}' KIND SUMMARY"
+            ).format(ref=ref)
         ) from None
 
 
@@ -133,16 +135,17 @@ def next_(
 
     actx = app_ctx(ctx)
     if clear == bool(on):
-        raise BadInput("give either WHEN or --clear")
+        raise BadInput(_("give either WHEN or --clear"))
     w = when(actx, on) if on else None
     session = actx.session()
     contact_id = resolve_contact(session, ref)
     set_next(session, contact_id, on=w.date if w else None, at=w.time if w else None, goal=goal, now=actx.now(),
              user_id=actx.user_id())  # fmt: skip
     if w:
-        output.note(f"next contact with {contact_id}: {w.date.isoformat()}" + (f" {w.time:%H:%M}" if w.time else ""))
+        at = w.date.isoformat() + (f" {w.time:%H:%M}" if w.time else "")
+        output.note(_("next contact with {id}: {date}").format(id=contact_id, date=at))
     else:
-        output.note(f"next contact with {contact_id}: cleared")
+        output.note(_("next contact with {id}: cleared").format(id=contact_id))
 
 
 #: (key, header, priority): on a narrow terminal the highest priority numbers are left out first (output.Listing).
@@ -172,7 +175,7 @@ def timeline_cmd(
     actx = app_ctx(ctx)
     session = actx.session()
     items = timeline(session, contact_id=resolve_contact(session, ref), kind=kind, limit=limit)
-    output.emit_rows([i.to_json() for i in items], TIMELINE_COLUMNS, fmt, empty="no interactions yet")
+    output.emit_rows([i.to_json() for i in items], TIMELINE_COLUMNS, fmt, empty=_("no interactions yet"))
 
 
 SEARCH_COLUMNS = [
@@ -199,7 +202,7 @@ def search_cmd(
         [h.to_json() for h in hits],
         SEARCH_COLUMNS,
         fmt,
-        empty=f"nothing matches '{query}'",
+        empty=_("nothing matches '{query}'").format(query=query),
     )
 
 
@@ -227,7 +230,7 @@ InternalOpt = Annotated[
 
 
 def _said(internal: bool) -> str:
-    return "internal: not contact with the client" if internal else "counts as contact with the client"
+    return _("internal: not contact with the client") if internal else _("counts as contact with the client")
 
 
 @kind_app.command("add")
@@ -244,7 +247,7 @@ def kind_add(
     session = actx.session()
     key = add_kind(session, name, internal, now=actx.now(), user_id=actx.user_id())
     flag = next(k.internal for k in list_kinds(session) if k.name == key)
-    output.note(f"kind '{key}' is available ({_said(flag)})")
+    output.note(_("kind '{kind}' is available ({said})").format(kind=key, said=_said(flag)))
 
 
 @kind_app.command("edit")
@@ -259,11 +262,16 @@ def kind_edit(
     from minicrm.store.people.interactions import set_kind_internal
 
     if internal is None:
-        raise BadInput("give --internal or --external")
+        raise BadInput(_("give --internal or --external"))
     actx = app_ctx(ctx)
     kind = set_kind_internal(actx.session(), name, internal, now=actx.now(), user_id=actx.user_id())
-    moved = f"; last contact recomputed for {kind.recomputed} contact(s)" if kind.recomputed else ""
-    output.note(f"kind '{kind.name}': {_said(kind.internal)}{moved}")
+    n = kind.recomputed
+    said = (
+        ngettext("kind '{kind}': {said}; last contact recomputed for {n} contact",
+                 "kind '{kind}': {said}; last contact recomputed for {n} contacts", n)
+        if n else _("kind '{kind}': {said}")
+    )  # fmt: skip
+    output.note(said.format(kind=kind.name, said=_said(kind.internal), n=n))
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.i18n import _
 from minicrm.output import Format
 
 
@@ -42,22 +43,22 @@ def whois(
 
 def _lines(m: dict[str, Any]):
     last = m["last_interaction"]
-    yield ("Contact" if m["kind"] == "contact" else "Company", f"{m['name']}  (#{m['id']})")
+    yield (_("Contact") if m["kind"] == "contact" else _("Company"), f"{m['name']}  (#{m['id']})")
     if m["kind"] == "contact":
-        yield ("Company", m["company"])
-        yield ("Role", m.get("role"))
-        yield ("Status", m.get("status"))
-    yield ("Phone", ", ".join(m["phones"]))
-    yield ("E-mail", ", ".join(m["emails"]))
+        yield (_("Company"), m["company"])
+        yield (_("Role"), m.get("role"))
+        yield (_("Status"), m.get("status"))
+    yield (_("Phone"), ", ".join(m["phones"]))
+    yield (_("E-mail"), ", ".join(m["emails"]))
     if last:
-        yield ("Last", f"{last['happened_at'][:16].replace('T', ' ')} {last['kind']}: {last['summary']}")
+        yield (_("Last"), f"{last['happened_at'][:16].replace('T', ' ')} {last['kind']}: {last['summary']}")
     if m.get("next_contact_on"):
         goal = f" — {m['next_contact_goal']}" if m.get("next_contact_goal") else ""
-        yield ("Next", f"{m['next_contact_on']}{goal}")
+        yield (_("Next"), f"{m['next_contact_on']}{goal}")
     for d in m["open_deals"]:
-        yield ("Deal", f"#{d['id']} {d['title']} ({d['stage']}, {d['amount']} {d['currency']})")
+        yield (_("Deal"), f"#{d['id']} {d['title']} ({d['stage']}, {d['amount']} {d['currency']})")
     for r in m["open_requests"]:
-        yield ("Request", f"#{r['id']} {r['subject']} ({r['status']}, {r['priority']})")
+        yield (_("Request"), f"#{r['id']} {r['subject']} ({r['status']}, {r['priority']})")
 
 
 def register(app: typer.Typer) -> None:

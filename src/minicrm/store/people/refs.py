@@ -34,13 +34,15 @@ def _pick(rows: list[Any], what: str, ref: str) -> int:
         raise _no_match(what, ref)
     listed = ", ".join(f"{r['id']} {r['name']}" for r in rows[:MAX_LISTED])
     n = len(rows)
-    more = _(" and {n} more").format(n=n - MAX_LISTED) if n > MAX_LISTED else ""
+    if n > MAX_LISTED:  # the list goes on: `1 Ann, 2 Anna... and 3 more`
+        listed += _(" and {n} more").format(n=n - MAX_LISTED)
     if what == "contact":
-        many = ngettext("'{ref}' matches {n} contact: {listed}", "'{ref}' matches {n} contacts: {listed}", n)
+        many = ngettext("'{ref}' matches {n} contact: {listed}; use the id or more of the name",
+                        "'{ref}' matches {n} contacts: {listed}; use the id or more of the name", n)  # fmt: skip
     else:
-        many = ngettext("'{ref}' matches {n} company: {listed}", "'{ref}' matches {n} companies: {listed}", n)
-    hint = _("use the id or more of the name")
-    raise Ambiguous(f"{many.format(ref=ref, n=n, listed=listed)}{more}; {hint}")
+        many = ngettext("'{ref}' matches {n} company: {listed}; use the id or more of the name",
+                        "'{ref}' matches {n} companies: {listed}; use the id or more of the name", n)  # fmt: skip
+    raise Ambiguous(many.format(ref=ref, n=n, listed=listed))
 
 
 def _by_name(session: Session, table: str, what: str, ref: str) -> int:

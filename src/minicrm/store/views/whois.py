@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.store.core.text import phone_key
@@ -27,7 +28,11 @@ def default_region(region: str | None) -> str | None:
     import phonenumbers
 
     if value not in phonenumbers.SUPPORTED_REGIONS:
-        raise BadInput(f"unknown region '{region or os.environ.get(REGION_ENV)}' (a country code such as DE, GB, US)")
+        raise BadInput(
+            _("unknown region '{region}' (a country code such as DE, GB, US)").format(
+                region=region or os.environ.get(REGION_ENV)
+            )
+        )
     return value
 
 
@@ -40,7 +45,7 @@ def phone_keys(text: str, region: str | None) -> tuple[list[str], str | None]:
         raw = raw[4:]
     digits = phone_key(raw)
     if len(digits) < 3 or any(ch.isalpha() for ch in raw.replace("ext", "").replace("x", "")):
-        raise BadInput(f"cannot read '{text}' as a phone number or an e-mail address")
+        raise BadInput(_("cannot read '{text}' as a phone number or an e-mail address").format(text=text))
     keys = [digits]
     e164 = None
     try:
@@ -61,7 +66,7 @@ def lookup(session: Session, query: str, *, region: str | None = None) -> dict[s
     """The contacts and companies a number or e-mail belongs to, each with its short card."""
     query = query.strip()
     if not query:
-        raise BadInput("give a phone number or an e-mail address")
+        raise BadInput(_("give a phone number or an e-mail address"))
     if "@" in query:
         key = query.lower().removeprefix("mailto:")
         contact_ids = [
@@ -93,7 +98,8 @@ def lookup(session: Session, query: str, *, region: str | None = None) -> dict[s
     matches = [contact_short_card(session, cid) for cid in contact_ids]
     matches += [company_short_card(session, r["id"]) for r in company_rows]
     if not matches:
-        raise NotFound(f"nobody has {'the e-mail' if '@' in query else 'the number'} '{query}'")
+        said = _("nobody has the e-mail '{query}'") if "@" in query else _("nobody has the number '{query}'")
+        raise NotFound(said.format(query=query))
     return {"query": query, "normalized": normalized, "matches": matches}
 
 
