@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from minicrm.errors import BadInput, MinicrmError, StoreError
+from minicrm.i18n import _
 
 #: failures of the disk rather than of the place the user named
 _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
@@ -40,15 +41,19 @@ def write_error(path: Path | str, exc: OSError) -> MinicrmError:
     """The one-line error for `exc` met while writing `path`."""
     reason = exc.strerror or str(exc)
     cls = StoreError if exc.errno in _DISK_ERRORS else BadInput
-    return cls(f"cannot write {path}: {reason}")
+    return cls(_("cannot write {path}: {reason}").format(path=path, reason=reason))
 
 
 def check_folder(path: Path) -> Path:
     """The folder `path` goes in; BadInput when it is missing or not a folder (folders are never created)."""
     folder = path.parent
     if not folder.is_dir():
-        what = "no folder" if not folder.exists() else "not a folder:"
-        raise BadInput(f"cannot write {path}: {what} {folder}")
+        msg = (
+            _("cannot write {path}: no folder {folder}")
+            if not folder.exists()
+            else (_("cannot write {path}: not a folder: {folder}"))
+        )
+        raise BadInput(msg.format(path=path, folder=folder))
     return folder
 
 
@@ -80,7 +85,7 @@ def output_file(
     except OSError as exc:
         raise write_error(path, exc) from None
     if st is not None and stat.S_ISDIR(st.st_mode):
-        raise BadInput(f"{path} is a folder; give a file name")
+        raise BadInput(_("{path} is a folder; give a file name").format(path=path))
     if st is not None and not stat.S_ISREG(st.st_mode):
         with _in_place(named, path, binary=binary, newline=newline, encoding=encoding) as fh:
             yield fh

@@ -15,6 +15,7 @@ from typing import Any
 import vobject
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 
 
 @dataclass
@@ -63,18 +64,18 @@ def split_cards(text: str, source: str = "") -> Iterator[RawCard | tuple[int, st
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
             if start is not None:
-                yield start, "card has no END:VCARD before the next BEGIN:VCARD", _lines(lines, start, number - 1)
+                yield start, _("card has no END:VCARD before the next BEGIN:VCARD"), _lines(lines, start, number - 1)
             start = number
         elif upper == "END:VCARD":
             if start is None:
-                yield number, "END:VCARD without BEGIN:VCARD", ""
+                yield number, _("END:VCARD without BEGIN:VCARD"), ""
                 continue
             yield RawCard(start, "\r\n".join(lines[start - 1 : number]) + "\r\n", source)
             start = None
         elif start is None and upper and not line[:1].isspace():
-            yield number, f"text outside a vCard: {line.strip()[:40]!r}", ""
+            yield number, _("text outside a vCard: {text!r}").format(text=line.strip()[:40]), ""
     if start is not None:
-        yield start, "card has no END:VCARD (the file ends inside it)", _lines(lines, start, len(lines))
+        yield start, _("card has no END:VCARD (the file ends inside it)"), _lines(lines, start, len(lines))
 
 
 def _lines(lines: list[str], first: int, last: int) -> str:
@@ -87,7 +88,7 @@ def parse_card(raw: RawCard) -> Card:
     try:
         comp = vobject.readOne(text, ignoreUnreadable=True, allowQP=True)
     except Exception as exc:  # vobject raises ParseError and assorted ValueErrors
-        raise BadInput(f"unreadable vCard ({_short(exc)})") from None
+        raise BadInput(_("unreadable vCard ({reason})").format(reason=_short(exc))) from None
     card = Card(raw.line)
     labels = _group_labels(comp)
     for prop in comp.getChildren():
@@ -95,7 +96,7 @@ def parse_card(raw: RawCard) -> Card:
         try:
             _take(card, name, prop, labels)
         except Exception as exc:
-            raise BadInput(f"bad {name} ({_short(exc)})") from None
+            raise BadInput(_("bad {name} ({reason})").format(name=name, reason=_short(exc))) from None
     n = getattr(comp, "n", None)
     if n is not None and not isinstance(n.value, str):
         card.family = _joined(n.value.family) or None
@@ -126,7 +127,7 @@ def _prepare(text: str) -> str:
     while i < len(lines):
         line = lines[i]
         i += 1
-        head, colon, _ = _split_value(line)
+        head, colon, _value = _split_value(line)
         if colon and _is_qp(head):
             while line.endswith("=") and i < len(lines):  # a soft line break
                 line = line[:-1] + lines[i]
@@ -156,12 +157,12 @@ def _is_qp(head: str) -> bool:
 
 def _decode_qp(line: str) -> str:
     """One quoted-printable property line → the same property, decoded and escaped as vCard 3.0 text."""
-    head, _, value = _split_value(line)
+    head, _colon, value = _split_value(line)
     name = head.split(";", 1)[0]
     charset = None
     kept = []
     for param in _params(head):
-        key, _, val = param.partition("=")
+        key, _eq, val = param.partition("=")
         if key.upper() == "CHARSET":
             charset = val.strip('"')
         elif param.upper() not in ("ENCODING=QUOTED-PRINTABLE", "QUOTED-PRINTABLE"):
@@ -170,10 +171,10 @@ def _decode_qp(line: str) -> str:
     try:
         decoded = data.decode(charset or "utf-8")
     except LookupError:
-        raise BadInput(f"unknown CHARSET '{charset}' in {name}") from None
+        raise BadInput(_("unknown CHARSET '{charset}' in {name}").format(charset=charset, name=name)) from None
     except UnicodeDecodeError:
         if charset:
-            raise BadInput(f"{name} is not valid {charset}") from None
+            raise BadInput(_("{name} is not valid {charset}").format(name=name, charset=charset)) from None
         decoded = data.decode("cp1252")  # quoted-printable without a CHARSET: the Windows default
     decoded = decoded.replace("\\", "\\\\").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
     if name.rpartition(".")[2].upper() not in _STRUCTURED:

@@ -18,10 +18,19 @@ from typing import Any
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
+from minicrm.i18n import N_, _, counted, ngettext
 from minicrm.output import Format
 
 #: Seconds to wait for a PostgreSQL server before saying it does not answer.
 CONNECT_TIMEOUT = "5"
+#: Values of the report that are English in its JSON and translated in its table.
+NOT_CREATED = N_("not created yet (minicrm creates it on first use)")
+DEFAULT_NUMBERS = N_("1,234.56 or 1.234,56 (read from the amount)")
+NO_ZONE_NAME = N_("local time without an IANA name (the calendar feed writes UTC)")
+TOKEN_NOT_SET = N_("not set (ical serve answers on this computer only)")
+TOKEN_WEAK = N_("too weak")
+SCHEMA_STATES = {"current": N_("current"), "older": N_("older"), "newer": N_("newer"), "foreign": N_("foreign"),
+                 "empty": N_("empty")}  # fmt: skip
 
 
 def doctor(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
@@ -37,9 +46,9 @@ def doctor(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     report |= _database(actx, problems)
     report |= {
         "data_folder": str(paths.data_dir()),
-        "data_folder_mode": _private(paths.data_dir(), "data folder", problems),
+        "data_folder_mode": _private(paths.data_dir(), N_("data folder"), problems),
         "backups_folder": str(paths.backup_dir()),
-        "backups_folder_mode": _private(paths.backup_dir(), "backups folder", problems),
+        "backups_folder_mode": _private(paths.backup_dir(), N_("backups folder"), problems),
     }
     report |= _config(actx, problems)
     report |= _language(actx, problems)
@@ -53,8 +62,9 @@ def doctor(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     shown = {**report, "problems": "; ".join(problems)} if fmt is Format.csv else report
     output.emit_object(shown, fmt, table=_table)
     if problems:
-        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
-        raise MinicrmError(f"{count}: " + "; ".join(problems))
+        n = len(problems)
+        msg = ngettext("{n} problem: {problems}", "{n} problems: {problems}", n)
+        raise MinicrmError(msg.format(n=n, problems="; ".join(problems)))
 
 
 # -- the checks ------------------------------------------------------------------------------------------------
@@ -72,7 +82,8 @@ def _private(path: Path, what: str, problems: list[str], *, folder: bool = True)
         return None
     if mode & 0o077:
         wanted = "700" if folder else "600"
-        problems.append(f"{what} {path} is {mode:04o}, open to other users (chmod {wanted} '{path}')")
+        msg = _("{what} {path} is {mode}, open to other users (chmod {wanted} '{path}')")
+        problems.append(msg.format(what=_(what), path=path, mode=f"{mode:04o}", wanted=wanted))
     return f"{mode:04o}"
 
 
@@ -100,13 +111,14 @@ def _database(actx: Any, problems: list[str]) -> dict[str, Any]:
     if database.path is not None:
         path = database.path
         if not database.exists():
-            facts["schema"] = "not created yet (minicrm creates it on first use)"
+            facts["schema"] = NOT_CREATED
             if not path.parent.is_dir() and path.parent != _default_folder():
-                problems.append(f"no folder {path.parent} for the database {path.name}: create it first")
+                msg = _("no folder {folder} for the database {name}: create it first")
+                problems.append(msg.format(folder=path.parent, name=path.name))
             return facts
-        facts["database_mode"] = _private(path, "database", problems, folder=False)
+        facts["database_mode"] = _private(path, N_("database"), problems, folder=False)
         for suffix in ("-wal", "-shm", "-journal"):
-            _private(Path(f"{path}{suffix}"), "database file", problems, folder=False)
+            _private(Path(f"{path}{suffix}"), N_("database file"), problems, folder=False)
     os.environ.setdefault("PGCONNECT_TIMEOUT", CONNECT_TIMEOUT)
     try:
         from minicrm.store.views.health import database_health
@@ -128,11 +140,14 @@ def _database(actx: Any, problems: list[str]) -> dict[str, Any]:
         "records": health.records,
     }
     if health.schema == "newer":
-        problems.append(f"schema revision {health.revision} is newer than this minicrm knows ({SCHEMA_HEAD}): upgrade")
+        msg = _("schema revision {revision} is newer than this minicrm knows ({head}): upgrade")
+        problems.append(msg.format(revision=health.revision, head=SCHEMA_HEAD))
     elif health.schema == "foreign":
-        problems.append(f"{database.label} is not a minicrm database (tables {', '.join(health.foreign_tables)})")
+        msg = _("{database} is not a minicrm database (tables {tables})")
+        problems.append(msg.format(database=database.label, tables=", ".join(health.foreign_tables)))
     if health.read_only:
-        problems.append(f"{database.label} is read-only ({health.read_only}): every change will fail")
+        msg = _("{database} is read-only ({reason}): every change will fail")
+        problems.append(msg.format(database=database.label, reason=health.read_only))
     return facts
 
 
@@ -152,10 +167,10 @@ def _config(actx: Any, problems: list[str]) -> dict[str, Any]:
     facts = {
         "config_file": str(path),
         "config_exists": path.exists(),
-        "config_mode": _private(path, "config file", problems, folder=False),
+        "config_mode": _private(path, N_("config file"), problems, folder=False),
     }
     if path.parent != data_dir():  # with $MINICRM_HOME both are that folder, checked once
-        facts["config_folder_mode"] = _private(path.parent, "config folder", problems)
+        facts["config_folder_mode"] = _private(path.parent, N_("config folder"), problems)
     return facts
 
 
@@ -166,14 +181,15 @@ def _language(actx: Any, problems: list[str]) -> dict[str, Any]:
     language = next((os.environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)), "C")
     encoding = locale.getpreferredencoding(False)
     if codecs.lookup(encoding).name != "utf-8":
-        problems.append(
-            f"the locale's encoding is {encoding}: names outside it cannot be shown (use a UTF-8 locale, e.g. C.UTF-8)"
+        msg = _(
+            "the locale's encoding is {encoding}: names outside it cannot be shown (use a UTF-8 locale, e.g. C.UTF-8)"
         )
+        problems.append(msg.format(encoding=encoding))
     return {
         "language": language,
         "encoding": encoding,
         "date_format": actx.setting("date_format") or "iso",
-        "number_format": actx.setting("number_format") or "1,234.56 or 1.234,56 (read from the amount)",
+        "number_format": actx.setting("number_format") or DEFAULT_NUMBERS,
     }
 
 
@@ -189,7 +205,7 @@ def _time_zone(problems: list[str]) -> dict[str, Any]:
     except BadInput as exc:
         problems.append(str(exc))
         return {"time_zone": None, "utc_offset": f"{offset[:3]}:{offset[3:]}"}
-    name = getattr(zone, "key", None) or "local time without an IANA name (the calendar feed writes UTC)"
+    name = getattr(zone, "key", None) or NO_ZONE_NAME
     return {"time_zone": name, "utc_offset": f"{offset[:3]}:{offset[3:]}"}
 
 
@@ -198,14 +214,15 @@ def _calendar_token(problems: list[str]) -> dict[str, Any]:
 
     token = os.environ.get("MINICRM_ICAL_TOKEN")
     if token is None:
-        return {"calendar_token": "not set (ical serve answers on this computer only)"}
+        return {"calendar_token": TOKEN_NOT_SET}
     if len(token) < MIN_PUBLIC_TOKEN or len(set(token)) < 4:
-        problems.append(
-            f"MINICRM_ICAL_TOKEN is too weak to serve the calendar off loopback ({len(token)} characters, at least"
-            f' {MIN_PUBLIC_TOKEN} random ones: python -c "import secrets; print(secrets.token_urlsafe())")'
+        msg = _(
+            "MINICRM_ICAL_TOKEN is too weak to serve the calendar off loopback ({n} characters, at least"
+            ' {least} random ones: python -c "import secrets; print(secrets.token_urlsafe())")'
         )
-        return {"calendar_token": "too weak"}
-    return {"calendar_token": f"set ({len(token)} characters)"}
+        problems.append(msg.format(n=len(token), least=MIN_PUBLIC_TOKEN))
+        return {"calendar_token": TOKEN_WEAK}
+    return {"calendar_token": f"set ({len(token)} characters)"}  # translated in the table
 
 
 # -- the table -------------------------------------------------------------------------------------------------
@@ -213,7 +230,7 @@ def _size(size: int | None) -> str | None:
     if size is None:
         return None
     if size < 1024:
-        return f"{size} bytes"
+        return ngettext("{n} byte", "{n} bytes", size).format(n=size)
     value = float(size)
     for unit in ("KiB", "MiB", "GiB"):
         value /= 1024
@@ -228,29 +245,45 @@ def _table(r: dict[str, Any]):
     def mode(value: str | None) -> str | None:
         return f"({value})" if value else None
 
-    schema = r["schema"]
+    def shown(value: str | None) -> str | None:
+        """A value of the report in the user's language (the JSON keeps it English)."""
+        return _(SCHEMA_STATES.get(value, value)) if value else value
+
+    schema = shown(r["schema"])
     if r["schema_revision"]:
-        schema = f"{r['schema_revision']} ({r['schema']}; this minicrm writes {r['schema_head']})"
-    records = ", ".join(f"{count} {label}" for label, count in r["records"].items())
+        schema = _("{revision} ({state}; this minicrm writes {head})").format(
+            revision=r["schema_revision"], state=shown(r["schema"]), head=r["schema_head"]
+        )
+    records = ", ".join(
+        counted(count, label) if label in ("contacts", "companies", "interactions", "deals", "tasks")
+        else f"{count} {label}" for label, count in r["records"].items()
+    )  # fmt: skip
+    token = r["calendar_token"]
+    if token not in (TOKEN_NOT_SET, TOKEN_WEAK):
+        n = len(os.environ.get("MINICRM_ICAL_TOKEN", ""))
+        token = ngettext("set ({n} character)", "set ({n} characters)", n).format(n=n)
+    checks = len(r["problems"])
     yield key_values(
         [
-            ("minicrm", f"{r['version']}  {r['program'] or '(not on the PATH)'}"),
-            ("Database", " ".join(filter(None, [r["database"], mode(r["database_mode"])]))),
-            ("Size", _size(r["database_size_bytes"])),
-            ("Schema", schema),
-            ("Records", records),
-            ("Data folder", " ".join(filter(None, [r["data_folder"], mode(r["data_folder_mode"])]))),
-            ("Backups", " ".join(filter(None, [r["backups_folder"], mode(r["backups_folder_mode"])]))),
-            ("Config file", f"{r['config_file']} {mode(r['config_mode']) or '(none yet)'}"),
-            ("User", r["user"]),
-            ("Language", f"{r['language']} ({r['encoding']}); dates {r['date_format']}, amounts {r['number_format']}"),
-            ("Time zone", f"{r['time_zone'] or '?'} (UTC{r['utc_offset']})"),
-            ("Calendar token", r["calendar_token"]),
-            ("Checks", "all good" if not r["problems"] else f"{len(r['problems'])} failed"),
+            ("minicrm", f"{r['version']}  {r['program'] or _('(not on the PATH)')}"),
+            (_("Database"), " ".join(filter(None, [r["database"], mode(r["database_mode"])]))),
+            (_("Size"), _size(r["database_size_bytes"])),
+            (_("Schema"), schema),
+            (_("Records"), records),
+            (_("Data folder"), " ".join(filter(None, [r["data_folder"], mode(r["data_folder_mode"])]))),
+            (_("Backups"), " ".join(filter(None, [r["backups_folder"], mode(r["backups_folder_mode"])]))),
+            (_("Config file"), f"{r['config_file']} {mode(r['config_mode']) or _('(none yet)')}"),
+            (_("User"), r["user"]),
+            (_("Language"), _("{language} ({encoding}); dates {date_format}, amounts {number_format}").format(
+                language=r["language"], encoding=r["encoding"], date_format=r["date_format"],
+                number_format=shown(r["number_format"]))),
+            (_("Time zone"), f"{shown(r['time_zone']) or '?'} (UTC{r['utc_offset']})"),
+            (_("Calendar token"), shown(token)),
+            (_("Checks"), ngettext("{n} failed", "{n} failed", checks).format(n=checks) if checks else _("all good")),
         ]
-    )
+    )  # fmt: skip
     if r["problems"]:
-        yield key_values([("Problem", problem) for problem in r["problems"]])
+        yield key_values([(_("Problem"), problem) for problem in r["problems"]])
 
 
 def register(app: typer.Typer) -> None:

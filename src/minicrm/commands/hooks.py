@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _, ngettext
 from minicrm.output import Format
 
 app = typer.Typer(help="Hooks and webhooks run on events: a deal won, a contact added...", no_args_is_help=True)
@@ -40,7 +40,7 @@ def _event(name: str, *, before: bool = False) -> str:
 
     bare = name.removeprefix("before-") if before else name
     if bare not in EVENTS:
-        raise BadInput(f"unknown event '{name}' (one of: {', '.join(EVENTS)})")
+        raise BadInput(_("unknown event '{name}' (one of: {choices})").format(name=name, choices=", ".join(EVENTS)))
     return name
 
 
@@ -54,19 +54,19 @@ def list_hooks(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     folder = local.hooks_dir()
     rows: list[dict[str, Any]] = [
         {"event": event, "kind": "hook", "target": str(path), "id": None,
-         "detail": "" if local.executable(path) else "not executable: never run (chmod +x)"}
+         "detail": "" if local.executable(path) else _("not executable: never run (chmod +x)")}
         for event, path in local.installed(folder)
     ]  # fmt: skip
     for hook in webhooks.list_webhooks(actx.session()):
         detail = ", ".join(part for part in (
-            f"signed with ${hook.secret_env}" if hook.secret_env else "unsigned",
-            f"{hook.pending} pending" if hook.pending else "",
-            f"{hook.failed} given up" if hook.failed else "",
+            _("signed with ${var}").format(var=hook.secret_env) if hook.secret_env else _("unsigned"),
+            _("{n} pending").format(n=hook.pending) if hook.pending else "",
+            _("{n} given up").format(n=hook.failed) if hook.failed else "",
         ) if part)  # fmt: skip
         rows.append({"event": hook.event, "kind": "webhook", "target": hook.url, "id": hook.id, "detail": detail,
                      "secret_env": hook.secret_env, "pending": hook.pending, "failed": hook.failed})  # fmt: skip
     rows.sort(key=lambda r: (r["event"], r["kind"]))
-    output.emit_rows(rows, LIST_COLUMNS, fmt, empty=f"no hooks in {folder} and no webhooks")
+    output.emit_rows(rows, LIST_COLUMNS, fmt, empty=_("no hooks in {folder} and no webhooks").format(folder=folder))
 
 
 @app.command("add")
@@ -93,7 +93,8 @@ def add(
     forget_subscriptions(session)
     output.write(str(webhook_id))
     if secret_env and not os.environ.get(secret_env):
-        output.note(f"${secret_env} is not set here: set it wherever minicrm runs (cron too), or posts will fail")
+        msg = _("${var} is not set here: set it wherever minicrm runs (cron too), or posts will fail")
+        output.note(msg.format(var=secret_env))
 
 
 @app.command("remove")
@@ -111,7 +112,11 @@ def remove(
     session = actx.session()
     count = remove_webhooks(session, _event(event), url=url, now=actx.now(), user_id=actx.user_id())
     forget_subscriptions(session)
-    output.note(f"removed {count} webhook{'s' if count != 1 else ''} of {event}")
+    output.note(
+        ngettext("removed {n} webhook of {event}", "removed {n} webhooks of {event}", count).format(
+            n=count, event=event
+        )
+    )
 
 
 @app.command("test")
@@ -129,7 +134,7 @@ def test(ctx: typer.Context, event: EventArg, fmt: FormatOpt = Format.table) -> 
         for result in results:
             if result["output"].strip():
                 output.note(result["output"].rstrip("\n"))
-    output.emit_rows(results, TEST_COLUMNS, fmt, empty=f"nothing listens to {name}")
+    output.emit_rows(results, TEST_COLUMNS, fmt, empty=_("nothing listens to {event}").format(event=name))
     if not all(r["ok"] for r in results):
         raise typer.Exit(1)
 
@@ -158,8 +163,12 @@ def deliver(
     data = summary.to_json()
     if fmt is Format.table:
         if summary.delivered or summary.failed:
-            output.note(f"delivered {summary.delivered}, failed {summary.failed} (retried later)"
-                        + (f", given up {summary.gave_up}" if summary.gave_up else ""))  # fmt: skip
+            line = _("delivered {delivered}, failed {failed} (retried later)").format(
+                delivered=summary.delivered, failed=summary.failed
+            )
+            if summary.gave_up:
+                line += _(", given up {n}").format(n=summary.gave_up)
+            output.note(line)
         return
     output.emit_data(data, fmt, csv_rows=[data])
 
@@ -177,7 +186,7 @@ def log(
 
     actx = app_ctx(ctx)
     rows = attempt_log(actx.session(), event=_event(event) if event else None, limit=limit)
-    output.emit_rows(rows, LOG_COLUMNS, fmt, empty="no webhook attempts yet")
+    output.emit_rows(rows, LOG_COLUMNS, fmt, empty=_("no webhook attempts yet"))
 
 
 def register(app_: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx, on_date
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _
 from minicrm.output import Format
 
 if TYPE_CHECKING:
@@ -69,25 +69,30 @@ def _report(run: MailRun, me: Me, fmt: Format) -> None:
     from minicrm import output
 
     for text in run.notes:
-        output.note(f"note: {text}")
+        output.note(_("note: {text}").format(text=text))
     if run.more_notes:
-        output.note(f"note: ... and {run.more_notes} more")
+        output.note(_("note: ... and {n} more").format(n=run.more_notes))
     if output.emit_data(run.to_json(), fmt, csv_rows=[u.to_json() for u in run.unknown_list()]):
         return
-    would = "would be " if run.dry_run else ""
-    output.note(
-        f"{run.read} message(s) read: {run.logged} {would}logged ({run.interactions} interaction(s)),"
-        f" {run.already_logged} already logged, {run.no_contact} without a known contact"
-        + (f", {run.on_company} on a company by its domain" if run.on_company else "")
-        + (f", {run.before_since} before --since" if run.before_since else "")
-    )
+    summary = (
+        _("{read} message(s) read: {logged} would be logged ({interactions} interaction(s)), {already} already logged,"
+          " {no_contact} without a known contact") if run.dry_run else
+        _("{read} message(s) read: {logged} logged ({interactions} interaction(s)), {already} already logged,"
+          " {no_contact} without a known contact")
+    ).format(read=run.read, logged=run.logged, interactions=run.interactions, already=run.already_logged,
+             no_contact=run.no_contact)  # fmt: skip
+    if run.on_company:
+        summary += _(", {n} on a company by its domain").format(n=run.on_company)
+    if run.before_since:
+        summary += _(", {n} before --since").format(n=run.before_since)
+    output.note(summary)
     if not me:
-        output.note("config `me` is not set: direction guessed (minicrm config set me you@example.com)")
+        output.note(_("config `me` is not set: direction guessed (minicrm config set me you@example.com)"))
     unknown = [u.to_json() for u in run.unknown_list()]
     if unknown:
         output.emit_rows(unknown, UNKNOWN_COLUMNS, fmt)
         if not any(u["contact_id"] for u in unknown):
-            output.note("add them as leads with --create-contacts, or as contacts with: minicrm contact add")
+            output.note(_("add them as leads with --create-contacts, or as contacts with: minicrm contact add"))
 
 
 def import_cmd(
@@ -141,7 +146,7 @@ def log_cmd(
     data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
     raws = piped(data)
     if not raws or any(b":" not in raw.split(b"\n", 1)[0] for raw in raws):
-        raise BadInput("standard input is not an e-mail message (pipe one message, headers first, or an mbox)")
+        raise BadInput(_("standard input is not an e-mail message (pipe one message, headers first, or an mbox)"))
     me = _me(actx)
     session = actx.session()
     contact_id = None
@@ -153,18 +158,19 @@ def log_cmd(
     log_mail(session, raws, me=me, now=actx.now(), user_id=actx.user_id(), dry_run=dry_run,
              create_contacts=create_contacts, by_domain=by_domain, contact_id=contact_id, run=run)  # fmt: skip
     for text in run.notes:
-        output.note(f"note: {text}")
+        output.note(_("note: {text}").format(text=text))
     if run.already_logged:
-        output.note(f"already logged: {run.already_logged} message(s)")
+        output.note(_("already logged: {n} message(s)").format(n=run.already_logged))
         if not run.items:
             return
     if not run.items:
         sender = next(iter(run.unknown), None)
-        who = f" (from {sender})" if sender else ""
-        raise BadInput(
-            f"no contact has the message's addresses{who}: give --contact REF, --by-domain or --create-contacts"
-        )
-    output.emit_rows([i.to_json() for i in run.items], LOGGED_COLUMNS, fmt, empty="nothing logged")
+        msg = (_("no contact has the message's addresses (from {sender}): give --contact REF, --by-domain or"
+                 " --create-contacts") if sender else
+               _("no contact has the message's addresses: give --contact REF, --by-domain or"
+                 " --create-contacts"))  # fmt: skip
+        raise BadInput(msg.format(sender=sender))
+    output.emit_rows([i.to_json() for i in run.items], LOGGED_COLUMNS, fmt, empty=_("nothing logged"))
 
 
 def sync_cmd(
@@ -202,7 +208,8 @@ def sync_cmd(
     account = parse_url(url)
     password = os.environ.get(password_env)
     if password is None:
-        raise BadInput(f"no password: set the environment variable {password_env} (or name another: --password-env)")
+        msg = _("no password: set the environment variable {var} (or name another: --password-env)")
+        raise BadInput(msg.format(var=password_env))
     me = _me(actx)
     day = _since(actx, since)
     run = sync_folder(actx.session(), account, password, me=me, now=actx.now(), user_id=actx.user_id(), since=day,

@@ -20,7 +20,7 @@ def demo(
 
     actx = app_ctx(ctx)
     if if_empty and not is_empty(actx.session()):
-        output.note(f"{actx.database.label} already holds data; demo left it as it is")
+        output.note(_("{database} already holds data; demo left it as it is").format(database=actx.database.label))
         return
     counts = fill(actx.session(), today=actx.today())
     what = ", ".join(counted(counts[k], k) for k in ("companies", "contacts", "interactions", "deals"))

@@ -27,6 +27,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from minicrm.errors import Conflict
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.hooks import local, webhooks
 from minicrm.store.core.records import iso
@@ -156,7 +157,7 @@ def emit(session: Session, name: str, payload: Payload, before: dict[str, Any] |
     record_id = record.get("id") if isinstance(record, dict) else None
     if outside:  # a viewer's remind (#21) writes nothing: its hooks run, no webhook post can be queued
         if targets:
-            conf.report(f"{name}: webhooks not told ({session.writes_denied})")
+            conf.report(_("{event}: webhooks not told ({reason})").format(event=name, reason=session.writes_denied))
         _after_commit(session, conf, name, text, hooks, [], record_id)
         return
     ids = webhooks.enqueue(session, targets, name, text, now=conf.now()) if targets else []
@@ -184,23 +185,26 @@ def _after_commit(
             if outcome.output.strip():
                 conf.report(outcome.output.rstrip("\n"))
             if not outcome.ok:
-                conf.report(f"hook {name} ({path}) {outcome.problem(conf.timeout)}; the change is kept")
+                msg = _("hook {event} ({path}) {problem}; the change is kept")
+                conf.report(msg.format(event=name, path=path, problem=outcome.problem(conf.timeout)))
         if ids and conf.deliver_now:
             from minicrm.store.core.hooks import delivery  # only when there is something to post
 
             if conf.deliver_budget < len(ids):
-                conf.report("more webhook posts than a command makes itself: `minicrm hook deliver` posts the rest")
+                conf.report(_("more webhook posts than a command makes itself: `minicrm hook deliver` posts the rest"))
                 conf.deliver_now = False
             summary = delivery.deliver(session, now=conf.now, timeout=conf.webhook_timeout,
                                        ids=ids[: max(conf.deliver_budget, 0)], stop_on_failure=True)  # fmt: skip
             conf.deliver_budget -= len(summary.results)
             for problem in summary.problems:
-                conf.report(f"{problem}; `minicrm hook deliver` retries it")
+                conf.report(_("{problem}; `minicrm hook deliver` retries it").format(problem=problem))
                 conf.deliver_now = False
     except KeyboardInterrupt:
-        conf.report(f"hooks of {name} interrupted; the change is kept, webhooks are left to `minicrm hook deliver`")
+        msg = _("hooks of {event} interrupted; the change is kept, webhooks are left to `minicrm hook deliver`")
+        conf.report(msg.format(event=name))
     except Exception as exc:  # a hook problem never turns a committed change into a failed command
-        conf.report(f"hooks of {name} failed: {type(exc).__name__}: {exc}; the change is kept")
+        msg = _("hooks of {event} failed: {error}: {reason}; the change is kept")
+        conf.report(msg.format(event=name, error=type(exc).__name__, reason=exc))
 
 
 def check(
@@ -226,11 +230,16 @@ def check(
     for path in hooks:
         outcome = local.run(path, text.encode(), env, conf.timeout)
         if outcome.error and not local.executable(path):
-            conf.report(f"hook before-{name} ({path}) {outcome.error}; not run")
+            conf.report(
+                _("hook before-{event} ({path}) {problem}; not run").format(
+                    event=name, path=path, problem=outcome.error
+                )
+            )
             continue
         if not outcome.ok:
             said = " ".join(line.strip() for line in outcome.output.splitlines() if line.strip())[:400]
-            raise Conflict(f"{name} refused by hook {path.name}: {said or outcome.problem(conf.timeout)}")
+            msg = _("{event} refused by hook {hook}: {reason}")
+            raise Conflict(msg.format(event=name, hook=path.name, reason=said or outcome.problem(conf.timeout)))
         if outcome.output.strip():
             conf.report(outcome.output.rstrip("\n"))
 

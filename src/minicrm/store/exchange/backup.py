@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict, StoreError
+from minicrm.i18n import _
 from minicrm.store.core.db import BUSY_TIMEOUT_MS, Database
 
 DEFAULT_KEEP = 10
@@ -66,7 +67,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _sqlite_path(db: Database) -> Path:
     assert db.path is not None
     if db.path.is_dir():
-        raise StoreError(f"{db.path} is a folder, not a database file")
+        raise StoreError(_("{path} is a folder, not a database file").format(path=db.path))
     return db.path
 
 
@@ -88,7 +89,7 @@ def _place(finished: Path, target: Path) -> None:
     try:
         place_new(finished, target)
     except FileExistsError:
-        raise Conflict(f"{target} exists; give another name or a folder") from None
+        raise Conflict(_("{target} exists; give another name or a folder").format(target=target)) from None
 
 
 def _is_sqlite_file(path: Path) -> bool:
@@ -131,7 +132,7 @@ def _load_into(db: Database, source: Path) -> RestoreResult:
 
     with source.open("rb") as fh:
         if fh.read(64).lstrip()[:1] != b"{":
-            raise BadInput(f"{source} is not a SQLite database nor a minicrm JSON backup")
+            raise BadInput(_("{source} is not a SQLite database nor a minicrm JSON backup").format(source=source))
     session = db.connect()
     try:
         ensure_schema(db, session)
@@ -139,7 +140,9 @@ def _load_into(db: Database, source: Path) -> RestoreResult:
             try:
                 restore_json(session, stream, source=str(source))
             except UnicodeDecodeError:
-                raise BadInput(f"{source} is neither a minicrm backup nor a SQLite database") from None
+                raise BadInput(
+                    _("{source} is neither a minicrm backup nor a SQLite database").format(source=source)
+                ) from None
         return RestoreResult(source, None, current_revision(session) or "")
     finally:
         session.close()
@@ -157,7 +160,7 @@ def copy_database(source: Path, target: Path, *, live: Database | None = None) -
     try:
         src = live.connect(create=False).conn if live is not None else _connect(source)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot read {source}: {exc}") from None
+        raise StoreError(_("cannot read {source}: {exc}").format(source=source, exc=exc)) from None
     try:
         dst = _connect(target)
     except BaseException:
@@ -167,7 +170,7 @@ def copy_database(source: Path, target: Path, *, live: Database | None = None) -
         src.backup(dst)  # one step: a single read snapshot, writers in WAL mode are not blocked
         dst.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot copy {source}: {exc}") from None
+        raise StoreError(_("cannot copy {source}: {exc}").format(source=source, exc=exc)) from None
     finally:
         dst.close()
         src.close()
@@ -177,24 +180,24 @@ def check_file(path: Path) -> str:
     """Integrity check; returns the schema revision; raises BadInput naming the problem."""
     with path.open("rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
-            raise BadInput(f"{path} is not a SQLite database")
+            raise BadInput(_("{path} is not a SQLite database").format(path=path))
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
         if result != ["ok"]:
-            raise BadInput(f"{path} is damaged: {'; '.join(result)[:200]}")
+            raise BadInput(_("{path} is damaged: {exc}").format(path=path, exc="; ".join(result)[:200]))
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"contact", "alembic_version"} <= tables:
-            raise BadInput(f"{path} is not a minicrm database")
+            raise BadInput(_("{path} is not a minicrm database").format(path=path))
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-            raise BadInput(f"{path} has rows pointing at missing rows (PRAGMA foreign_key_check)")
+            raise BadInput(_("{path} has rows pointing at missing rows (PRAGMA foreign_key_check)").format(path=path))
     except sqlite3.DatabaseError as exc:
-        raise BadInput(f"{path} is damaged: {exc}") from None
+        raise BadInput(_("{path} is damaged: {exc}").format(path=path, exc=exc)) from None
     finally:
         conn.close()
     if revision is None:
-        raise BadInput(f"{path} has no schema revision; not a minicrm database")
+        raise BadInput(_("{path} has no schema revision; not a minicrm database").format(path=path))
     version: str = revision[0]
     return version
 
@@ -208,7 +211,7 @@ def _destination(target: Path | None, stem: str, suffix: str, now: datetime) -> 
 
     if target is not None and not target.is_dir():
         if os.path.lexists(target):
-            raise Conflict(f"{target} exists; give another name or a folder")
+            raise Conflict(_("{target} exists; give another name or a folder").format(target=target))
         return target, check_folder(target), False
     if target is None:
         try:
@@ -232,10 +235,10 @@ def backup(db: Database, target: Path | None = None, *, now: datetime, keep: int
         return _snapshot_backup(db, target, now=now, keep=keep)
     source = _sqlite_path(db)
     if not db.exists():
-        raise StoreError(f"no database at {source}")
+        raise StoreError(_("no database at {source}").format(source=source))
     target, folder, stamped = _destination(target, source.stem, ".db", now)
     if target.resolve() == source.resolve():
-        raise BadInput("the backup cannot be the database itself")
+        raise BadInput(_("the backup cannot be the database itself"))
     with _writing(target), private_workdir(target) as work:
         partial = work / target.name
         copy_database(source, partial, live=db)
@@ -267,17 +270,21 @@ def restore(db: Database, source: Path, *, now: datetime) -> RestoreResult:
     from minicrm.store.core.migrate import KNOWN_REVISIONS, SCHEMA_HEAD, upgrade
 
     if not source.is_file():
-        raise BadInput(f"no backup file at {source}")
+        raise BadInput(_("no backup file at {source}").format(source=source))
     if not db.dialect.is_file or not _is_sqlite_file(source):
         return _load_into(db, source)
     target = _sqlite_path(db)
     if target.exists() and source.resolve() == target.resolve():
-        raise BadInput("cannot restore a database onto itself")
+        raise BadInput(_("cannot restore a database onto itself"))
     revision = check_file(source)
     if revision not in KNOWN_REVISIONS:
-        raise BadInput(f"{source} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm")
+        raise BadInput(
+            _("{source} has schema revision {revision}, newer than this minicrm knows: upgrade minicrm").format(
+                source=source, revision=revision
+            )
+        )
     if target.exists() and (why := db.dialect.read_only_reason(target)):
-        raise StoreError(f"{target} is read-only ({why}): nothing was changed")
+        raise StoreError(_("{target} is read-only ({why}): nothing was changed").format(target=target, why=why))
     if not target.parent.exists():
         _private_folder(target.parent)
     with _writing(target), private_workdir(target) as work:
@@ -299,7 +306,7 @@ def restore(db: Database, source: Path, *, now: datetime) -> RestoreResult:
         try:
             src.backup(dst)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot write {target}: {exc}") from None
+            raise StoreError(_("cannot write {target}: {exc}").format(target=target, exc=exc)) from None
         finally:
             dst.close()
             src.close()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from minicrm.errors import BadInput, NotFound
+from minicrm.i18n import _, ngettext
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.people import search
@@ -21,14 +22,18 @@ def ids_from_text(text: str) -> list[int]:
     `-f csv` output (an `id` column), or ids separated by spaces, commas or newlines."""
     text = text.strip().lstrip("\ufeff")
     if not text:
-        raise BadInput("no contact ids on standard input")
+        raise BadInput(_("no contact ids on standard input"))
     ids: list[int] = []
     if text[0] in "[{":
         try:
             docs = [json.loads(text)]
         except (json.JSONDecodeError, RecursionError):  # NDJSON: one document per line
             numbered = enumerate(text.splitlines(), 1)
-            docs = [parse_json(line, f"standard input: line {n}") for n, line in numbered if line.strip()]
+            docs = [
+                parse_json(line, _("standard input: line {line}").format(line=n))
+                for n, line in numbered
+                if line.strip()
+            ]
         for doc in docs:
             for item in doc if isinstance(doc, list) else [doc]:
                 ids.append(_contact_id(item))
@@ -45,7 +50,7 @@ def ids_from_text(text: str) -> list[int]:
         tokens = [t for t in re.split(r"[\s,]+", text) if t]
     for token in tokens:
         if not token.strip().isdigit():
-            raise BadInput(f"standard input: '{token[:40]}' is not a contact id")
+            raise BadInput(_("standard input: '{token}' is not a contact id").format(token=token[:40]))
         ids.append(int(token))
     return _unique(ids)
 
@@ -64,7 +69,8 @@ def _contact_id(item: object) -> int:
     if not isinstance(item, dict):
         if isinstance(item, int) and not isinstance(item, bool):
             return item
-        raise BadInput(f"standard input: expected contact ids or rows of contacts, got {str(item)[:60]}")
+        msg = _("standard input: expected contact ids or rows of contacts, got {item}")
+        raise BadInput(msg.format(item=str(item)[:60]))
     kind = item.get("kind")
     if kind in (None, "contact") and isinstance(item.get("id"), int) and not isinstance(item.get("id"), bool):
         return int(item["id"])
@@ -73,8 +79,12 @@ def _contact_id(item: object) -> int:
         return contact_id
     what = f"{kind} {item.get('id')}" if kind else str(item)[:60]
     if kind and "contact_id" in item:
-        raise BadInput(f"standard input: the {what} row has no contact; filter it out first")
-    raise BadInput(f"standard input: the {what} row is not a contact (pipe contact rows only, e.g. --kind contact)")
+        raise BadInput(_("standard input: the {what} row has no contact; filter it out first").format(what=what))
+    raise BadInput(
+        _("standard input: the {what} row is not a contact (pipe contact rows only, e.g. --kind contact)").format(
+            what=what
+        )
+    )
 
 
 def _unique(ids: Sequence[int]) -> list[int]:
@@ -90,8 +100,13 @@ def check_contacts(session: Session, ids: Sequence[int]) -> None:
         known |= {r[0] for r in session.all(f"SELECT id FROM contact WHERE id IN ({marks})", chunk)}
     missing = [i for i in ids if i not in known]
     if missing:
-        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-        raise NotFound(f"no contact with id {missing[0]}{more}")
+        n = len(missing) - 1
+        msg = (
+            ngettext("no contact with id {id} (and {n} more)", "no contact with id {id} (and {n} more)", n)
+            if n
+            else (_("no contact with id {id}"))
+        )
+        raise NotFound(msg.format(id=missing[0], n=n))
 
 
 def tag_contacts(

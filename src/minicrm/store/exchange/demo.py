@@ -6,6 +6,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from minicrm.errors import Conflict
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.text import fold
 from minicrm.store.people.companies import create_company
@@ -95,6 +96,9 @@ SUMMARIES = {
     "greeting": ["Birthday wishes", "Season's greetings"],
 }
 
+#: The sample base is data, like the names above: it is not translated (the same demo in every language).
+TASK_TITLE = "Prepare the offer"
+
 
 def is_empty(session: Session) -> bool:
     return not session.scalar("SELECT count(*) FROM contact") and not session.scalar("SELECT count(*) FROM company")
@@ -103,7 +107,7 @@ def is_empty(session: Session) -> bool:
 def fill(session: Session, *, today: date, seed: int = 7) -> dict[str, int]:
     """Fill an empty database with a sample; refuses one that holds data."""
     if not is_empty(session):
-        raise Conflict("the database already holds data; demo fills only an empty one (use --db NEW.db)")
+        raise Conflict(_("the database already holds data; demo fills only an empty one (use --db NEW.db)"))
     rng = random.Random(seed)
     start = datetime.combine(today - timedelta(days=365), time(9, 0))
     now = datetime.combine(today, time(8, 0))
@@ -255,7 +259,7 @@ def _deals(session: Session, rng: random.Random, contact_ids: list[int], *, toda
         elif fate == "lost":
             lose_deal(session, deal_id, reason=rng.choice(["price", "timing", "went with a competitor"]), now=moment)
         elif rng.random() < 0.5:
-            create_task(session, title="Prepare the offer", now=now, deal_id=deal_id,
+            create_task(session, title=TASK_TITLE, now=now, deal_id=deal_id,
                         due_on=today + timedelta(days=rng.randint(-2, 10)))  # fmt: skip
         count += 1
     return count
@@ -342,7 +346,7 @@ def _sales_team(session: Session, rng: random.Random, company_ids: list[int], co
                             happened_at=datetime.combine(first + timedelta(days=rng.randrange(days)), time(10 + k % 7)),
                             now=now, user_id=user, direction="out", duration_min=rng.choice([15, 30, 60]))  # fmt: skip
             logged += 1
-        for _ in range(n + 1):
+        for _i in range(n + 1):
             on = first + timedelta(days=rng.randrange(days))
             deal_id = create_deal(session, title=rng.choice(["Licences 2027", "Annual support", "Training day"]),
                                   now=datetime.combine(on, time(9)), contact_id=rng.choice(people), owner_id=user,

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from minicrm.errors import BadInput, Conflict, MinicrmError
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.people.cadence import fill_cadence_dates
 from minicrm.store.people.contacts import list_contacts
@@ -228,18 +229,21 @@ def _read_document(
             for number, line in enumerate(stream, 2):
                 if not line.strip():
                     continue
-                item = parse_json(line, f"{source}: line {number}")
+                item = parse_json(line, _("{source}: line {line}").format(source=source, line=number))
                 if isinstance(item, dict) and isinstance(item.get("sequences"), dict):
                     sequences.update(item["sequences"])
                 elif isinstance(item, dict) and "table" in item and isinstance(item.get("row"), dict):
                     yield item["table"], item["row"]
                 else:
-                    raise BadInput(f'{source}: line {number}: expected {{"table": ..., "row": {{...}}}}')
+                    msg = _('{source}: line {line}: expected {{"table": ..., "row": {{...}}}}')
+                    raise BadInput(msg.format(source=source, line=number))
 
         return head, rows(), sequences
     doc = parse_json(first + stream.read(), source)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("tables"), dict):
-        raise BadInput(f"{source}: not a minicrm database export (made by 'minicrm export json')")
+        raise BadInput(
+            _("{source}: not a minicrm database export (made by 'minicrm export json')").format(source=source)
+        )
     head = {k: doc.get(k) for k in ("format", "version", "schema")}
 
     def document_rows() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -267,16 +271,25 @@ def _check_values(row: dict[str, Any], where: str) -> None:
 
     for column, value in row.items():
         if isinstance(value, (list, dict)):
-            raise BadInput(f"{where}: {column} is not a single value")
+            raise BadInput(_("{where}: {column} is not a single value").format(where=where, column=column))
         kind = temporal_kind(column)
         if kind is None or value is None:
             continue
         try:
             moment = (datetime if kind == "datetime" else date).fromisoformat(str(value))
         except ValueError:
-            raise BadInput(f"{where}: {column} {str(value)[:40]!r} is not a {kind}") from None
+            msg = (
+                _("{where}: {column} {value!r} is not a datetime")
+                if kind == "datetime"
+                else _("{where}: {column} {value!r} is not a date")
+            )
+            raise BadInput(msg.format(where=where, column=column, value=str(value)[:40])) from None
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-            raise BadInput(f"{where}: {column} {value!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+            raise BadInput(
+                _("{where}: {column} {value!r} is outside the years {first}-{last}").format(
+                    where=where, column=column, value=value, first=FIRST_YEAR, last=LAST_YEAR
+                )
+            )
 
 
 def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool = False) -> dict[str, int]:
@@ -289,15 +302,18 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
 
     head, rows, sequences = _read_document(stream, source)
     if head.get("version") != FORMAT_VERSION:
-        raise BadInput(f"{source}: export format version {head.get('version')} is not supported")
+        msg = _("{source}: export format version {version} is not supported")
+        raise BadInput(msg.format(source=source, version=head.get("version")))
     ours = current_revision(session)
     theirs = head.get("schema")
     # Every migration so far only adds tables and columns with defaults, so an older export loads as it is; the
     # data migration 0006 made (notes are internal) is made again after the load.
     if theirs not in KNOWN_REVISIONS or KNOWN_REVISIONS.index(theirs) > KNOWN_REVISIONS.index(ours):
         raise BadInput(
-            f"{source}: exported at schema revision {theirs}, this database is at {ours};"
-            " restore it with the minicrm version that made it, then upgrade"
+            _(
+                "{source}: exported at schema revision {theirs}, this database is at {ours};"
+                " restore it with the minicrm version that made it, then upgrade"
+            ).format(source=source, theirs=theirs, ours=ours)
         )
     tables = _tables(session)
     columns = {t: _columns(session, t)[0] for t in tables}
@@ -307,8 +323,10 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
             held = [t for t in DATA_TABLES if t in columns and session.scalar(f'SELECT 1 FROM "{t}" LIMIT 1')]
             if held:
                 raise Conflict(
-                    f"the database already holds data ({', '.join(held)}); import json restores into an empty"
-                    " database, or give --replace to overwrite everything"
+                    _(
+                        "the database already holds data ({tables}); import json restores into an empty"
+                        " database, or give --replace to overwrite everything"
+                    ).format(tables=", ".join(held))
                 )
         session.dialect.defer_foreign_keys(session)
         for table in tables:
@@ -333,16 +351,23 @@ def restore_json(session: Session, stream: TextIO, *, source: str, replace: bool
                     raise
                 except Exception as exc:  # a value of the wrong type for its column: the file's fault, not ours
                     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                    raise BadInput(f"{source}: rows of {table} do not fit its columns ({reason})") from None
+                    raise BadInput(
+                        _("{source}: rows of {table} do not fit its columns ({reason})").format(
+                            source=source, table=table, reason=reason
+                        )
+                    ) from None
                 batch.clear()
 
         for table, row in rows:
             if table not in columns:
-                raise BadInput(f"{source}: unknown table '{table}'")
+                raise BadInput(_("{source}: unknown table '{table}'").format(source=source, table=table))
             unknown = set(row) - set(columns[table])
             if unknown:
-                raise BadInput(f"{source}: unknown columns in {table}: {', '.join(sorted(unknown))}")
-            _check_values(row, f"{source}: {table} row {counts.get(table, 0) + 1}")
+                msg = _("{source}: unknown columns in {table}: {columns}")
+                raise BadInput(msg.format(source=source, table=table, columns=", ".join(sorted(unknown))))
+            _check_values(
+                row, _("{source}: {table} row {n}").format(source=source, table=table, n=counts.get(table, 0) + 1)
+            )
             cols = tuple(row)
             if current != (table, cols) or len(batch) >= 1000:
                 flush()

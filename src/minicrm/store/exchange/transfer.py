@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from minicrm.errors import Conflict
+from minicrm.i18n import _
 from minicrm.store.core.db import Database, Session
 from minicrm.store.core.migrate import ensure_schema
 from minicrm.store.people import search
@@ -47,7 +48,11 @@ def copy_database(source: Database, target: Database) -> list[Copied]:
         ensure_schema(source, src)
         ensure_schema(target, dst)
         if _data_rows(dst, tables):
-            raise Conflict(f"{target.label} already holds data; migrate-to copies into an empty database only")
+            raise Conflict(
+                _("{label} already holds data; migrate-to copies into an empty database only").format(
+                    label=target.label
+                )
+            )
         with dst.write():
             for table in tables:
                 dst.execute(f'DELETE FROM "{table}"')  # the seeded stages, kinds and meta come from the source
@@ -66,7 +71,7 @@ def copy_database(source: Database, target: Database) -> list[Copied]:
         ]
         broken = [c.table for c in report if c.source != c.target]
         if broken:
-            raise Conflict(f"row counts differ after the copy in: {', '.join(broken)}")
+            raise Conflict(_("row counts differ after the copy in: {tables}").format(tables=", ".join(broken)))
         return report
     finally:
         src.close()

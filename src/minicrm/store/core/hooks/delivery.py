@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 
 #: Seconds to wait after the Nth failed attempt; after the last one the delivery is given up ('failed').
@@ -114,7 +115,7 @@ def post(item: Claim, *, timeout: float) -> Result:
     if item.secret_env:
         secret = os.environ.get(item.secret_env)
         if not secret:
-            return Result(error=f"the secret variable {item.secret_env} is not set")
+            return Result(error=_("the secret variable {var} is not set").format(var=item.secret_env))
         headers[SIGNATURE_HEADER] = signature(secret, item.body)
     request = urllib.request.Request(item.url, data=item.body, headers=headers, method="POST")
     start = time.monotonic()
@@ -193,8 +194,9 @@ def deliver(
             continue
         summary.failed += 1
         summary.gave_up += gave_up
-        summary.problems.append(f"webhook {item.event} -> {item.url}: {result.describe()}"
-                                + (" (given up)" if gave_up else ""))  # fmt: skip
+        msg = (_("webhook {event} -> {url}: {problem} (given up)") if gave_up
+               else _("webhook {event} -> {url}: {problem}"))  # fmt: skip
+        summary.problems.append(msg.format(event=item.event, url=item.url, problem=result.describe()))
         if stop_on_failure:
             break
     return summary

@@ -12,6 +12,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from minicrm.i18n import _
+
 #: Files in the hooks folder that are never run: editor backups and switched-off examples.
 IGNORED_SUFFIXES = ("~", ".sample", ".disabled", ".bak", ".orig", ".swp")
 #: Seconds a hook may run (config `hook_timeout` changes it).
@@ -78,10 +80,10 @@ class Outcome:
         if self.error:
             return self.error
         if self.timed_out:
-            return f"timed out after {timeout:g}s and was stopped"
+            return _("timed out after {seconds}s and was stopped").format(seconds=f"{timeout:g}")
         if self.code is not None and self.code < 0:
-            return f"was killed by signal {-self.code}"
-        return f"exited with status {self.code}"
+            return _("was killed by signal {signal}").format(signal=-self.code)
+        return _("exited with status {code}").format(code=self.code)
 
 
 def run(path: Path, payload: bytes, env: dict[str, str], timeout: float) -> Outcome:
@@ -90,7 +92,7 @@ def run(path: Path, payload: bytes, env: dict[str, str], timeout: float) -> Outc
     import subprocess
 
     if not executable(path):
-        return Outcome(path, error="is not executable (chmod +x it)")
+        return Outcome(path, error=_("is not executable (chmod +x it)"))
     try:
         proc = subprocess.Popen(
             [str(path)],
@@ -102,14 +104,14 @@ def run(path: Path, payload: bytes, env: dict[str, str], timeout: float) -> Outc
             start_new_session=True,  # its own process group: a timeout stops its children too
         )
     except OSError as exc:
-        return Outcome(path, error=f"could not start: {exc.strerror or exc}")
+        return Outcome(path, error=_("could not start: {reason}").format(reason=exc.strerror or exc))
     timed_out = False
     try:
-        out, _ = proc.communicate(payload, timeout=timeout)
+        out, _err = proc.communicate(payload, timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
         _kill_group(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
+        out, _err = proc.communicate()
     except BaseException:  # Ctrl-C while a hook runs: stop it, then let the interrupt through
         _kill_group(proc.pid, signal.SIGKILL)
         proc.wait()

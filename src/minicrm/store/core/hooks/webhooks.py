@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
@@ -39,13 +40,14 @@ def check_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInput(f"invalid --url '{url}' (an http:// or https:// address)")
+        raise BadInput(_("invalid --url '{url}' (an http:// or https:// address)").format(url=url))
     return url
 
 
 def check_env_name(name: str) -> str:
     if not _ENV_NAME.fullmatch(name):
-        raise BadInput(f"invalid --secret-env '{name}' (the name of an environment variable, e.g. CHAT_SECRET)")
+        msg = _("invalid --secret-env '{name}' (the name of an environment variable, e.g. CHAT_SECRET)")
+        raise BadInput(msg.format(name=name))
     return name
 
 
@@ -65,7 +67,7 @@ def add_webhook(
         secret_env = check_env_name(secret_env)
     with session.write():
         if session.scalar("SELECT 1 FROM webhook WHERE event = ? AND url = ?", (event, url)) is not None:
-            raise BadInput(f"{event} already posts to {url}")
+            raise BadInput(_("{event} already posts to {url}").format(event=event, url=url))
         webhook_id = session.insert(
             "INSERT INTO webhook (event, url, secret_env, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
             (event, url, secret_env, user_id, now),
@@ -85,7 +87,8 @@ def remove_webhooks(
             sql, params = sql + " AND url = ?", [event, url.strip()]
         rows = session.all(sql, params)
         if not rows:
-            raise NotFound(f"no webhook for {event}" + (f" posting to {url}" if url else ""))
+            msg = _("no webhook for {event} posting to {url}") if url else _("no webhook for {event}")
+            raise NotFound(msg.format(event=event, url=url))
         for row in rows:
             session.execute("DELETE FROM webhook WHERE id = ?", (row["id"],))
             audit.record(session, entity="webhook", entity_id=row["id"], action="delete", now=now, user_id=user_id,

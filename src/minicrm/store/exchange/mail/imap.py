@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from minicrm.errors import BadInput, MinicrmError
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.exchange.mail.logbook import MailRun, Me, log_mail
 
@@ -54,15 +55,17 @@ def parse_url(url: str) -> Account:
     """imaps://USER@HOST[:PORT]/FOLDER (USER with %40 for an @ in it; FOLDER INBOX when left out)."""
     parts = urlsplit(url.strip())
     if parts.scheme.lower() != "imaps":
-        raise BadInput(f"invalid mail server '{url}': expected imaps://USER@HOST[:PORT]/FOLDER (TLS only)")
+        raise BadInput(
+            _("invalid mail server '{url}': expected imaps://USER@HOST[:PORT]/FOLDER (TLS only)").format(url=url)
+        )
     try:
         port = parts.port or 993
     except ValueError:
-        raise BadInput(f"invalid port in '{url}'") from None
+        raise BadInput(_("invalid port in '{url}'").format(url=url)) from None
     if not parts.hostname or not parts.username:
-        raise BadInput(f"invalid mail server '{url}': expected imaps://USER@HOST[:PORT]/FOLDER")
+        raise BadInput(_("invalid mail server '{url}': expected imaps://USER@HOST[:PORT]/FOLDER").format(url=url))
     if parts.password is not None:
-        raise BadInput("no password in the URL: give it in an environment variable (--password-env VAR)")
+        raise BadInput(_("no password in the URL: give it in an environment variable (--password-env VAR)"))
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
     return Account(unquote(parts.username), parts.hostname, port, folder)
 
@@ -73,7 +76,8 @@ def _tls(ca_file: Path | None, insecure: bool) -> ssl.SSLContext:
         try:
             context.load_verify_locations(cafile=str(ca_file))
         except (OSError, ssl.SSLError) as exc:
-            raise BadInput(f"cannot use CA file {ca_file}: {getattr(exc, 'strerror', None) or exc}") from None
+            reason = getattr(exc, "strerror", None) or exc
+            raise BadInput(_("cannot use CA file {path}: {reason}").format(path=ca_file, reason=reason)) from None
     if insecure:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
@@ -111,7 +115,9 @@ def _check(answer: tuple[str, Any], what: str, account: Account) -> Any:
     status, data = answer
     if status != "OK":
         detail = (data[0].decode("utf-8", "replace") if data and isinstance(data[0], bytes) else "")[:200]
-        raise MailServerError(f"{account.url}: {what} failed: {detail or status}")
+        raise MailServerError(
+            _("{url}: {what} failed: {detail}").format(url=account.url, what=what, detail=detail or status)
+        )
     return data
 
 
@@ -122,17 +128,20 @@ def connect(account: Account, password: str, *, ca_file: Path | None = None, ins
         conn = imaplib.IMAP4_SSL(account.host, account.port, ssl_context=context, timeout=60)
     except ssl.SSLCertVerificationError as exc:
         raise MailServerError(
-            f"cannot connect to {account.url}: certificate not trusted ({exc.verify_message});"
-            " --ca-file FILE names the CA of a private server"
+            _(
+                "cannot connect to {url}: certificate not trusted ({reason});"
+                " --ca-file FILE names the CA of a private server"
+            ).format(url=account.url, reason=exc.verify_message)
         ) from None
     except (OSError, imaplib.IMAP4.error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
-        raise MailServerError(f"cannot connect to {account.url}: {reason}") from None
+        raise MailServerError(_("cannot connect to {url}: {reason}").format(url=account.url, reason=reason)) from None
     try:
         conn.login(account.user, password)
     except imaplib.IMAP4.error:
         conn.shutdown()
-        raise MailServerError(f"{account.url}: the server refused the login of {account.user}") from None
+        msg = _("{url}: the server refused the login of {user}")
+        raise MailServerError(msg.format(url=account.url, user=account.user)) from None
     return conn
 
 
@@ -158,16 +167,25 @@ def sync_folder(
     conn = connect(account, password, ca_file=ca_file, insecure=insecure)
     run = MailRun(dry_run=dry_run)
     try:
-        _check(conn.select(_quoted(account.folder), readonly=True), f"opening folder {account.folder}", account)
+        _check(
+            conn.select(_quoted(account.folder), readonly=True),
+            _("opening folder {folder}").format(folder=account.folder),
+            account,
+        )
         answer = conn.response("UIDVALIDITY")[1]
         if not answer or not answer[0] or not answer[0].isdigit():
-            raise MailServerError(f"{account.url}: the server gave no UIDVALIDITY for {account.folder}")
+            msg = _("{url}: the server gave no UIDVALIDITY for {folder}")
+            raise MailServerError(msg.format(url=account.url, folder=account.folder))
         validity = int(answer[0])
         last = 0
         if state is not None and int(state["uidvalidity"]) == validity:
             last = int(state["last_uid"])
         elif state is not None:
-            run.note(f"{account.folder}: the server renumbered the folder (UIDVALIDITY), read again from the start")
+            run.note(
+                _("{folder}: the server renumbered the folder (UIDVALIDITY), read again from the start").format(
+                    folder=account.folder
+                )
+            )
         found = _check(conn.uid("SEARCH", None, f"UID {last + 1}:*"), "SEARCH", account)
         uids = sorted(u for u in (int(x) for x in (found[0] or b"").split()) if u > last)
         log_mail(session, _fetch(conn, account, uids), me=me, now=now, user_id=user_id, since=since,
@@ -175,7 +193,7 @@ def sync_folder(
         if not dry_run:
             _remember(session, account, validity, max(uids, default=last), now, known=state is not None)
     except (OSError, imaplib.IMAP4.error) as exc:
-        raise MailServerError(f"{account.url}: connection lost ({exc})") from None
+        raise MailServerError(_("{url}: connection lost ({reason})").format(url=account.url, reason=exc)) from None
     finally:
         try:
             conn.logout()

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.exchange.mail.read import Envelope, content, envelope, sender_name
 
@@ -359,7 +360,7 @@ def _log_one(
         run.note(f"{env.key}: {text}")
     happened_at = env.date or now
     if env.date is None:
-        run.note(f"{env.key}: no readable Date, logged at {now:%Y-%m-%d %H:%M}")
+        run.note(_("{key}: no readable Date, logged at {at}").format(key=env.key, at=f"{now:%Y-%m-%d %H:%M}"))
     direction = direction or _direction(env, owners, me)
     thread_key = env.thread_key
     run.logged += 1

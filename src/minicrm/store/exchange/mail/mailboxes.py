@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 
 #: A body line starting "From " is written ">From " in an mbox file (">>From " for ">From "...): undone on reading.
 _MBOX_QUOTED = re.compile(rb"(\n)>(>*From )")
@@ -49,30 +50,36 @@ def _folders_of(path: Path) -> list[Folder]:
     try:
         if path.is_dir():
             if not os.access(path, os.R_OK | os.X_OK):
-                raise BadInput(f"cannot read {path}: permission denied")
+                raise BadInput(_("cannot read {path}: permission denied").format(path=path))
             if _is_maildir(path):
                 subfolders = sorted(p for p in path.iterdir() if p.name.startswith(".") and _is_maildir(p))
                 return [Folder(path, "maildir"), *(Folder(p, "maildir") for p in subfolders)]
             children = sorted(p for p in path.iterdir() if p.is_dir() and _is_maildir(p))
             if not children:
-                raise BadInput(f"{path} is not a mailbox: a folder without cur/ and new/, nor Maildir folders inside")
+                raise BadInput(
+                    _("{path} is not a mailbox: a folder without cur/ and new/, nor Maildir folders inside").format(
+                        path=path
+                    )
+                )
             return [f for child in children for f in _folders_of(child)]
         with path.open("rb") as file:
             start = file.read(80)
     except FileNotFoundError:
-        raise BadInput(f"no file or folder {path}") from None
+        raise BadInput(_("no file or folder {path}").format(path=path)) from None
     except PermissionError:
-        raise BadInput(f"cannot read {path}: permission denied") from None
+        raise BadInput(_("cannot read {path}: permission denied").format(path=path)) from None
     except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+        raise BadInput(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from None
     if not path.is_file():
-        raise BadInput(f"{path} is not a mailbox: not a regular file or folder")
+        raise BadInput(_("{path} is not a mailbox: not a regular file or folder").format(path=path))
     if not start or start.startswith(b"From "):
         return [Folder(path, "mbox")]
     if _HEADER_START.match(start):
         return [Folder(path, "message")]
     raise BadInput(
-        f"{path} is not a mailbox: an mbox file starts with 'From ', a message with a header, a Maildir is a folder"
+        _(
+            "{path} is not a mailbox: an mbox file starts with 'From ', a message with a header, a Maildir is a folder"
+        ).format(path=path)
     )
 
 
@@ -83,7 +90,7 @@ def messages(folder: Folder) -> Iterator[bytes]:
         try:
             yield folder.path.read_bytes()
         except OSError as exc:
-            raise BadInput(f"cannot read {folder.path}: {exc.strerror}") from None
+            raise BadInput(_("cannot read {path}: {reason}").format(path=folder.path, reason=exc.strerror)) from None
         return
     try:
         if folder.kind == "maildir":
@@ -98,9 +105,11 @@ def messages(folder: Folder) -> Iterator[bytes]:
                 continue
             yield _MBOX_QUOTED.sub(rb"\1\2", data) if folder.kind == "mbox" else data
     except PermissionError as exc:
-        raise BadInput(f"cannot read {exc.filename or folder.path}: permission denied") from None
+        raise BadInput(_("cannot read {path}: permission denied").format(path=exc.filename or folder.path)) from None
     except OSError as exc:
-        raise BadInput(f"cannot read {exc.filename or folder.path}: {exc.strerror}") from None
+        raise BadInput(
+            _("cannot read {path}: {reason}").format(path=exc.filename or folder.path, reason=exc.strerror)
+        ) from None
 
 
 _MBOX_SEPARATOR = re.compile(rb"(?:\A|\n)From [^\n]*\n")

@@ -20,6 +20,8 @@ from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
+from minicrm.i18n import _
+
 #: How much of the text a logged e-mail keeps: its start, enough to recall what it said.
 BODY_CHARS = 2000
 #: A subject is an interaction's one-line summary.
@@ -66,7 +68,7 @@ class Content:
         """The text kept on the interaction: the start of the message, then its attachments' names."""
         parts = [self.text] if self.text else []
         if self.attachments:
-            parts.append("Attachments: " + ", ".join(self.attachments))
+            parts.append(_("Attachments: {names}").format(names=", ".join(self.attachments)))
         return "\n\n".join(parts) or None
 
 
@@ -161,7 +163,7 @@ def _local_date(value: str, notes: list[str]) -> datetime | None:
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
-        notes.append(f"unreadable Date '{clean_line(value)[:60]}'")
+        notes.append(_("unreadable Date '{value}'").format(value=clean_line(value)[:60]))
         return None
     if when.tzinfo is not None:
         when = when.astimezone().replace(tzinfo=None)
@@ -215,7 +217,7 @@ def decode_bytes(data: bytes, charset: str | None, notes: list[str]) -> str:
     try:
         return data.decode(charset, errors="replace")
     except LookupError:
-        note = f"unknown charset '{clean_line(charset)[:40]}', read as UTF-8"
+        note = _("unknown charset '{charset}', read as UTF-8").format(charset=clean_line(charset)[:40])
         if note not in notes:
             notes.append(note)
         return data.decode("utf-8", errors="replace")
@@ -252,7 +254,7 @@ def content(raw: bytes) -> Content:
 
             text = html_to_text(text)
     attachments: list[str] = []
-    for part, _ in parts:
+    for part, _kind in parts:
         if part is body:
             continue
         try:
