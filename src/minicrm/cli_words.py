@@ -27,9 +27,8 @@ class _Formatter(HelpFormatter):
 
 
 def typer_words() -> None:
-    """Typer's help panel titles and notes in the user's language (once Typer's rich help is about to be drawn)."""
-    if language() == "en":
-        return
+    """Typer's help panel titles and notes in the user's language (once Typer's rich help is about to be drawn;
+    English too, so a process that changes language does not keep the previous one's words)."""
     from typer import rich_utils
 
     rich_utils.DEPRECATED_STRING = _("(deprecated) ")
