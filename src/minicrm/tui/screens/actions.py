@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from minicrm import display
+from minicrm.i18n import _
 from minicrm.tui.widgets.render import safe
 
 if TYPE_CHECKING:
@@ -13,9 +15,12 @@ if TYPE_CHECKING:
 
 
 def describe_next(on: Any, goal: str | None) -> str:
+    """`next contact: 2026-12-04 — send the offer` (the day in the user's date format)."""
     if on is None:
-        return "next contact: none scheduled"
-    return f"next contact: {on.isoformat()}" + (f" — {goal}" if goal else "")
+        return _("next contact: none scheduled")
+    if goal:
+        return _("next contact: {date} — {goal}").format(date=display.day(on), goal=goal)
+    return _("next contact: {date}").format(date=display.day(on))
 
 
 class ContactActions:
@@ -56,10 +61,12 @@ class ContactActions:
             )
 
         def done(logged: Any) -> None:
-            extra = (
-                f"; {describe_next(logged.next_contact_on, logged.next_contact_goal)}" if logged.next_changed else ""
-            )
-            self.notify(safe(f"logged {req.kind} #{logged.id}{extra}"), markup=False)
+            message = _("logged {kind} #{id}").format(kind=req.kind, id=logged.id)
+            if logged.next_changed:  # `logged call #12; next contact: 2026-12-04`
+                message = _("{logged}; {next}").format(
+                    logged=message, next=describe_next(logged.next_contact_on, logged.next_contact_goal)
+                )
+            self.notify(safe(message), markup=False)
 
         self.write(save, done)
 

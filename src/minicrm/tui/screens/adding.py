@@ -11,12 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from minicrm.i18n import _
 from minicrm.tui.widgets.render import safe
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
 
 ALL_KINDS = ("contact", "company", "deal", "task", "request")
+#: the notification after a form saved, per kind (`added contact #12 'Ada'`): one whole sentence each
+ADDED = {
+    "contact": lambda: _("added contact #{id} '{name}'"),
+    "company": lambda: _("added company #{id} '{name}'"),
+    "deal": lambda: _("added deal #{id} '{name}'"),
+    "task": lambda: _("added task #{id} '{name}'"),
+    "request": lambda: _("added request #{id} '{name}'"),
+}
 #: a contact or company the new record belongs to: (id, name)
 Link = tuple[int, str]
 
@@ -48,7 +57,7 @@ class AddActions:
         from minicrm.tui.modals.add_menu import AddMenu
 
         who = contact or company
-        heading = f"Add for {who[1]}" if who else "Add"
+        heading = _("Add for {name}").format(name=who[1]) if who else _("Add")
 
         def picked(kind: str | None) -> None:
             if kind:
@@ -167,7 +176,7 @@ class AddActions:
     # -- afterwards ----------------------------------------------------------------------------------
     def added(self: Any, result: Added) -> None:
         """A new contact or company opens on its screen; anything else reloads this one."""
-        self.notify(safe(f"added {result.kind} #{result.id} '{result.name}'"), markup=False)
+        self.notify(safe(ADDED[result.kind]().format(id=result.id, name=result.name)), markup=False)
         if result.kind == "contact":
             self.open_contact(result.id)
         elif result.kind == "company":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.binding import Binding, BindingType
@@ -12,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, get_current_worker
 
+from minicrm import display, i18n
 from minicrm.errors import MinicrmError
 from minicrm.i18n import N_, _
 from minicrm.tui.screens.adding import AddActions
@@ -19,12 +21,24 @@ from minicrm.tui.widgets.nav import NavBar
 from minicrm.tui.widgets.render import safe
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from textual.dom import DOMNode
 
     from minicrm.store.core.db import Session
     from minicrm.tui.app import MiniCrmApp
 
 T = TypeVar("T")
+
+
+def day_month(day: date) -> str:
+    """`28 Nov`, `28 нояб.`: a day of this season in the user's language (a card's next step, a report's week)."""
+    return _("{day:02d} {month}").format(day=day.day, month=i18n._month(day, True))  # the abbreviations of `short_date`
+
+
+def when(happened_at: str) -> str:
+    """An interaction's ISO time as the user writes a day: `2026-11-20 14:30`, `20.11.2026 14:30`."""
+    return display.moment(datetime.fromisoformat(happened_at))
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -72,12 +86,12 @@ def run_db(
                 app.call_from_thread(on_error, str(exc))
                 return
             # messages quote the data and what was typed: never markup
-            app.call_from_thread(app.notify, safe(exc), title="error", severity="error", markup=False)
+            app.call_from_thread(app.notify, safe(exc), title=_("error"), severity="error", markup=False)
             return
         except Exception as exc:  # keep the user's screen alive; the message names the failure
             app.call_from_thread(
-                app.notify, safe(f"internal error: {type(exc).__name__}: {exc}"), title="error", severity="error",
-                markup=False,
+                app.notify, safe(_("internal error: {name}: {error}").format(name=type(exc).__name__, error=exc)),
+                title=_("error"), severity="error", markup=False,
             )  # fmt: skip
             return
         if done is not None and not worker.is_cancelled:
@@ -95,12 +109,13 @@ class CrmScreen(AddActions, Screen):
     ]
     #: Name in the navigation bar (None for detail screens, which keep their parent's).
     NAV: ClassVar[str | None] = None
-    #: What `a` adds here, as the key list (`?`) says it.
-    ADD_HELP: ClassVar[str] = "Add a contact, company, deal, task or request"
+    #: What `a` adds here, as the key list (`?`) says it (marked `N_`: each screen shows it in the user's language).
+    ADD_HELP: str = N_("Add a contact, company, deal, task or request")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
+        self.ADD_HELP = _(type(self).ADD_HELP)
 
     @property
     def crm(self) -> MiniCrmApp:

@@ -10,9 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from minicrm.errors import MinicrmError
-from minicrm.i18n import ngettext
+from minicrm.i18n import N_, _, ngettext
 from minicrm.tui import columns
 from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.screens.dashboard import count
 from minicrm.tui.widgets.fit_table import FitTable
 from minicrm.tui.widgets.render import company_preview, day_text, plain
 
@@ -42,21 +43,23 @@ def parse_company_filter(text: str) -> dict[str, Any]:
 
 class CompaniesScreen(CrmScreen):
     NAV = "companies"
-    ADD_HELP = "Add a company"
+    ADD_HELP = N_("Add a company")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter", key_display="/", id="filter"),
-        Binding("escape", "leave_filter", "Table", show=False),
-        Binding("enter", "open", "Open", show=False),
+        Binding("slash", "focus_filter", N_("Filter"), key_display="/", id="filter"),
+        Binding("escape", "leave_filter", N_("Table"), show=False),
+        Binding("enter", "open", N_("Open"), show=False),
         *CrmScreen.BINDINGS,
     ]
 
     def compose(self) -> ComposeResult:
         yield self.nav()
-        yield Input(placeholder="Filter: words (name, industry, city, notes) tag:vip industry:retail city:Lyon",
+        yield Input(placeholder=_("Filter: words (name, industry, city, notes) tag:vip industry:retail city:Lyon"),
                     id="filter")  # fmt: skip
         with Horizontal(id="companies-body"):
             with Vertical(id="companies-left"):
-                yield FitTable(columns.COMPANIES, id="companies", cursor_type="row", zebra_stripes=True)
+                yield FitTable(
+                    columns.translated(columns.COMPANIES), id="companies", cursor_type="row", zebra_stripes=True
+                )
                 yield Static("", id="companies-status", classes="status-line")
             yield Static("", id="preview", classes="preview")
         yield self.footer()
@@ -89,13 +92,20 @@ class CompaniesScreen(CrmScreen):
                          day_text(c.last_interaction_at)))
             for c in rows
         )  # fmt: skip
-        more = f" (the first {LIMIT}: type to narrow)" if len(rows) == LIMIT else ""
-        status.update(ngettext("{n:,} company", "{n:,} companies", len(rows)).format(n=len(rows)) + more)
+        if len(rows) == LIMIT:
+            shown = _("{n} companies (the first {n}: type to narrow)").format(n=count(LIMIT))
+        else:
+            shown = ngettext("{n} company", "{n} companies", len(rows)).format(n=count(len(rows)))
+        status.update(shown)
         if rows:
             self._preview(rows[0].id)
         else:
             text = self.query_one("#filter", Input).value.strip()
-            empty = f"No company matches '{text}'." if text else "No companies yet: press a to add one."
+            empty = (
+                _("No company matches '{text}'.").format(text=text)
+                if text
+                else _("No companies yet: press a to add one.")
+            )
             self.query_one("#preview", Static).update(plain(empty))
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -10,20 +10,21 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
+from minicrm.i18n import N_, _
 from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
-from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.screens.base import CrmScreen, when
 from minicrm.tui.widgets.fit_table import FitTable
 from minicrm.tui.widgets.render import FitLines, Part, company_card_text, day_text, deal_lines, plain
 
 
 class CompanyDetailScreen(ContactActions, CrmScreen):
-    ADD_HELP = "Add a person, deal, task or request for this company"
+    ADD_HELP = N_("Add a person, deal, task or request for this company")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("enter", "open", "Open person", show=False),
-        Binding("l", "log", "Log (person)", id="log"),
-        Binding("A", "archive", "Archive", key_display="A", id="archive"),
+        Binding("escape", "back", N_("Back"), id="back"),
+        Binding("enter", "open", N_("Open person"), show=False),
+        Binding("l", "log", N_("Log (person)"), id="log"),
+        Binding("A", "archive", N_("Archive"), key_display="A", id="archive"),
         *CrmScreen.BINDINGS,
     ]
 
@@ -37,8 +38,10 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
         with Horizontal(id="detail-top"):
             yield Static("", id="card", classes="card")
             yield Static("", id="deals", classes="side-box")
-        yield FitTable(columns.PEOPLE, id="people", cursor_type="row", zebra_stripes=True)
-        yield FitTable(columns.COMPANY_TIMELINE, id="timeline", cursor_type="row", zebra_stripes=True)
+        yield FitTable(columns.translated(columns.PEOPLE), id="people", cursor_type="row", zebra_stripes=True)
+        yield FitTable(
+            columns.translated(columns.COMPANY_TIMELINE), id="timeline", cursor_type="row", zebra_stripes=True
+        )
         yield self.footer()
 
     def on_mount(self) -> None:
@@ -53,11 +56,11 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
         self.card = card
         today = self.crm.today()
         self.query_one("#card", Static).update(company_card_text(card))
-        deals: list[list[Part]] = [[Part("Open deals", "bold underline")]]
+        deals: list[list[Part]] = [[Part(_("Open deals"), "bold underline")]]
         for d in card["deals"]:
             deals += deal_lines(d)
         if not card["deals"]:
-            deals.append([Part("none (a adds one)", "dim")])
+            deals.append([Part(_("none (a adds one)"), "dim")])
         self.query_one("#deals", Static).update(FitLines(*deals))
         self.query_one("#people", FitTable).set_rows(
             (str(p["id"]), (plain(p["name"]), plain(p["role"]), plain(p["status"]), day_text(p["last_interaction_at"]),
@@ -65,8 +68,8 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
             for p in card["people"]
         )  # fmt: skip
         self.query_one("#timeline", FitTable).set_rows(
-            (str(i["id"]), (i["happened_at"].replace("T", " ")[:16], plain(i["kind"]),
-                            plain(i["contact"] or "(the company)"), plain(i["summary"])))
+            (str(i["id"]), (when(i["happened_at"]), plain(i["kind"]),
+                            plain(i["contact"] or _("(the company)")), plain(i["summary"])))
             for i in card["interactions"]
         )  # fmt: skip
 
@@ -93,7 +96,7 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
         if (person := self._person()) is not None:
             self.log_for(person)
         else:
-            self.notify("this company has no people yet", severity="warning")
+            self.notify(_("this company has no people yet"), severity="warning")
 
     def action_archive(self) -> None:
         from minicrm.store.people.companies import update_company
@@ -109,8 +112,11 @@ class CompanyDetailScreen(ContactActions, CrmScreen):
                     lambda s: update_company(
                         s, self.company_id, now=app.now(), user_id=app.user_id(s), archived=not archived
                     ),
-                    message=f"{name} {'restored' if archived else 'archived'}",
+                    message=(_("{name} restored") if archived else _("{name} archived")).format(name=name),
                 )
 
-        question = f"Restore {name} from the archive?" if archived else f"Archive {name}? (its people stay)"
-        app.push_screen(ConfirmModal(question, yes="Restore" if archived else "Archive"), answer)
+        if archived:
+            question = _("Restore {name} from the archive?").format(name=name)
+        else:
+            question = _("Archive {name}? (its people stay)").format(name=name)
+        app.push_screen(ConfirmModal(question, yes=_("Restore") if archived else _("Archive")), answer)

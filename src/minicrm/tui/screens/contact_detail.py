@@ -10,9 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from minicrm.i18n import N_, _
 from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
-from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.screens.base import CrmScreen, when
 from minicrm.tui.widgets.fit_table import FitTable
 from minicrm.tui.widgets.render import FitLines, Part, contact_card_text, deal_lines, plain, safe
 
@@ -23,16 +24,16 @@ TIMELINE_LIMIT = 200
 
 
 class ContactDetailScreen(ContactActions, CrmScreen):
-    ADD_HELP = "Add a deal, task or request for this contact"
+    ADD_HELP = N_("Add a deal, task or request for this contact")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("l", "log", "Log", id="log"),
-        Binding("n", "next", "Next", id="next"),
-        Binding("e", "edit", "Edit", id="edit"),
-        Binding("d", "deal", "Deal", id="deal"),
-        Binding("t", "task", "Task", id="task"),
-        Binding("y", "copy", "Copy", show=False, id="copy"),  # ? lists them
-        Binding("A", "archive", "Archive", key_display="A", show=False, id="archive"),
+        Binding("escape", "back", N_("Back"), id="back"),
+        Binding("l", "log", N_("Log"), id="log"),
+        Binding("n", "next", N_("Next"), id="next"),
+        Binding("e", "edit", N_("Edit"), id="edit"),
+        Binding("d", "deal", N_("Deal"), id="deal"),
+        Binding("t", "task", N_("Task"), id="task"),
+        Binding("y", "copy", N_("Copy"), show=False, id="copy"),  # ? lists them
+        Binding("A", "archive", N_("Archive"), key_display="A", show=False, id="archive"),
         *CrmScreen.BINDINGS,
     ]
 
@@ -49,7 +50,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
             with Vertical(id="side"):
                 yield Static("", id="deals", classes="side-box")
                 yield Static("", id="tasks", classes="side-box")
-        yield FitTable(columns.TIMELINE, id="timeline", cursor_type="row", zebra_stripes=True)
+        yield FitTable(columns.translated(columns.TIMELINE), id="timeline", cursor_type="row", zebra_stripes=True)
         yield self.footer()
 
     def on_mount(self) -> None:
@@ -71,33 +72,33 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         self.card = card
         today = self.crm.today()
         self.query_one("#card", Static).update(contact_card_text(card, today=today))
-        deals: list[list[Part]] = [[Part("Open deals", "bold underline")]]
+        deals: list[list[Part]] = [[Part(_("Open deals"), "bold underline")]]
         for d in card["deals"]:
             deals += deal_lines(d)
         if not card["deals"]:
-            deals.append([Part("none (d adds one)", "dim")])
+            deals.append([Part(_("none (d adds one)"), "dim")])
         self.query_one("#deals", Static).update(FitLines(*deals))
-        tasks: list[list[Part]] = [[Part("Open tasks", "bold underline")]]
+        tasks: list[list[Part]] = [[Part(_("Open tasks"), "bold underline")]]
         if not card["tasks"]:
-            tasks.append([Part("none (t adds one)", "dim")])
+            tasks.append([Part(_("none (t adds one)"), "dim")])
         for t in card["tasks"] or []:
             due = (t.get("due_on") or "") + (f" {t['due_time']}" if t.get("due_time") else "")
             tasks.append([Part(f"{due} " if due else ""), Part(t.get("title", ""), cut=True)])
-        tasks += [[], [Part("Open requests", "bold underline")]]
+        tasks += [[], [Part(_("Open requests"), "bold underline")]]
         for r in card.get("requests", []):
             style = "red" if r["priority"] == "urgent" else ""
             tasks.append([Part(f"#{r['id']} [{r['priority']}] ", style), Part(r["subject"], style, cut=True)])
         if not card.get("requests"):
-            tasks.append([Part("none (a adds one)", "dim")])
+            tasks.append([Part(_("none (a adds one)"), "dim")])
         self.query_one("#tasks", Static).update(FitLines(*tasks))
         rows: list[tuple[str | None, tuple[Any, ...]]] = [
-            (str(i["id"]), (i["happened_at"].replace("T", " ")[:16], plain(i["kind"]), plain(i["direction"]),
+            (str(i["id"]), (when(i["happened_at"]), plain(i["kind"]), plain(i["direction"]),
                             plain(i["summary"]), plain(i["outcome"])))
             for i in card["interactions"]
         ]  # fmt: skip
         if not rows:
-            rows.append((None, ("", "", "", Text("No interactions yet: press l to log the first one.", style="dim"),
-                                "")))  # fmt: skip
+            empty = Text(_("No interactions yet: press l to log the first one."), style="dim")
+            rows.append((None, ("", "", "", empty, "")))
         self.query_one("#timeline", FitTable).set_rows(rows)
 
     # -- actions ------------------------------------------------------------------------------
@@ -121,7 +122,7 @@ class ContactDetailScreen(ContactActions, CrmScreen):
                 return
             self.write(
                 lambda s: update_contact(s, self.contact_id, now=app.now(), user_id=app.user_id(s), **changes),
-                message="saved",
+                message=_("saved"),
             )
 
         self.db(lambda s: get_contact(s, self.contact_id), lambda c: app.push_screen(EditContactModal(c), save),
@@ -136,7 +137,10 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         archived = bool(self.card.get("archived"))
         name = self.card["name"]
         app = self.crm
-        question = f"Restore {name} from the archive?" if archived else f"Archive {name}? (restore later with A again)"
+        if archived:
+            question = _("Restore {name} from the archive?").format(name=name)
+        else:
+            question = _("Archive {name}? (restore later with A again)").format(name=name)
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -144,22 +148,23 @@ class ContactDetailScreen(ContactActions, CrmScreen):
                     lambda s: update_contact(
                         s, self.contact_id, now=app.now(), user_id=app.user_id(s), archived=not archived
                     ),
-                    message=f"{name} {'restored' if archived else 'archived'}",
+                    message=(_("{name} restored") if archived else _("{name} archived")).format(name=name),
                 )
 
-        app.push_screen(ConfirmModal(question, yes="Restore" if archived else "Archive"), answer)
+        app.push_screen(ConfirmModal(question, yes=_("Restore") if archived else _("Archive")), answer)
 
     def action_copy(self) -> None:
         if self.card is None:
             return
         values = [*self.card.get("emails", []), *self.card.get("phones", [])]
         if not values:
-            self.notify("no e-mail or phone to copy", severity="warning")
+            self.notify(_("no e-mail or phone to copy"), severity="warning")
             return
         value = values[self.copy_index % len(values)]
         self.copy_index += 1
         self.app.copy_to_clipboard(value)
-        self.notify(safe(f"copied {value}" + (" (y again: next)" if len(values) > 1 else "")), markup=False)
+        copied = _("copied {value} (y again: next)") if len(values) > 1 else _("copied {value}")
+        self.notify(safe(copied.format(value=value)), markup=False)
 
     def _links(self) -> dict[str, Any]:
         """This contact (and its company) for what `a`, `d` and `t` add."""

@@ -17,10 +17,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from minicrm.errors import MinicrmError
-from minicrm.i18n import ngettext
+from minicrm.i18n import N_, _, ngettext
 from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.screens.dashboard import count
 from minicrm.tui.widgets.fit_table import FitTable
 from minicrm.tui.widgets.render import contact_preview, day_text, plain
 
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
 PAGE = 100
 FILTER_DELAY = 0.15
 SORT_ORDER = ("name", "last", "next", "created")
-SORT_LABELS = {"name": "name", "last": "last interaction", "next": "next contact", "created": "newest"}
+#: shown in the status line and the notification (marked `N_`, translated when shown)
+SORT_LABELS = {"name": N_("name"), "last": N_("last interaction"), "next": N_("next contact"), "created": N_("newest"),
+               "relevance": N_("relevance")}  # fmt: skip
 
 
 @dataclass
@@ -77,7 +80,9 @@ def parse_filter(session: Session, text: str) -> dict[str, Any]:
             elif value not in SORTS:
                 from minicrm.errors import BadInput
 
-                raise BadInput(f"unknown sort '{value}' (one of: {', '.join(SORTS)})")
+                raise BadInput(
+                    _("unknown sort '{value}' (one of: {choices})").format(value=value, choices=", ".join(SORTS))
+                )
             else:
                 kw["sort"] = value
         else:
@@ -94,14 +99,14 @@ def parse_filter(session: Session, text: str) -> dict[str, Any]:
 
 class ContactsScreen(ContactActions, CrmScreen):
     NAV = "contacts"
-    ADD_HELP = "Add a contact"
+    ADD_HELP = N_("Add a contact")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter", key_display="/", id="filter"),
-        Binding("escape", "leave_filter", "Table", show=False),
-        Binding("enter", "open", "Open", show=False),
-        Binding("l", "log", "Log", id="log"),
-        Binding("n", "next", "Next contact", id="next"),
-        Binding("s", "sort", "Sort", id="sort"),
+        Binding("slash", "focus_filter", N_("Filter"), key_display="/", id="filter"),
+        Binding("escape", "leave_filter", N_("Table"), show=False),
+        Binding("enter", "open", N_("Open"), show=False),
+        Binding("l", "log", N_("Log"), id="log"),
+        Binding("n", "next", N_("Next contact"), id="next"),
+        Binding("s", "sort", N_("Sort"), id="sort"),
         *CrmScreen.BINDINGS,
     ]
 
@@ -115,11 +120,13 @@ class ContactsScreen(ContactActions, CrmScreen):
 
     def compose(self) -> ComposeResult:
         yield self.nav()
-        yield Input(placeholder="Filter: words (name, e-mail, phone, company, notes) tag:vip status:client owner:ann",
-                    id="filter")  # fmt: skip
+        hint = _("Filter: words (name, e-mail, phone, company, notes) tag:vip status:client owner:ann")
+        yield Input(placeholder=hint, id="filter")
         with Horizontal(id="contacts-body"):
             with Vertical(id="contacts-left"):
-                yield FitTable(columns.CONTACTS, id="contacts", cursor_type="row", zebra_stripes=True)
+                yield FitTable(
+                    columns.translated(columns.CONTACTS), id="contacts", cursor_type="row", zebra_stripes=True
+                )
                 yield Static("", id="contacts-status", classes="status-line")
             yield Static("", id="preview", classes="preview")
         yield self.footer()
@@ -197,21 +204,33 @@ class ContactsScreen(ContactActions, CrmScreen):
 
     def _empty_text(self) -> Text:
         if self.filter_text.strip():
-            return plain(f"No contact matches '{self.filter_text.strip()}'. Esc, then clear the filter.")
+            # what was typed is data: the template is translated, the text filled in (plain, never markup)
+            return plain(
+                _("No contact matches '{text}'. Esc, then clear the filter.").format(text=self.filter_text.strip())
+            )
         return Text(
-            "No contacts yet.\n\nPress a to add one, or in a shell:\n  minicrm contact add 'Ada Lovelace'\n"
-            "or load sample data:\n  minicrm demo"
+            _("No contacts yet.")
+            + "\n\n"
+            + _("Press a to add one, or in a shell:")
+            + "\n  minicrm contact add 'Ada Lovelace'\n"
+            + _("or load sample data:")
+            + "\n  minicrm demo"
         )
 
     def _status(self) -> None:
         sort = self.sort or ("relevance" if self.filter_text.strip() else "name")
         if self.total is not None:
-            shown = ngettext("{shown:,} of {n:,} contact", "{shown:,} of {n:,} contacts", self.total).format(
-                shown=self.loaded, n=self.total
+            shown = ngettext("{shown} of {n} contact", "{shown} of {n} contacts", self.total).format(
+                shown=count(self.loaded), n=count(self.total)
             )
+        elif self.more:
+            shown = _("{n}+ matching").format(n=count(self.loaded))
         else:
-            shown = f"{self.loaded:,}{'+' if self.more else ''} matching"
-        self.query_one("#contacts-status", Static).update(f"{shown} · sorted by {SORT_LABELS.get(sort, sort)}")
+            shown = _("{n} matching").format(n=count(self.loaded))
+        order = _(SORT_LABELS[sort]) if sort in SORT_LABELS else sort
+        self.query_one("#contacts-status", Static).update(
+            _("{shown} · sorted by {order}").format(shown=shown, order=order)
+        )
 
     # -- events -------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -278,5 +297,5 @@ class ContactsScreen(ContactActions, CrmScreen):
     def action_sort(self) -> None:
         current = self.sort or "name"
         self.sort = SORT_ORDER[(SORT_ORDER.index(current) + 1) % len(SORT_ORDER)]
-        self.notify(f"sorted by {SORT_LABELS[self.sort]}", timeout=1.5)
+        self.notify(_("sorted by {order}").format(order=_(SORT_LABELS[self.sort])), timeout=1.5)
         self.reload()

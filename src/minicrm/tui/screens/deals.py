@@ -14,8 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ListItem, ListView, Static
 
+from minicrm.i18n import N_, _
 from minicrm.tui.screens.adding import Added
-from minicrm.tui.screens.base import CrmScreen
+from minicrm.tui.screens.base import CrmScreen, day_month
 from minicrm.tui.widgets.render import FitLines, Part, money
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class DealCard(ListItem):
             step = [Part("→ ", "cyan"), Part(deal.next_step, "cyan", cut=True)]
             if deal.next_step_on:
                 late = today is not None and deal.next_step_on < today
-                step.append(Part(f" {deal.next_step_on:%d %b}", "bold red" if late else "cyan"))
+                step.append(Part(f" {day_month(deal.next_step_on)}", "bold red" if late else "cyan"))
             lines.append(step)
         super().__init__(Label(FitLines(*lines)))
 
@@ -62,15 +63,15 @@ def column_title(stage: str, count: int, totals: dict[str, Any]) -> FitLines:
 
 class DealsScreen(CrmScreen):
     NAV = "deals"
-    ADD_HELP = "Add a deal (in the focused stage)"
+    ADD_HELP = N_("Add a deal (in the focused stage)")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "column(-1)", "Column", show=False),
-        Binding("right", "column(1)", "Column", show=False),
-        Binding("left_square_bracket,shift+left", "move(-1)", "Move left", key_display="[", id="deal-left"),
-        Binding("right_square_bracket,shift+right", "move(1)", "Move right", key_display="]", id="deal-right"),
-        Binding("w", "won", "Won", id="deal-won"),
-        Binding("x", "lost", "Lost", id="deal-lost"),
-        Binding("enter", "open", "Open contact", show=False),
+        Binding("left", "column(-1)", N_("Column"), show=False),
+        Binding("right", "column(1)", N_("Column"), show=False),
+        Binding("left_square_bracket,shift+left", "move(-1)", N_("Move left"), key_display="[", id="deal-left"),
+        Binding("right_square_bracket,shift+right", "move(1)", N_("Move right"), key_display="]", id="deal-right"),
+        Binding("w", "won", N_("Won"), id="deal-won"),
+        Binding("x", "lost", N_("Lost"), id="deal-lost"),
+        Binding("enter", "open", N_("Open contact"), show=False),
         *CrmScreen.BINDINGS,
     ]
 
@@ -95,7 +96,7 @@ class DealsScreen(CrmScreen):
         note.display = False
         board.display = True
         await board.remove_children()
-        self.stage_names = [stage.name for stage, _ in data["columns"]]
+        self.stage_names = [stage.name for stage, _deals in data["columns"]]
         today = self.crm.today()
         for index, (stage, deals) in enumerate(data["columns"]):
             row = data["totals"].get(stage.name)
@@ -192,9 +193,10 @@ class DealsScreen(CrmScreen):
         def answer(yes: bool | None) -> None:
             if yes:
                 self.write(lambda s: deal_service.win_deal(s, deal.id, on=app.today(), now=app.now()),
-                           message=f"'{deal.title}' won")  # fmt: skip
+                           message=_("'{title}' won").format(title=deal.title))  # fmt: skip
 
-        app.push_screen(ConfirmModal(f"Mark '{deal.title}' as won today?", yes="Won"), answer)
+        question = _("Mark '{title}' as won today?").format(title=deal.title)
+        app.push_screen(ConfirmModal(question, yes=_("Won")), answer)
 
     def action_lost(self) -> None:
         from minicrm.store.sales import deals as deal_service
@@ -207,9 +209,9 @@ class DealsScreen(CrmScreen):
         def answer(reason: str | None) -> None:
             if reason:
                 self.write(lambda s: deal_service.lose_deal(s, deal.id, reason=reason, now=app.now()),
-                           message=f"'{deal.title}' lost: {reason}")  # fmt: skip
+                           message=_("'{title}' lost: {reason}").format(title=deal.title, reason=reason))  # fmt: skip
 
-        app.push_screen(ReasonModal(f"Why was '{deal.title}' lost?"), answer)
+        app.push_screen(ReasonModal(_("Why was '{title}' lost?").format(title=deal.title)), answer)
 
     def action_open(self) -> None:
         deal = self._current()

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
-from minicrm.tui.screens.base import CrmScreen
+from minicrm.i18n import _, ngettext, pgettext
+from minicrm.tui.screens.base import CrmScreen, day_month
 from minicrm.tui.widgets.charts import BarChart, BarRow
 from minicrm.tui.widgets.plan_chart import plan_chart
 from minicrm.tui.widgets.render import amount_text, totals_lines
@@ -56,12 +57,18 @@ class ReportsScreen(CrmScreen):
         yield self.footer()
 
     def on_mount(self) -> None:
-        self.query_one("#report-pipeline").border_title = "Pipeline (deals per stage, amount)"
-        self.query_one("#report-forecast").border_title = "Forecast — open deals by expected close (weighted), won"
-        self.query_one("#report-sales").border_title = "Sales — won revenue per month, last 12 months"
-        self.query_one("#report-weeks").border_title = f"Activity — interactions per week, last {WEEKS} weeks"
-        self.query_one("#report-kinds").border_title = "Activity by kind — last 90 days"
-        self.query_one("#report-plan").border_title = "Plans running today — % done, run rate to the period's end"
+        titles = {
+            "report-pipeline": _("Pipeline (deals per stage, amount)"),
+            "report-forecast": _("Forecast — open deals by expected close (weighted), won"),
+            "report-sales": _("Sales — won revenue per month, last 12 months"),
+            "report-weeks": ngettext("Activity — interactions per week, last {n} week",
+                                     "Activity — interactions per week, last {n} weeks", WEEKS).format(n=WEEKS),
+            "report-kinds": _("Activity by kind — last 90 days"),
+            # `%` as a field: a bare `% d` reads as a printf placeholder to the catalog tools
+            "report-plan": _("Plans running today — {pct} done, run rate to the period's end").format(pct="%"),
+        }  # fmt: skip
+        for panel, title in titles.items():
+            self.query_one(f"#{panel}").border_title = title
         self.query_one("#reports").focus()
 
     def reload(self) -> None:
@@ -77,32 +84,34 @@ class ReportsScreen(CrmScreen):
             for r in data["pipeline"]
         ]  # fmt: skip
         has_deals = any(r.count for r in data["pipeline"])
-        chart = BarChart(pipeline if has_deals else [], priorities=(0, 0, 1), headers=("Deals", "Amount", "Conv."),
-                         empty="No deals yet.")  # fmt: skip
+        headers = (_("Deals"), _("Amount"), _("Conv."))
+        chart = BarChart(pipeline if has_deals else [], priorities=(0, 0, 1), headers=headers,
+                         empty=_("No deals yet."))  # fmt: skip
         self.query_one("#pipeline-chart", Static).update(chart)
         forecast = [
             BarRow(f"{r.month} {r.currency}", float(r.weighted), "cyan",
                    (amount_text(r.weighted), amount_text(r.open_amount), amount_text(r.won_amount)))
             for r in data["forecast"]
         ]  # fmt: skip
-        chart = BarChart(forecast, priorities=(0, 1, 2), headers=("Weighted", "Open", "Won"),
-                         empty="No open deals with an expected close in the next six months.")  # fmt: skip
+        headers = (_("Weighted"), pgettext("amounts", "Open"), _("Won"))
+        chart = BarChart(forecast, priorities=(0, 1, 2), headers=headers,
+                         empty=_("No open deals with an expected close in the next six months."))  # fmt: skip
         self.query_one("#forecast-chart", Static).update(chart)
         report = data["sales"]
         sales = [
             BarRow(f"{r['month']} {r['currency']}", float(r["amount"]), "green",
-                   (amount_text(r["amount"]), f"{r['deals']} deal{'s' if r['deals'] != 1 else ''}"))
+                   (amount_text(r["amount"]), ngettext("{n} deal", "{n} deals", r["deals"]).format(n=r["deals"])))
             for r in report.rows
         ]  # fmt: skip
         footer = None
         if report.win_rate is not None:
-            footer = Text(f"win rate {report.win_rate:.0%} (won {report.won_count}, lost {report.lost_count})",
-                          style="dim")  # fmt: skip
-        chart = BarChart(sales, priorities=(0, 1), headers=("Won", ""), footer=footer,
-                         empty="No deals won in the last 12 months.")  # fmt: skip
+            footer = Text(_("win rate {rate:.0%} (won {won}, lost {lost})").format(
+                rate=report.win_rate, won=report.won_count, lost=report.lost_count), style="dim")  # fmt: skip
+        chart = BarChart(sales, priorities=(0, 1), headers=(_("Won"), ""), footer=footer,
+                         empty=_("No deals won in the last 12 months."))  # fmt: skip
         self.query_one("#sales-chart", Static).update(chart)
-        weeks = [BarRow(f"{monday:%d %b}", n, "green", (str(n),), label_style="dim") for monday, n in data["weeks"]]
-        self.query_one("#weeks-chart", Static).update(BarChart(weeks, empty="No interactions yet."))
+        weeks = [BarRow(day_month(monday), n, "green", (str(n),), label_style="dim") for monday, n in data["weeks"]]
+        self.query_one("#weeks-chart", Static).update(BarChart(weeks, empty=_("No interactions yet.")))
         kinds = [BarRow(kind, n, "magenta", (str(n),)) for kind, n in data["kinds"].per_kind]
-        self.query_one("#kinds-chart", Static).update(BarChart(kinds, empty="No interactions in the last 90 days."))
+        self.query_one("#kinds-chart", Static).update(BarChart(kinds, empty=_("No interactions in the last 90 days.")))
         self.query_one("#plan-chart", Static).update(plan_chart(data["plan"]))
