@@ -110,3 +110,18 @@ def test_contact_help_in_russian_has_no_english_left():
     left = sorted(t for t in english if t[:40] in seen and t != typed)
     assert not left, left
     assert "Показать карточку контакта" in seen and "Show this message and exit." not in seen
+
+
+def test_store_errors_in_russian_and_ukrainian(db_target):
+    res = _run(db_target, RU, "contact", "add", "Анна", "--status", "vip")
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: неизвестный статус «vip» (варианты: lead, client,")
+    _ok(db_target, "C.UTF-8", "field", "define", "size", "--type", "choice", "--choices", "S,M,L")
+    res = _run(db_target, UK, "contact", "list", "--field", "size~M")
+    assert res.returncode == 2
+    assert res.stderr == "error: поле вибору «size» порівнюється лише через = або != у фільтрі «size~M»\n"
+    res = _run(db_target, UK, "contact", "add", "Анна", "--field", "size=XL")
+    assert res.returncode == 2
+    assert res.stderr == "error: неприпустиме значення size «XL» (варіанти: S, M, L)\n"
+    res = _run(db_target, RU, "log", "1", "call", "звонок")
+    assert (res.returncode, res.stderr) == (1, "error: нет контакта с id 1\n")

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 
@@ -135,7 +136,9 @@ def parse_scope(session: Session, text: str) -> Scope:
     if raw.lower() == "default":
         return Scope("default", "default", None, None)
     if not sep or not rest.strip():
-        raise BadInput(f"invalid cadence scope '{text}' (tag:NAME, company:REF, contact:REF or default)")
+        raise BadInput(
+            _("invalid cadence scope '{text}' (tag:NAME, company:REF, contact:REF or default)").format(text=text)
+        )
     if kind == "tag":
         tag = normalize_tag(rest)
         return Scope(f"tag:{tag}", "tag", tag, tag)
@@ -147,7 +150,9 @@ def parse_scope(session: Session, text: str) -> Scope:
         contact_id = resolve_contact(session, rest)
         name = session.scalar("SELECT name FROM contact WHERE id = ?", (contact_id,))
         return Scope(f"contact:{contact_id}", "contact", contact_id, name)
-    raise BadInput(f"invalid cadence scope '{text}' (tag:NAME, company:REF, contact:REF or default)")
+    raise BadInput(
+        _("invalid cadence scope '{text}' (tag:NAME, company:REF, contact:REF or default)").format(text=text)
+    )
 
 
 def _scope_filter(scope: Scope) -> tuple[str, list[Any]]:
@@ -205,7 +210,9 @@ def set_cadence(
 ) -> CadenceRule:
     """Create or change a rule (or a contact's own cadence) and reschedule the contacts it covers."""
     if days < 1:
-        raise BadInput(f"invalid cadence '{days}' days (at least 1 day; use `cadence unset` to remove one)")
+        raise BadInput(
+            _("invalid cadence '{days}' days (at least 1 day; use `cadence unset` to remove one)").format(days=days)
+        )
     with session.write():
         scope = parse_scope(session, scope_text)
         if scope.kind == "contact":
@@ -239,7 +246,7 @@ def unset_cadence(session: Session, scope_text: str, *, now: datetime, user_id: 
         if scope.kind == "contact":
             old = session.scalar("SELECT cadence_days FROM contact WHERE id = ?", (scope.value,))
             if not old:
-                raise NotFound(f"contact '{scope.target}' has no cadence of its own")
+                raise NotFound(_("contact '{target}' has no cadence of its own").format(target=scope.target))
             session.execute(
                 "UPDATE contact SET cadence_days = NULL, updated_at = ?, revision = revision + 1 WHERE id = ?",
                 (now, scope.value),
@@ -249,7 +256,7 @@ def unset_cadence(session: Session, scope_text: str, *, now: datetime, user_id: 
         else:
             old = session.scalar("SELECT days FROM cadence_rule WHERE scope = ?", (scope.key,))
             if old is None:
-                raise NotFound(f"no cadence rule for '{scope.key}' (see: minicrm cadence list)")
+                raise NotFound(_("no cadence rule for '{key}' (see: minicrm cadence list)").format(key=scope.key))
             session.execute("DELETE FROM cadence_rule WHERE scope = ?", (scope.key,))
             audit.record(session, entity="cadence_rule", entity_id=scope.record_id,
                          action="delete", now=now, user_id=user_id,
@@ -270,7 +277,7 @@ def list_cadences(session: Session, *, include_contacts: bool = False) -> list[C
     )
     out = []
     for r in rules:
-        kind, _, value = r["scope"].partition(":")
+        kind, _sep, value = r["scope"].partition(":")
         if kind == "tag":
             scope = Scope(r["scope"], "tag", value, value)
         elif kind == "company":

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
@@ -39,10 +40,12 @@ EDITABLE = (
 def _check_unique(session: Session, name: str, company_id: int | None = None) -> str:
     name = " ".join(name.split())
     if not name:
-        raise BadInput("a company needs a name")
+        raise BadInput(_("a company needs a name"))
     other = session.one("SELECT id, name FROM company WHERE name_key = ?", (fold(name),))
     if other is not None and other["id"] != company_id:
-        raise Conflict(f"a company named '{other['name']}' already exists (id {other['id']})")
+        raise Conflict(
+            _("a company named '{name}' already exists (id {id})").format(name=other["name"], id=other["id"])
+        )
     return name
 
 
@@ -59,7 +62,7 @@ def create_company(
 ) -> int:
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise BadInput(f"unknown company fields: {', '.join(sorted(unknown))}")
+        raise BadInput(_("unknown company fields: {choices}").format(choices=", ".join(sorted(unknown))))
     tags = sorted({normalize_tag(t) for t in tags})
     events.check(session, "company.created", change={"name": name, "tags": tags, "fields": fields or {}, **values})
     with session.write():
@@ -118,7 +121,7 @@ def update_company(
 ) -> None:
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise BadInput(f"unknown company fields: {', '.join(sorted(unknown))}")
+        raise BadInput(_("unknown company fields: {choices}").format(choices=", ".join(sorted(unknown))))
     add_tags = sorted({normalize_tag(t) for t in add_tags})
     change = {**values, "add_tags": add_tags, "remove_tags": list(remove_tags), "fields": fields}
     events.check(session, "company.updated", record=lambda: get_company(session, company_id).to_json(), change=change)
@@ -253,7 +256,7 @@ def _hydrate(session: Session, rows: Sequence[Any]) -> list[Company]:
 def get_company(session: Session, company_id: int) -> Company:
     rows = session.all(_SELECT + " WHERE co.id = ?", (False, company_id))
     if not rows:
-        raise NotFound(f"no company with id {company_id}")
+        raise NotFound(_("no company with id {id}").format(id=company_id))
     return _hydrate(session, rows)[0]
 
 
@@ -306,7 +309,7 @@ def list_companies(
         params += matched[1]
     orders = {"name": "co.name_key, co.id", "last": "last_at IS NULL, last_at DESC, co.id", "created": "co.id DESC"}
     if sort not in orders:
-        raise BadInput(f"unknown sort '{sort}' (one of: {', '.join(orders)})")
+        raise BadInput(_("unknown sort '{sort}' (one of: {choices})").format(sort=sort, choices=", ".join(orders)))
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {orders[sort]}"
     if limit:
         sql += " LIMIT ?"

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from minicrm.errors import Ambiguous, BadInput, Conflict, NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.text import fold
@@ -51,9 +52,9 @@ def _value(month: int, day: int, year: int | None) -> str:
 def _clean_label(label: str) -> str:
     text = " ".join(label.split())
     if not text:
-        raise BadInput("a date needs a LABEL (e.g. 'Wedding anniversary')")
+        raise BadInput(_("a date needs a LABEL (e.g. 'Wedding anniversary')"))
     if len(text) > MAX_LABEL:
-        raise BadInput(f"LABEL is longer than {MAX_LABEL} characters")
+        raise BadInput(_("LABEL is longer than {n} characters").format(n=MAX_LABEL))
     return text
 
 
@@ -84,7 +85,11 @@ def add_date(
     with session.write():
         for r in session.all("SELECT label FROM contact_date WHERE contact_id = ? AND value = ?", (contact_id, value)):
             if fold(r["label"]) == fold(label):
-                raise Conflict(f"contact {contact_id} already has '{r['label']}' on {value}")
+                raise Conflict(
+                    _("contact {id} already has '{label}' on {date}").format(
+                        id=contact_id, label=r["label"], date=value
+                    )
+                )
         date_id = session.insert(
             "INSERT INTO contact_date (contact_id, label, value, md, yearly) VALUES (?, ?, ?, ?, ?)",
             (contact_id, label, value, value[-5:], yearly),
@@ -137,10 +142,18 @@ def find_date(session: Session, *, contact_id: int, label: str) -> int:
     hits = [r for r in session.all("SELECT id, label, value FROM contact_date WHERE contact_id = ? ORDER BY id",
                                    (contact_id,)) if fold(r["label"]) == key]  # fmt: skip
     if not hits:
-        raise NotFound(f"contact {contact_id} has no date '{label}' (see: minicrm contact date list {contact_id})")
+        raise NotFound(
+            _("contact {id} has no date '{label}' (see: minicrm contact date list {id})").format(
+                id=contact_id, label=label
+            )
+        )
     if len(hits) > 1:
         listed = ", ".join(f"{r['id']} {r['value']}" for r in hits)
-        raise Ambiguous(f"contact {contact_id} has {len(hits)} dates '{label}': {listed}; remove one by its id")
+        raise Ambiguous(
+            _("contact {id} has {n} dates '{label}': {listed}; remove one by its id").format(
+                id=contact_id, n=len(hits), label=label, listed=listed
+            )
+        )
     found: int = hits[0]["id"]
     return found
 
@@ -150,7 +163,7 @@ def remove_date(session: Session, date_id: int, *, now: datetime, user_id: int |
     with session.write():
         r = session.one(_SELECT + " WHERE cd.id = ?", (date_id,))
         if r is None:
-            raise NotFound(f"no contact date with id {date_id}")
+            raise NotFound(_("no contact date with id {id}").format(id=date_id))
         session.execute("DELETE FROM contact_date WHERE id = ?", (date_id,))
         _touch(session, r["contact_id"], now=now, user_id=user_id, change={f"date {r['label']}": (r["value"], None)})
     return ContactDate(r["id"], r["contact_id"], r["name"], r["label"], r["value"], bool(r["yearly"]), None, None)

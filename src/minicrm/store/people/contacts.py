@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
@@ -54,7 +55,7 @@ def _company_for(session: Session, name: str, *, now: datetime, user_id: int | N
     """An existing company (id or exact name), else a new one; returns (id, created name or None)."""
     name = name.strip()
     if not name:
-        raise BadInput("empty company name")
+        raise BadInput(_("empty company name"))
     if as_id(name) is not None:
         return resolve_company(session, name), None
     found = find_company_by_name(session, name)
@@ -83,10 +84,10 @@ def create_contact(
     """Insert a contact; `values` are columns of EDITABLE (birthday as "YYYY-MM-DD" or "--MM-DD")."""
     name = " ".join(name.split())
     if not name:
-        raise BadInput("a contact needs a name")
+        raise BadInput(_("a contact needs a name"))
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise BadInput(f"unknown contact fields: {', '.join(sorted(unknown))}")
+        raise BadInput(_("unknown contact fields: {choices}").format(choices=", ".join(sorted(unknown))))
     status = normalize_status(status)
     emails = [check_email(e) for e in emails]
     phones = [check_phone(p) for p in phones]
@@ -217,13 +218,13 @@ def update_contact(
     """Change a contact; `values` are columns of EDITABLE. Bumps the revision once per call."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise BadInput(f"unknown contact fields: {', '.join(sorted(unknown))}")
+        raise BadInput(_("unknown contact fields: {choices}").format(choices=", ".join(sorted(unknown))))
     if status is not None:
         values["status"] = normalize_status(status)
     if "name" in values:
         values["name"] = " ".join(str(values["name"]).split())
         if not values["name"]:
-            raise BadInput("a contact needs a name")
+            raise BadInput(_("a contact needs a name"))
         values["name_key"] = fold(values["name"])
     if "birthday" in values:
         values["birthday_md"] = _md(values["birthday"])
@@ -373,7 +374,7 @@ def get_contact(session: Session, contact_id: int) -> Contact:
     if not rows:
         from minicrm.errors import NotFound
 
-        raise NotFound(f"no contact with id {contact_id}")
+        raise NotFound(_("no contact with id {id}").format(id=contact_id))
     return hydrate(session, rows)[0]
 
 
@@ -409,7 +410,7 @@ def list_contacts(
     if where:
         sql += " WHERE " + " AND ".join(where)
     if sort is not None and sort not in SORTS:
-        raise BadInput(f"unknown sort '{sort}' (one of: {', '.join(SORTS)})")
+        raise BadInput(_("unknown sort '{sort}' (one of: {choices})").format(sort=sort, choices=", ".join(SORTS)))
     order = SORTS[sort] if sort else ("f.rank, c.id" if search_text else SORTS["name"])
     sql += f" ORDER BY {order}"
     if limit:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import N_, _
 from minicrm.store.core.db import Session
 from minicrm.store.core.text import fold, like_pattern
 from minicrm.store.people.field_types import TABLES, FieldDef, check_name, get_definition, normalise
@@ -21,40 +22,48 @@ from minicrm.store.people.field_types import TABLES, FieldDef, check_name, get_d
 OPERATORS = (">=", "<=", "!=", "=", ">", "<", "~")
 _OP = re.compile(r">=|<=|!=|=|>|<|~")
 _LOOKS_TYPED = re.compile(r"-?[\d\s.,]+|\d{4}-\d{2}-\d{2}")
-HELP = "NAME=VALUE, NAME!=VALUE, NAME>N, NAME<=DATE, NAME=LOW..HIGH, NAME~TEXT; company:NAME for a company field"
+HELP = N_("NAME=VALUE, NAME!=VALUE, NAME>N, NAME<=DATE, NAME=LOW..HIGH, NAME~TEXT; company:NAME for a company field")
 
 
 def parse(session: Session, spec: str, *, entity: str, now: datetime) -> dict[str, Any]:
     """One `--field` filter of a contact (`entity='contact'`) or company list, checked and normalised."""
     found = _OP.search(spec)
     if found is None:
-        raise BadInput(f"invalid field filter '{spec}' (expected {HELP})")
+        raise BadInput(_("invalid field filter '{spec}' (expected {expected})").format(spec=spec, expected=_(HELP)))
     name, op, operand = spec[: found.start()].strip(), found.group(0), spec[found.end() :].strip()
     target, explicit = entity, name.lower().startswith("company:")
     if explicit:
         name, target = name[8:].strip(), "company"
     name = check_name(name)
     if not operand:
-        raise BadInput(f"invalid field filter '{spec}' (a value after {op})")
+        raise BadInput(_("invalid field filter '{spec}' (a value after {op})").format(spec=spec, op=op))
     fdef = get_definition(session, name, target)
     if fdef is None and target == "contact" and not explicit:
         fdef = get_definition(session, name, "company")  # a name only companies define: the contact's company's
         target = "company" if fdef is not None else "contact"
     kind = fdef.type if fdef else "text"
-    where = f" in filter '{spec}'"
+    where = _(" in filter '{spec}'").format(spec=spec)
     out: dict[str, Any] = {"for": target, "key": name, "type": kind, "op": op}
     if op == "=" and ".." in operand and kind in ("number", "date"):
-        low, _, high = operand.partition("..")
+        low, _dots, high = operand.partition("..")
         out.update(op="..", value=[_operand(fdef, low, now, where), _operand(fdef, high, now, where)])
         return out
     if kind == "choice" and op not in ("=", "!="):
-        raise BadInput(f"choice field '{name}' compares with = or != only{where}")
+        raise BadInput(
+            _("choice field '{name}' compares with = or != only in filter '{spec}'").format(name=name, spec=spec)
+        )
     if op == "~" and kind != "text":
-        raise BadInput(f"~ (contains) is for text fields; '{name}' is a {kind} field{where}")
+        raise BadInput(
+            _("~ (contains) is for text fields; '{name}' is a {kind} field in filter '{spec}'").format(
+                name=name, kind=kind, spec=spec
+            )
+        )
     if fdef is None and op in ("<", ">", "<=", ">=") and _LOOKS_TYPED.fullmatch(operand):
         raise BadInput(
-            f"field '{name}' has no type, so {op} would compare text: define it first"
-            f" (minicrm field define {name} --type number|date{' --for company' if target == 'company' else ''})"
+            _(
+                "field '{name}' has no type, so {op} would compare text: define it first"
+                " (minicrm field define {name} --type number|date{for_company})"
+            ).format(name=name, op=op, for_company=" --for company" if target == "company" else "")
         )
     out["value"] = _operand(fdef, operand, now, where)
     return out

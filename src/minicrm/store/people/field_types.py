@@ -17,6 +17,7 @@ from typing import Any
 
 from minicrm.cells import has_control
 from minicrm.errors import BadInput, NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.text import fold
@@ -44,14 +45,18 @@ class FieldDef:
 def check_entity(entity: str) -> str:
     key = entity.strip().lower()
     if key not in ENTITIES:
-        raise BadInput(f"unknown --for '{entity}' (contact or company)")
+        raise BadInput(_("unknown --for '{entity}' (contact or company)").format(entity=entity))
     return key
 
 
 def check_name(name: str) -> str:
     value = name.strip()
     if not value or any(c in value for c in RESERVED) or has_control(value):
-        raise BadInput(f"invalid field name '{name}' (not empty, none of {' '.join(RESERVED)})")
+        raise BadInput(
+            _("invalid field name '{name}' (not empty, none of {choices})").format(
+                name=name, choices=" ".join(RESERVED)
+            )
+        )
     return value
 
 
@@ -75,7 +80,7 @@ def get_definition(session: Session, name: str, entity: str) -> FieldDef | None:
 def normalise(fdef: FieldDef | None, value: str, *, now: datetime, where: str = "") -> tuple[str, str, float | None]:
     """(stored value, value_key, number) of `value` for a field of definition `fdef` (None: text)."""
     value = value.strip()
-    what = f"{fdef.name if fdef else 'field'} value{where}"
+    what = _("{name} value{where}").format(name=fdef.name if fdef else "", where=where)  # used when fdef is set
     if fdef is None or fdef.type == "text":
         return value, fold(value), None
     if fdef.type == "number":
@@ -91,7 +96,11 @@ def normalise(fdef: FieldDef | None, value: str, *, now: datetime, where: str = 
     for choice in fdef.choices:
         if fold(choice) == fold(value):
             return choice, fold(choice), None
-    raise BadInput(f"invalid {what} '{value}' (one of: {', '.join(fdef.choices)})")
+    raise BadInput(
+        _("invalid {what} '{value}' (one of: {choices})").format(
+            what=what, value=value, choices=", ".join(fdef.choices)
+        )
+    )
 
 
 def store_fields(session: Session, entity: str, owner_id: int, fields: dict[str, str], *, now: datetime) -> None:
@@ -113,14 +122,14 @@ def define_field(session: Session, name: str, *, type: str, entity: str = "conta
     """Create or change a definition and convert the values stored under that key; returns (it, values converted)."""
     name, entity, kind = check_name(name), check_entity(entity), type.strip().lower()
     if kind not in TYPES:
-        raise BadInput(f"unknown field type '{type}' (one of: {', '.join(TYPES)})")
+        raise BadInput(_("unknown field type '{type}' (one of: {choices})").format(type=type, choices=", ".join(TYPES)))
     listed = list(dict.fromkeys(" ".join(c.split()) for c in choices if c.strip()))
     if kind == "choice" and not listed:
-        raise BadInput("a choice field needs its choices: --choices a,b,c")
+        raise BadInput(_("a choice field needs its choices: --choices a,b,c"))
     if kind != "choice" and listed:
-        raise BadInput(f"--choices is for choice fields, not {kind}")
+        raise BadInput(_("--choices is for choice fields, not {kind}").format(kind=kind))
     if len({fold(c) for c in listed}) != len(listed):
-        raise BadInput(f"choices differ only in case or accents: {', '.join(listed)}")
+        raise BadInput(_("choices differ only in case or accents: {choices}").format(choices=", ".join(listed)))
     fdef = FieldDef(name, entity, kind, listed)
     table, column = TABLES[entity]
     with session.write():
@@ -136,7 +145,14 @@ def define_field(session: Session, name: str, *, type: str, entity: str = "conta
                             (kind, payload, entity, name))  # fmt: skip
         rows = session.all(f"SELECT {column} AS owner, value FROM {table} WHERE key = ? ORDER BY {column}", (name,))
         for r in rows:
-            stored, value_key, number = normalise(fdef, r["value"], now=now, where=f" of {entity} {r['owner']}")
+            stored, value_key, number = normalise(
+                fdef,
+                r["value"],
+                now=now,
+                where=(_(" of contact {name}") if entity == "contact" else _(" of company {name}")).format(
+                    name=r["owner"]
+                ),
+            )
             session.execute(
                 f"UPDATE {table} SET value = ?, value_key = ?, number = ? WHERE {column} = ? AND key = ?",
                 (stored, value_key, number, r["owner"], name),
@@ -151,7 +167,7 @@ def list_fields(session: Session, entity: str | None = None) -> list[FieldDef]:
     """Every defined field, and every other key in use (as text), with how many records have a value."""
     out: list[FieldDef] = []
     for ent in [check_entity(entity)] if entity else list(ENTITIES):
-        table, _ = TABLES[ent]
+        table, _column = TABLES[ent]
         defs = definitions(session, ent)
         counts = {r["key"]: r["n"] for r in session.all(f"SELECT key, count(*) AS n FROM {table} GROUP BY key")}
         for name in sorted(set(defs) | set(counts), key=lambda n: (fold(n), n)):
@@ -165,10 +181,12 @@ def remove_field(session: Session, name: str, *, entity: str = "contact", now: d
                  user_id: int | None = None) -> int:  # fmt: skip
     """Drop a definition: its values stay, as text. Returns how many values there are."""
     name, entity = name.strip(), check_entity(entity)
-    table, _ = TABLES[entity]
+    table, _column = TABLES[entity]
     with session.write():
         if get_definition(session, name, entity) is None:
-            raise NotFound(f"no {entity} field '{name}' is defined (see: minicrm field list)")
+            said = (_("no contact field '{name}' is defined (see: minicrm field list)") if entity == "contact"
+                    else _("no company field '{name}' is defined (see: minicrm field list)"))  # fmt: skip
+            raise NotFound(said.format(name=name))
         session.execute("DELETE FROM field_definition WHERE entity = ? AND name = ?", (entity, name))
         session.execute(f"UPDATE {table} SET number = NULL WHERE key = ?", (name,))
         audit.record(session, entity="field", entity_id=0, action="delete", now=now, user_id=user_id,

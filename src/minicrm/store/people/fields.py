@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from minicrm.cells import has_control
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core.text import phone_key
 
 STATUSES = ("lead", "client", "former-client", "partner", "supplier", "competitor")
@@ -16,14 +17,16 @@ STATUSES = ("lead", "client", "former-client", "partner", "supplier", "competito
 def normalize_status(status: str) -> str:
     key = "-".join(status.strip().lower().replace("_", " ").split())
     if key not in STATUSES:
-        raise BadInput(f"unknown status '{status}' (one of: {', '.join(STATUSES)})")
+        raise BadInput(
+            _("unknown status '{status}' (one of: {choices})").format(status=status, choices=", ".join(STATUSES))
+        )
     return key
 
 
 def normalize_tag(tag: str) -> str:
     value = " ".join(tag.strip().lower().split())
     if not value or "," in value or has_control(value):
-        raise BadInput(f"invalid tag '{tag}' (no commas, not empty)")
+        raise BadInput(_("invalid tag '{tag}' (no commas, not empty)").format(tag=tag))
     return value
 
 
@@ -32,7 +35,7 @@ def parse_field(spec: str) -> tuple[str, str]:
     key, sep, value = spec.partition("=")
     key = key.strip()
     if not sep or not key or "\x00" in spec:
-        raise BadInput(f"invalid field '{spec}' (expected key=value)")
+        raise BadInput(_("invalid field '{spec}' (expected key=value)").format(spec=spec))
     return key, value.strip()
 
 
@@ -47,12 +50,12 @@ def check_email(email: str) -> str:
         or any(c.isspace() for c in value)
         or has_control(value)
     ):
-        raise BadInput(f"invalid email '{email}'")
+        raise BadInput(_("invalid email '{email}'").format(email=email))
     return value
 
 
 def check_phone(phone: str) -> str:
     value = " ".join(phone.strip().split())
     if len(phone_key(value)) < 3 or has_control(value):
-        raise BadInput(f"invalid phone number '{phone}'")
+        raise BadInput(_("invalid phone number '{phone}'").format(phone=phone))
     return value

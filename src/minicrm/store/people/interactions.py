@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
@@ -54,8 +55,9 @@ def _find_kind(session: Session, kind: str) -> Kind:
     row = session.one("SELECT name, internal FROM interaction_kind WHERE name = ?", (key,))
     if row is None:
         raise BadInput(
-            f"unknown interaction kind '{kind}' (one of: {', '.join(kinds(session))};"
-            " add one with: minicrm kind add NAME)"
+            _("unknown interaction kind '{kind}' (one of: {choices}; add one with: minicrm kind add NAME)").format(
+                kind=kind, choices=", ".join(kinds(session))
+            )
         )
     return Kind(row["name"], bool(row["internal"]))
 
@@ -78,7 +80,7 @@ def add_kind(
     """
     key = name.strip().lower()
     if not key or not key.replace("-", "").replace("_", "").isalnum():
-        raise BadInput(f"invalid kind '{name}' (letters, digits, - and _)")
+        raise BadInput(_("invalid kind '{name}' (letters, digits, - and _)").format(name=name))
     now = now or datetime.now().replace(microsecond=0)
     with session.write():
         old = session.one("SELECT internal FROM interaction_kind WHERE name = ?", (key,))
@@ -226,20 +228,22 @@ def log_interaction(
     """
     summary = summary.strip()
     if not summary:
-        raise BadInput("an interaction needs a summary")
+        raise BadInput(_("an interaction needs a summary"))
     if direction is not None and direction not in DIRECTIONS:
-        raise BadInput(f"unknown direction '{direction}' (in or out)")
+        raise BadInput(_("unknown direction '{direction}' (in or out)").format(direction=direction))
     if duration_min is not None and duration_min < 0:
-        raise BadInput(f"negative duration '{duration_min}'")
+        raise BadInput(_("negative duration '{minutes}'").format(minutes=duration_min))
     events.check(session, "interaction.logged", change={"contact_id": contact_id, "company_id": company_id,
                  "kind": kind, "summary": summary, "happened_at": happened_at, "direction": direction, "body": body,
                  "outcome": outcome, "duration_min": duration_min, "deal_id": deal_id,
                  "campaign_id": campaign_id})  # fmt: skip
     if contact_id is None:
         if company_id is None:
-            raise BadInput("an interaction needs a contact or a company")
+            raise BadInput(_("an interaction needs a contact or a company"))
         if next_on is not None or goal is not None:
-            raise BadInput("a next-contact date belongs to a person: --next and --goal need a contact, not --company")
+            raise BadInput(
+                _("a next-contact date belongs to a person: --next and --goal need a contact, not --company")
+            )
         return _log_with_company(session, company_id=company_id, kind=kind, summary=summary, happened_at=happened_at,
                                  now=now, user_id=user_id, direction=direction, body=body, outcome=outcome,
                                  duration_min=duration_min, deal_id=deal_id, campaign_id=campaign_id,
@@ -313,9 +317,9 @@ def log_interaction(
 
 def _check_links(session: Session, deal_id: int | None, campaign_id: int | None) -> None:
     if deal_id is not None and session.scalar("SELECT 1 FROM deal WHERE id = ?", (deal_id,)) is None:
-        raise BadInput(f"no deal with id {deal_id}")
+        raise BadInput(_("no deal with id {id}").format(id=deal_id))
     if campaign_id is not None and session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
-        raise BadInput(f"no campaign with id {campaign_id}")
+        raise BadInput(_("no campaign with id {id}").format(id=campaign_id))
 
 
 def _log_with_company(session: Session, *, company_id: int, kind: str, summary: str, happened_at: datetime,
@@ -458,7 +462,7 @@ def get_interaction(session: Session, interaction_id: int) -> Interaction:
     if row is None:
         from minicrm.errors import NotFound
 
-        raise NotFound(f"no interaction with id {interaction_id}")
+        raise NotFound(_("no interaction with id {id}").format(id=interaction_id))
     return _record(row)
 
 

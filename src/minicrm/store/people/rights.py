@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from minicrm.errors import BadInput, PermissionDenied
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.text import fold
 
@@ -45,18 +46,21 @@ class Identity:
     @property
     def scope(self) -> str:
         """'your clients' or 'all clients', as reports name what they count."""
-        return "all clients" if self.sees_all else "your clients"
+        return _("all clients") if self.sees_all else _("your clients")
 
     def describe(self) -> str:
         if self.name is None:
-            return f"the login '{self.login}'" + (" owns the database" if self.owner else "")
-        return f"{self.name} is {'an' if self.role == 'admin' else 'a'} {self.role}"
+            said = _("the login '{login}' owns the database") if self.owner else _("the login '{login}'")
+            return said.format(login=self.login)
+        return (_("{name} is an {role}") if self.role == "admin" else _("{name} is a {role}")).format(
+            name=self.name, role=self.role
+        )
 
 
 def check_role(role: str) -> str:
     key = role.strip().lower()
     if key not in ROLES:
-        raise BadInput(f"unknown role '{role}' (one of: {', '.join(ROLES)})")
+        raise BadInput(_("unknown role '{role}' (one of: {choices})").format(role=role, choices=", ".join(ROLES)))
     return key
 
 
@@ -79,20 +83,24 @@ def identify(session: Session, label: str | None, *, explicit: bool) -> Identity
     name, owner = login
     row = session.one("SELECT id, name, name_key, role, active FROM app_user WHERE pg_role = ?", (name,))
     if explicit and label and (row is None or fold(" ".join(label.split())) != row["name_key"]):
-        you = f"user {row['name']}, login '{name}'" if row is not None else f"the login '{name}'"
+        you = _("user {user}, login '{login}'") if row is not None else _("the login '{login}'")
         raise PermissionDenied(
-            f"--as is refused on PostgreSQL: you act as the database login you connect with ({you});"
-            " to act as a colleague, connect with their login"
+            _(
+                "--as is refused on PostgreSQL: you act as the database login you connect with ({you});"
+                " to act as a colleague, connect with their login"
+            ).format(you=you.format(user=row["name"] if row is not None else "", login=name))
         )
     if row is None:
         if owner:
             return Identity(None, None, None, name, enforced=True, owner=True)
         raise PermissionDenied(
-            f"the database login '{name}' is not a minicrm user (an admin maps it with:"
-            f" minicrm user add NAME --role ROLE --pg-role {name})"
+            _(
+                "the database login '{login}' is not a minicrm user (an admin maps it with:"
+                " minicrm user add NAME --role ROLE --pg-role {login})"
+            ).format(login=name)
         )
     if not row["active"]:
-        raise PermissionDenied(f"user '{row['name']}' is deactivated (an admin reactivates it)")
+        raise PermissionDenied(_("user '{name}' is deactivated (an admin reactivates it)").format(name=row["name"]))
     return Identity(row["id"], row["name"], row["role"], name, enforced=True, owner=owner)
 
 
@@ -100,14 +108,15 @@ def require(identity: Identity, action: str, *roles: str) -> None:
     """Refuse `action` unless the roles are not enforced here, the login owns the schema, or has one of `roles`."""
     if not identity.enforced or identity.owner or identity.role in roles:
         return
-    needed = " or ".join(f"the {r}" for r in roles)
-    raise PermissionDenied(f"{action} needs {needed} role ({identity.describe()})")
+    said = (_("{action} needs the {role} role ({who})") if len(roles) == 1
+            else _("{action} needs the {role} or the {other} role ({who})"))  # fmt: skip
+    raise PermissionDenied(said.format(action=action, role=roles[0], other=roles[-1], who=identity.describe()))
 
 
 def viewer_denial(identity: Identity) -> str | None:
     """Why a session of this identity may write nothing (a viewer on PostgreSQL), else None."""
     if identity.enforced and not identity.owner and identity.role == "viewer":
-        return f"{identity.name} is a viewer: a viewer reads everything and changes nothing"
+        return _("{name} is a viewer: a viewer reads everything and changes nothing").format(name=identity.name)
     return None
 
 
@@ -121,7 +130,7 @@ def default_login(name: str) -> str:
 def check_login(login: str) -> str:
     clean = login.strip()
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.@-]{0,62}", clean):
-        raise BadInput(f"invalid --pg-role '{login}' (letters, digits, _ . @ -, at most 63)")
+        raise BadInput(_("invalid --pg-role '{login}' (letters, digits, _ . @ -, at most 63)").format(login=login))
     return clean
 
 

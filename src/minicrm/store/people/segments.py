@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
+from minicrm.i18n import N_, _
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
@@ -25,7 +26,7 @@ from minicrm.store.people.refs import as_id
 
 KEYS = ("tags", "statuses", "fields", "industries", "cities", "sources", "regions", "owners", "companies",
         "field_filters")  # fmt: skip
-FILTER_HELP = (
+FILTER_HELP = N_(
     "tag=T, status=S, industry=I, city=C, source=S, region=R, owner=USER, company=REF, field:KEY=VALUE,"
     " field:KEY>=N (any comparison of --field) or segment=NAME"
 )
@@ -60,12 +61,14 @@ def definition(
     if fields:
         for key, value in fields.items():
             if not key.strip() or not value.strip():
-                raise BadInput(f"invalid field filter '{key}={value}' (expected key=value)")
+                raise BadInput(
+                    _("invalid field filter '{key}={value}' (expected key=value)").format(key=key, value=value)
+                )
         out["fields"] = {k.strip(): v.strip() for k, v in sorted(fields.items())}
     for key, values in (("industries", industries), ("cities", cities), ("sources", sources), ("regions", regions)):
         cleaned = sorted({" ".join(v.split()) for v in values})
         if any(not v for v in cleaned):
-            raise BadInput(f"empty {key} filter")
+            raise BadInput(_("empty {key} filter").format(key=key))
         if cleaned:
             out[key] = cleaned
     for key, ids in (("owners", owners), ("companies", companies)):
@@ -95,7 +98,9 @@ def parse_filters(session: Session, specs: Sequence[str], *, now: datetime | Non
             )
             continue
         if not sep or not value:
-            raise BadInput(f"invalid filter '{spec}' (expected {FILTER_HELP})")
+            raise BadInput(
+                _("invalid filter '{spec}' (expected {expected})").format(spec=spec, expected=_(FILTER_HELP))
+            )
         if key in named:
             lists[named[key]].append(value)
         elif key == "owner":
@@ -109,7 +114,9 @@ def parse_filters(session: Session, specs: Sequence[str], *, now: datetime | Non
         elif key == "segment":
             merged.append(get_segment(session, value).definition)
         else:
-            raise BadInput(f"unknown filter '{spec}' (expected {FILTER_HELP})")
+            raise BadInput(
+                _("unknown filter '{spec}' (expected {expected})").format(spec=spec, expected=_(FILTER_HELP))
+            )
     own = definition(fields=fields, **lists)
     return combine([own, *merged])
 
@@ -240,9 +247,11 @@ class Segment:
 def _check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise BadInput("a segment needs a name")
+        raise BadInput(_("a segment needs a name"))
     if as_id(name) is not None:
-        raise BadInput(f"invalid segment name '{name}' (not a number: ids and names must not be confused)")
+        raise BadInput(
+            _("invalid segment name '{name}' (not a number: ids and names must not be confused)").format(name=name)
+        )
     return name
 
 
@@ -253,8 +262,10 @@ def save_segment(
     name = _check_name(name)
     if not d:
         raise BadInput(
-            "a segment needs at least one filter (--tag, --status, --field, --industry, --city, --source, --region,"
-            " --owner, --company)"
+            _(
+                "a segment needs at least one filter (--tag, --status, --field, --industry, --city, --source,"
+                " --region, --owner, --company)"
+            )
         )
     payload = json.dumps(d, ensure_ascii=False, sort_keys=True)
     with session.write():
@@ -293,7 +304,7 @@ def resolve_segment(session: Session, ref: str) -> int:
     else:
         row = session.scalar("SELECT id FROM saved_segment WHERE name_key = ?", (fold(ref),))
     if row is None:
-        raise NotFound(f"no segment named '{ref}' (see: minicrm segment list)")
+        raise NotFound(_("no segment named '{ref}' (see: minicrm segment list)").format(ref=ref))
     return row
 
 
@@ -301,7 +312,7 @@ def get_segment(session: Session, ref: str | int) -> Segment:
     seg_id = ref if isinstance(ref, int) else resolve_segment(session, ref)
     row = session.one("SELECT * FROM saved_segment WHERE id = ?", (seg_id,))
     if row is None:
-        raise NotFound(f"no segment with id {seg_id}")
+        raise NotFound(_("no segment with id {id}").format(id=seg_id))
     seg = Segment(row["id"], row["name"], json.loads(row["definition"]), row["created_at"], row["updated_at"])
     seg.campaigns = [
         r["name"] for r in session.all("SELECT name FROM campaign WHERE segment_id = ? ORDER BY id", (seg_id,))

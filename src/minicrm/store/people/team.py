@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.store.people import rights
@@ -64,9 +65,9 @@ def handover(
     audit entry `owner_id: from -> to`.
     """
     if actor is not None:
-        rights.require(actor, "handover", "head", "admin")
+        rights.require(actor, _("handover"), "head", "admin")
     if from_id == to_id:
-        raise BadInput("--from and --to are the same user")
+        raise BadInput(_("--from and --to are the same user"))
     names = {
         r["id"]: r["name"] for r in session.all("SELECT id, name FROM app_user WHERE id IN (?, ?)", (from_id, to_id))
     }
@@ -139,7 +140,9 @@ def _short(value: Any) -> str:
 def check_entity(entity: str) -> str:
     key = entity.strip().lower()
     if key not in ENTITIES:
-        raise BadInput(f"unknown entity '{entity}' (one of: {', '.join(ENTITIES)})")
+        raise BadInput(
+            _("unknown entity '{entity}' (one of: {choices})").format(entity=entity, choices=", ".join(ENTITIES))
+        )
     return key
 
 
@@ -171,7 +174,7 @@ def audit_entries(
         params.append(since)
     if action is not None:
         if action not in ("create", "update", "delete"):
-            raise BadInput(f"unknown action '{action}' (create, update or delete)")
+            raise BadInput(_("unknown action '{action}' (create, update or delete)").format(action=action))
         where.append("a.action = ?")
         params.append(action)
     sql = "SELECT a.*, u.name AS user_name FROM audit_log a LEFT JOIN app_user u ON u.id = a.user_id"

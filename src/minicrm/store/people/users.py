@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
@@ -23,7 +24,7 @@ def find_user(session: Session, name: str) -> int | None:
 def resolve_user(session: Session, name: str) -> int:
     user_id = find_user(session, name)
     if user_id is None:
-        raise NotFound(f"no user named '{name}' (add one with: minicrm user add NAME)")
+        raise NotFound(_("no user named '{name}' (add one with: minicrm user add NAME)").format(name=name))
     return user_id
 
 
@@ -34,7 +35,7 @@ def ensure_user(session: Session, name: str, *, now: datetime, email: str | None
         return check_active(session, user_id, name)
     clean = " ".join(name.split())
     if not clean or clean.lower() in ("me", "all"):
-        raise BadInput(f"invalid user name '{name}'")
+        raise BadInput(_("invalid user name '{name}'").format(name=name))
     with session.write():
         # Not audited: the first write of a new user creates them implicitly (its own audit row names them).
         return session.insert(
@@ -45,7 +46,9 @@ def ensure_user(session: Session, name: str, *, now: datetime, email: str | None
 
 def check_active(session: Session, user_id: int, name: str) -> int:
     if session.scalar("SELECT active FROM app_user WHERE id = ?", (user_id,)) in (False, 0):
-        raise Conflict(f"user '{name}' is deactivated (reactivate with: minicrm user activate {name})")
+        raise Conflict(
+            _("user '{name}' is deactivated (reactivate with: minicrm user activate {name})").format(name=name)
+        )
     return user_id
 
 
@@ -104,7 +107,7 @@ def add_user(
     """
     clean = " ".join(name.split())
     if not clean or clean.lower() in ("me", "all"):
-        raise BadInput(f"invalid user name '{name}'")
+        raise BadInput(_("invalid user name '{name}'").format(name=name))
     role = rights.check_role(role)
     if email is not None:
         from minicrm.store.people.fields import check_email
@@ -112,19 +115,19 @@ def add_user(
         email = check_email(email)
     prefix = rights.group_prefix(session)
     if pg_role is not None and prefix is None:
-        raise BadInput("--pg-role needs a PostgreSQL database with access rights set up (README: Team setup)")
+        raise BadInput(_("--pg-role needs a PostgreSQL database with access rights set up (README: Team setup)"))
     if actor is not None:
-        rights.require(actor, "adding a user", "admin")
+        rights.require(actor, _("adding a user"), "admin")
     with session.write():
         existing = session.one("SELECT name FROM app_user WHERE name_key = ?", (fold(clean),))
         if existing is not None:
-            raise Conflict(f"a user named '{existing['name']}' already exists")
+            raise Conflict(_("a user named '{name}' already exists").format(name=existing["name"]))
         login = password = None
         if prefix is not None:
             login = rights.check_login(pg_role) if pg_role is not None else rights.default_login(clean)
             taken = session.scalar("SELECT name FROM app_user WHERE pg_role = ?", (login,))
             if taken is not None:
-                raise Conflict(f"the login '{login}' is already user '{taken}'")
+                raise Conflict(_("the login '{login}' is already user '{taken}'").format(login=login, taken=taken))
             password = rights.provision_login(session, prefix, login, role)
         new_id = session.insert(
             "INSERT INTO app_user (name, name_key, email, active, created_at, role, pg_role)"
@@ -153,9 +156,9 @@ def give_login(
     `add_user` does, with the group of their role."""
     prefix = rights.group_prefix(session)
     if prefix is None:
-        raise BadInput("database logins need a PostgreSQL database with access rights set up (README: Team setup)")
+        raise BadInput(_("database logins need a PostgreSQL database with access rights set up (README: Team setup)"))
     if actor is not None:
-        rights.require(actor, "giving a user a login", "admin")
+        rights.require(actor, _("giving a user a login"), "admin")
     with session.write():
         target = resolve_user(session, name)
         row: Any = session.one("SELECT name, role, pg_role FROM app_user WHERE id = ?", (target,))
@@ -164,7 +167,7 @@ def give_login(
             return NewUser(target, login)
         taken = session.scalar("SELECT name FROM app_user WHERE pg_role = ?", (login,))
         if taken is not None:
-            raise Conflict(f"the login '{login}' is already user '{taken}'")
+            raise Conflict(_("the login '{login}' is already user '{taken}'").format(login=login, taken=taken))
         if row["pg_role"]:
             for group in rights.ROLES:
                 session.dialect.set_member(session, row["pg_role"], f"{prefix}_{group}", False)
@@ -181,7 +184,7 @@ def set_role(
     """Give a user another role (on PostgreSQL: their login changes group in the same transaction); the old role."""
     role = rights.check_role(role)
     if actor is not None:
-        rights.require(actor, "changing a user's role", "admin")
+        rights.require(actor, _("changing a user's role"), "admin")
     with session.write():
         target = resolve_user(session, name)
         row: Any = session.one("SELECT role, pg_role FROM app_user WHERE id = ?", (target,))
@@ -208,7 +211,7 @@ def set_active(
     """Deactivate (or reactivate) a user: their records stay, but they can no longer act or own new ones; on
     PostgreSQL their login role can no longer log in (NOLOGIN)."""
     if actor is not None:
-        rights.require(actor, f"{'re' if active else 'de'}activating a user", "admin")
+        rights.require(actor, _("reactivating a user") if active else _("deactivating a user"), "admin")
     with session.write():
         target = resolve_user(session, name)
         row: Any = session.one("SELECT active, pg_role FROM app_user WHERE id = ?", (target,))
