@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from minicrm.i18n import _
 from minicrm.output import Format
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def owner_id(actx: AppContext, owner: str | None) -> int | None:
 
     if owner == "me":
         if not actx.user:
-            raise BadInput("--owner me needs --as USER or MINICRM_USER")
+            raise BadInput(_("--owner me needs --as USER or MINICRM_USER"))
         owner = actx.user
     return resolve_user(actx.session(), owner)
 
@@ -87,7 +88,9 @@ def stdin_text() -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         byte = f"0x{data[exc.start]:02x}"
-        raise BadInput(f"standard input is not UTF-8 text (byte {byte} at offset {exc.start})") from None
+        raise BadInput(
+            _("standard input is not UTF-8 text (byte {byte} at offset {offset})").format(byte=byte, offset=exc.start)
+        ) from None
 
 
 def read_text_arg(value: str | None) -> str | None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minicrm.commands._common import MAX_DAYS, FormatOpt, LimitOpt, app_ctx, on_date, owner_id, span_days
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _, ngettext
 from minicrm.output import Format
 
 if TYPE_CHECKING:
@@ -51,12 +51,12 @@ def _until(actx: AppContext, within: str | None, until: str | None, default_days
     from minicrm.errors import BadInput
 
     if within is not None and until is not None:
-        raise BadInput("give either --within or --until, not both")
+        raise BadInput(_("give either --within or --until, not both"))
     if until is not None:
         return on_date(actx, until)
     days = span_days(within) if within is not None else default_days
     if days < 1:
-        raise BadInput(f"invalid --within '{within}' (at least 1d: today)")
+        raise BadInput(_("invalid --within '{within}' (at least 1d: today)").format(within=within))
     return actx.today() + timedelta(days=days - 1)
 
 
@@ -91,8 +91,10 @@ def due(
     rows = [item.to_json() for item in items]
     if fmt is Format.table:
         for row in rows:
-            row["late"] = f"{row['days_overdue']}d" if row["days_overdue"] else ""
-    empty = "nothing overdue" if overdue else f"nothing due until {last.isoformat()}"
+            row["late"] = _("{n}d").format(n=row["days_overdue"]) if row["days_overdue"] else ""
+    from minicrm import display
+
+    empty = _("nothing overdue") if overdue else _("nothing due until {day}").format(day=display.day(last))
     output.emit_rows(rows, DUE_COLUMNS, fmt, empty=empty, styles=lambda r: "red" if r["overdue"] else None)
 
 
@@ -135,7 +137,7 @@ def forgotten(
     value = parse_money(min_value) if min_value is not None else None
     kinds = {"all": ("contact", "company"), "contact": ("contact",), "company": ("company",)}.get(kind.lower())
     if kinds is None:
-        raise BadInput(f"unknown --kind '{kind}' (contact, company or all)")
+        raise BadInput(_("unknown --kind '{kind}' (contact, company or all)").format(kind=kind))
     statuses = [s for s in (status or "").split(",") if s.strip()] or None
     session = actx.session()
     rows = find(session, today=actx.today(), days=threshold, statuses=statuses, tag=tag, min_value=value,
@@ -143,13 +145,16 @@ def forgotten(
     out = [r.to_json() for r in rows]
     if fmt is Format.table:
         for row, r in zip(out, rows, strict=True):
-            row["silent"] = "never contacted" if r.never_contacted else f"{r.days_silent} days"
-    output.emit_rows(
-        out,
-        FORGOTTEN_COLUMNS,
-        fmt,
-        empty=f"nobody forgotten: everyone heard from you in the last {threshold} days or has something planned",
+            n = r.days_silent or 0
+            row["silent"] = (
+                _("never contacted") if r.never_contacted else ngettext("{n} day", "{n} days", n).format(n=n)
+            )
+    empty = ngettext(
+        "nobody forgotten: everyone heard from you in the last {n} day or has something planned",
+        "nobody forgotten: everyone heard from you in the last {n} days or has something planned",
+        threshold,
     )
+    output.emit_rows(out, FORGOTTEN_COLUMNS, fmt, empty=empty.format(n=threshold))
 
 
 def _default_forgotten_days() -> int:
@@ -161,7 +166,11 @@ def _default_forgotten_days() -> int:
     if not raw:
         return 90
     if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_DAYS:
-        raise BadInput(f"invalid MINICRM_FORGOTTEN_DAYS '{raw}' (a number of days, 1 to {MAX_DAYS})")
+        raise BadInput(
+            _("invalid MINICRM_FORGOTTEN_DAYS '{value}' (a number of days, 1 to {most})").format(
+                value=raw, most=MAX_DAYS
+            )
+        )
     return int(raw)
 
 
@@ -189,7 +198,7 @@ def remind(
     from minicrm.store.followups.digest import remind_digest
 
     if fmt not in ("text", "json"):
-        raise BadInput(f"unknown --format '{fmt}' (text or json)")
+        raise BadInput(_("unknown --format '{format}' (text or json)").format(format=fmt))
     actx = app_ctx(ctx)
     last = _until(actx, within, None, 1)
     digest = remind_digest(actx.session(), today=actx.today(), until=last, owner_id=owner_id(actx, owner),
@@ -234,9 +243,16 @@ def cadence_set(
     days = span_days(every)
     rule = set_cadence(actx.session(), scope, days, now=actx.now(), user_id=actx.user_id())
     target = f" ({rule.target})" if rule.target and rule.target not in rule.scope else ""
+    covered = ngettext("{n} contact(s) covered", "{n} contact(s) covered", rule.contacts).format(n=rule.contacts)
+    recomputed = ngettext(
+        "{n} next-contact date(s) recomputed", "{n} next-contact date(s) recomputed", rule.rescheduled
+    ).format(n=rule.rescheduled)
     output.note(
-        f"{rule.scope}{target}: every {rule.days} days; {rule.contacts} contact(s) covered,"
-        f" {rule.rescheduled} next-contact date(s) recomputed"
+        ngettext(
+            "{scope}{target}: every {days} day; {covered}, {recomputed}",
+            "{scope}{target}: every {days} days; {covered}, {recomputed}",
+            rule.days,
+        ).format(scope=rule.scope, target=target, days=rule.days, covered=covered, recomputed=recomputed)
     )
 
 
@@ -251,7 +267,13 @@ def cadence_unset(
 
     actx = app_ctx(ctx)
     rule = unset_cadence(actx.session(), scope, now=actx.now(), user_id=actx.user_id())
-    output.note(f"{rule.scope}: removed; {rule.rescheduled} next-contact date(s) recomputed")
+    output.note(
+        ngettext(
+            "{scope}: removed; {n} next-contact date(s) recomputed",
+            "{scope}: removed; {n} next-contact date(s) recomputed",
+            rule.rescheduled,
+        ).format(scope=rule.scope, n=rule.rescheduled)
+    )
 
 
 @cadence_app.command("list")
@@ -266,7 +288,10 @@ def cadence_list(
 
     rules = list_cadences(app_ctx(ctx).session(), include_contacts=contacts)
     output.emit_rows(
-        [r.to_json() for r in rules], CADENCE_COLUMNS, fmt, empty="no cadence rules (minicrm cadence set tag:vip 14d)"
+        [r.to_json() for r in rules],
+        CADENCE_COLUMNS,
+        fmt,
+        empty=_("no cadence rules (minicrm cadence set tag:vip 14d)"),
     )
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minicrm.commands._common import MAX_DAYS, app_ctx
+from minicrm.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from minicrm.context import AppContext
@@ -40,6 +41,9 @@ RefreshOpt = Annotated[
 ]
 
 
+DEFAULT_NAME = "minicrm follow-ups"
+
+
 def _include(text: str | None) -> tuple[str, ...] | None:
     if not text:
         return None
@@ -49,7 +53,10 @@ def _include(text: str | None) -> tuple[str, ...] | None:
 def _options(name: str, tz: str | None, refresh: str, alarm: bool, todo: bool) -> FeedOptions:
     from minicrm.ical.feed import FeedOptions
 
-    return FeedOptions(name=name, tz=tz, refresh=refresh, alarm=alarm, todo=todo)
+    if name == DEFAULT_NAME:  # the default calendar name in the user's language; one the user chose as given
+        name = _("minicrm follow-ups")
+    description = _("Follow-ups, tasks, deal steps and birthdays from minicrm")
+    return FeedOptions(name=name, description=description, tz=tz, refresh=refresh, alarm=alarm, todo=todo)
 
 
 @app.command("export")
@@ -79,7 +86,9 @@ def export(
         count = build_feed(session, fh, today=actx.today(), options=options, days_back=days_back,
                            days_ahead=days_ahead, include=_include(include))  # fmt: skip
     if out is not None and out != "-":
-        output.note(f"wrote {count} events to {out}")
+        output.note(
+            ngettext("wrote {n} event to {path}", "wrote {n} events to {path}", count).format(n=count, path=out)
+        )
 
 
 @app.command("serve")
@@ -129,7 +138,9 @@ def serve(
     bound = server.server_address[1]
     shown = f"[{host}]" if ":" in host else host
     query = "?token=YOUR-TOKEN" if token else ""
-    output.note(f"serving webcal://{shown}:{bound}{FEED_PATH}{query} (http:// works too); Ctrl-C stops")
+    output.note(
+        _("serving {url} (http:// works too); Ctrl-C stops").format(url=f"webcal://{shown}:{bound}{FEED_PATH}{query}")
+    )
     import sys
 
     sys.stderr.flush()
@@ -144,7 +155,7 @@ def serve(
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        output.note("stopped")
+        output.note(_("stopped"))
     finally:
         server.server_close()
 
@@ -187,14 +198,18 @@ def push(
     from minicrm.ical.push import push as push_to
 
     if fmt not in ("text", "json"):
-        raise BadInput(f"unknown --format '{fmt}' (text or json)")
+        raise BadInput(_("unknown --format '{format}' (text or json)").format(format=fmt))
     if not url.startswith(("http://", "https://")):
-        raise BadInput(f"invalid CalDAV URL '{url}' (http:// or https://)")
+        raise BadInput(_("invalid CalDAV URL '{url}' (http:// or https://)").format(url=url))
     password = None
     if password_env:
         password = os.environ.get(password_env)
         if password is None:
-            raise BadInput(f"environment variable {password_env} is not set (it should hold the CalDAV password)")
+            raise BadInput(
+                _("environment variable {name} is not set (it should hold the CalDAV password)").format(
+                    name=password_env
+                )
+            )
     if user and password is None:
         password = ""  # a user without a password still authenticates (Basic auth sends the name)
     actx = app_ctx(ctx)
@@ -207,9 +222,11 @@ def push(
         output.write(output.to_json(result.to_json()))
     else:
         output.note(
-            f"{result.url}: {len(result.created)} created, {len(result.updated)} updated,"
-            f" {len(result.deleted)} deleted, {result.unchanged} unchanged"
-        )
+            _("{url}: {created} created, {updated} updated, {deleted} deleted, {unchanged} unchanged").format(
+                url=result.url, created=len(result.created), updated=len(result.updated),
+                deleted=len(result.deleted), unchanged=result.unchanged,
+            )
+        )  # fmt: skip
 
 
 def register(root: typer.Typer) -> None:

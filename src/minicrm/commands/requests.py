@@ -15,7 +15,7 @@ from minicrm.commands._common import (
     on_date,
     read_text_arg,
 )
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _, ngettext
 from minicrm.output import Format
 
 app = typer.Typer(help="Service requests: what clients asked and the time spent on it.", no_args_is_help=True)
@@ -140,7 +140,13 @@ def list_(
         priority=priority,
         limit=limit,
     )
-    output.emit_rows([r.to_json() for r in rows], LIST_COLUMNS, fmt, empty="no requests")
+    out = [r.to_json() for r in rows]
+    if fmt is Format.table:
+        from minicrm.store.service.requests import priority_label, status_label
+
+        for row in out:
+            row["status"], row["priority"] = status_label(row["status"]), priority_label(row["priority"])
+    output.emit_rows(out, LIST_COLUMNS, fmt, empty=_("no requests"))
 
 
 @app.command("show")
@@ -152,30 +158,33 @@ def show(ctx: typer.Context, request_id: IdArg, fmt: FormatOpt = Format.table) -
     output.emit_object(get_request(app_ctx(ctx).session(), request_id).to_json(), fmt, table=_card)
 
 
+TIME_COLUMNS = [("spent_on", N_("Day"), 1), ("minutes", N_("Min"), 1), ("user", N_("Who"), 2), ("note", N_("Note"), 3)]
+
+
 def _card(r: dict[str, Any]):
     from minicrm.output import key_values
+    from minicrm.store.service.requests import priority_label, status_label
 
     yield key_values(
         [
-            ("Request", f"#{r['id']} {r['subject']}"),
-            ("Status", f"{r['status']} ({r['priority']})"),
-            ("Client", " / ".join(x for x in (r["contact"], r["company"]) if x)),
-            ("Channel", r["channel"]),
-            ("Assignee", r["assignee"]),
-            ("Opened", r["opened_at"]),
-            ("Due", r["due_on"]),
-            ("Resolved", r["resolved_at"]),
-            ("Closed", r["closed_at"]),
-            ("Description", r["description"]),
-            ("Resolution", r["resolution"]),
-            ("Time spent", f"{r['minutes']} min"),
+            (_("Request"), f"#{r['id']} {r['subject']}"),
+            (_("Status"), f"{status_label(r['status'])} ({priority_label(r['priority'])})"),
+            (_("Client"), " / ".join(x for x in (r["contact"], r["company"]) if x)),
+            (_("Channel"), r["channel"]),
+            (_("Assignee"), r["assignee"]),
+            (_("Opened"), r["opened_at"]),
+            (_("Due"), r["due_on"]),
+            (_("Resolved"), r["resolved_at"]),
+            (_("Closed"), r["closed_at"]),
+            (_("Description"), r["description"]),
+            (_("Resolution"), r["resolution"]),
+            (_("Time spent"), _("{minutes} min").format(minutes=r["minutes"])),
         ]
     )
     if r["time"]:
         from minicrm.output import Listing
 
-        columns = [("spent_on", "Day", 1), ("minutes", "Min", 1), ("user", "Who", 2), ("note", "Note", 3)]
-        yield Listing(r["time"], columns, title="Time")
+        yield Listing(r["time"], TIME_COLUMNS, title=_("Time"))
 
 
 @app.command("update")
@@ -219,12 +228,14 @@ def update(
             values["assignee_id"] = _assignee(actx, assign)
         values.update(_client(session, contact, company))
         if not values:
-            raise BadInput("nothing to change (see: minicrm request update --help)")
+            raise BadInput(_("nothing to change (see: minicrm request update --help)"))
         r = update_request(
             session, request_id, now=actx.now(), user_id=actx.user_id(), at=stamp, expected_revision=if_revision,
             **values,
         )  # fmt: skip
-    output.note(f"request {r.id}: {r.status}")
+    from minicrm.store.service.requests import status_label
+
+    output.note(_("request {id}: {status}").format(id=r.id, status=status_label(r.status)))
 
 
 @app.command("close")
@@ -243,7 +254,7 @@ def close(
     r = close_request(
         actx.session(), request_id, now=actx.now(), user_id=actx.user_id(), resolution=resolution, at=stamp
     )
-    output.note(f"request {r.id} closed ({r.minutes} min spent)")
+    output.note(_("request {id} closed ({minutes} min spent)").format(id=r.id, minutes=r.minutes))
 
 
 @app.command("time", context_settings={"ignore_unknown_options": True})
@@ -263,14 +274,16 @@ def time_(
 
     actx = app_ctx(ctx)
     if duration.strip().startswith("-"):
-        raise BadInput(f"negative time '{duration}'")
+        raise BadInput(_("negative time '{duration}'").format(duration=duration))
     minutes = parse_minutes(duration)
     spent_on = on_date(actx, on) if on else None
     session = actx.session()
     user_id = _assignee(actx, by) if by else actx.user_id()
     add_time(session, request_id, minutes=minutes, note=note, spent_on=spent_on, now=actx.now(), user_id=user_id)
     total = get_request(session, request_id).minutes
-    output.note(f"request {request_id}: +{minutes} min, {total} min in all")
+    output.note(
+        _("request {id}: +{minutes} min, {total} min in all").format(id=request_id, minutes=minutes, total=total)
+    )
     output.write(str(total))
 
 
@@ -299,29 +312,51 @@ def report_service(
     if output.emit_data(data, fmt, csv_rows=data["time_per_client"]):
         return
     res = data["resolution"]
-    output.emit_rows(data["by_status"], [("status", "Status"), ("requests", "Requests")], fmt, title="By status")
+    from minicrm.store.service.requests import status_label
+
+    by_status = [{**row, "status": status_label(row["status"])} for row in data["by_status"]]
+    output.emit_rows(by_status, [("status", N_("Status")), ("requests", N_("Requests"))], fmt, title=_("By status"))
     output.write(
-        f"\nResolved: {res['resolved']}, average {res['average_hours'] or '-'} h,"
-        f" longest {res['longest_hours'] or '-'} h"
+        "\n"
+        + _("Resolved: {resolved}, average {average} h, longest {longest} h").format(
+            resolved=res["resolved"], average=res["average_hours"] or "-", longest=res["longest_hours"] or "-"
+        )
     )
     output.write("")
-    clients = data["time_per_client"]
+    nobody = _("(no client)")  # JSON and CSV keep the English
+    clients = [
+        {**c, "client": nobody} if c["company_id"] is None and c["contact_id"] is None else c
+        for c in data["time_per_client"]
+    ]
     output.emit_rows(
         clients[:top],
-        [("client", "Client"), ("requests", "Requests"), ("minutes", "Minutes"), ("hours", "Hours"), ("cost", "Cost")],
+        [
+            ("client", N_("Client")),
+            ("requests", N_("Requests")),
+            ("minutes", N_("Minutes")),
+            ("hours", N_("Hours")),
+            ("cost", N_("Cost")),
+        ],
         fmt,
-        title="Time spent per client",
-        empty="no time logged",
+        title=_("Time spent per client"),
+        empty=_("no time logged"),
     )
     if len(clients) > top:
-        output.note(f"... and {len(clients) - top} more clients (all of them: --format csv or json)")
+        more = len(clients) - top
+        output.note(
+            ngettext(
+                "... and {n} more clients (all of them: --format csv or json)",  # English says clients even for one
+                "... and {n} more clients (all of them: --format csv or json)",
+                more,
+            ).format(n=more)
+        )
     output.write("")
     output.emit_rows(
         data["subjects"],
-        [("subject", "Subject"), ("requests", "Requests"), ("open", "Open")],
+        [("subject", N_("Subject")), ("requests", N_("Requests")), ("open", N_("Open"))],
         fmt,
-        title="Most frequent subjects",
-        empty="no requests",
+        title=_("Most frequent subjects"),
+        empty=_("no requests"),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx
-from minicrm.i18n import N_, _, counted
+from minicrm.i18n import N_, _, counted, ngettext, pgettext
 from minicrm.output import Format
 
 users_app = typer.Typer(help="Users of a shared database: who owns and who logged what.", no_args_is_help=True)
@@ -98,9 +98,13 @@ def _login_note(new) -> None:
     from minicrm import output
 
     if new.password is not None:
-        output.note(f"created the database login '{new.login}' with the password {new.password} (shown only now)")
+        output.note(
+            _("created the database login '{login}' with the password {password} (shown only now)").format(
+                login=new.login, password=new.password
+            )
+        )
     elif new.login is not None:
-        output.note(f"mapped to the existing database login '{new.login}'")
+        output.note(_("mapped to the existing database login '{login}'").format(login=new.login))
 
 
 @users_app.command("role")
@@ -111,7 +115,7 @@ def user_role(ctx: typer.Context, name: UserArg, role: RoleArg) -> None:
 
     actx = app_ctx(ctx)
     old = set_role(actx.session(), name, role, now=actx.now(), user_id=_acting_user(actx), actor=actx.identity)
-    output.note(f"user '{name}': {old} -> {role.strip().lower()}")
+    output.note(_("user '{name}': {old} -> {new}").format(name=name, old=old, new=role.strip().lower()))
 
 
 @users_app.command("list")
@@ -125,7 +129,7 @@ def user_list(
     from minicrm.store.people.users import list_users
 
     users = list_users(app_ctx(ctx).session(), include_inactive=not active)
-    output.emit_rows([u.to_json() for u in users], USER_COLUMNS, fmt, empty="no users")
+    output.emit_rows([u.to_json() for u in users], USER_COLUMNS, fmt, empty=_("no users"))
 
 
 @users_app.command("deactivate")
@@ -147,7 +151,7 @@ def _set_active(ctx: typer.Context, name: str, active: bool) -> None:
     actx = app_ctx(ctx)
     acting = _acting_user(actx)
     set_active(actx.session(), name, active, now=actx.now(), user_id=acting, actor=actx.identity)
-    output.note(f"user '{name}' {'activated' if active else 'deactivated'}")
+    output.note((_("user '{name}' activated") if active else _("user '{name}' deactivated")).format(name=name))
 
 
 def _acting_user(actx) -> int | None:
@@ -220,11 +224,18 @@ def history(
     session = actx.session()
     entity, entity_id = _resolve_record(session, ref)
     entries = audit_entries(session, entity=entity, entity_id=entity_id, limit=limit, oldest_first=True)
-    _emit_audit(entries, fmt, empty=f"no recorded changes for {entity} {entity_id}")
+    from minicrm.store.core.records import entity_name
+
+    _emit_audit(
+        entries,
+        fmt,
+        empty=_("no recorded changes for {entity} {id}").format(entity=entity_name(entity), id=entity_id),
+    )
 
 
 def _resolve_record(session, ref: str) -> tuple[str, int]:
     from minicrm.errors import NotFound
+    from minicrm.store.core.records import entity_name
     from minicrm.store.people import refs
     from minicrm.store.people.team import check_entity, record_exists
     from minicrm.store.people.users import resolve_user
@@ -241,10 +252,12 @@ def _resolve_record(session, ref: str) -> tuple[str, int]:
             "SELECT 1 FROM audit_log WHERE entity = ? AND entity_id = ? LIMIT 1", (entity, record_id)
         ):
             return entity, record_id
-        raise NotFound(f"no {entity} with id {record_id}")
+        raise NotFound(_("no {entity} with id {id}").format(entity=entity_name(entity), id=record_id))
     resolvers = {"contact": refs.resolve_contact, "company": refs.resolve_company, "user": resolve_user}
     if entity not in resolvers:
-        raise NotFound(f"no {entity} with id '{key}' (use the {entity}'s id)")
+        raise NotFound(
+            _("no {entity} with id '{key}' (use the {entity}'s id)").format(entity=entity_name(entity), key=key)
+        )
     return entity, resolvers[entity](session, key)
 
 
@@ -279,7 +292,7 @@ def audit(
             from minicrm.errors import BadInput
 
             if not actx.user:
-                raise BadInput("--user me needs --as USER, MINICRM_USER or `minicrm config set user NAME`")
+                raise BadInput(_("--user me needs --as USER, MINICRM_USER or `minicrm config set user NAME`"))
             user = actx.user
         user_id = resolve_user(session, user)
     entries = audit_entries(
@@ -290,7 +303,7 @@ def audit(
         action=action,
         limit=limit,
     )
-    _emit_audit(entries, fmt, empty="no changes recorded")
+    _emit_audit(entries, fmt, empty=_("no changes recorded"))
 
 
 def _since(actx, text: str) -> datetime:
@@ -310,12 +323,17 @@ def _since(actx, text: str) -> datetime:
 
 def _emit_audit(entries, fmt: Format, *, empty: str) -> None:
     from minicrm import output
+    from minicrm.store.core.records import entity_name
 
+    actions = {"create": pgettext("audit action", "create"), "update": pgettext("audit action", "update"),
+               "delete": pgettext("audit action", "delete")}  # fmt: skip
     rows = []
     for entry in entries:
         row = entry.to_json()
         if fmt is Format.table:
             row["summary"] = entry.summary()
+            row["entity"] = entity_name(row["entity"])
+            row["action"] = actions.get(row["action"], row["action"])
         rows.append(row)
     output.emit_rows(rows, AUDIT_COLUMNS, fmt, empty=empty)
 
@@ -341,10 +359,10 @@ def config_show(fmt: FormatOpt = Format.table) -> None:
     if output.emit_data({k: data.get(k) for k in KEYS}, fmt):  # CSV: one row, as the JSON object
         return
     rows = [
-        {"key": k, "value": mask_url(str(data[k])) if k in data else "", "about": about}
-        for k, (_, about) in KEYS.items()
+        {"key": k, "value": mask_url(str(data[k])) if k in data else "", "about": _(about)}
+        for k, (_parse, about) in KEYS.items()
     ]
-    output.emit_rows(rows, [("key", "Key", 1), ("value", "Value", 1), ("about", "About", 3)], fmt)
+    output.emit_rows(rows, [("key", N_("Key"), 1), ("value", N_("Value"), 1), ("about", N_("About"), 3)], fmt)
 
 
 @config_app.command("set")
@@ -359,8 +377,10 @@ def config_set(
     from minicrm.store.core.db import mask_url
 
     stored = set_value(key, value)
-    shown = "removed" if stored is None else f"= {mask_url(str(stored))}"
-    output.note(f"{key} {shown} (in {path()})")
+    if stored is None:
+        output.note(_("{key} removed (in {path})").format(key=key, path=path()))
+    else:
+        output.note(_("{key} = {value} (in {path})").format(key=key, value=mask_url(str(stored)), path=path()))
 
 
 def migrate_to(
@@ -376,11 +396,16 @@ def migrate_to(
 
     actx = app_ctx(ctx)
     target = Database(url)
-    with working(f"copying to {target.label}"):
+    with working(_("copying to {target}").format(target=target.label)):
         report = copy_database(actx.database, target)
     rows = [{"table": c.table, "source": c.source, "target": c.target} for c in report]
-    output.emit_rows(rows, [("table", "Table"), ("source", "Source rows"), ("target", "Copied")], fmt)
-    output.note(f"copied {sum(c.source for c in report)} rows from {actx.database.label} to {target.label}")
+    output.emit_rows(rows, [("table", N_("Table")), ("source", N_("Source rows")), ("target", N_("Copied"))], fmt)
+    total = sum(c.source for c in report)
+    output.note(
+        ngettext("copied {n} row from {source} to {target}", "copied {n} rows from {source} to {target}", total).format(
+            n=total, source=actx.database.label, target=target.label
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

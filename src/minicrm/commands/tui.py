@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import app_ctx
+from minicrm.i18n import _
 
 
 def tui(
@@ -19,7 +20,7 @@ def tui(
     from minicrm.errors import BadInput
 
     if theme not in ("dark", "light"):
-        raise BadInput(f"unknown theme '{theme}' (dark or light)")
+        raise BadInput(_("unknown theme '{theme}' (dark or light)").format(theme=theme))
     actx = app_ctx(ctx)
     actx.session()  # create or migrate the database (and report problems) before the screen takes over
     actx.close()

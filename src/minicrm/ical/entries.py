@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.followups.due import (
     BIRTHDAY_COLS,
@@ -82,9 +83,13 @@ def window(*, today: date, days_back: int = 365, days_ahead: int = 90,
     include = include or FEED_INCLUDES
     unknown = set(include) - set(FEED_INCLUDES)
     if unknown:
-        raise BadInput(f"unknown --include '{sorted(unknown)[0]}' (any of: {', '.join(FEED_INCLUDES)})")
+        raise BadInput(
+            _("unknown --include '{kind}' (any of: {choices})").format(
+                kind=sorted(unknown)[0], choices=", ".join(FEED_INCLUDES)
+            )
+        )
     if days_back < 0 or days_ahead < 0:
-        raise BadInput("--days-back and --days-ahead must be 0 or more")
+        raise BadInput(_("--days-back and --days-ahead must be 0 or more"))
     return Window(today, today - timedelta(days=days_back), today + timedelta(days=days_ahead), tuple(include))
 
 
@@ -113,7 +118,7 @@ def database_id(session: Session) -> str:
     """The random id of this database (meta 'database_id'), part of every iCal UID."""
     value: str | None = session.scalar("SELECT value FROM meta WHERE key = 'database_id'")
     if not value:
-        raise BadInput("this database has no id (meta 'database_id'); run any write command once to repair it")
+        raise BadInput(_("this database has no id (meta 'database_id'); run any write command once to repair it"))
     return value
 
 
@@ -140,7 +145,9 @@ def _last_contacts(session: Session, ids: list[int]) -> dict[int, str]:
             chunk,
         ):
             at = maybe_moment(r["happened_at"])
-            out[r["id"]] = f"Last contact: {at:%Y-%m-%d} ({r['kind']}) {r['summary']}"
+            out[r["id"]] = _("Last contact: {day} ({kind}) {summary}").format(
+                day=f"{at:%Y-%m-%d}", kind=r["kind"], summary=r["summary"]
+            )
     return out
 
 
@@ -148,9 +155,9 @@ def _details_lines(r: Any, last: dict[int, str]) -> list[str]:
     """The contact's lines of an item's description (none for an item without a contact)."""
     if r["d_contact"] is None:
         return []
-    lines = [f"{label}: {r[key]}" for label, key in (("Company", "d_company"), ("Phone", "d_phone"),
-                                                       ("Email", "d_email")) if r[key]]  # fmt: skip
-    lines.append(last.get(r["d_last"]) or "Last contact: never")
+    labels = ((_("Company: {value}"), "d_company"), (_("Phone: {value}"), "d_phone"), (_("Email: {value}"), "d_email"))
+    lines = [label.format(value=r[key]) for label, key in labels if r[key]]
+    lines.append(last.get(r["d_last"]) or _("Last contact: never"))
     return lines
 
 
@@ -165,32 +172,38 @@ def _entry(win: Window, uid_key: str, kind: str, planned: date, at: str | None, 
     late = max((today - planned).days, 0) if moves else 0  # an overdue item is shown today, all day
     sequence, changed = _version(r["revision"], as_moment(r["updated_at"]), late, today)
     categories = ["minicrm", kind, *(["overdue"] if late else [])]
-    entry = FeedEntry(uid_key, kind, today if late else planned, planned, None if late else at, at, late,
-                      f"OVERDUE {late}d: {summary}" if late else summary, "", categories, sequence, changed,
-                      contact_id, yearly, todo, deal_id)  # fmt: skip
+    shown = _("OVERDUE {days}d: {summary}").format(days=late, summary=summary) if late else summary
+    entry = FeedEntry(uid_key, kind, today if late else planned, planned, None if late else at, at, late, shown, "",
+                      categories, sequence, changed, contact_id, yearly, todo, deal_id)  # fmt: skip
     return entry, lines
 
 
 def _followup(win: Window, r: Any) -> _Pending:
     item = followup_item(r, win.today)
     by_cadence = r["next_contact_on"] is None or bool(r["next_contact_auto"])
-    goal = r["next_contact_goal"] or ("stay in touch" if by_cadence and r["cadence"] else None)
-    summary = f"Call {r['name']}" + (f" — {goal}" if goal else "")
-    return _entry(win, f"followup-{r['id']}", "follow-up", item.on, item.time, summary, r, [f"Why: {item.reason}"],
+    goal = r["next_contact_goal"] or (_("stay in touch") if by_cadence and r["cadence"] else None)
+    summary = (_("Call {name} — {goal}") if goal else _("Call {name}")).format(name=r["name"], goal=goal)
+    why = _("Why: {reason}").format(reason=item.reason)
+    return _entry(win, f"followup-{r['id']}", "follow-up", item.on, item.time, summary, r, [why],
                   contact_id=r["id"], todo=True)  # fmt: skip
 
 
 def _task(win: Window, r: Any) -> _Pending:
-    summary = f"Task: {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
-    lines = [*([f"Deal: {r['deal']}"] if r["deal"] else []), *([r["notes"]] if r["notes"] else [])]
+    summary = (_("Task: {title} ({contact})") if r["contact"] else _("Task: {title}")).format(
+        title=r["title"], contact=r["contact"]
+    )
+    lines = [*([_("Deal: {deal}").format(deal=r["deal"])] if r["deal"] else []), *([r["notes"]] if r["notes"] else [])]
     return _entry(win, f"task-{r['id']}", "task", as_day(r["due_on"]), r["due_time"], summary, r, lines,
                   contact_id=r["contact_id"], todo=True, deal_id=r["deal_ref"])  # fmt: skip
 
 
 def _deal(win: Window, r: Any) -> _Pending:
-    step = r["next_step"] or "next step"
-    summary = f"{step} — deal {r['title']}" + (f" ({r['contact']})" if r["contact"] else "")
-    lines = [f"Deal: {r['title']} ({r['stage']}, {money_text(r['amount_minor'], r['currency'])})"]
+    step = r["next_step"] or _("next step")
+    summary = (_("{step} — deal {deal} ({contact})") if r["contact"] else _("{step} — deal {deal}")).format(
+        step=step, deal=r["title"], contact=r["contact"]
+    )
+    amount = money_text(r["amount_minor"], r["currency"])
+    lines = [_("Deal: {deal} ({stage}, {amount})").format(deal=r["title"], stage=r["stage"], amount=amount)]
     return _entry(win, f"deal-{r['id']}", "deal", as_day(r["next_step_on"]), None, summary, r, lines,
                   contact_id=r["contact_id"])  # fmt: skip
 
@@ -198,8 +211,9 @@ def _deal(win: Window, r: Any) -> _Pending:
 def _birthday(win: Window, r: Any) -> _Pending:
     born = birth_year(r["birthday"])
     first = yearly_on(born or 2000, r["md"]) if born else date(2000, int(r["md"][:2]), int(r["md"][3:]))
-    lines = [f"Born {r['birthday']}" if born else "Birthday (year unknown)"]
-    return _entry(win, f"birthday-{r['id']}", "birthday", first, None, f"Birthday: {r['name']}", r, lines,
+    lines = [_("Born {date}").format(date=r["birthday"]) if born else _("Birthday (year unknown)")]
+    summary = _("Birthday: {name}").format(name=r["name"])
+    return _entry(win, f"birthday-{r['id']}", "birthday", first, None, summary, r, lines,
                   contact_id=r["id"], moves=False, yearly=True)  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import IO, Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.ical import ics
 from minicrm.ical.entries import FeedEntry
 from minicrm.ical.zones import tzid, vtimezone, zone
@@ -53,7 +54,9 @@ def refresh_value(text: str) -> str:
     try:
         return ics.duration_value(ics.parse_duration(text))
     except ValueError:
-        raise BadInput(f"invalid refresh interval '{text}' (an ISO 8601 duration such as PT1H)") from None
+        raise BadInput(
+            _("invalid refresh interval '{text}' (an ISO 8601 duration such as PT1H)").format(text=text)
+        ) from None
 
 
 def head(options: FeedOptions | None) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from minicrm.errors import MinicrmError
+from minicrm.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -171,15 +172,19 @@ def push(
         raise
     except caldav_error.MkcalendarError as exc:
         status = re.search(r"\d{3}[^'\n]*", str(exc))
+        said = status.group(0) if status else "no"
         raise CalDavError(
-            f"cannot create the calendar {masked_url(url)} (server said: {status.group(0) if status else 'no'});"
-            " create it in the calendar app, or check --user"
+            _(
+                "cannot create the calendar {url} (server said: {said}); create it in the calendar app, or check --user"
+            ).format(url=masked_url(url), said=said)
         ) from None
     except caldav_error.AuthorizationError:
-        raise CalDavError(f"CalDAV server refused the credentials for {masked_url(url)}") from None
+        raise CalDavError(_("CalDAV server refused the credentials for {url}").format(url=masked_url(url))) from None
     except Exception as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise CalDavError(f"CalDAV {masked_url(url)}: {_safe(first, password)[:300]}") from None
+        raise CalDavError(
+            _("CalDAV {url}: {reason}").format(url=masked_url(url), reason=_safe(first, password)[:300])
+        ) from None
     return result
 
 

@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from minicrm.errors import BadInput, MinicrmError
+from minicrm.i18n import _
 
 FEED_PATH = "/minicrm.ics"
 MIN_PUBLIC_TOKEN = 16
@@ -43,11 +44,17 @@ def check_binding(host: str, token: str | None) -> None:
     if is_loopback(host):
         return
     if not token:
-        raise BadInput(f"--token is required to serve on '{host}' (not loopback); anyone on the network could read it")
+        raise BadInput(
+            _("--token is required to serve on '{host}' (not loopback); anyone on the network could read it").format(
+                host=host
+            )
+        )
     if len(token) < MIN_PUBLIC_TOKEN:
         raise BadInput(
-            f"--token is too short for serving on '{host}' (at least {MIN_PUBLIC_TOKEN} characters;"
-            ' try: python -c "import secrets; print(secrets.token_urlsafe())")'
+            _(
+                "--token is too short for serving on '{host}' (at least {n} characters;"
+                ' try: python -c "import secrets; print(secrets.token_urlsafe())")'
+            ).format(host=host, n=MIN_PUBLIC_TOKEN)
         )
 
 
@@ -138,7 +145,8 @@ def make_server(
             try:
                 body, etag = render()  # the body and its digest
             except Exception as exc:  # one bad request must not stop the server
-                sys.stderr.write(f"error: cannot render the feed: {type(exc).__name__}: {exc}\n")
+                reason = f"{type(exc).__name__}: {exc}"
+                sys.stderr.write("error: " + _("cannot render the feed: {reason}").format(reason=reason) + "\n")
                 self._reply(500, b"cannot render the feed\n")
                 return
             modified = dates.of(etag)
@@ -171,4 +179,6 @@ def make_server(
     try:
         return Server((host.strip("[]"), port), Handler)
     except OSError as exc:
-        raise MinicrmError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise MinicrmError(
+            _("cannot listen on {address}: {reason}").format(address=f"{host}:{port}", reason=exc.strerror or exc)
+        ) from None

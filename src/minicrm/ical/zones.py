@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 
 # Zones written as UTC ("Z") rather than with a TZID and a VTIMEZONE.
 UTC_NAMES = frozenset(
@@ -66,10 +67,14 @@ def _zone_file(path: Path) -> tzinfo | None:
     return _named(target.split("/zoneinfo/", 1)[1]) if "/zoneinfo/" in target else None
 
 
-def _iana(name: str, where: str) -> tzinfo:
+def _iana(name: str, from_env: bool) -> tzinfo:
     found = _named(name)
     if found is None:
-        raise BadInput(f"unknown time zone '{name}'{where} (an IANA name such as Europe/Paris)")
+        if from_env:
+            raise BadInput(
+                _("unknown time zone '{name}' in MINICRM_TZ (an IANA name such as Europe/Paris)").format(name=name)
+            )
+        raise BadInput(_("unknown time zone '{name}' (an IANA name such as Europe/Paris)").format(name=name))
     return found
 
 
@@ -77,7 +82,7 @@ def local_zone() -> tzinfo:
     """`$MINICRM_TZ` (an IANA name), else the C library's zone (`$TZ`, else /etc/localtime)."""
     configured = os.environ.get("MINICRM_TZ", "").strip()
     if configured:
-        return _iana(configured, " in MINICRM_TZ")
+        return _iana(configured, True)
     value = os.environ.get("TZ")
     if value is None:  # the system's zone
         named = _zone_file(Path("/etc/localtime"))
@@ -94,7 +99,7 @@ def local_zone() -> tzinfo:
 
 def zone(name: str | None) -> tzinfo:
     """`--tz NAME` (an IANA name), or with None the local zone."""
-    return local_zone() if name is None else _iana(name, "")
+    return local_zone() if name is None else _iana(name, False)
 
 
 def tzid(tz: tzinfo) -> str | None:

@@ -18,19 +18,25 @@ def iso(value: Any) -> Any:
     return value
 
 
+def entity_name(entity: str) -> str:
+    """The kind of a record (`contact`, `deal`...) as people read it; JSON, the audit log and refs keep English."""
+    names = {"contact": pgettext("record", "contact"), "company": pgettext("record", "company"),
+             "deal": pgettext("record", "deal"), "task": pgettext("record", "task"),
+             "campaign": pgettext("record", "campaign"), "request": pgettext("record", "request"),
+             "interaction": pgettext("record", "interaction"), "user": pgettext("record", "user")}  # fmt: skip
+    return names.get(entity, entity)
+
+
 def check_revision(entity: str, entity_id: int, current: int, expected: int | None) -> None:
     """Optimistic locking: refuse a change made from revision `expected` when the row is at `current` now.
 
     Called inside the write transaction, before anything is written, so a refusal changes nothing."""
     if expected is not None and current != expected:
-        names = {"contact": pgettext("record", "contact"), "company": pgettext("record", "company"),
-                 "deal": pgettext("record", "deal"), "task": pgettext("record", "task"),
-                 "campaign": pgettext("record", "campaign"), "request": pgettext("record", "request")}  # fmt: skip
         raise Conflict(
             _(
                 "{entity} {id} was changed by someone else (revision {current}, you edited {expected}); reload and"
                 " try again"
-            ).format(entity=names.get(entity, entity), id=entity_id, current=current, expected=expected)
+            ).format(entity=entity_name(entity), id=entity_id, current=current, expected=expected)
         )
 
 

@@ -352,7 +352,9 @@ def date_rows(session: Session, *, start: date, end: date, owner_id: int | None)
 def _check_kinds(kinds: tuple[str, ...]) -> None:
     unknown = set(kinds) - set(KINDS)
     if unknown:
-        raise BadInput(f"unknown kind '{sorted(unknown)[0]}' (one of: {', '.join(KINDS)})")
+        raise BadInput(
+            _("unknown kind '{kind}' (one of: {choices})").format(kind=sorted(unknown)[0], choices=", ".join(KINDS))
+        )
 
 
 def due_items(
@@ -371,7 +373,9 @@ def due_items(
     """
     _check_kinds(kinds)
     if until < today and not overdue_only:
-        raise BadInput(f"--until {until.isoformat()} is before today ({today.isoformat()})")
+        raise BadInput(
+            _("--until {until} is before today ({today})").format(until=until.isoformat(), today=today.isoformat())
+        )
     if overdue_only:
         return due_list(session, today=today, since=None, until=today - timedelta(days=1), owner_id=owner_id,
                     kinds=tuple(k for k in kinds if k not in ("birthday", "date")), limit=limit)  # fmt: skip
@@ -442,6 +446,7 @@ def overdue_by_owner(session: Session, *, today: date) -> dict[int | None, int]:
 def _request_items(session: Session, *, today: date, until: date) -> list[DueItem]:
     """Open service requests (a request without a due date is due the day it was opened)."""
     from minicrm.store.service.request_reports import open_requests_due
+    from minicrm.store.service.requests import priority_label, status_label
 
     items = []
     for r in open_requests_due(session, today=today, until=until):
@@ -454,10 +459,10 @@ def _request_items(session: Session, *, today: date, until: date) -> list[DueIte
                 contact_id=r["contact_id"],
                 contact=r["contact"],
                 company=r["company"],
-                title=f"[{r['priority']}] {r['subject']}",
+                title=f"[{priority_label(r['priority'])}] {r['subject']}",
                 days_overdue=late,
                 ref_id=r["id"],
-                reason=_("service request #{id} is {status}").format(id=r["id"], status=r["status"])
+                reason=_("service request #{id} is {status}").format(id=r["id"], status=status_label(r["status"]))
                 + _overdue_text(late),
             )
         )

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.store.followups.due import maybe_moment
@@ -186,9 +187,9 @@ def _query(session: Session, *, today: date, days: int, statuses: list[str] | No
     from minicrm.store.people.fields import normalize_status, normalize_tag
 
     if days < 1:
-        raise BadInput(f"invalid --days {days} (at least 1)")
+        raise BadInput(_("invalid --days {days} (at least 1)").format(days=days))
     if not kinds:
-        raise BadInput("nothing to look at (kinds: contact, company)")
+        raise BadInput(_("nothing to look at (kinds: contact, company)"))
     cutoff = datetime.combine(today - timedelta(days=days - 1), datetime.min.time())
     return _Query(session, today, cutoff, [normalize_status(s) for s in statuses or []],
                   normalize_tag(tag) if tag else None, owner_id)  # fmt: skip

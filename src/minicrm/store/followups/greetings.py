@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.followups.due import (
     BIRTHDAY_COLS,
@@ -46,7 +47,7 @@ def greetings(session: Session, *, today: date, days: int, owner_id: int | None 
     for r, day in yearly_rows(session, table=BIRTHDAY_TABLE, md_column="c.birthday_md", extra=BIRTHDAY_COLS,
                               start=today, end=end, owner_id=owner_id):  # fmt: skip
         born = birth_year(r["birthday"])
-        found.append(_row(r, day, today, "birthday", "Birthday", r["birthday"], day.year - born if born else None))
+        found.append(_row(r, day, today, "birthday", _("Birthday"), r["birthday"], day.year - born if born else None))
     for r, day in date_rows(session, start=today, end=end, owner_id=owner_id):
         first = birth_year(r["value"])
         years = day.year - first if r["yearly"] and first and day.year > first else None

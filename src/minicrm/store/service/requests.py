@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
+from minicrm.i18n import _, pgettext
 from minicrm.store.core import audit, events
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
@@ -24,27 +25,50 @@ PRIORITY_ORDER = "CASE r.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN '
 MAX_MINUTES = 100_000  # one time entry: about ten weeks of work; more is a typo
 
 
+def status_label(status: str) -> str:
+    """A request's status as people read it (JSON and CSV keep the English value)."""
+    names = {"new": pgettext("request status", "new"), "open": pgettext("request status", "open"),
+             "waiting": pgettext("request status", "waiting"), "resolved": pgettext("request status", "resolved"),
+             "closed": pgettext("request status", "closed")}  # fmt: skip
+    return names.get(status, status)
+
+
+def priority_label(priority: str) -> str:
+    """A request's priority as people read it (JSON and CSV keep the English value)."""
+    names = {"low": pgettext("priority", "low"), "normal": pgettext("priority", "normal"),
+             "high": pgettext("priority", "high"), "urgent": pgettext("priority", "urgent")}  # fmt: skip
+    return names.get(priority, priority)
+
+
 def normalize_status(status: str) -> str:
     key = status.strip().lower()
     if key not in STATUSES:
-        raise BadInput(f"unknown request status '{status}' (one of: {', '.join(STATUSES)})")
+        raise BadInput(
+            _("unknown request status '{status}' (one of: {choices})").format(
+                status=status, choices=", ".join(STATUSES)
+            )
+        )
     return key
 
 
 def normalize_priority(priority: str) -> str:
     key = priority.strip().lower()
     if key not in PRIORITIES:
-        raise BadInput(f"unknown priority '{priority}' (one of: {', '.join(PRIORITIES)})")
+        raise BadInput(
+            _("unknown priority '{priority}' (one of: {choices})").format(
+                priority=priority, choices=", ".join(PRIORITIES)
+            )
+        )
     return key
 
 
 def check_minutes(minutes: int) -> int:
     if minutes < 0:
-        raise BadInput(f"negative time '{minutes}m'")
+        raise BadInput(_("negative time '{minutes}m'").format(minutes=minutes))
     if minutes == 0:
-        raise BadInput("no time given (0 minutes)")
+        raise BadInput(_("no time given (0 minutes)"))
     if minutes > MAX_MINUTES:
-        raise BadInput(f"too much time in one entry ({minutes} minutes)")
+        raise BadInput(_("too much time in one entry ({minutes} minutes)").format(minutes=minutes))
     return minutes
 
 
@@ -172,14 +196,16 @@ def create_request(
     """Record a client request; the company defaults to the contact's."""
     subject = " ".join(subject.split())
     if not subject:
-        raise BadInput("a request needs a subject")
+        raise BadInput(_("a request needs a subject"))
     if contact_id is None and company_id is None:
-        raise BadInput("a request needs a client: --contact or --company")
+        raise BadInput(_("a request needs a client: --contact or --company"))
     priority = normalize_priority(priority)
     status = normalize_status(status)
     opened_at = opened_at or now
     if opened_at > now:
-        raise BadInput(f"a request cannot be opened in the future ({opened_at:%Y-%m-%d %H:%M})")
+        raise BadInput(
+            _("a request cannot be opened in the future ({moment})").format(moment=f"{opened_at:%Y-%m-%d %H:%M}")
+        )
     events.check(session, "request.opened", change={"subject": subject, "contact_id": contact_id,
                  "company_id": company_id, "description": description, "channel": channel, "priority": priority,
                  "status": status, "due_on": due_on, "opened_at": opened_at})  # fmt: skip
@@ -251,14 +277,16 @@ def update_request(
     them when the request is reopened."""
     stamp = at or now
     if stamp > now:
-        raise BadInput(f"a request cannot be resolved in the future ({stamp:%Y-%m-%d %H:%M})")
+        raise BadInput(
+            _("a request cannot be resolved in the future ({moment})").format(moment=f"{stamp:%Y-%m-%d %H:%M}")
+        )
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise BadInput(f"unknown request fields: {', '.join(sorted(unknown))}")
+        raise BadInput(_("unknown request fields: {fields}").format(fields=", ".join(sorted(unknown))))
     if "subject" in values:
         values["subject"] = " ".join(str(values["subject"]).split())
         if not values["subject"]:
-            raise BadInput("a request needs a subject")
+            raise BadInput(_("a request needs a subject"))
         values["subject_key"] = fold(values["subject"])
     if "priority" in values:
         values["priority"] = normalize_priority(values["priority"])
@@ -270,7 +298,7 @@ def update_request(
     with session.write():
         old = session.one("SELECT * FROM service_request WHERE id = ?", (request_id,))
         if old is None:
-            raise NotFound(f"no request with id {request_id}")
+            raise NotFound(_("no request with id {id}").format(id=request_id))
         old = dict(old)
         closing = str(values.get("status", "")).strip().lower() == "closed" and old["status"] != "closed"
         before = (
@@ -283,7 +311,9 @@ def update_request(
             status = values["status"] = normalize_status(values["status"])
             if status in ("resolved", "closed") and stamp < old["opened_at"]:
                 raise BadInput(
-                    f"request {request_id} was opened {old['opened_at']:%Y-%m-%d %H:%M}, after {stamp:%Y-%m-%d %H:%M}"
+                    _("request {id} was opened {opened}, after {moment}").format(
+                        id=request_id, opened=f"{old['opened_at']:%Y-%m-%d %H:%M}", moment=f"{stamp:%Y-%m-%d %H:%M}"
+                    )
                 )
             if status in ("resolved", "closed") and old["resolved_at"] is None:
                 values["resolved_at"] = stamp
@@ -345,10 +375,10 @@ def add_time(
     minutes = check_minutes(minutes)
     spent_on = spent_on or now.date()
     if spent_on > now.date():
-        raise BadInput(f"time cannot be spent in the future ({spent_on})")
+        raise BadInput(_("time cannot be spent in the future ({day})").format(day=spent_on))
     with session.write():
         if session.scalar("SELECT 1 FROM service_request WHERE id = ?", (request_id,)) is None:
-            raise NotFound(f"no request with id {request_id}")
+            raise NotFound(_("no request with id {id}").format(id=request_id))
         entry_id = session.insert(
             "INSERT INTO request_time (request_id, user_id, minutes, spent_on, note, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -370,7 +400,7 @@ def add_time(
 def get_request(session: Session, request_id: int) -> Request:
     row = session.one(REQUEST_SELECT + " WHERE r.id = ?", (request_id,))
     if row is None:
-        raise NotFound(f"no request with id {request_id}")
+        raise NotFound(_("no request with id {id}").format(id=request_id))
     request = request_record(row)
     request.time = [
         TimeEntry(t["id"], t["minutes"], t["spent_on"], t["user_name"], t["note"])

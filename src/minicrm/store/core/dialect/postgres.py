@@ -207,7 +207,9 @@ class PostgresDialect(Dialect):
             session.execute("SET CONSTRAINTS ALL IMMEDIATE")
         except psycopg.errors.ForeignKeyViolation as exc:
             detail = (exc.diag.message_detail or "").strip()
-            return f"rows point at missing rows (first in table {exc.diag.table_name}: {detail})"
+            return _("rows point at missing rows (first in table {table}: {detail})").format(
+                table=exc.diag.table_name, detail=detail
+            )
         return None
 
     def plain_value(self, value: Any) -> Any:
