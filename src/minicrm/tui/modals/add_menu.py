@@ -13,28 +13,31 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from minicrm.i18n import N_, _
+from minicrm.tui.screens.base import translate_bindings
 from minicrm.tui.widgets.render import plain
 
-#: kind -> (its key in this menu, its name)
+#: kind -> (its key in this menu, its name: marked `N_`, shown translated; the keys stay, whatever the language)
 KINDS = {
-    "contact": ("c", "Contact"),
-    "company": ("o", "Company"),
-    "deal": ("d", "Deal"),
-    "task": ("t", "Task"),
-    "request": ("r", "Request"),
+    "contact": ("c", N_("Contact")),
+    "company": ("o", N_("Company")),
+    "deal": ("d", N_("Deal")),
+    "task": ("t", N_("Task")),
+    "request": ("r", N_("Request")),
 }
 
 
 class AddMenu(ModalScreen[str]):
     """Dismisses with the kind picked, or None on Escape."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
-    def __init__(self, kinds: tuple[str, ...], heading: str = "Add") -> None:
-        """`heading` is shown as plain text (it may name a record)."""
+    def __init__(self, kinds: tuple[str, ...], heading: str | None = None) -> None:
+        """`heading` is shown as plain text (it may name a record; default: Add)."""
         super().__init__()
+        translate_bindings(self)
         self.kinds = kinds
-        self.heading = heading
+        self.heading = heading or _("Add")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box add-menu"):
@@ -42,7 +45,7 @@ class AddMenu(ModalScreen[str]):
             options = []
             for kind in self.kinds:
                 key, name = KINDS[kind]
-                options.append(Option(Text.assemble((f" {key} ", "bold reverse"), f"  {name}"), id=kind))
+                options.append(Option(Text.assemble((f" {key} ", "bold reverse"), f"  {_(name)}"), id=kind))
             yield OptionList(*options, id="add-kinds")
 
     def on_key(self, event: events.Key) -> None:

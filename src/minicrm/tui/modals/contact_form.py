@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Select
 
 from minicrm.dates import When, parse_when
+from minicrm.i18n import N_, _
 from minicrm.store.core.records import Contact
 from minicrm.store.people.fields import STATUSES, check_email, check_phone, normalize_status, normalize_tag
 from minicrm.tui.modals.form import FormModal, problem, when_label
@@ -35,7 +36,9 @@ def joining_company(session: Session, text: str) -> str:
     if as_id(text) is not None:
         return get_company(session, resolve_company(session, text)).name
     found = find_company_by_name(session, text)
-    return get_company(session, found).name if found is not None else f"new company '{' '.join(text.split())}'"
+    if found is not None:
+        return get_company(session, found).name
+    return _("new company '{name}'").format(name=" ".join(text.split()))
 
 
 class EditContactModal(FormModal[dict[str, Any]]):
@@ -45,24 +48,25 @@ class EditContactModal(FormModal[dict[str, Any]]):
     a field left as shown is unchanged, so a save never rewrites text the user did not touch.
     """
 
-    TITLE = "Edit contact"
+    TITLE = N_("Edit contact")
 
     def __init__(self, contact: Contact) -> None:
         super().__init__()
         self.contact = contact
-        self.heading = f"Edit {contact.name}"
+        self.heading = _("Edit {name}").format(name=contact.name)
 
     def fields(self) -> ComposeResult:
         c = self.contact
-        yield self.row("Name", self.input("name", value=safe(c.name), required="a contact needs a name"))
-        yield self.row("Role", self.input("role", value=safe(c.role)))
-        yield self.row("Status", Select([(s, s) for s in STATUSES], value=c.status, allow_blank=False, id="status",
+        yield self.row(_("Name"), self.input("name", value=safe(c.name), required=_("a contact needs a name")))
+        yield self.row(_("Role"), self.input("role", value=safe(c.role)))
+        yield self.row(_("Status"), Select([(s, s) for s in STATUSES], value=c.status, allow_blank=False, id="status",
                                         compact=True))  # fmt: skip
-        yield self.row("Company", self.input("company", value=safe(c.company), placeholder="name or id (a new name"
-                                             " creates it)"), lookup=joining_company)  # fmt: skip
-        yield self.row("Tags", self.input("tags", value=safe(", ".join(c.tags)), placeholder="comma-separated",
-                                          parse=check_tags))  # fmt: skip
-        yield self.row("Notes", self.input("notes", value=safe(c.notes)))
+        yield self.row(_("Company"), self.input("company", value=safe(c.company),
+                                                placeholder=_("name or id (a new name creates it)")),
+                       lookup=joining_company)  # fmt: skip
+        yield self.row(_("Tags"), self.input("tags", value=safe(", ".join(c.tags)), placeholder=_("comma-separated"),
+                                             parse=check_tags))  # fmt: skip
+        yield self.row(_("Notes"), self.input("notes", value=safe(c.notes)))
 
     def check(self) -> list[str]:
         problems = super().check()
@@ -97,14 +101,14 @@ class EditContactModal(FormModal[dict[str, Any]]):
 class ContactFormModal(FormModal[Any]):
     """A new contact: the result holds keyword arguments for `create_contact` (the saver adds now/user)."""
 
-    TITLE = "New contact"
+    TITLE = N_("New contact")
 
     def __init__(self, *, now: datetime, company: str | None = None, **kw: Any) -> None:
         super().__init__(**kw)
         self.now = now
         self.company = company
         if company:
-            self.heading = f"New contact at {company}"
+            self.heading = _("New contact at {company}").format(company=company)
 
     def _next(self, text: str) -> When:
         return parse_when(text, now=self.now)
@@ -113,25 +117,26 @@ class ContactFormModal(FormModal[Any]):
         return when_label(self._next(text))
 
     def fields(self) -> ComposeResult:
-        yield self.row("Name", self.input("name", placeholder="Ada Lovelace", required="a contact needs a name"))
-        yield self.row("E-mail", self.input("email", placeholder="ada@example.com", parse=check_email))
-        yield self.row("Phone", self.input("phone", placeholder="+44 20 7946 0000", parse=check_phone))
-        yield self.row("Company", self.input("company", value=safe(self.company),
-                                             placeholder="name or id (a new name creates it)"),
+        yield self.row(_("Name"), self.input("name", placeholder=_("Ada Lovelace"),
+                                             required=_("a contact needs a name")))  # fmt: skip
+        yield self.row(_("E-mail"), self.input("email", placeholder=_("ada@example.com"), parse=check_email))
+        yield self.row(_("Phone"), self.input("phone", placeholder=_("+44 20 7946 0000"), parse=check_phone))
+        yield self.row(_("Company"), self.input("company", value=safe(self.company),
+                                                placeholder=_("name or id (a new name creates it)")),
                        lookup=joining_company)  # fmt: skip
-        yield self.row("Role", self.input("role", placeholder="CTO"))
-        yield self.row("Status", Select([(s, s) for s in STATUSES], value="lead", allow_blank=False, id="status",
+        yield self.row(_("Role"), self.input("role", placeholder=_("CTO")))
+        yield self.row(_("Status"), Select([(s, s) for s in STATUSES], value="lead", allow_blank=False, id="status",
                                         compact=True))  # fmt: skip
-        yield self.row("Tags", self.input("tags", placeholder="comma-separated", parse=check_tags))
-        yield self.row("Next contact", self.input("next", placeholder="+2w, friday 10:00, 2026-12-05",
-                                                  parse=self._next), preview=self._next_label)  # fmt: skip
-        yield self.row("Goal", self.input("goal", placeholder="what the next contact is for"))
-        yield self.row("Notes", self.input("notes"))
+        yield self.row(_("Tags"), self.input("tags", placeholder=_("comma-separated"), parse=check_tags))
+        yield self.row(_("Next contact"), self.input("next", placeholder=_("+2w, friday 10:00, 2026-12-05"),
+                                                     parse=self._next), preview=self._next_label)  # fmt: skip
+        yield self.row(_("Goal"), self.input("goal", placeholder=_("what the next contact is for")))
+        yield self.row(_("Notes"), self.input("notes"))
 
     def check(self) -> list[str]:
         problems = super().check()
         if not self.value("next").strip() and self.value("goal").strip():
-            problems.append("a goal needs a next contact date")
+            problems.append(_("a goal needs a next contact date"))
         return problems
 
     def result(self) -> dict[str, Any]:
@@ -157,18 +162,19 @@ class ContactFormModal(FormModal[Any]):
 class CompanyFormModal(FormModal[Any]):
     """A new company: the result holds keyword arguments for `create_company`."""
 
-    TITLE = "New company"
+    TITLE = N_("New company")
 
     def fields(self) -> ComposeResult:
-        yield self.row("Name", self.input("name", placeholder="Acme, Inc.", required="a company needs a name"))
-        yield self.row("Industry", self.input("industry", placeholder="retail"))
-        yield self.row("City", self.input("city", placeholder="Lyon"))
-        yield self.row("Country", self.input("country", placeholder="FR"))
-        yield self.row("Website", self.input("website", placeholder="https://acme.example"))
-        yield self.row("E-mail", self.input("email", placeholder="info@acme.example", parse=check_email))
-        yield self.row("Phone", self.input("phone", placeholder="+33 4 00 00 00 00", parse=check_phone))
-        yield self.row("Tags", self.input("tags", placeholder="comma-separated", parse=check_tags))
-        yield self.row("Notes", self.input("notes"))
+        yield self.row(_("Name"), self.input("name", placeholder=_("Acme, Inc."),
+                                             required=_("a company needs a name")))  # fmt: skip
+        yield self.row(_("Industry"), self.input("industry", placeholder=_("retail")))
+        yield self.row(_("City"), self.input("city", placeholder=_("Lyon")))
+        yield self.row(_("Country"), self.input("country", placeholder=_("FR")))
+        yield self.row(_("Website"), self.input("website", placeholder=_("https://acme.example")))
+        yield self.row(_("E-mail"), self.input("email", placeholder=_("info@acme.example"), parse=check_email))
+        yield self.row(_("Phone"), self.input("phone", placeholder=_("+33 4 00 00 00 00"), parse=check_phone))
+        yield self.row(_("Tags"), self.input("tags", placeholder=_("comma-separated"), parse=check_tags))
+        yield self.row(_("Notes"), self.input("notes"))
 
     def result(self) -> dict[str, Any]:
         values: dict[str, Any] = {"name": self.value("name").strip(), "tags": check_tags(self.value("tags"))}

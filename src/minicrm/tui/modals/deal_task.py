@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Select
 
 from minicrm.dates import When, parse_when
+from minicrm.i18n import N_, _
 from minicrm.tui.modals.form import FormModal, company_named, contact_named, day_label, problem, when_label
 from minicrm.tui.widgets.render import money, plain
 from minicrm.values.money import parse_currency, parse_money
@@ -19,9 +20,10 @@ class LinkedForm(FormModal[Any]):
     """A form for a record linked to a contact and/or a company: named up front (`contact=`/`company=`, the
     heading says who), or typed as REFs in the form, looked up as they are typed."""
 
-    TITLE = "New record"
-    WHAT = "record"
-    #: the message when neither a contact nor a company is given; None: both are optional
+    TITLE = N_("New record")
+    #: the heading when the contact or company is named up front (`{name}`), marked `N_`
+    FOR_HEADING = N_("New record for {name}")
+    #: the message when neither a contact nor a company is given (marked `N_`); None: both are optional
     NEEDS_LINK: str | None = None
 
     def __init__(self, *, now: datetime, contact: str | None = None, company: str | None = None, **kw: Any) -> None:
@@ -29,7 +31,7 @@ class LinkedForm(FormModal[Any]):
         self.now = now
         self.fixed = contact or company
         if self.fixed:
-            self.heading = f"{self.TITLE} {'with' if self.WHAT == 'deal' else 'for'} {self.fixed}"
+            self.heading = _(self.FOR_HEADING).format(name=self.fixed)
 
     def _when(self, text: str) -> When:
         return parse_when(text, now=self.now)
@@ -40,13 +42,14 @@ class LinkedForm(FormModal[Any]):
     def link_rows(self) -> ComposeResult:
         if self.fixed:
             return
-        yield self.row("Contact", self.ref_input("contact", placeholder="name, e-mail or id"), lookup=contact_named)
-        yield self.row("Company", self.ref_input("company", placeholder="name or id"), lookup=company_named)
+        yield self.row(_("Contact"), self.ref_input("contact", placeholder=_("name, e-mail or id")),
+                       lookup=contact_named)  # fmt: skip
+        yield self.row(_("Company"), self.ref_input("company", placeholder=_("name or id")), lookup=company_named)
 
     def check(self) -> list[str]:
         problems = super().check()
         if self.NEEDS_LINK and not self.fixed and not (self.value("contact").strip() or self.value("company").strip()):
-            problems.append(self.NEEDS_LINK)
+            problems.append(_(self.NEEDS_LINK))
         return problems
 
     def links(self) -> dict[str, str | None]:
@@ -59,9 +62,9 @@ class LinkedForm(FormModal[Any]):
 class DealFormModal(LinkedForm):
     """The result holds keyword arguments for `deals.create_deal` (plus the REFs typed)."""
 
-    TITLE = "New deal"
-    WHAT = "deal"
-    NEEDS_LINK = "a deal needs a contact or a company"
+    TITLE = N_("New deal")
+    FOR_HEADING = N_("New deal with {name}")
+    NEEDS_LINK = N_("a deal needs a contact or a company")
 
     def __init__(self, stages: list[str], *, currency: str = "EUR", stage: str | None = None, **kw: Any) -> None:
         super().__init__(**kw)
@@ -74,18 +77,19 @@ class DealFormModal(LinkedForm):
         return money(parse_money(text), code)
 
     def fields(self) -> ComposeResult:
-        yield self.row("Title", self.input("title", placeholder="Website redesign", required="a deal needs a title"))
+        yield self.row(_("Title"), self.input("title", placeholder=_("Website redesign"),
+                                              required=_("a deal needs a title")))  # fmt: skip
         yield from self.link_rows()
-        yield self.row("Amount", self.input("amount", placeholder="12 500, 1200.50", parse=parse_money),
+        yield self.row(_("Amount"), self.input("amount", placeholder=_("12 500, 1200.50"), parse=parse_money),
                        preview=self._amount_label)  # fmt: skip
-        yield self.row("Currency", self.input("currency", value=self.currency, parse=parse_currency,
-                                              required="a deal needs a currency (e.g. EUR)"))  # fmt: skip
-        yield self.row("Stage", Select([(plain(s), s) for s in self.stages], value=self.stage or Select.BLANK,
+        yield self.row(_("Currency"), self.input("currency", value=self.currency, parse=parse_currency,
+                                                 required=_("a deal needs a currency (e.g. EUR)")))  # fmt: skip
+        yield self.row(_("Stage"), Select([(plain(s), s) for s in self.stages], value=self.stage or Select.BLANK,
                                        allow_blank=not self.stages, id="stage", compact=True))  # fmt: skip
-        yield self.row("Expected close", self.input("close", placeholder="2026-12-31, +1m", parse=self._day),
+        yield self.row(_("Expected close"), self.input("close", placeholder=_("2026-12-31, +1m"), parse=self._day),
                        preview=lambda t: day_label(self._day(t)))  # fmt: skip
-        yield self.row("Next step", self.input("next_step", placeholder="send the quote"))
-        yield self.row("Next step on", self.input("next_on", placeholder="friday, +3d", parse=self._day),
+        yield self.row(_("Next step"), self.input("next_step", placeholder=_("send the quote")))
+        yield self.row(_("Next step on"), self.input("next_on", placeholder=_("friday, +3d"), parse=self._day),
                        preview=lambda t: day_label(self._day(t)))  # fmt: skip
 
     def result(self) -> dict[str, Any]:
@@ -109,16 +113,16 @@ class DealFormModal(LinkedForm):
 class TaskFormModal(LinkedForm):
     """The result holds keyword arguments for `tasks.create_task` (plus the REFs typed)."""
 
-    TITLE = "New task"
-    WHAT = "task"
+    TITLE = N_("New task")
+    FOR_HEADING = N_("New task for {name}")
 
     def fields(self) -> ComposeResult:
-        yield self.row("Title", self.input("title", placeholder="call back about the invoice",
-                                           required="a task needs a title"))  # fmt: skip
-        yield self.row("Due", self.input("due", placeholder="tomorrow, friday 15:00, +1w, 2026-12-05",
-                                         parse=self._when), preview=lambda t: when_label(self._when(t)))  # fmt: skip
+        yield self.row(_("Title"), self.input("title", placeholder=_("call back about the invoice"),
+                                              required=_("a task needs a title")))  # fmt: skip
+        yield self.row(_("Due"), self.input("due", placeholder=_("tomorrow, friday 15:00, +1w, 2026-12-05"),
+                                            parse=self._when), preview=lambda t: when_label(self._when(t)))  # fmt: skip
         yield from self.link_rows()
-        yield self.row("Notes", self.input("notes"))
+        yield self.row(_("Notes"), self.input("notes"))
 
     def result(self) -> dict[str, Any]:
         text = self.value("due").strip()
@@ -135,21 +139,21 @@ class TaskFormModal(LinkedForm):
 class RequestFormModal(LinkedForm):
     """The result holds keyword arguments for `requests.create_request` (plus the REFs typed)."""
 
-    TITLE = "New request"
-    WHAT = "request"
-    NEEDS_LINK = "a request needs a client: a contact or a company"
+    TITLE = N_("New request")
+    FOR_HEADING = N_("New request for {name}")
+    NEEDS_LINK = N_("a request needs a client: a contact or a company")
 
     def fields(self) -> ComposeResult:
         from minicrm.store.service.requests import PRIORITIES
 
-        yield self.row("Subject", self.input("subject", placeholder="one line: what the client needs",
-                                             required="a request needs a subject"))  # fmt: skip
+        yield self.row(_("Subject"), self.input("subject", placeholder=_("one line: what the client needs"),
+                                                required=_("a request needs a subject")))  # fmt: skip
         yield from self.link_rows()
-        yield self.row("Priority", Select([(p, p) for p in PRIORITIES], value="normal", allow_blank=False,
+        yield self.row(_("Priority"), Select([(p, p) for p in PRIORITIES], value="normal", allow_blank=False,
                                           id="priority", compact=True))  # fmt: skip
-        yield self.row("Due", self.input("due", placeholder="friday, +3d, 2026-12-05", parse=self._day),
+        yield self.row(_("Due"), self.input("due", placeholder=_("friday, +3d, 2026-12-05"), parse=self._day),
                        preview=lambda t: day_label(self._day(t)))  # fmt: skip
-        yield self.row("Description", self.input("description"))
+        yield self.row(_("Description"), self.input("description"))
 
     def result(self) -> dict[str, Any]:
         text = self.value("due").strip()

@@ -29,6 +29,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from minicrm.errors import MinicrmError
+from minicrm.i18n import N_, _
+from minicrm.tui.screens.base import translate_bindings
 from minicrm.tui.widgets.render import plain, safe
 
 if TYPE_CHECKING:
@@ -50,8 +52,10 @@ def problem(fn: Any, *args: Any, **kw: Any) -> tuple[Any, str | None]:
 
 
 def day_label(day: date) -> str:
-    """`Fri 2026-12-04`: the weekday makes a typed phrase (`friday`, `+1w`) easy to check."""
-    return f"{day:%a} {day.isoformat()}"
+    """`Fri 2026-12-04` (`пт 2026-12-04`): the weekday makes a typed phrase (`friday`, `+1w`) easy to check."""
+    from minicrm.i18n import _weekday
+
+    return f"{_weekday(day, True)} {day.isoformat()}"
 
 
 def when_label(when: When) -> str:
@@ -117,16 +121,18 @@ class Looked(Validator):
 
 class FormModal(ModalScreen[R]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="form-cancel"),
-        Binding("ctrl+s", "save", "Save", id="form-save"),
+        Binding("escape", "cancel", N_("Cancel"), id="form-cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="form-save"),
     ]
-    TITLE = "Form"
+    #: marked `N_`, shown translated
+    TITLE = N_("Form")
     #: This form's own heading (e.g. naming the contact), set in `__init__`; None: the class's TITLE.
     #: Shown as plain text: it holds names from the data.
     heading: str | None = None
 
     def __init__(self, *, saver: Callable[[Session, R], Any] | None = None) -> None:
         super().__init__()
+        translate_bindings(self)
         self.saver = saver
         #: field id -> shows a valid value of the field (the text after `→ `)
         self.previews: dict[str, Callable[[str], str]] = {}
@@ -137,13 +143,13 @@ class FormModal(ModalScreen[R]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box form"):
-            yield Static(plain(self.heading if self.heading is not None else self.TITLE, style="bold"),
+            yield Static(plain(self.heading if self.heading is not None else _(self.TITLE), style="bold"),
                          classes="form-title")  # fmt: skip
             yield from self.fields()
             yield Static("", id="problems")
             with Horizontal(classes="buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", id="save", disabled=True, compact=True)
-                yield Button("Cancel (Esc)", id="cancel", compact=True)
+                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save", disabled=True, compact=True)
+                yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def fields(self) -> ComposeResult:
         yield from ()
@@ -311,7 +317,8 @@ class FormModal(ModalScreen[R]):
         if self.saving:
             return
         if problems := self.validate_form():
-            self.notify(safe("fix the form first: " + problems[0]), severity="warning", markup=False)
+            message = _("fix the form first: {problem}").format(problem=problems[0])
+            self.notify(safe(message), severity="warning", markup=False)
             return
         values = self.result()
         if self.saver is None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
+
+from minicrm.i18n import N_, _
+from minicrm.tui.screens.base import translate_bindings
 
 NAMES = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "slash": "/", "left_square_bracket": "[",
          "right_square_bracket": "]", "less_than_sign": "<", "greater_than_sign": ">", "tab": "Tab",
@@ -31,11 +35,12 @@ class HelpModal(ModalScreen[None]):
     """Lists the bindings active on `screen` (its own, its focused widget's, and the app's)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss(None)", "Close", key_display="Esc"),
+        Binding("escape,question_mark,q", "dismiss(None)", N_("Close"), key_display="Esc"),
     ]
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
+        translate_bindings(self)
         rows: list[tuple[int, str, str]] = []
         seen: set[str] = set()
         # the screen's keys, then the app's, then moving between panels; widget keys (cursor moves, text
@@ -50,14 +55,16 @@ class HelpModal(ModalScreen[None]):
             seen.add(label)
             order = 2 if key in ("tab", "shift+tab") else (0 if active.node is screen else 1)
             what = getattr(screen, "ADD_HELP", binding.description) if binding.action == "add" else binding.description
-            rows.append((order, label, what))
+            # descriptions are translated per screen (`translate_bindings`); `_` again is for what was not (ADD_HELP)
+            rows.append((order, label, _(what)))
         self.rows = [(label, what) for _, label, what in sorted(rows, key=lambda r: r[0])]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box", classes="modal-box"):
-            yield Static("[b]Keys[/b]  (Esc closes; Ctrl+P opens the command palette)", id="help-title")
+            title = Text.assemble((_("Keys"), "bold"), "  ", _("(Esc closes; Ctrl+P opens the command palette)"))
+            yield Static(title, id="help-title")
             table: DataTable = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Key", "Does")
+            table.add_columns(_("Key"), _("Does"))
             for key, what in self.rows:
                 table.add_row(key, what)
             yield table

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from textual.app import ComposeResult
 
 from minicrm.dates import When, parse_when
+from minicrm.i18n import N_, _
 from minicrm.tui.modals.form import FormModal, when_label
 from minicrm.tui.widgets.render import safe
 
@@ -19,11 +20,11 @@ class NextRequest:
 
 
 class NextContactModal(FormModal[NextRequest]):
-    TITLE = "Next contact"
+    TITLE = N_("Next contact")
 
     def __init__(self, contact: str, *, now: datetime, current: date | None = None, goal: str | None = None) -> None:
         super().__init__()
-        self.heading = f"Next contact with {contact}"
+        self.heading = _("Next contact with {contact}").format(contact=contact)
         self.now = now
         self.current = current
         self.goal = goal
@@ -32,17 +33,17 @@ class NextContactModal(FormModal[NextRequest]):
         return parse_when(text, now=self.now)
 
     def fields(self) -> ComposeResult:
-        yield self.row("When", self.input("when", value=self.current.isoformat() if self.current else "",
-                                          placeholder="+2w, friday 10:00, 2026-12-05 (empty clears)",
-                                          parse=self._when),
+        yield self.row(_("When"), self.input("when", value=self.current.isoformat() if self.current else "",
+                                             placeholder=_("+2w, friday 10:00, 2026-12-05 (empty clears)"),
+                                             parse=self._when),
                        preview=lambda t: when_label(self._when(t)))  # fmt: skip
         # an Input draws its value raw: the stored goal shows with its control characters made visible
-        yield self.row("Goal", self.input("goal", value=safe(self.goal), placeholder="what the contact is for"))
+        yield self.row(_("Goal"), self.input("goal", value=safe(self.goal), placeholder=_("what the contact is for")))
 
     def check(self) -> list[str]:
         problems = super().check()
         if not self.value("when").strip() and self.value("goal").strip():
-            problems.append("a goal needs a next contact date")
+            problems.append(_("a goal needs a next contact date"))
         return problems
 
     def result(self) -> NextRequest:

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
+from minicrm.i18n import N_, _
 from minicrm.tui.modals.form import FormModal
 
 
 class ReasonModal(FormModal[str]):
-    TITLE = "Why was it lost?"
+    TITLE = N_("Why was it lost?")
 
-    def __init__(self, title: str, *, required_message: str = "a lost deal needs a reason") -> None:
+    def __init__(self, title: str, *, required_message: str | None = None) -> None:
+        """`title` is shown as plain text (it may name the deal); `required_message` defaults to a lost deal's."""
         super().__init__()
         self.heading = title
-        self.required_message = required_message
+        self.required_message = required_message or _("a lost deal needs a reason")
 
     def fields(self) -> ComposeResult:
-        yield self.row("Reason", self.input("reason", placeholder="price, timing, competitor...",
-                                            required=self.required_message))  # fmt: skip
+        yield self.row(_("Reason"), self.input("reason", placeholder=_("price, timing, competitor..."),
+                                               required=self.required_message))  # fmt: skip
 
     def result(self) -> str:
         return self.value("reason").strip()
