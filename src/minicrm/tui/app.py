@@ -37,8 +37,9 @@ SCREENS = (
     ("reports", N_("Reports"), "5"),
     ("requests", N_("Requests"), "6"),
 )
-#: Textual's own footer label (the command palette's key), translated with ours.
-TEXTUAL_LABELS = (N_("palette"),)
+#: Textual's own key descriptions (the command palette's key in the footer; Tab and Shift+Tab in `?`), translated
+#: with ours.
+TEXTUAL_LABELS = (N_("palette"), N_("Focus Next"), N_("Focus Previous"))
 
 
 def load_settings() -> dict[str, Any]:

@@ -5,7 +5,8 @@ Priority 0 never drops; when a table is too narrow the column with the highest n
 column (dates, amounts, counts, ids, e-mails, statuses) is shown whole or dropped. The order of what drops
 follows the command line's tables: who and when first, then the company, then the rest.
 
-Headers marked `N_` are translated where the table is made (`translated`); the rest are still English (#23).
+Headers are marked `N_` and translated where the table is made (`translated`): the tuples are made at import,
+before the user's language may be known (#23).
 """
 
 from __future__ import annotations
@@ -17,21 +18,21 @@ from minicrm.tui.widgets.fit_table import Col
 
 CONTACTS = (
     # a name narrower than 22 is hard to read: beside the preview (which shows it) the status drops first
-    Col("name", "Name", cut=True, min=22, fill=True),
-    Col("company", "Company", priority=2, cut=True, min=8),
-    Col("status", "Status", priority=4),
-    Col("last", "Last", priority=3),
-    Col("next", "Next", priority=1),
-    Col("email", "E-mail", priority=5),
-    Col("tags", "Tags", priority=6, cut=True, min=6),
+    Col("name", N_("Name"), cut=True, min=22, fill=True),
+    Col("company", N_("Company"), priority=2, cut=True, min=8),
+    Col("status", N_("Status"), priority=4),
+    Col("last", N_("Last"), priority=3),
+    Col("next", N_("Next"), priority=1),
+    Col("email", N_("E-mail"), priority=5),
+    Col("tags", N_("Tags"), priority=6, cut=True, min=6),
 )
 
 COMPANIES = (
-    Col("name", "Name", cut=True, min=12, fill=True),
-    Col("industry", "Industry", priority=3, cut=True, min=6),
-    Col("city", "City", priority=2, cut=True, min=6),
-    Col("people", "People", priority=4, right=True),
-    Col("last", "Last", priority=1),
+    Col("name", N_("Name"), cut=True, min=12, fill=True),
+    Col("industry", N_("Industry"), priority=3, cut=True, min=6),
+    Col("city", N_("City"), priority=2, cut=True, min=6),
+    Col("people", N_("People"), priority=4, right=True),
+    Col("last", N_("Last"), priority=1),
 )
 
 DUE = (
@@ -61,42 +62,42 @@ BIRTHDAYS = (
 )
 
 REQUESTS = (
-    Col("id", "ID", right=True),
-    Col("priority", "Priority", priority=3),
-    Col("status", "Status", priority=4),
-    Col("subject", "Subject", cut=True, min=12, fill=True),
-    Col("client", "Client", priority=1, cut=True, min=8),
-    Col("due", "Due", priority=2),
-    Col("time", "Time", priority=6, right=True),
-    Col("assignee", "Assignee", priority=5, cut=True, min=6),
+    Col("id", N_("ID"), right=True),
+    Col("priority", N_("Priority"), priority=3),
+    Col("status", N_("Status"), priority=4),
+    Col("subject", N_("Subject"), cut=True, min=12, fill=True),
+    Col("client", N_("Client"), priority=1, cut=True, min=8),
+    Col("due", N_("Due"), priority=2),
+    Col("time", N_("Time"), priority=6, right=True),
+    Col("assignee", N_("Assignee"), priority=5, cut=True, min=6),
 )
 
 TIMELINE = (
-    Col("when", "When"),
-    Col("kind", "Kind", priority=1),
-    Col("direction", "Dir", priority=3),
-    Col("summary", "Summary", cut=True, min=12, fill=True),
-    Col("outcome", "Outcome", priority=2, cut=True, min=8),
+    Col("when", N_("When")),
+    Col("kind", N_("Kind"), priority=1),
+    Col("direction", N_("Dir"), priority=3),
+    Col("summary", N_("Summary"), cut=True, min=12, fill=True),
+    Col("outcome", N_("Outcome"), priority=2, cut=True, min=8),
 )
 
 PEOPLE = (
-    Col("name", "Person", cut=True, min=12, fill=True),
-    Col("role", "Role", priority=3, cut=True, min=6),
-    Col("status", "Status", priority=4),
-    Col("last", "Last", priority=2),
-    Col("next", "Next", priority=1),
+    Col("name", N_("Person"), cut=True, min=12, fill=True),
+    Col("role", N_("Role"), priority=3, cut=True, min=6),
+    Col("status", N_("Status"), priority=4),
+    Col("last", N_("Last"), priority=2),
+    Col("next", N_("Next"), priority=1),
 )
 
 COMPANY_TIMELINE = (
-    Col("when", "When"),
-    Col("kind", "Kind", priority=2),
-    Col("person", "Person", priority=1, cut=True, min=8),
-    Col("summary", "Summary", cut=True, min=12, fill=True),
+    Col("when", N_("When")),
+    Col("kind", N_("Kind"), priority=2),
+    Col("person", N_("Person"), priority=1, cut=True, min=8),
+    Col("summary", N_("Summary"), cut=True, min=12, fill=True),
 )
 
 HELP = (
-    Col("key", "Key"),
-    Col("does", "Does", cut=True, min=10, fill=True),
+    Col("key", N_("Key")),
+    Col("does", N_("Does"), cut=True, min=10, fill=True),
 )
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -41,6 +42,8 @@ R = TypeVar("R")
 #: REF look-up: (session, typed text) -> what it names, shown after `→ `; raises MinicrmError when nothing
 Lookup = Callable[["Session", str], str]
 LOOKUP_DELAY = 0.15
+#: Labels take 15 cells (minicrm.tcss); a longer one (a translation) widens the column, up to LABEL_MAX.
+LABEL_WIDTH, LABEL_MAX = 15, 24
 
 
 def problem(fn: Any, *args: Any, **kw: Any) -> tuple[Any, str | None]:
@@ -214,6 +217,11 @@ class FormModal(ModalScreen[R]):
 
     # -- checking -----------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        labels = list(self.query(".field-label").results(Label))
+        widest = max((cell_len(str(label.render())) + 1 for label in labels), default=0)
+        if widest > LABEL_WIDTH:  # `Наступний контакт`: the column widens, the labels stay whole
+            for label in labels:
+                label.styles.width = min(widest, LABEL_MAX)
         for widget_id in self.lookups:
             if self.value(widget_id).strip():
                 self.look_up(widget_id)

@@ -57,7 +57,7 @@ class HelpModal(ModalScreen[None]):
             what = getattr(screen, "ADD_HELP", binding.description) if binding.action == "add" else binding.description
             # descriptions are translated per screen (`translate_bindings`); `_` again is for what was not (ADD_HELP)
             rows.append((order, label, _(what)))
-        self.rows = [(label, what) for _, label, what in sorted(rows, key=lambda r: r[0])]
+        self.rows = [(label, what) for _order, label, what in sorted(rows, key=lambda r: r[0])]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box", classes="modal-box"):

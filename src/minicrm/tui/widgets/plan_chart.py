@@ -5,8 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from minicrm.i18n import _, pgettext
 from minicrm.tui.widgets.charts import BarChart, BarRow
 from minicrm.tui.widgets.render import money
+
+
+def _metric(name: str) -> str:
+    """A plan's metric (`new_clients`) as the chart names it: `new clients`, `новые клиенты`."""
+    names = {
+        "revenue": pgettext("plan metric", "revenue"),
+        "deals": pgettext("plan metric", "deals"),
+        "new_clients": pgettext("plan metric", "new clients"),
+        "calls": pgettext("plan metric", "calls"),
+        "meetings": pgettext("plan metric", "meetings"),
+        "interactions": pgettext("plan metric", "interactions"),
+    }
+    return names.get(name, name.replace("_", " "))
 
 
 def _figure(row: dict[str, Any], key: str) -> str:
@@ -28,7 +42,7 @@ def plan_chart(rows: list[dict[str, Any]]) -> BarChart:
         done = Decimal(r["done_percent"]) if r["done_percent"] is not None else Decimal(0)
         projected = r["projected_percent"]
         on_track = (projected is not None and Decimal(projected) >= 100) or done >= 100
-        metric = r["metric"].replace("_", " ") + (f" {r['currency']}" if r["currency"] else "")
+        metric = _metric(r["metric"]) + (f" {r['currency']}" if r["currency"] else "")
         figures = (
             r["period"],
             _figure(r, "fact"),
@@ -38,6 +52,6 @@ def plan_chart(rows: list[dict[str, Any]]) -> BarChart:
         )
         style = "green" if on_track else "yellow"
         bars.append(BarRow(f"{r['user']} · {metric}", float(min(done, Decimal(150))), style, figures))
-    empty = "No plan for a period running today (minicrm plan set --period 2026-12 --user NAME ...)."
-    headers = ("Period", "Fact", "Plan", "Done", "Projected")
+    empty = _("No plan for a period running today (minicrm plan set --period 2026-12 --user NAME ...).")
+    headers = (_("Period"), _("Fact"), _("Plan"), _("Done"), _("Projected"))
     return BarChart(bars, priorities=(2, 1, 3, 0, 1), headers=headers, label_max=24, empty=empty)

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from minicrm import display, i18n
 from minicrm.cells import terminal_safe
+from minicrm.i18n import _, ngettext
 
 BAR = "█"
 
@@ -143,7 +144,7 @@ def deal_lines(deal: dict[str, Any], *, indent: str = "  ") -> list[list[Part]]:
     lines = [[Part(f"#{deal['id']} ", "bold"), Part(deal["title"], "bold", cut=True)]]
     lines.append([Part(indent), Part(deal["stage"], cut=True), Part(f" · {money(deal['amount'], deal['currency'])}")])
     if deal.get("next_step"):
-        step = [Part(f"{indent}next: ", "dim"), Part(deal["next_step"], "dim", cut=True)]
+        step = [Part(indent + _("next: "), "dim"), Part(deal["next_step"], "dim", cut=True)]
         if deal.get("next_step_on"):
             step.append(Part(f" · {deal['next_step_on']}", "dim"))
         lines.append(step)
@@ -156,55 +157,84 @@ def bar(value: float, maximum: float, width: int) -> str:
     return BAR * max(1, round(width * value / maximum))
 
 
-def _line(text: Text, label: str, value: Any, style: str = "") -> None:
-    if value in (None, "", []):
-        return
-    text.append(f"{label:<10}", style="dim")
-    text.append(f"{safe(value)}\n", style=style)
+class _Card:
+    """The lines of a card: a label column (as wide as the longest label shown, at least 10) and the values."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str, str]] = []
+
+    def line(self, label: str, value: Any, style: str = "") -> None:
+        if value in (None, "", []):
+            return
+        self.lines.append((label, safe(value), style))
+
+    def into(self, text: Text) -> None:
+        width = max([10] + [cell_len(label) + 2 for label, _value, _style in self.lines])
+        for label, value, style in self.lines:
+            text.append(label + " " * (width - cell_len(label)), style="dim")
+            text.append(f"{value}\n", style=style)
+
+
+def _heading(card: dict[str, Any]) -> Text:
+    text = Text()
+    text.append(safe(card["name"]), style="bold")
+    if card.get("archived"):
+        text.append("  " + _("(archived)"), style="yellow")
+    text.append("\n")
+    return text
+
+
+def _last(lines: _Card, card: dict[str, Any]) -> None:
+    last = card.get("last_interaction_at")
+    lines.line(_("Last"), last.replace("T", " ")[:16] if last else _("never"), "" if last else "dim")
 
 
 def contact_card_text(card: dict[str, Any], *, today: date) -> Text:
     """The header of a contact: who, where, how to reach, when next."""
-    text = Text()
-    text.append(safe(card["name"]), style="bold")
-    if card.get("archived"):
-        text.append("  (archived)", style="yellow")
-    text.append("\n")
-    role = " at ".join(v for v in (card.get("role"), card.get("company")) if v)
-    _line(text, "Works", role)
-    _line(text, "Status", card.get("status"))
-    _line(text, "E-mail", ", ".join(card.get("emails") or []))
-    _line(text, "Phone", ", ".join(card.get("phones") or []))
-    _line(text, "Tags", ", ".join(card.get("tags") or []))
-    _line(text, "Owner", card.get("owner"))
+    text = _heading(card)
+    lines = _Card()
+    role, company = card.get("role"), card.get("company")
+    works = _("{role} at {company}").format(role=role, company=company) if role and company else role or company
+    lines.line(_("Works"), works)
+    lines.line(_("Status"), card.get("status"))
+    lines.line(_("E-mail"), ", ".join(card.get("emails") or []))
+    lines.line(_("Phone"), ", ".join(card.get("phones") or []))
+    lines.line(_("Tags"), ", ".join(card.get("tags") or []))
+    lines.line(_("Owner"), card.get("owner"))
     nxt = card.get("next_contact_on")
     if nxt:
         late = card.get("days_overdue") or 0
         goal = f" — {card['next_contact_goal']}" if card.get("next_contact_goal") else ""
         when = nxt + (f" {card['next_contact_time']}" if card.get("next_contact_time") else "")
-        _line(text, "Next", f"{when}{goal}" + (f"  ({late} d overdue)" if late else ""), "bold red" if late else "")
+        overdue = "  " + _("({late} d overdue)").format(late=late) if late else ""
+        lines.line(_("Next"), f"{when}{goal}{overdue}", "bold red" if late else "")
     else:
-        _line(text, "Next", "not scheduled", "dim")
+        lines.line(_("Next"), _("not scheduled"), "dim")
     cadence = card.get("effective_cadence_days")
-    _line(text, "Cadence", f"every {cadence} days" if cadence else None)
-    last = card.get("last_interaction_at")
-    _line(text, "Last", last.replace("T", " ")[:16] if last else "never", "" if last else "dim")
-    _line(text, "Birthday", card.get("birthday"))
-    _line(text, "Notes", card.get("notes"))
+    if cadence:
+        lines.line(_("Cadence"), ngettext("every {n} day", "every {n} days", cadence).format(n=cadence))
+    _last(lines, card)
+    lines.line(_("Birthday"), card.get("birthday"))
+    lines.line(_("Notes"), card.get("notes"))
+    lines.into(text)
     return text
+
+
+def _latest(text: Text) -> None:
+    text.append("\n" + _("Latest") + "\n", style="bold underline")
 
 
 def contact_preview(card: dict[str, Any], *, today: date) -> Text:
     text = contact_card_text(card, today=today)
     deals = card.get("deals") or []
     if deals:
-        text.append("\nOpen deals\n", style="bold underline")
+        text.append("\n" + _("Open deals") + "\n", style="bold underline")
         for d in deals:
             text.append(safe(f"  {d['title']} · {d['stage']} · {money(d['amount'], d['currency'])}\n"))
-    text.append("\nLatest\n", style="bold underline")
+    _latest(text)
     items = card.get("interactions") or []
     if not items:
-        text.append("  no interactions yet\n", style="dim")
+        text.append("  " + _("no interactions yet") + "\n", style="dim")
     for i in items:
         text.append(f"  {i['happened_at'][:10]} ", style="dim")
         text.append(safe(f"{i['kind']:<8} "), style="cyan")
@@ -213,35 +243,34 @@ def contact_preview(card: dict[str, Any], *, today: date) -> Text:
 
 
 def company_card_text(card: dict[str, Any]) -> Text:
-    text = Text()
-    text.append(safe(card["name"]), style="bold")
-    if card.get("archived"):
-        text.append("  (archived)", style="yellow")
-    text.append("\n")
-    _line(text, "Industry", card.get("industry"))
-    _line(text, "City", ", ".join(v for v in (card.get("city"), card.get("country")) if v))
-    _line(text, "Website", card.get("website"))
-    _line(text, "E-mail", card.get("email"))
-    _line(text, "Phone", card.get("phone"))
-    _line(text, "Tags", ", ".join(card.get("tags") or []))
-    _line(text, "Owner", card.get("owner"))
-    last = card.get("last_interaction_at")
-    _line(text, "Last", last.replace("T", " ")[:16] if last else "never", "" if last else "dim")
-    _line(text, "Notes", card.get("notes"))
+    text = _heading(card)
+    lines = _Card()
+    lines.line(_("Industry"), card.get("industry"))
+    lines.line(_("City"), ", ".join(v for v in (card.get("city"), card.get("country")) if v))
+    lines.line(_("Website"), card.get("website"))
+    lines.line(_("E-mail"), card.get("email"))
+    lines.line(_("Phone"), card.get("phone"))
+    lines.line(_("Tags"), ", ".join(card.get("tags") or []))
+    lines.line(_("Owner"), card.get("owner"))
+    _last(lines, card)
+    lines.line(_("Notes"), card.get("notes"))
+    lines.into(text)
     return text
 
 
 def company_preview(card: dict[str, Any]) -> Text:
     text = company_card_text(card)
-    text.append(f"\nPeople ({len(card['people'])})\n", style="bold underline")
+    people = len(card["people"])
+    text.append("\n" + _("People ({n})").format(n=people) + "\n", style="bold underline")
     for p in card["people"][:8]:
         text.append(safe(f"  {p['name']}"), style="bold")
         text.append(safe(f"  {p['role'] or ''}\n"), style="dim")
-    text.append("\nLatest\n", style="bold underline")
+    _latest(text)
     for i in card["interactions"]:
         text.append(f"  {i['happened_at'][:10]} ", style="dim")
         text.append(safe(f"{i['kind']:<8} "), style="cyan")
-        text.append(safe(f"{i['contact'] or '(the company)'}: {i['summary']}\n"))
+        who = i["contact"] or _("(the company)")
+        text.append(safe(f"{who}: {i['summary']}\n"))
     if not card["interactions"]:
-        text.append("  no interactions yet\n", style="dim")
+        text.append("  " + _("no interactions yet") + "\n", style="dim")
     return text
