@@ -1,0 +1,74 @@
+"""The forms, the `?` window and the TUI's own labels in the user's language (#23), on both backends.
+
+The language comes from LANG, as for a user, before the app (and its key bindings) is made; `back_to_english`
+leaves the process English for the next test. What the data holds (names typed) is shown as typed.
+"""
+
+from __future__ import annotations
+
+from tests.tui.conftest import make_app, now, screen_text, settle
+from tests.tui.test_snapshots import back_to_english, in_language  # noqa: F401 (a fixture)
+from textual.widgets import Button, Input, Static
+
+from minicrm.i18n import _
+from minicrm.tui.modals.contact_form import ContactFormModal
+
+
+def problems(app) -> str:
+    return str(app.screen.query_one("#problems", Static).render())
+
+
+async def test_the_add_contact_form_in_ukrainian(empty_db, monkeypatch, back_to_english):  # noqa: F811
+    in_language(monkeypatch, "uk")
+    app = make_app(empty_db)
+    shown: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (shown.append(message), notify(message, **kw))[-1]  # watched, still shown
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactFormModal(now=now(), company="Bob [b]Ltd[/b]"))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Новий контакт у Bob [b]Ltd[/b]" in text  # the heading names the company as typed, never markup
+        for label in ("Ім'я", "Компанія", "Наступний контакт", "Мета", "Нотатки", "Зберегти (Ctrl+S)",
+                      "Скасувати (Esc)", "через кому"):  # fmt: skip
+            assert label in text, label
+        assert "• контакт повинен мати ім'я" in problems(app)  # the validation message
+        assert app.screen.query_one("#save", Button).disabled
+        goal = app.screen.query_one("#goal", Input)
+        goal.focus()
+        await pilot.press(*"дзвінок")
+        await settle(pilot)
+        assert "• для мети потрібна дата наступного контакту" in problems(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown == ["спершу виправте форму: контакт повинен мати ім'я"]  # the notification
+        text = screen_text(app)
+        left = [w for w in ("Name", "Company", "Next contact", "Goal", "Save", "Cancel", "needs", "comma") if w in text]
+        assert not left, f"English left in the form: {left}\n{text}"
+
+
+def test_a_contact_card_in_russian_keeps_the_data_as_typed(monkeypatch, back_to_english):  # noqa: F811
+    from datetime import date
+
+    from minicrm.tui.widgets.render import company_preview, contact_card_text
+
+    in_language(monkeypatch, "ru")
+    card = {"name": "Bob [b]x[/b]", "role": "CTO", "company": "Acme", "status": "lead", "emails": ["b@x.example"],
+            "next_contact_on": "2026-11-20", "next_contact_goal": "call", "days_overdue": 2,
+            "effective_cadence_days": 3, "last_interaction_at": None, "archived": True}  # fmt: skip
+    text = contact_card_text(card, today=date(2026, 11, 22)).plain
+    assert text.splitlines() == [
+        "Bob [b]x[/b]  (в архиве)",
+        "Работает   CTO, Acme",  # the label column is as wide as the longest label
+        "Статус     lead",
+        "E-mail     b@x.example",
+        "Следующий  2026-11-20 — call  (просрочено на 2 дн.)",
+        "Ритм       каждые 3 дня",
+        "Последний  никогда",
+    ], text
+    company = {"name": "Acme", "people": [], "interactions": [{"happened_at": "2026-11-21T10:00", "kind": "call",
+                                                               "contact": None, "summary": "hi"}]}  # fmt: skip
+    lines = company_preview(company).plain.splitlines()
+    assert "Люди (0)" in lines and "Последние" in lines
+    assert lines[-1] == f"  2026-11-21 call     {_('(the company)')}: hi" != "  2026-11-21 call     (the company): hi"
