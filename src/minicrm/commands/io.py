@@ -181,10 +181,9 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
         output.note(remark)
     if parsed.bad:
         for bad in parsed.bad[:20]:
+            where = bad.where or source
             output.note(
-                _("bad: {source}: line {line}: {reason}").format(
-                    source=bad.where or source, line=bad.line, reason=bad.reason
-                )
+                _("bad: {source}: line {line}: {reason}").format(source=where, line=bad.line, reason=bad.reason)
             )
         if len(parsed.bad) > 20:
             more = len(parsed.bad) - 20
@@ -192,10 +191,8 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
         if not dry_run:
             path = rejects or default_rejects
             applying.write_rejects(parsed, path, kind=kind)
-            n = len(parsed.bad)
-            output.note(
-                ngettext("{n} bad row written to {path}", "{n} bad rows written to {path}", n).format(n=n, path=path)
-            )
+            msg = ngettext("{n} bad row written to {path}", "{n} bad rows written to {path}", len(parsed.bad))
+            output.note(msg.format(n=len(parsed.bad), path=path))
     if fmt is not Format.table:
         data = result.to_json()
         output.emit_data(data, fmt, csv_rows=data["items"])  # CSV: the JSON's items
@@ -342,10 +339,10 @@ def import_json(
     source = "stdin" if str(file) == "-" else str(file)
     text, _encoding = decode(_read(file), source=source)
     counts = restore_json(actx.session(), io.StringIO(text), source=source, replace=replace)
-    output.note(
-        _("restored {rows}: ").format(rows=counted(sum(counts.values()), "rows"))
-        + ", ".join(f"{counts[t]} {t}" for t in ("contact", "company", "interaction", "deal", "task") if t in counts)
-    )
+    tables = {"contact": "contacts", "company": "companies", "interaction": "interactions", "deal": "deals",
+              "task": "tasks"}  # fmt: skip
+    what = ", ".join(counted(counts[t], noun) for t, noun in tables.items() if t in counts)
+    output.note(_("restored {rows}: {counts}").format(rows=counted(sum(counts.values()), "rows"), counts=what))
 
 
 def _out(path: Path | None, *, newline: str | None = None):
