@@ -81,7 +81,7 @@ def _me(value: str) -> str:
     """Your own e-mail addresses (`mail` logs what they send as outgoing): comma-separated; @domain for all of one."""
     items = [a.strip().lower() for a in value.replace(",", " ").split()]
     for item in items:
-        _, at, domain = item.partition("@")
+        _local, at, domain = item.partition("@")
         if not at or "." not in domain or " " in item:
             raise BadInput(
                 _("invalid address '{item}' (you@example.com, or @example.com for a whole domain)").format(item=item)
