@@ -123,3 +123,32 @@ def test_the_check_sees_an_unmarked_message(tmp_path):
     )
     found = [line.split(": ", 1)[1] for line in unmarked(sample)]
     assert found == ["'unknown kind '", "'no tasks'"]
+
+
+def _shadows_gettext(path: Path) -> list[str]:
+    """Lines that assign to `_` in a module that translates with `_` (`_, at, d = x.partition("@")`, `for _ in`):
+    in that function `_("...")` would then call a string."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imports_gettext = any(
+        isinstance(node, ast.ImportFrom) and node.module == "minicrm.i18n" and any(a.name == "_" for a in node.names)
+        for node in ast.walk(tree)
+    )
+    if not imports_gettext:
+        return []
+    found = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return  # a comprehension's `_` lives in the comprehension's own scope
+        if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+            found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def test_no_module_shadows_gettext():
+    found = [line for path in MODULES for line in _shadows_gettext(path)]
+    assert not found, "`_` assigned where it translates: " + ", ".join(found)

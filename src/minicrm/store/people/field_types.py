@@ -198,7 +198,7 @@ def remove_field(session: Session, name: str, *, entity: str = "contact", now: d
 def fill_value_keys(session: Session) -> None:
     """Fill `value_key` where it is missing (rows loaded from a document older than 0017), as 0017 did."""
     with session.write():
-        for table, _ in TABLES.values():
+        for table, _entity in TABLES.values():
             values = [r["value"] for r in session.all(f"SELECT DISTINCT value FROM {table} WHERE value_key IS NULL")]
             session.executemany(f"UPDATE {table} SET value_key = ? WHERE value = ? AND value_key IS NULL",
                                 [(fold(v), v) for v in values])  # fmt: skip
