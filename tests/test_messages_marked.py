@@ -95,14 +95,6 @@ PENDING = {
     "tui/modals/interaction.py",
     "tui/modals/next_contact.py",
     "tui/modals/reason.py",
-    "tui/screens/base.py",
-    "tui/screens/companies.py",
-    "tui/screens/company_detail.py",
-    "tui/screens/contact_detail.py",
-    "tui/screens/contacts.py",
-    "tui/screens/deals.py",
-    "tui/screens/reports.py",
-    "tui/screens/requests.py",
 }
 MODULES = sorted(p for p in SRC.rglob("*.py") if not any(part in p.relative_to(SRC).as_posix() for part in SKIP))
 

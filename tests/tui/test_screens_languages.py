@@ -162,7 +162,7 @@ async def test_reports_deals_and_requests_in_the_users_language(demo_db, in_lang
         board = "\n".join(region_text(app, app.screen.query_one("#board")))
         assert "→ send quote 28 ное" in board  # the next step as typed, its day in Bulgarian
         footer = "\n".join(region_text(app, app.screen.query_one(Footer)))
-        assert "Премести наляво" in footer and "Move" not in footer
+        assert "[ Наляво ] Надясно" in footer and "Move" not in footer
         await pilot.press("6")
         await settle(pilot)
         status = str(app.screen.query_one("#requests-status", Static).render())
