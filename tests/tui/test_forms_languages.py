@@ -6,12 +6,16 @@ leaves the process English for the next test. What the data holds (names typed) 
 
 from __future__ import annotations
 
-from tests.tui.conftest import make_app, now, screen_text, settle
+import re
+
+import pytest
+from tests.tui.conftest import make_app, now, region_text, screen_text, settle
 from tests.tui.test_snapshots import back_to_english, in_language  # noqa: F401 (a fixture)
 from textual.widgets import Button, Input, Static
 
-from minicrm.i18n import _
+from minicrm.i18n import _, pgettext
 from minicrm.tui.modals.contact_form import ContactFormModal
+from minicrm.tui.modals.help import HelpModal
 
 
 def problems(app) -> str:
@@ -48,6 +52,36 @@ async def test_the_add_contact_form_in_ukrainian(empty_db, monkeypatch, back_to_
         assert not left, f"English left in the form: {left}\n{text}"
 
 
+#: Key names stay as printed on the keyboard; every other Latin word in the `?` window would be English left.
+KEY_NAMES = {"Esc", "Enter", "Tab", "Shift", "Ctrl"}
+
+
+HELP_WORDS = {"ru": ("Клавиши", "Клавиша", "Действие", "Выход", "Предыдущая панель"),
+              "bg": ("Клавиши", "Клавиш", "Действие", "Изход", "Предишен панел")}  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "words"), HELP_WORDS.items())
+async def test_the_help_window_in_russian_and_bulgarian(empty_db, monkeypatch, back_to_english, lang, words):  # noqa: F811
+    in_language(monkeypatch, lang)
+    app = make_app(empty_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for screen in ("1", "2", "4"):  # the dashboard, the contacts, the deals board: each with its own keys
+            await pilot.press(screen)
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpModal)
+            text = "\n".join(region_text(app, app.screen.query_one("#help-box")))
+            for word in words:
+                assert word in text, f"{word!r} not in\n{text}"
+            left = set(re.findall(r"[A-Za-z]{2,}", text)) - KEY_NAMES
+            assert not left, f"{lang}: English left in the ? window of screen {screen}: {left}\n{text}"
+            assert "Ctrl+P" in text and "Shift+Tab" in text
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, HelpModal)
+
+
 def test_a_contact_card_in_russian_keeps_the_data_as_typed(monkeypatch, back_to_english):  # noqa: F811
     from datetime import date
 
@@ -72,3 +106,31 @@ def test_a_contact_card_in_russian_keeps_the_data_as_typed(monkeypatch, back_to_
     lines = company_preview(company).plain.splitlines()
     assert "Люди (0)" in lines and "Последние" in lines
     assert lines[-1] == f"  2026-11-21 call     {_('(the company)')}: hi" != "  2026-11-21 call     (the company): hi"
+
+
+async def test_the_request_and_deal_forms_in_bulgarian(empty_db, monkeypatch, back_to_english):  # noqa: F811
+    from minicrm.tui.modals.deal_task import DealFormModal, RequestFormModal
+
+    in_language(monkeypatch, "bg")
+    app = make_app(empty_db)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(RequestFormModal(now=now()))
+        await settle(pilot)
+        text = screen_text(app)
+        for label in ("Нова заявка", "Тема", "Контакт", "Фирма", "Приоритет", "Срок", "Описание"):
+            assert label in text, label
+        assert pgettext("priority", "normal") != "normal" and pgettext("priority", "normal") in text  # saved as is
+        assert "• заявката трябва да има тема" in problems(app)
+        assert "• заявката трябва да има клиент: контакт или фирма" in problems(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.push_screen(DealFormModal(["lead", "won"], now=now(), contact="Bob [b]x[/b]"))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Нова сделка: Bob [b]x[/b]" in text  # the contact named as typed
+        for label in ("Заглавие", "Сума", "Валута", "Етап", "Очаквано приключване", "Следваща стъпка"):
+            assert label in text, label
+        assert problems(app) == "• сделката трябва да има заглавие"
+        left = [w for w in ("Title", "Amount", "Currency", "Stage", "Expected", "Next step", "Save") if w in text]
+        assert not left, f"English left in the deal form: {left}\n{text}"

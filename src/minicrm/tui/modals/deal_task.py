@@ -144,13 +144,14 @@ class RequestFormModal(LinkedForm):
     NEEDS_LINK = N_("a request needs a client: a contact or a company")
 
     def fields(self) -> ComposeResult:
-        from minicrm.store.service.requests import PRIORITIES
+        from minicrm.store.service.requests import PRIORITIES, priority_label
 
         yield self.row(_("Subject"), self.input("subject", placeholder=_("one line: what the client needs"),
                                                 required=_("a request needs a subject")))  # fmt: skip
         yield from self.link_rows()
-        yield self.row(_("Priority"), Select([(p, p) for p in PRIORITIES], value="normal", allow_blank=False,
-                                          id="priority", compact=True))  # fmt: skip
+        priorities = [(priority_label(p), p) for p in PRIORITIES]  # shown in the user's language, saved as is
+        yield self.row(_("Priority"), Select(priorities, value="normal", allow_blank=False, id="priority",
+                                             compact=True))  # fmt: skip
         yield self.row(_("Due"), self.input("due", placeholder=_("friday, +3d, 2026-12-05"), parse=self._day),
                        preview=lambda t: day_label(self._day(t)))  # fmt: skip
         yield self.row(_("Description"), self.input("description"))
