@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+
 from conftest import run_minicrm
 
 RU, UK, BG = "ru_RU.UTF-8", "uk_UA.UTF-8", "bg_BG.UTF-8"
@@ -36,7 +37,7 @@ def test_deal_errors_and_notes_in_ukrainian(db_target):
     assert res.stderr == f"error: угода {deal} уже на етапі «proposal»\n"
     res = _run(db_target, UK, "deal", "move", deal, "nowhere")
     assert res.returncode == 2 and res.stderr.startswith("error: невідомий етап 'nowhere' (один із: lead,")
-    assert _ok(db_target, UK, "deal", "won", deal).stderr.startswith(f"угоду {deal} виграно 2026-12-02: ")
+    assert _ok(db_target, UK, "deal", "won", deal).stderr == f"угоду {deal} виграно 02.12.2026: 32 000,00 €\n"
     res = _run(db_target, UK, "deal", "lost", deal, "--reason", "ціна")
     assert res.stderr == f"error: угода {deal} уже виграна\n"
     res = _run(db_target, UK, "deal", "move", deal, "lead")
@@ -60,7 +61,23 @@ def test_deal_card_in_russian(db_target):
 
 
 #: Latin words a translated help may keep: program, command and option names, metavars, values to type.
-KEPT = {"minicrm", "deal", "id", "me", "all", "d", "x", "table", "json", "csv", "won", "lost", "open", "EUR", "revision"}
+KEPT = {
+    "minicrm",
+    "deal",
+    "id",
+    "me",
+    "all",
+    "d",
+    "x",
+    "table",
+    "json",
+    "csv",
+    "won",
+    "lost",
+    "open",
+    "EUR",
+    "revision",
+}
 
 
 def english_left(help_text: str, commands: set[str]) -> list[str]:
@@ -86,3 +103,48 @@ def test_english_help_has_english_left():
     """The check above would see an untranslated line."""
     res = run_minicrm("deal", "add", "--help", env={"LANG": "C.UTF-8", "COLUMNS": "200"})
     assert "What" in english_left(res.stdout, DEAL_COMMANDS)
+
+
+def test_plan_report_and_pipeline_in_russian(db_target):
+    _deal(db_target)
+    won = _ok(db_target, "C.UTF-8", "deal", "add", "Лицензии", "--contact", "Ада", "--amount", "1000").stdout.strip()
+    _ok(db_target, "C.UTF-8", "deal", "won", won)
+    _ok(db_target, "C.UTF-8", "plan", "set", "--period", "2026-12", "--team", "--deals", "5", "--revenue", "50000",
+        "EUR")  # fmt: skip
+    lines = _ok(db_target, RU, "report", "plan").stdout.splitlines()
+    assert lines[0].strip() == "План 2026-12 (2026-12-01..2026-12-31): 2 из 23 рабочих дней"
+    assert lines[1].split() == ["Пользователь", "Показатель", "План", "Факт", "Выполнено", "%", "Прогноз", "Прогноз",
+                                "%"]  # fmt: skip
+    assert lines[2].split()[:4] == ["команда", "выручка", "50", "000,00"]
+    assert lines[3].split()[:4] == ["команда", "сделки", "5", "1"]
+    # scripts read the same keys and values in every language
+    data = json.loads(_ok(db_target, RU, "report", "plan", "-f", "json").stdout)
+    assert [(r["user"], r["metric"]) for r in data] == [("team", "revenue"), ("team", "deals")]
+    funnel = _ok(db_target, RU, "pipeline").stdout.splitlines()
+    assert funnel[0].strip() == "Воронка продаж"
+    assert funnel[1].split()[:4] == ["Этап", "Сделки", "Сумма", "Взвешенно"]
+    assert funnel[4].split()[0] == "proposal" and "32 000,00 €" in funnel[4]  # stage names are the data's
+    note = _ok(db_target, UK, "report", "sales").stderr
+    assert note == "виграно 1, програно 0, частка перемог 100%; середня виграна угода 1 000,00 €\n"
+
+
+def test_tasks_campaigns_and_team_in_bulgarian(db_target):
+    _deal(db_target)
+    task = _ok(db_target, "C.UTF-8", "task", "add", "Обаждане", "--contact", "Ада").stdout.strip()
+    assert _ok(db_target, BG, "task", "done", task).stderr == f"задача {task} е изпълнена\n"
+    assert _run(db_target, BG, "task", "done", "99").stderr == "error: няма задача с id 99\n"
+    res = _run(db_target, BG, "campaign", "show", "Пролет")
+    assert (res.returncode, res.stderr) == (1, "error: няма кампания, отговаряща на „Пролет“\n")
+    assert _ok(db_target, BG, "campaign", "list").stderr == "няма кампании\n"
+    team = _ok(db_target, BG, "report", "team").stdout.splitlines()
+    assert team[0].startswith("Екип 2026-12 (2026-12-01..2026-12-31); просрочено и отворено: към 2026-12-02")
+    assert team[-1].split()[0] == "екип"  # the team's row; JSON keeps "team"
+    assert json.loads(_ok(db_target, BG, "report", "team", "-f", "json").stdout)[-1]["user"] == "team"
+
+
+def test_english_counts_are_singular_for_one(cli):
+    cli.ok("contact", "add", "Ada Lovelace")
+    deal = cli.ok("deal", "add", "Port", "--contact", "Ada", "--amount", "100").stdout.strip()
+    cli.ok("deal", "lost", deal, "--reason", "price")
+    assert cli.ok("report", "lost-deals").stderr == "1 lost deal\n"
+    assert cli.ok("report", "greetings", "--within", "1d").stderr == "nobody to greet in the next 1 day\n"

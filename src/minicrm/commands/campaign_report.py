@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _
 from minicrm.output import Format
 
 
@@ -54,6 +54,6 @@ def report_campaigns(
     start, end = parse_period(period, today=actx.today()) if period else (None, None)
     rows = campaign_stats(actx.session(), today=actx.today(), channel=channel, start=start, end=end)
     if by is By.channel:
-        output.emit_rows(channel_stats(rows), CHANNEL_COLUMNS, fmt, empty="no campaigns")
+        output.emit_rows(channel_stats(rows), CHANNEL_COLUMNS, fmt, empty=_("no campaigns"))
     else:
-        output.emit_rows(rows, CAMPAIGN_COLUMNS, fmt, empty="no campaigns")
+        output.emit_rows(rows, CAMPAIGN_COLUMNS, fmt, empty=_("no campaigns"))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, IfRevisionOpt, app_ctx, fields_of, on_date
-from minicrm.i18n import N_, _, counted
+from minicrm.i18n import N_, _, counted, ngettext
 from minicrm.output import Format
 
 app = typer.Typer(help="Marketing campaigns: plan, members, responses, results.", no_args_is_help=True)
@@ -83,7 +83,7 @@ def add(
     target = _definition(tag, status, field, industry, city)
     starts_on = on_date(actx, start) if start else None
     ends_on = on_date(actx, end) if end else None
-    budget_minor, cost_minor = _money(budget, "budget"), _money(cost, "cost")
+    budget_minor, cost_minor = _money(budget, N_("budget")), _money(cost, N_("cost"))
     session = actx.session()
     campaign_id, added = create_campaign(
         session,
@@ -101,7 +101,9 @@ def add(
         notes=note,
     )
     if segment or target:
-        output.note(f"{added} member{'s' if added != 1 else ''} added from the target")
+        output.note(
+            ngettext("{n} member added from the target", "{n} members added from the target", added).format(n=added)
+        )
     output.write(str(campaign_id))
 
 
@@ -139,7 +141,7 @@ def list_(
     actx = app_ctx(ctx)
     start, end = parse_period(period, today=actx.today()) if period else (None, None)
     rows = list_campaigns(actx.session(), today=actx.today(), channel=channel, status=status, start=start, end=end)
-    output.emit_rows([c.to_json() for c in rows], LIST_COLUMNS, fmt, empty="no campaigns")
+    output.emit_rows([c.to_json() for c in rows], LIST_COLUMNS, fmt, empty=_("no campaigns"))
 
 
 @app.command("show")
@@ -159,22 +161,26 @@ def _card(c: dict[str, Any]):
     from minicrm.output import key_values
 
     cur = c["currency"]
+    responses = _("{contacts}, {interactions}").format(
+        contacts=counted(c.get("responses", 0), "contacts"),
+        interactions=counted(c.get("interactions", 0), "interactions"),
+    )
     yield key_values(
         [
-            ("Campaign", f"{c['name']}  (#{c['id']}, {c['channel']}, {c['status']})"),
-            ("Dates", " .. ".join(x for x in (c["starts_on"], c["ends_on"]) if x)),
-            ("Segment", c["segment"]),
-            ("Target", c["target"]),
-            ("Budget", f"{c['budget']} {cur}" if c["budget"] else None),
-            ("Cost", f"{c['cost']} {cur}" if c["cost"] else None),
-            ("Members (reach)", str(c["members"])),
-            ("Responses", f"{c.get('responses', 0)} contacts, {c.get('interactions', 0)} interactions"),
-            ("Response rate", f"{c['response_rate']}%" if c.get("response_rate") else None),
-            ("Deals", f"{c.get('deals', 0)} ({c.get('won_deals', 0)} won)"),
-            ("Won revenue", f"{c.get('won_revenue')} {cur}"),
-            ("Cost per response", f"{c['cost_per_response']} {cur}" if c.get("cost_per_response") else None),
-            ("ROI", f"{c['roi']}%" if c.get("roi") else None),
-            ("Notes", c["notes"]),
+            (_("Campaign"), f"{c['name']}  (#{c['id']}, {c['channel']}, {c['status']})"),
+            (_("Dates"), " .. ".join(x for x in (c["starts_on"], c["ends_on"]) if x)),
+            (_("Segment"), c["segment"]),
+            (_("Target"), c["target"]),
+            (_("Budget"), f"{c['budget']} {cur}" if c["budget"] else None),
+            (_("Cost"), f"{c['cost']} {cur}" if c["cost"] else None),
+            (_("Members (reach)"), str(c["members"])),
+            (_("Responses"), responses),
+            (_("Response rate"), f"{c['response_rate']}%" if c.get("response_rate") else None),
+            (_("Deals"), _("{deals} ({won} won)").format(deals=c.get("deals", 0), won=c.get("won_deals", 0))),
+            (_("Won revenue"), f"{c.get('won_revenue')} {cur}"),
+            (_("Cost per response"), f"{c['cost_per_response']} {cur}" if c.get("cost_per_response") else None),
+            (_("ROI"), f"{c['roi']}%" if c.get("roi") else None),
+            (_("Notes"), c["notes"]),
         ]
     )
 
@@ -213,9 +219,9 @@ def edit(
         if value is not None:
             values[key] = on_date(actx, value) if value else None
     if budget is not None:
-        values["budget_minor"] = _money(budget, "budget")
+        values["budget_minor"] = _money(budget, N_("budget"))
     if cost is not None:
-        values["cost_minor"] = _money(cost, "cost")
+        values["cost_minor"] = _money(cost, N_("cost"))
     if note is not None:
         values["notes"] = note or None
     target = _definition(tag, status, field, industry, city)
@@ -232,7 +238,7 @@ def edit(
         expected_revision=if_revision,
         **values,
     )
-    output.note(f"campaign {campaign_id} updated")
+    output.note(_("campaign {id} updated").format(id=campaign_id))
 
 
 MEMBER_COLUMNS = [
@@ -299,10 +305,10 @@ def members_cmd(
             session, campaign_id, now=now, user_id=user_id, matching=matching, add_ids=add_ids,
             remove_ids=remove_ids, sync=sync,
         )  # fmt: skip
-        output.note(f"{added} added, {removed} removed")
+        output.note(_("{added} added, {removed} removed").format(added=added, removed=removed))
     people = campaign_members.members(session, campaign_id, narrow=narrow)
     if export is None:
-        output.emit_rows([c.to_json() for c in people], MEMBER_COLUMNS, fmt, empty="no members")
+        output.emit_rows([c.to_json() for c in people], MEMBER_COLUMNS, fmt, empty=_("no members"))
         return
     from minicrm.store.exchange.campaign_export import members_csv, members_vcard
 
@@ -312,7 +318,8 @@ def members_cmd(
     with output_file(out, newline="") as fh:
         fh.write(text)
     if out and out != "-":
-        output.note(f"{len(people)} members written to {out}")
+        n = len(people)
+        output.note(ngettext("{n} member written to {file}", "{n} members written to {file}", n).format(n=n, file=out))
 
 
 @app.command("attribute")
@@ -334,14 +341,17 @@ def attribute_cmd(
 
     actx = app_ctx(ctx)
     if not interaction and not deal:
-        raise BadInput("give --interaction ID or --deal ID")
+        raise BadInput(_("give --interaction ID or --deal ID"))
     session = actx.session()
     campaign_id = None if ref.strip().lower() == "none" else resolve_campaign(session, ref)
     attribute(
         session, campaign_id, now=actx.now(), user_id=actx.user_id(), interaction_ids=interaction or [],
         deal_ids=deal or [],
     )  # fmt: skip
-    output.note(f"{len(interaction or []) + len(deal or [])} credited to {campaign_id or 'no campaign'}")
+    n = len(interaction or []) + len(deal or [])
+    done = (ngettext("{n} credited to {campaign}", "{n} credited to {campaign}", n) if campaign_id
+            else ngettext("{n} credited to no campaign", "{n} credited to no campaign", n))  # fmt: skip
+    output.note(done.format(n=n, campaign=campaign_id))
 
 
 @app.command("delete")
@@ -360,8 +370,9 @@ def delete(
     if not yes:
         from minicrm.errors import Conflict
 
-        raise Conflict(f"add --yes to delete campaign {campaign_id} (its interactions and deals stay)")
-    output.note(f"deleted campaign '{delete_campaign(session, campaign_id, now=actx.now(), user_id=actx.user_id())}'")
+        raise Conflict(_("add --yes to delete campaign {id} (its interactions and deals stay)").format(id=campaign_id))
+    name = delete_campaign(session, campaign_id, now=actx.now(), user_id=actx.user_id())
+    output.note(_("deleted campaign '{name}'").format(name=name))
 
 
 # -- segments ------------------------------------------------------------------------------------
@@ -426,14 +437,14 @@ def segment_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     output.emit_rows(
         rows,
         [
-            ("id", "ID", 1),
-            ("name", "Segment", 1),
-            ("filter", "Filter", 2),
-            ("contacts", "Contacts", 2),
-            ("campaigns", "Campaigns", 3),
+            ("id", N_("ID"), 1),
+            ("name", N_("Segment"), 1),
+            ("filter", N_("Filter"), 2),
+            ("contacts", N_("Contacts"), 2),
+            ("campaigns", N_("Campaigns"), 3),
         ],
         fmt,
-        empty="no segments (save one with: minicrm segment save NAME --tag ...)",
+        empty=_("no segments (save one with: minicrm segment save NAME --tag ...)"),
     )
 
 
@@ -458,8 +469,12 @@ def segment_show(
         output.emit_data(data, fmt, csv_rows=data["members"])
         return
     if fmt is Format.table:
-        output.note(f"segment '{seg.name}': {seg.to_json()['filter']} — {counted(len(people), 'contacts')}")
-    output.emit_rows([c.to_json() for c in people], MEMBER_COLUMNS, fmt, empty="no contacts match")
+        output.note(
+            _("segment '{name}': {filter} — {contacts}").format(
+                name=seg.name, filter=seg.to_json()["filter"], contacts=counted(len(people), "contacts")
+            )
+        )
+    output.emit_rows([c.to_json() for c in people], MEMBER_COLUMNS, fmt, empty=_("no contacts match"))
 
 
 @segment_app.command("delete")
@@ -469,7 +484,8 @@ def segment_delete(ctx: typer.Context, name: Annotated[str, typer.Argument(help=
     from minicrm.store.people.segments import delete_segment
 
     actx = app_ctx(ctx)
-    output.note(f"deleted segment '{delete_segment(actx.session(), name, now=actx.now(), user_id=actx.user_id())}'")
+    deleted = delete_segment(actx.session(), name, now=actx.now(), user_id=actx.user_id())
+    output.note(_("deleted segment '{name}'").format(name=deleted))
 
 
 def register(root: typer.Typer) -> None:

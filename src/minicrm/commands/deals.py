@@ -219,15 +219,17 @@ def won_(
     on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="Won on.")] = None,
 ) -> None:
     """Mark a deal as won."""
-    from minicrm import output
+    from minicrm import display, output
     from minicrm.store.sales.deals import win_deal
 
     actx = app_ctx(ctx)
     day = on_date(actx, on) if on else actx.today()
     deal = win_deal(actx.session(), deal_id, on=day, now=actx.now(), user_id=actx.user_id())
     output.note(
-        _("deal {id} won on {day}: {amount} {currency}").format(
-            id=deal_id, day=deal.won_on, amount=deal.amount, currency=deal.currency
+        _("deal {id} won on {day}: {amount}").format(
+            id=deal_id,
+            day=display.day(deal.won_on) if deal.won_on else "",
+            amount=display.money(deal.amount, deal.currency),
         )
     )
 

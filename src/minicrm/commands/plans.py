@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _, ngettext
 from minicrm.output import Format
 
 if TYPE_CHECKING:
@@ -59,12 +59,12 @@ def _whose(actx: AppContext, user: str | None, team: bool) -> int | None:
     from minicrm.store.people.users import check_active, resolve_user
 
     if user and team:
-        raise BadInput("--user and --team: a plan is one user's or the team's, not both")
+        raise BadInput(_("--user and --team: a plan is one user's or the team's, not both"))
     if team:
         return None
     name = user or actx.user
     if not name:
-        raise BadInput("whose plan? give --user NAME or --team (or act as a user with --as)")
+        raise BadInput(_("whose plan? give --user NAME or --team (or act as a user with --as)"))
     return check_active(actx.session(), resolve_user(actx.session(), name), name)
 
 
@@ -107,7 +107,7 @@ def plan_set(
     actx = app_ctx(ctx)
     plan_for = _period(actx, period)
     owner = _whose(actx, user, team)
-    amount = parse_money(revenue[0], "revenue") if revenue else None
+    amount = parse_money(revenue[0], _("revenue")) if revenue else None
     plan, created = set_plan(
         actx.session(), user_id=owner, period=plan_for, now=actx.now(), revenue=amount,
         currency=revenue[1] if revenue else None, acting_id=actx.user_id(),
@@ -115,9 +115,14 @@ def plan_set(
                  "interactions": interactions},
     )  # fmt: skip
     output.write(str(plan.id))
-    whose = "the team" if plan.user is None else plan.user
-    output.note(f"{'new plan' if created else 'plan updated'}: {whose}, {plan.period.label}"
-                f" ({plan.period.start}..{plan.period.end})")  # fmt: skip
+    span = {"period": plan.period.label, "start": plan.period.start, "end": plan.period.end}
+    if plan.user is None:
+        text = (_("new plan: the team, {period} ({start}..{end})") if created
+                else _("plan updated: the team, {period} ({start}..{end})"))  # fmt: skip
+    else:
+        text = (_("new plan: {user}, {period} ({start}..{end})") if created
+                else _("plan updated: {user}, {period} ({start}..{end})"))  # fmt: skip
+    output.note(text.format(user=plan.user, **span))
 
 
 @app.command("list")
@@ -144,10 +149,10 @@ def plan_list(
                        user_id=resolve_user(session, user) if user else None, team_only=team)  # fmt: skip
     rows = [p.to_json() for p in plans]
     if fmt is Format.table:
-        rows = [{**r, "whose": r["user"] or "team",
+        rows = [{**r, "whose": r["user"] or _("team"),
                  "revenue": f"{r['revenue']} {r['currency']}" if r["revenue"] else None} for r in rows]  # fmt: skip
-    output.emit_rows(rows, PLAN_COLUMNS, fmt, empty="no plans (set one: minicrm plan set --period 2026-12 --user NAME"
-                     " --deals 5)")  # fmt: skip
+    empty = _("no plans (set one: minicrm plan set --period 2026-12 --user NAME --deals 5)")
+    output.emit_rows(rows, PLAN_COLUMNS, fmt, empty=empty)
 
 
 @app.command("delete")
@@ -170,16 +175,21 @@ def plan_delete(
 
     actx = app_ctx(ctx)
     if plan_id is None and period is None:
-        raise BadInput("which plan? give its ID, or --period with --user NAME or --team")
+        raise BadInput(_("which plan? give its ID, or --period with --user NAME or --team"))
     if plan_id is not None and (period or user or team):
-        raise BadInput("give the plan's ID, or --period with --user/--team, not both")
+        raise BadInput(_("give the plan's ID, or --period with --user/--team, not both"))
     if plan_id is not None:
         plan = delete_plan(actx.session(), plan_id=plan_id, now=actx.now(), acting_id=actx.user_id())
     else:
         assert period is not None
         plan = delete_plan(actx.session(), user_id=_whose(actx, user, team), period=_period(actx, period),
                            now=actx.now(), acting_id=actx.user_id())  # fmt: skip
-    output.note(f"deleted plan {plan.id}: {plan.user or 'the team'}, {plan.period.label}")
+    if plan.user is None:
+        output.note(_("deleted plan {id}: the team, {period}").format(id=plan.id, period=plan.period.label))
+    else:
+        output.note(
+            _("deleted plan {id}: {user}, {period}").format(id=plan.id, user=plan.user, period=plan.period.label)
+        )
 
 
 def report_plan(
@@ -212,18 +222,29 @@ def report_plan(
         output.emit_rows(rows, REPORT_COLUMNS, fmt)
         return
     if not rows:
-        when = chosen.label if chosen else f"a period running on {actx.today()}"
-        output.note(f"no plan for {when} (set one: minicrm plan set --period 2026-12 --user NAME --deals 5)")
+        if chosen:
+            text = _("no plan for {period} (set one: minicrm plan set --period 2026-12 --user NAME --deals 5)")
+        else:
+            text = _("no plan for a period running on {today} (set one: minicrm plan set --period 2026-12 --user NAME"
+                     " --deals 5)")  # fmt: skip
+        output.note(text.format(period=chosen.label if chosen else None, today=actx.today()))
         return
     labels = list(dict.fromkeys(r["period"] for r in rows))
     for n, label in enumerate(labels):
         mine = [_shown(r) for r in rows if r["period"] == label]
         first = rows[[r["period"] for r in rows].index(label)]
-        title = (f"Plan {label} ({first['starts_on']}..{first['ends_on']}): {first['working_days_elapsed']} of"
-                 f" {first['working_days']} working days")  # fmt: skip
+        title = ngettext("Plan {period} ({start}..{end}): {elapsed} of {n} working day",
+                         "Plan {period} ({start}..{end}): {elapsed} of {n} working days", first["working_days"]).format(
+            period=label, start=first["starts_on"], end=first["ends_on"], elapsed=first["working_days_elapsed"],
+            n=first["working_days"])  # fmt: skip
         if n:
             output.write("")
         output.emit_rows(mine, REPORT_COLUMNS, fmt, title=title)
+
+
+#: the metrics as the report's table names them (JSON and CSV keep the keys)
+_METRICS = {"revenue": N_("revenue"), "deals": N_("deals"), "new_clients": N_("new clients"), "calls": N_("calls"),
+            "meetings": N_("meetings"), "interactions": N_("interactions")}  # fmt: skip
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -236,8 +257,11 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     def pct(value: str | None) -> str:
         return "" if value is None else f"{value}%"
 
-    user = row["user"] + (" (sum of plans)" if row["plan_source"] != "plan" else "")
-    return {**row, "user": user, "metric": row["metric"].replace("_", " "), "plan": amount(row["plan"]),
+    user = _("team") if row["scope"] == "team" else row["user"]
+    if row["plan_source"] != "plan":
+        user = _("{user} (sum of plans)").format(user=user)
+    metric = _(_METRICS[row["metric"]]) if row["metric"] in _METRICS else row["metric"].replace("_", " ")
+    return {**row, "user": user, "metric": metric, "plan": amount(row["plan"]),
             "fact": amount(row["fact"]), "projection": amount(row["projection"]),
             "done_percent": pct(row["done_percent"]), "projected_percent": pct(row["projected_percent"])}  # fmt: skip
 

@@ -8,7 +8,7 @@ import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx, owner_id, span_days
 from minicrm.commands.reports import OwnerOpt
-from minicrm.i18n import N_
+from minicrm.i18n import N_, ngettext
 from minicrm.output import Format
 
 GREETING_COLUMNS = [
@@ -36,8 +36,9 @@ def report_greetings(
     actx = app_ctx(ctx)
     days = min(span_days(within), 366)
     rows = greetings(actx.session(), today=actx.today(), days=days, owner_id=owner_id(actx, owner))
-    output.emit_rows(rows, GREETING_COLUMNS, fmt, title=f"To greet in the next {days} days",
-                     empty=f"nobody to greet in the next {days} days")  # fmt: skip
+    title = ngettext("To greet in the next {days} day", "To greet in the next {days} days", days).format(days=days)
+    empty = ngettext("nobody to greet in the next {days} day", "nobody to greet in the next {days} days", days)
+    output.emit_rows(rows, GREETING_COLUMNS, fmt, title=title, empty=empty.format(days=days))
 
 
 def register(app: typer.Typer) -> None:

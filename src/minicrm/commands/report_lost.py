@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx, owner_id
-from minicrm.commands.reports import FromOpt, OwnerOpt, PeriodOpt, ToOpt, period_of
-from minicrm.i18n import N_
+from minicrm.commands.reports import FromOpt, OwnerOpt, PeriodOpt, ToOpt, period_of, unnamed
+from minicrm.i18n import N_, _, ngettext
 from minicrm.output import Format
 
+_BY_HEADERS = {"reason": N_("Reason"), "stage": N_("Stage"), "owner": N_("Owner"), "month": N_("Month")}
 LOST_COLUMNS = [
     ("client", N_("Client"), 1),
     ("lifetime", N_("Lifetime value"), 1),
@@ -24,7 +25,9 @@ LOST_COLUMNS = [
 
 
 def _money_text(value: dict[str, str]) -> str:
-    return ", ".join(f"{amount} {cur}" for cur, amount in value.items())
+    from minicrm import display
+
+    return ", ".join(display.money(amount, cur) for cur, amount in value.items())
 
 
 def report_lost(
@@ -55,9 +58,9 @@ def report_lost(
         output.emit_rows(rows, [], fmt, per_currency=("lifetime_value",))
         return
     shown = [{**r, "lifetime": _money_text(r["lifetime_value"]) or "-",
-              "last_contact": (r["last_contact"] or "never")[:10]} for r in rows]  # fmt: skip
-    output.emit_rows(shown, LOST_COLUMNS, fmt, title=f"Lost clients: bought nothing since {cutoff}",
-                     empty=f"no lost clients: everyone who bought did so after {cutoff}")  # fmt: skip
+              "last_contact": (r["last_contact"] or _("never"))[:10]} for r in rows]  # fmt: skip
+    output.emit_rows(shown, LOST_COLUMNS, fmt, title=_("Lost clients: bought nothing since {day}").format(day=cutoff),
+                     empty=_("no lost clients: everyone who bought did so after {day}").format(day=cutoff))  # fmt: skip
 
 
 def report_lost_deals(
@@ -86,11 +89,13 @@ def report_lost_deals(
     if fmt is not Format.table:
         output.emit_rows(rows, [], fmt, per_currency=("value",))
         return
-    shown = [{**r, "share": f"{r['share']:.0%}", "value": _money_text(r["value"])} for r in rows]
-    output.emit_rows(shown, [(by, by.capitalize(), 1), ("deals", "Lost deals", 1), ("share", "Share", 2),
-                             ("value", "Value", 1)], fmt, empty="no lost deals in the period")  # fmt: skip
+    shown = [{**r, "share": f"{r['share']:.0%}", "value": _money_text(r["value"])} for r in unnamed(rows, by)]
+    output.emit_rows(shown, [(by, _BY_HEADERS.get(by, by.capitalize()), 1), ("deals", N_("Lost deals"), 1),
+                             ("share", N_("Share"), 2), ("value", N_("Value"), 1)], fmt,
+                     empty=_("no lost deals in the period"))  # fmt: skip
     if rows:
-        output.note(f"{sum(r['deals'] for r in rows)} lost deals")
+        n = sum(r["deals"] for r in rows)
+        output.note(ngettext("{n} lost deal", "{n} lost deals", n).format(n=n))
 
 
 def register(app: typer.Typer) -> None:

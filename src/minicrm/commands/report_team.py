@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import MAX_DAYS, FormatOpt, app_ctx
+from minicrm.i18n import N_, _, pgettext
 from minicrm.output import Format
 
 
@@ -55,23 +56,31 @@ def report_team(
         output.emit_rows(rows, [], fmt, per_currency=("revenue",))
         return
     kinds = list(dict.fromkeys(k for r in rows for k in r["interactions"]))
-    columns: list[tuple[str, str, int]] = [("user", "User", 1)]
+    columns: list[tuple[str, str, int]] = [("user", N_("User"), 1)]
     columns += [(f"kind:{k}", k.capitalize(), 3) for k in kinds]
-    columns += [("interactions_total", "Interactions", 2), ("new_clients", "New clients", 1), ("deals_won", "Won", 1),
-                ("deals_lost", "Lost", 2), ("revenue", "Revenue", 1), ("overdue_followups", "Overdue", 1),
-                ("forgotten", "Forgotten", 2), ("open_requests", "Requests", 2)]  # fmt: skip
-    columns.append(("plan", "Plan % done", 2))
+    columns += [("interactions_total", N_("Interactions"), 2), ("new_clients", N_("New clients"), 1),
+                ("deals_won", N_("Won"), 1), ("deals_lost", N_("Lost"), 2), ("revenue", N_("Revenue"), 1),
+                ("overdue_followups", N_("Overdue"), 1), ("forgotten", N_("Forgotten"), 2),
+                ("open_requests", N_("Requests"), 2)]  # fmt: skip
+    columns.append(("plan", N_("Plan % done"), 2))
     label = rows[0]["period"]
-    title = f"Team {label}" + ("" if ".." in label else f" ({start}..{end})") + f"; late and open: on {today}"
+    if ".." in label:
+        title = _("Team {period}; late and open: on {today}").format(period=label, today=today)
+    else:
+        title = _("Team {period} ({start}..{end}); late and open: on {today}").format(
+            period=label, start=start, end=end, today=today
+        )
     output.emit_rows([_shown(r) for r in rows], columns, fmt, title=title)
 
 
 #: The targets' short names in the table's plan column (JSON and CSV keep the full ones).
-_SHORT = {"deals": "deals", "new_clients": "new", "calls": "calls", "meetings": "meet", "interactions": "int"}
-
-
 def _short(metric: str) -> str:
-    return metric.removeprefix("revenue ") if metric.startswith("revenue ") else _SHORT.get(metric, metric)
+    if metric.startswith("revenue "):
+        return metric.removeprefix("revenue ")
+    short = {"deals": pgettext("plan target", "deals"), "new_clients": pgettext("plan target", "new"),
+             "calls": pgettext("plan target", "calls"), "meetings": pgettext("plan target", "meet"),
+             "interactions": pgettext("plan target", "int")}  # fmt: skip
+    return short.get(metric, metric)
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -79,8 +88,12 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     (whole percents; `revenue EUR` shown as `EUR`)."""
     from decimal import Decimal
 
+    user = row["user"]
+    if row["user_id"] is None:  # the rows of no user: what nobody owns, and the team's sum
+        user = {"(nobody)": _("(nobody)"), "team": _("team")}.get(user, user)
     return {
         **row,
+        "user": user,
         **{f"kind:{k}": n for k, n in row["interactions"].items()},
         "revenue": ", ".join(f"{a} {c}" for c, a in row["revenue"].items()),
         "plan": " ".join(f"{_short(m)} {Decimal(p):.0f}" for m, p in row["plan_percent"].items() if p is not None),

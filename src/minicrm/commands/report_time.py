@@ -7,8 +7,13 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
-from minicrm.commands.reports import FromOpt, PeriodOpt, ToOpt, period_of
+from minicrm.commands.reports import FromOpt, PeriodOpt, ToOpt, period_of, unnamed
+from minicrm.i18n import N_, _
 from minicrm.output import Format
+
+#: the first header of each grouping (`--by` stays English)
+_BY_HEADERS = {"kind": N_("Kind"), "user": N_("User"), "client": N_("Client"), "company": N_("Company"),
+               "month": N_("Month")}  # fmt: skip
 
 
 def report_time(
@@ -31,22 +36,29 @@ def report_time(
     data = time_spent(actx.session(), by=by, start=first, end=last)
     if output.emit_data(data, fmt, csv_rows=data["rows"]):
         return
-    columns: list[Any] = [(by, by.capitalize(), 1), ("interactions", "Interactions", 1), ("incoming", "In", 2),
-                          ("outgoing", "Out", 2), ("unknown", "Unknown", 4), ("interaction_time", "Time", 1),
-                          ("request_time", "Requests", 2), ("total_time", "Total", 1)]  # fmt: skip
-    output.emit_rows(data["rows"], columns, fmt, title="Time spent", empty="no interactions or request time")
+    columns: list[Any] = [(by, _BY_HEADERS.get(by, by.capitalize()), 1), ("interactions", N_("Interactions"), 1),
+                          ("incoming", N_("In"), 2), ("outgoing", N_("Out"), 2), ("unknown", N_("Unknown"), 4),
+                          ("interaction_time", N_("Time"), 1), ("request_time", N_("Requests"), 2),
+                          ("total_time", N_("Total"), 1)]  # fmt: skip
+    output.emit_rows(
+        unnamed(data["rows"], by), columns, fmt, title=_("Time spent"), empty=_("no interactions or request time")
+    )
     if not data["rows"]:
         return
     t = data["total"]
-    output.note(f"total {t['total_time']}: interactions {t['interaction_time']} ({t['timed']} of"
-                f" {t['interactions']} with a duration), requests {t['request_time']};"
-                f" {t['incoming']} incoming, {t['outgoing']} outgoing, {t['unknown']} unknown")  # fmt: skip
+    output.note(
+        _("total {total}: interactions {interaction_time} ({timed} of {interactions} with a duration), requests"
+          " {request_time}; {incoming} incoming, {outgoing} outgoing, {unknown} unknown").format(
+            total=t["total_time"], interaction_time=t["interaction_time"], timed=t["timed"],
+            interactions=t["interactions"], request_time=t["request_time"], incoming=t["incoming"],
+            outgoing=t["outgoing"], unknown=t["unknown"])
+    )  # fmt: skip
     if by != "kind" and data["directions"]:
         output.write("")
-        output.emit_rows(data["directions"], [("kind", "Kind", 1), ("interactions", "Interactions", 1),
-                                              ("incoming", "In", 1), ("outgoing", "Out", 1),
-                                              ("unknown", "Unknown", 2)], fmt,
-                         title="Incoming and outgoing by kind")  # fmt: skip
+        output.emit_rows(data["directions"], [("kind", N_("Kind"), 1), ("interactions", N_("Interactions"), 1),
+                                              ("incoming", N_("In"), 1), ("outgoing", N_("Out"), 1),
+                                              ("unknown", N_("Unknown"), 2)], fmt,
+                         title=_("Incoming and outgoing by kind"))  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

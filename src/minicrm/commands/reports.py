@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx, on_date, owner_id
-from minicrm.i18n import N_
+from minicrm.i18n import N_, _
 from minicrm.output import Format
 
 app = typer.Typer(help="Reports: pipeline, sales, clients, lost, activity, time, service, plan, team, greetings...",
@@ -24,7 +24,7 @@ def period_of(actx, start: str | None, end: str | None, period: str | None) -> t
     from minicrm.errors import BadInput
 
     if period and (start or end):
-        raise BadInput("give --period or --from/--to, not both")
+        raise BadInput(_("give --period or --from/--to, not both"))
     if period:
         from minicrm.dates import parse_period  # only then: its month and weekday names take a few ms to build
 
@@ -32,12 +32,33 @@ def period_of(actx, start: str | None, end: str | None, period: str | None) -> t
     first = on_date(actx, start) if start else None
     last = on_date(actx, end) if end else None
     if first and last and first > last:
-        raise BadInput(f"--from {first} is after --to {last}")
+        raise BadInput(_("--from {first} is after --to {last}").format(first=first, last=last))
     return first, last
 
 
+#: the headers of the groups a report is `--by` (what is typed stays English)
+_BY_HEADERS = {"month": N_("Month"), "quarter": N_("Quarter"), "product": N_("Product"), "industry": N_("Industry"),
+               "region": N_("Region"), "source": N_("Source"), "owner": N_("Owner"), "day": N_("Day"),
+               "week": N_("Week")}  # fmt: skip
+#: the segments report's first header: the field as typed (lower case)
+_SEGMENT_HEADERS = {"industry": N_("industry"), "city": N_("city"), "status": N_("status"), "source": N_("source"),
+                    "tag": N_("tag")}  # fmt: skip
+
+
+#: the groups of no name the reports put in their data (English in JSON and CSV), as tables show them
+_UNNAMED = {"(none)": N_("(none)"), "(nobody)": N_("(nobody)"), "(no company)": N_("(no company)"),
+            "(no client)": N_("(no client)"), "(service requests)": N_("(service requests)")}  # fmt: skip
+
+
+def unnamed(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """`rows` for a table: `(none)` and the like in `key` in the user's language."""
+    return [{**r, key: _(_UNNAMED[r[key]])} if r.get(key) in _UNNAMED else r for r in rows]
+
+
 def _money_text(value: dict[str, str]) -> str:
-    return ", ".join(f"{amount} {cur}" for cur, amount in value.items())
+    from minicrm import display
+
+    return ", ".join(display.money(amount, cur) for cur, amount in value.items())
 
 
 def pipeline_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, period: PeriodOpt = None,
@@ -87,7 +108,7 @@ def _funnel(rows: list[dict[str, Any]]) -> None:
             "conversion": f"{r['conversion']:.0%}" if r["conversion"] is not None else "",
             "avg_days": f"{r['avg_days']:.1f}" if r["avg_days"] is not None else "",
         })  # fmt: skip
-    output.emit_rows(shown, _FUNNEL_COLUMNS, Format.table, title="Pipeline")
+    output.emit_rows(shown, _FUNNEL_COLUMNS, Format.table, title=_("Pipeline"))
 
 
 @app.command("forecast")
@@ -100,10 +121,10 @@ def forecast_report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
     rows = [r.to_json() for r in forecast(actx.session(), start=first, end=last, owner_id=owner_id(actx, owner))]
-    output.emit_rows(rows, [("month", "Month", 1), ("currency", "", 1), ("open_count", "Open", 2),
-                            ("open_amount", "Amount", 2), ("weighted", "Weighted", 3), ("won_count", "Won", 3),
-                            ("won_amount", "Won amount", 3)],
-                     fmt, empty="no deals with an expected close date")  # fmt: skip
+    output.emit_rows(rows, [("month", N_("Month"), 1), ("currency", "", 1), ("open_count", N_("Open"), 2),
+                            ("open_amount", N_("Amount"), 2), ("weighted", N_("Weighted"), 3),
+                            ("won_count", N_("Won"), 3), ("won_amount", N_("Won amount"), 3)],
+                     fmt, empty=_("no deals with an expected close date"))  # fmt: skip
 
 
 @app.command("sales")
@@ -128,12 +149,17 @@ def sales_report(
     data = report.to_json()
     if output.emit_data(data, fmt, csv_rows=data["rows"]):
         return
-    output.emit_rows(report.rows, [(by, by.capitalize(), 1), ("currency", "", 1), ("deals", "Deals", 2),
-                                   ("amount", "Amount", 1)], fmt, empty="no won deals in the period")  # fmt: skip
+    output.emit_rows(unnamed(report.rows, by), [(by, _BY_HEADERS.get(by, by.capitalize()), 1), ("currency", "", 1),
+                                   ("deals", N_("Deals"), 2), ("amount", N_("Amount"), 1)], fmt,
+                     empty=_("no won deals in the period"))  # fmt: skip
     if fmt is Format.table:
-        rate = f"{report.win_rate:.0%}" if report.win_rate is not None else "n/a"
-        average = _money_text({k: str(v) for k, v in report.average.items()}) or "n/a"
-        output.note(f"won {report.won_count}, lost {report.lost_count}, win rate {rate}; average won deal {average}")
+        rate = f"{report.win_rate:.0%}" if report.win_rate is not None else _("n/a")
+        average = _money_text({k: str(v) for k, v in report.average.items()}) or _("n/a")
+        output.note(
+            _("won {won}, lost {lost}, win rate {rate}; average won deal {average}").format(
+                won=report.won_count, lost=report.lost_count, rate=rate, average=average
+            )
+        )
 
 
 @app.command("clients")
@@ -153,10 +179,11 @@ def clients_report(
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
     rows = clients(actx.session(), today=actx.today(), start=first, end=last, owner_id=owner_id(actx, owner), top=top)
-    output.emit_rows(rows, [("client", "Client", 1), ("currency", "", 1), ("lifetime_value", "Lifetime", 1),
-                            ("won_deals", "Deals", 2), ("first_purchase", "First", 4), ("last_purchase", "Last", 3),
-                            ("days_since_interaction", "Silent days", 3), ("regular", "Regular", 4), ("top", "Top", 4),
-                            ("products", "Products", 5)], fmt, empty="no won deals yet")  # fmt: skip
+    output.emit_rows(rows, [("client", N_("Client"), 1), ("currency", "", 1), ("lifetime_value", N_("Lifetime"), 1),
+                            ("won_deals", N_("Deals"), 2), ("first_purchase", N_("First"), 4),
+                            ("last_purchase", N_("Last"), 3), ("days_since_interaction", N_("Silent days"), 3),
+                            ("regular", N_("Regular"), 4), ("top", N_("Top"), 4), ("products", N_("Products"), 5)],
+                     fmt, empty=_("no won deals yet"))  # fmt: skip
 
 
 @app.command("activity")
@@ -177,9 +204,12 @@ def activity_report(
     actx = app_ctx(ctx)
     first, last = period_of(actx, start, end, period)
     rows = activity(actx.session(), start=first, end=last, by=by, per=per, owner_id=owner_id(actx, owner))
-    columns = ([("client", "Client"), ("kind", "Kind"), ("count", "Count")] if per == "client" else
-               [("period", by.capitalize()), ("user", "User"), ("kind", "Kind"), ("count", "Count")])  # fmt: skip
-    output.emit_rows(rows, columns, fmt, empty="no interactions in the period")
+    columns = ([("client", N_("Client")), ("kind", N_("Kind")), ("count", N_("Count"))] if per == "client" else
+               [("period", _BY_HEADERS.get(by, by.capitalize())), ("user", N_("User")), ("kind", N_("Kind")),
+                ("count", N_("Count"))])  # fmt: skip
+    if fmt is Format.table:
+        rows = unnamed(rows, "user")
+    output.emit_rows(rows, columns, fmt, empty=_("no interactions in the period"))
 
 
 @app.command("segments")
@@ -202,9 +232,11 @@ def segments_report(
     rows = segments(actx.session(), by=by, start=first, end=last)
     if fmt is Format.table:
         rows = [{**r, "revenue": _money_text(r["revenue"]),
-                 "average_per_contact": _money_text(r["average_per_contact"])} for r in rows]  # fmt: skip
-    output.emit_rows(rows, [("segment", by), ("contacts", "Contacts"), ("won_deals", "Won deals"),
-                            ("revenue", "Revenue"), ("average_per_contact", "Avg per contact")], fmt,
+                 "average_per_contact": _money_text(r["average_per_contact"])}
+                for r in unnamed(rows, "segment")]  # fmt: skip
+    output.emit_rows(rows, [("segment", _SEGMENT_HEADERS.get(by, by)), ("contacts", N_("Contacts")),
+                            ("won_deals", N_("Won deals")), ("revenue", N_("Revenue")),
+                            ("average_per_contact", N_("Avg per contact"))], fmt,
                      per_currency=("revenue", "average_per_contact"))  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from minicrm.errors import NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import Contact
@@ -22,7 +23,7 @@ def _target(session: Session, campaign_id: int) -> dict[str, Any] | None:
         (campaign_id,),
     )
     if row is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(_("no campaign with id {id}").format(id=campaign_id))
     text = row["definition"] or row["target"]
     return json.loads(text) if text else None
 
@@ -39,7 +40,7 @@ def add_members(
     """Add the contacts matching a definition and/or the given contacts; returns how many were new."""
     with session.write():
         if session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
-            raise NotFound(f"no campaign with id {campaign_id}")
+            raise NotFound(_("no campaign with id {id}").format(id=campaign_id))
         before = _member_count(session, campaign_id)
         if matching is not None:
             where, params = segments.where_sql(matching)
@@ -132,12 +133,13 @@ def attribute(
     """Credit interactions (responses) and deals to a campaign; `campaign_id=None` removes the credit."""
     with session.write():
         if campaign_id is not None and session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
-            raise NotFound(f"no campaign with id {campaign_id}")
+            raise NotFound(_("no campaign with id {id}").format(id=campaign_id))
         for table, ids in (("interaction", interaction_ids), ("deal", deal_ids)):
             for ident in ids:
                 old = session.one(f"SELECT campaign_id FROM {table} WHERE id = ?", (ident,))
                 if old is None:
-                    raise NotFound(f"no {table} with id {ident}")
+                    missing = _("no interaction with id {id}") if table == "interaction" else _("no deal with id {id}")
+                    raise NotFound(missing.format(id=ident))
                 session.execute(f"UPDATE {table} SET campaign_id = ? WHERE id = ?", (campaign_id, ident))
                 audit.record(
                     session, entity=table, entity_id=ident, action="update", now=now, user_id=user_id,
@@ -150,7 +152,7 @@ def members(session: Session, campaign_id: int, *, narrow: dict[str, Any] | None
     from minicrm.store.people.contacts import CONTACT_SELECT, hydrate
 
     if session.scalar("SELECT 1 FROM campaign WHERE id = ?", (campaign_id,)) is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(_("no campaign with id {id}").format(id=campaign_id))
     sql = CONTACT_SELECT + " JOIN campaign_member m ON m.contact_id = c.id AND m.campaign_id = ?"
     params: list[Any] = [campaign_id]
     if narrow:

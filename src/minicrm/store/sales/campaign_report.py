@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from minicrm.errors import NotFound
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.store.sales.campaigns import (
@@ -147,7 +148,7 @@ def minor_of(text: str | None) -> int | None:
 def get_campaign(session: Session, campaign_id: int, *, today: date) -> Campaign:
     row = session.one(CAMPAIGN_SELECT + " WHERE c.id = ?", (campaign_id,))
     if row is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(_("no campaign with id {id}").format(id=campaign_id))
     campaign = campaign_record(row, today)
     stats = campaign_stats(session, today=today, campaign_id=campaign_id)
     campaign.stats = {k: v for k, v in stats[0].items() if k not in campaign.to_json()} if stats else {}

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from minicrm.errors import BadInput, Conflict, NotFound
+from minicrm.i18n import _, ngettext
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.limits import limited
@@ -43,7 +44,9 @@ CHANNELS = (
 def normalize_channel(channel: str) -> str:
     key = channel.strip().lower()
     if key not in CHANNELS:
-        raise BadInput(f"unknown channel '{channel}' (one of: {', '.join(CHANNELS)})")
+        raise BadInput(
+            _("unknown channel '{channel}' (one of: {choices})").format(channel=channel, choices=", ".join(CHANNELS))
+        )
     return key
 
 
@@ -146,18 +149,20 @@ def campaign_record(row: Any, today: date) -> Campaign:
 def _check_name(session: Session, name: str, campaign_id: int | None = None) -> str:
     name = " ".join(name.split())
     if not name:
-        raise BadInput("a campaign needs a name")
+        raise BadInput(_("a campaign needs a name"))
     if as_id(name) is not None:
-        raise BadInput(f"invalid campaign name '{name}' (a number would be read as an id)")
+        raise BadInput(_("invalid campaign name '{name}' (a number would be read as an id)").format(name=name))
     other = session.one("SELECT id, name FROM campaign WHERE name_key = ?", (fold(name),))
     if other is not None and other["id"] != campaign_id:
-        raise Conflict(f"a campaign named '{other['name']}' already exists (id {other['id']})")
+        raise Conflict(
+            _("a campaign named '{name}' already exists (id {id})").format(name=other["name"], id=other["id"])
+        )
     return name
 
 
 def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on and ends_on and ends_on < starts_on:
-        raise BadInput(f"the campaign ends ({ends_on}) before it starts ({starts_on})")
+        raise BadInput(_("the campaign ends ({end}) before it starts ({start})").format(end=ends_on, start=starts_on))
 
 
 @limited
@@ -182,7 +187,7 @@ def create_campaign(
     currency = parse_currency(currency)
     _check_dates(starts_on, ends_on)
     if segment and target:
-        raise BadInput("give either --segment or filters (--tag, --status...), not both")
+        raise BadInput(_("give either --segment or filters (--tag, --status...), not both"))
     with session.write():
         name = _check_name(session, name)
         segment_id = segments.resolve_segment(session, segment) if segment else None
@@ -239,17 +244,17 @@ def update_campaign(
     """Change a campaign; `values` are columns of EDITABLE. Members stay as they are (see sync_members)."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise BadInput(f"unknown campaign fields: {', '.join(sorted(unknown))}")
+        raise BadInput(_("unknown campaign fields: {fields}").format(fields=", ".join(sorted(unknown))))
     if "channel" in values:
         values["channel"] = normalize_channel(values["channel"])
     if "currency" in values:
         values["currency"] = parse_currency(values["currency"])
     if segment and target:
-        raise BadInput("give either --segment or filters (--tag, --status...), not both")
+        raise BadInput(_("give either --segment or filters (--tag, --status...), not both"))
     with session.write():
         old = session.one("SELECT * FROM campaign WHERE id = ?", (campaign_id,))
         if old is None:
-            raise NotFound(f"no campaign with id {campaign_id}")
+            raise NotFound(_("no campaign with id {id}").format(id=campaign_id))
         old = dict(old)
         check_revision("campaign", campaign_id, old["revision"], expected_revision)
         if "name" in values:
@@ -284,7 +289,7 @@ def delete_campaign(session: Session, campaign_id: int, *, now: datetime, user_i
     with session.write():
         row = session.one("SELECT name FROM campaign WHERE id = ?", (campaign_id,))
         if row is None:
-            raise NotFound(f"no campaign with id {campaign_id}")
+            raise NotFound(_("no campaign with id {id}").format(id=campaign_id))
         session.execute("DELETE FROM campaign WHERE id = ?", (campaign_id,))
         audit.record(
             session, entity="campaign", entity_id=campaign_id, action="delete", now=now, user_id=user_id,
@@ -302,7 +307,7 @@ def resolve_campaign(session: Session, ref: str) -> int:
     ref = ref.strip()
     if (ident := as_id(ref)) is not None:
         if session.scalar("SELECT id FROM campaign WHERE id = ?", (ident,)) is None:
-            raise NotFound(f"no campaign with id {ref}")
+            raise NotFound(_("no campaign with id {id}").format(id=ref))
         return ident
     key = fold(ref)
     rows = session.all("SELECT id, name FROM campaign WHERE name_key = ?", (key,)) if key else []
@@ -315,11 +320,14 @@ def resolve_campaign(session: Session, ref: str) -> int:
         found: int = rows[0]["id"]
         return found
     if not rows:
-        raise NotFound(f"no campaign matches '{ref}'")
+        raise NotFound(_("no campaign matches '{ref}'").format(ref=ref))
     from minicrm.errors import Ambiguous
 
     listed = ", ".join(f"{r['id']} {r['name']}" for r in rows[:8])
-    raise Ambiguous(f"'{ref}' matches {len(rows)} campaigns: {listed}; use the id")
+    n = len(rows)
+    text = ngettext("'{ref}' matches {n} campaign: {listed}; use the id",
+                    "'{ref}' matches {n} campaigns: {listed}; use the id", n)  # fmt: skip
+    raise Ambiguous(text.format(ref=ref, n=n, listed=listed))
 
 
 def list_campaigns(
@@ -337,7 +345,7 @@ def list_campaigns(
     campaigns = [campaign_record(r, today) for r in session.all(sql, params)]
     if status:
         if status not in ("planned", "running", "ended"):
-            raise BadInput(f"unknown campaign status '{status}' (planned, running or ended)")
+            raise BadInput(_("unknown campaign status '{status}' (planned, running or ended)").format(status=status))
         campaigns = [c for c in campaigns if c.status == status]
     return campaigns
 

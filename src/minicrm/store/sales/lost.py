@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.store.core.text import fold
@@ -69,9 +70,9 @@ def lost_clients(
     people's and its own, `log --company`), owner and open deals (someone is on it already).
     """
     if months < 1:
-        raise BadInput("--months must be 1 or more")
+        raise BadInput(_("--months must be 1 or more"))
     if sort not in LOST_SORTS:
-        raise BadInput(f"unknown sort '{sort}' (one of: {', '.join(LOST_SORTS)})")
+        raise BadInput(_("unknown sort '{sort}' (one of: {choices})").format(sort=sort, choices=", ".join(LOST_SORTS)))
     cutoff = months_before(today, months)
     lost_cte = (
         f"WITH p AS ({_purchases(session)}), lost AS (SELECT company_id, contact_id, max(day) AS last_purchase,"
@@ -156,7 +157,7 @@ def lost_deals(
     Reasons written differently only in case or accents are one group, shown as most often written.
     """
     if by not in LOST_GROUPS:
-        raise BadInput(f"unknown grouping '{by}' (one of: {', '.join(LOST_GROUPS)})")
+        raise BadInput(_("unknown grouping '{by}' (one of: {choices})").format(by=by, choices=", ".join(LOST_GROUPS)))
     where: list[str] = ["s.outcome = 'lost'"]
     params: list[Any] = []
     if start:

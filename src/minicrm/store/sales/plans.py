@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
+from minicrm.i18n import _
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
@@ -85,7 +86,9 @@ def plan_period(text: str, *, today: date) -> PlanPeriod:
         return PlanPeriod(str(start.year), start, end)
     span = f"{start.isoformat()}..{end.isoformat()}"
     shown = f"'{text}'" if text.strip() == span else f"'{text}' ({span})"
-    raise BadInput(f"a plan is for a calendar month, quarter or year (2026-12, 2026-Q4, 2026), not {shown}")
+    raise BadInput(
+        _("a plan is for a calendar month, quarter or year (2026-12, 2026-Q4, 2026), not {period}").format(period=shown)
+    )
 
 
 def _record(r: Any) -> Plan:
@@ -125,16 +128,24 @@ def set_plan(
     given = {m: v for m, v in (targets or {}).items() if v is not None}
     for metric, value in given.items():
         if metric not in COUNTS:
-            raise BadInput(f"unknown plan metric '{metric}' (one of: {', '.join(METRICS)})")
+            raise BadInput(
+                _("unknown plan metric '{metric}' (one of: {choices})").format(
+                    metric=metric, choices=", ".join(METRICS)
+                )
+            )
         if not 0 <= value <= COUNT_MAX:
-            raise BadInput(f"invalid --{metric.replace('_', '-')} {value} (0 to {COUNT_MAX:,})")
+            raise BadInput(
+                _("invalid --{option} {value} (0 to {most})").format(
+                    option=metric.replace("_", "-"), value=value, most=f"{COUNT_MAX:,}"
+                )
+            )
     if currency is not None:
         currency = parse_currency(currency)
     if (revenue is None) != (currency is None):
-        raise BadInput("--revenue takes an amount and its currency, e.g. --revenue 50000 EUR")
+        raise BadInput(_("--revenue takes an amount and its currency, e.g. --revenue 50000 EUR"))
     if revenue is None and not given:
         options = ", ".join("--" + m.replace("_", "-") for m in METRICS)
-        raise BadInput(f"nothing to plan: give at least one of {options}")
+        raise BadInput(_("nothing to plan: give at least one of {options}").format(options=options))
     values: dict[str, Any] = dict(given)
     if revenue is not None:
         values |= {"revenue_minor": to_minor(revenue), "currency": currency}
@@ -187,11 +198,12 @@ def delete_plan(
         if plan_id is not None:
             row = session.one(f"SELECT {_COLUMNS}{_FROM} WHERE p.id = ?", [plan_id])
             plan = _record(row) if row is not None else None
-            missing = f"no plan {plan_id} (see: minicrm plan list)"
+            missing = _("no plan {id} (see: minicrm plan list)").format(id=plan_id)
         else:
             assert period is not None
             plan = _find(session, user_id, period.label)
-            missing = f"no plan for {'the team' if user_id is None else 'that user'} in {period.label}"
+            missing = (_("no plan for the team in {period}") if user_id is None
+                       else _("no plan for that user in {period}")).format(period=period.label)  # fmt: skip
         if plan is None:
             raise NotFound(missing)
         session.execute("DELETE FROM sales_plan WHERE id = ?", [plan.id])

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.sales.stages import list_stages
 from minicrm.values.money import CENT, from_minor
@@ -235,7 +236,7 @@ def sales(session: Session, *, by: str = "month", start: date | None = None, end
           owner_id: int | None = None) -> SalesReport:  # fmt: skip
     """Won revenue grouped `by`, with the win rate and the average won deal, per currency."""
     if by not in SALES_GROUPS:
-        raise BadInput(f"unknown grouping '{by}' (one of: {', '.join(SALES_GROUPS)})")
+        raise BadInput(_("unknown grouping '{by}' (one of: {choices})").format(by=by, choices=", ".join(SALES_GROUPS)))
     where, params = _period("d.won_on", start, end)
     if owner_id is not None:
         where.append("d.owner_id = ?")
@@ -336,7 +337,7 @@ def clients(session: Session, *, today: date, start: date | None = None, end: da
         last = r["last_at"]
         if isinstance(last, str):
             last = datetime.fromisoformat(last)
-        kind, _, ident = r["client"].partition(":")
+        kind, _sep, ident = r["client"].partition(":")
         out.append(
             {
                 "client": r["name"],
@@ -363,9 +364,9 @@ def activity(session: Session, *, start: date | None = None, end: date | None = 
              owner_id: int | None = None, per: str = "user") -> list[dict[str, Any]]:  # fmt: skip
     """Interactions per user (who logged them) per day or week, by kind; or per client (`per='client'`)."""
     if by not in ("day", "week", "month"):
-        raise BadInput(f"unknown --by '{by}' (day, week or month)")
+        raise BadInput(_("unknown --by '{by}' (day, week or month)").format(by=by))
     if per not in ("user", "client"):
-        raise BadInput(f"unknown --per '{per}' (user or client)")
+        raise BadInput(_("unknown --per '{per}' (user or client)").format(per=per))
     bucket = {
         "day": session.dialect.day_key("i.happened_at"),
         "week": session.dialect.week_key("i.happened_at"),  # a week is named by its Monday
@@ -416,7 +417,7 @@ def segments(session: Session, *, by: str, start: date | None = None, end: date 
 
         key, joins, params, order = field_grouping(session, by[6:].strip())
     else:
-        raise BadInput(f"unknown segment '{by}' (industry, city, status, source, tag or field:NAME)")
+        raise BadInput(_("unknown segment '{by}' (industry, city, status, source, tag or field:NAME)").format(by=by))
     won_where, won_params = _period("d.won_on", start, end)
     won_cond = "".join(f" AND {w}" for w in won_where)
     counts = session.all(

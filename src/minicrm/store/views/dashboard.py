@@ -24,7 +24,7 @@ class Activity:
 
     @property
     def total(self) -> int:
-        return sum(n for _, n in self.per_day)
+        return sum(n for _day, n in self.per_day)
 
     def to_json(self) -> dict[str, Any]:
         return {

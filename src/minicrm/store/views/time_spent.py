@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from minicrm.errors import BadInput
+from minicrm.i18n import _
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
 from minicrm.values.duration import minutes_text
@@ -50,7 +51,7 @@ def time_spent(
     """Per group: interactions (incoming, outgoing, unknown), their minutes, request minutes and the sum;
     beside it, incoming and outgoing interactions per kind; and the totals."""
     if by not in TIME_GROUPS:
-        raise BadInput(f"unknown grouping '{by}' (one of: {', '.join(TIME_GROUPS)})")
+        raise BadInput(_("unknown grouping '{by}' (one of: {choices})").format(by=by, choices=", ".join(TIME_GROUPS)))
     i_key, t_key = _keys(session, by)
     name, joins = _NAMES[by]
     i_where, t_where = "", ""
