@@ -10,7 +10,7 @@ import asyncio
 
 import pytest
 from tests.tui.conftest import contact_id, make_app, query, region_text, screen_text, settle
-from tests.tui.test_snapshots import open_grace, type_filter
+from tests.tui.test_snapshots import add_requests, open_grace, type_filter
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
@@ -167,3 +167,12 @@ async def test_reports_deals_and_requests_in_the_users_language(demo_db, in_lang
         await settle(pilot)
         status = str(app.screen.query_one("#requests-status", Static).render())
         assert status == "0 отворени заявки — още няма: a — добавяне (v: всички/отворени, c: затваряне)"
+        add_requests(demo_db)
+        await pilot.press("r")
+        await settle(pilot)
+        status = str(app.screen.query_one("#requests-status", Static).render())
+        assert status == "3 отворени заявки (v: всички/отворени, c: затваряне)"
+        table = "\n".join(region_text(app, app.screen.query_one("#requests")))
+        # priorities and statuses in Bulgarian, the subjects as typed, the due day the Bulgarian way
+        assert "спешен" in table and "нова" in table and "Printer on fire" in table and "23.11.2026" in table
+        assert "urgent" not in table and "normal" not in table

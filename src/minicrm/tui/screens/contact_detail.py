@@ -15,7 +15,7 @@ from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen, when
 from minicrm.tui.widgets.fit_table import FitTable
-from minicrm.tui.widgets.render import FitLines, Part, contact_card_text, deal_lines, plain, safe
+from minicrm.tui.widgets.render import FitLines, Part, contact_card_text, day_text, deal_lines, plain, safe
 
 if TYPE_CHECKING:
     from minicrm.store.core.db import Session
@@ -69,6 +69,8 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         self.db(fetch, self._show)
 
     def _show(self, card: dict[str, Any]) -> None:
+        from minicrm.store.service.requests import priority_label  # in the user's language
+
         self.card = card
         today = self.crm.today()
         self.query_one("#card", Static).update(contact_card_text(card, today=today))
@@ -82,12 +84,13 @@ class ContactDetailScreen(ContactActions, CrmScreen):
         if not card["tasks"]:
             tasks.append([Part(_("none (t adds one)"), "dim")])
         for t in card["tasks"] or []:
-            due = (t.get("due_on") or "") + (f" {t['due_time']}" if t.get("due_time") else "")
+            due = day_text(t.get("due_on")).plain + (f" {t['due_time']}" if t.get("due_time") else "")
             tasks.append([Part(f"{due} " if due else ""), Part(t.get("title", ""), cut=True)])
         tasks += [[], [Part(_("Open requests"), "bold underline")]]
         for r in card.get("requests", []):
             style = "red" if r["priority"] == "urgent" else ""
-            tasks.append([Part(f"#{r['id']} [{r['priority']}] ", style), Part(r["subject"], style, cut=True)])
+            priority = priority_label(r["priority"])
+            tasks.append([Part(f"#{r['id']} [{priority}] ", style), Part(r["subject"], style, cut=True)])
         if not card.get("requests"):
             tasks.append([Part(_("none (a adds one)"), "dim")])
         self.query_one("#tasks", Static).update(FitLines(*tasks))

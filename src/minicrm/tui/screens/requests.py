@@ -59,6 +59,8 @@ class RequestsScreen(CrmScreen):
         self.db(fetch, self._show)
 
     def _show(self, requests: list[Any]) -> None:
+        from minicrm.store.service.requests import priority_label, status_label  # in the user's language
+
         self.rows = {}
         cells = []
         for r in requests:
@@ -67,7 +69,8 @@ class RequestsScreen(CrmScreen):
             if r.contact and r.company:
                 client = f"{r.contact} ({r.company})"
             cells.append((str(r.id), (
-                str(r.id), plain(r.priority, style=PRIORITY_STYLE.get(r.priority, "")), plain(r.status),
+                str(r.id), plain(priority_label(r.priority), style=PRIORITY_STYLE.get(r.priority, "")),
+                plain(status_label(r.status)),
                 plain(r.subject), plain(client), display.day(r.due_on) if r.due_on else "",
                 _("{n} min").format(n=r.minutes) if r.minutes else "", plain(r.assignee),
             )))  # fmt: skip
