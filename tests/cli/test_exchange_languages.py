@@ -61,6 +61,8 @@ def test_dry_run_summary_and_plan_in_russian(db_target, tmp_path):
     )
     assert "объединено 1 (один и тот же человек дважды в файле)" in res.stderr
     assert res.stdout.split()[:3] == ["Строка", "Действие", "Имя"]
+    lines = [line.split() for line in res.stdout.splitlines()]
+    assert lines[1][:2] == ["2", "создать"] and lines[2][:2] == ["3", "объединить"]  # the plan's actions translated
     assert "объединено со строкой 2" in res.stdout
     data = json.loads(_ok(db_target, RU, "import", "csv", str(path), "--dry-run", "-f", "json").stdout)
     assert [i["action"] for i in data["items"]] == ["create", "merge"]  # the actions scripts read stay English

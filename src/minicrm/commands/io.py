@@ -10,7 +10,7 @@ from typing import Annotated, TextIO, cast
 import typer
 
 from minicrm.commands._common import FormatOpt, app_ctx
-from minicrm.i18n import N_, _, counted, ngettext
+from minicrm.i18n import N_, _, counted, ngettext, pgettext
 from minicrm.output import Format
 
 import_app = typer.Typer(help="Import contacts (CSV, vCard) or a whole database (JSON).", no_args_is_help=True)
@@ -52,6 +52,14 @@ PLAN_COLUMNS = [
     ("match", N_("Matched by"), 3),
     ("changes", N_("Changes"), 4),
 ]
+
+
+def _action(action: str) -> str:
+    """An import plan's action in the user's language (JSON keeps create, update, unchanged, skip, merge)."""
+    words = {"create": pgettext("import plan", "create"), "update": pgettext("import plan", "update"),
+             "unchanged": pgettext("import plan", "unchanged"), "skip": pgettext("import plan", "skip"),
+             "merge": pgettext("import plan", "merge")}  # fmt: skip
+    return words.get(action, action)
 
 
 def _read(path: Path) -> bytes:
@@ -197,7 +205,8 @@ def _run_import(ctx, parsed, *, source: str, kind: str, rejects: Path | None, dr
         data = result.to_json()
         output.emit_data(data, fmt, csv_rows=data["items"])  # CSV: the JSON's items
     elif dry_run:
-        output.emit_rows([i.to_json() for i in result.items], PLAN_COLUMNS, fmt, empty=_("nothing to import"))
+        rows = [{**i.to_json(), "action": _action(i.action)} for i in result.items]  # the table's words translated
+        output.emit_rows(rows, PLAN_COLUMNS, fmt, empty=_("nothing to import"))
     counts = {k: result.count(k) for k in ("create", "update", "unchanged", "skip")}
     summary = (
         _("dry run, nothing written: would create {create}, update {update}, unchanged {unchanged}, skipped {skip}")
@@ -352,13 +361,6 @@ def _out(path: Path | None, *, newline: str | None = None):
     return output_file(path, newline=newline)
 
 
-def _no_tags_for_json(tag) -> None:
-    if tag:
-        from minicrm.errors import BadInput
-
-        raise BadInput(_("--tag does not apply to 'export json' (it is the whole database)"))
-
-
 @export_app.command("csv")
 def export_csv(
     ctx: typer.Context,
@@ -421,7 +423,10 @@ def export_json(
     from minicrm import output
     from minicrm.store.exchange.exporting import export_json as run
 
-    _no_tags_for_json(tag)
+    if tag:
+        from minicrm.errors import BadInput
+
+        raise BadInput(_("--tag does not apply to 'export json' (it is the whole database)"))
     session = app_ctx(ctx).session()
     with _out(output_file) as out, working(_("exporting the database (rows)"), onto_stdout=not output_file) as advance:
         counts = run(session, _counting(out, advance), lines=nl)
