@@ -1,10 +1,12 @@
 """The message catalogs (#23): every message translated in every language, compiled, plural forms right.
 
-The .pot is extracted afresh from the source here, so a new `_()` without translations fails this test.
+The messages are extracted afresh from the source here (tools/catalogs.py: the gettext calls and every command's
+`--help` texts), so a new `_()` or help text without translations fails this test.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import subprocess
@@ -12,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -20,7 +21,6 @@ from minicrm import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("ru", "uk", "bg")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def _po(lang: str):
@@ -29,10 +29,12 @@ def _po(lang: str):
 
 
 def _source_ids() -> set[tuple[str | None, str]]:
-    found = set()
-    for *_where, message, _comments, context in extract_from_dir(ROOT / "src" / "minicrm", keywords=KEYWORDS):
-        found.add((context, message if isinstance(message, str) else message[0]))
-    return found
+    """Every message of the code, `--help` texts included, as tools/catalogs.py extracts them."""
+    spec = importlib.util.spec_from_file_location("catalogs", ROOT / "tools" / "catalogs.py")
+    assert spec and spec.loader
+    catalogs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(catalogs)
+    return set(catalogs.source_messages())
 
 
 def _fields(text: str) -> set[str]:
