@@ -10,7 +10,6 @@ What scripts read (JSON/CSV field names, kinds, statuses, ids) is not shown thro
 from __future__ import annotations
 
 import ast
-import os
 import re
 from pathlib import Path
 
@@ -66,15 +65,11 @@ def unmarked(path: Path) -> list[str]:
     return found
 
 
-#: Modules still being converted while #23 is in progress (skipped unless I18N_STRICT=1); emptied when it is done.
-PENDING: set[str] = set()
 MODULES = sorted(p for p in SRC.rglob("*.py") if not any(part in p.relative_to(SRC).as_posix() for part in SKIP))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(SRC).as_posix())
 def test_messages_go_through_gettext(path):
-    if path.relative_to(SRC).as_posix() in PENDING and not os.environ.get("I18N_STRICT"):
-        pytest.skip("#23 in progress")
     found = unmarked(path)
     assert not found, f"{len(found)} messages not marked for translation:\n" + "\n".join(found)
 
