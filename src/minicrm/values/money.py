@@ -29,7 +29,13 @@ WHAT = (N_("amount"), N_("rate"), N_("revenue"), N_("price"), N_("probability"),
 
 def invalid(what: str, text: str, why: str) -> BadInput:
     """`invalid amount '1,5,0' (too large)`: `why` is a translated reason."""
-    return BadInput(_("invalid {what} '{text}' ({reason})").format(what=_(what), text=text, reason=why))
+    return BadInput(_("invalid {what} '{text}' ({reason})").format(what=what_name(what), text=text, reason=why))
+
+
+def what_name(what: str) -> str:
+    """One of `WHAT` in the user's language; any other name (a custom field's, or one translated by the caller)
+    as it is."""
+    return _(what) if what in WHAT else what
 
 
 def _example() -> str:
@@ -78,7 +84,7 @@ def _plain(raw: str, text: str, what: str, decimal: str | None) -> str:
                 "ambiguous {what} '{text}' (a thousands or a decimal separator?): write {whole} for the whole"
                 " number, or at most two decimals (e.g. {decimals}); or set your number format once:"
                 " minicrm config set number_format 1,234.56 (or 1.234,56)"
-            ).format(what=_(what), text=text, whole=f"{head}{tail}", decimals=f"{head}.{tail[:2]}")
+            ).format(what=what_name(what), text=text, whole=f"{head}{tail}", decimals=f"{head}.{tail[:2]}")
         )
     return head + "." + _decimals(tail, text, what, example)
 
@@ -88,7 +94,7 @@ def _grouped(number: str, sep: str, text: str, what: str, example: str) -> str:
     if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
         raise BadInput(
             _("invalid {what} '{text}' (digit groups of three after the first: {example})").format(
-                what=_(what), text=text, example=example
+                what=what_name(what), text=text, example=example
             )
         )
     return "".join(groups)

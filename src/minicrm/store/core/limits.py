@@ -11,7 +11,7 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from minicrm.errors import BadInput
-from minicrm.i18n import _
+from minicrm.i18n import _, language, pgettext
 
 NAME_MAX = 300  # a contact's, company's, deal's, task's, campaign's name or title, a request's subject
 LINE_MAX = 2_000  # any other one-line value: role, city, goal, summary, e-mail, tag, custom field
@@ -47,12 +47,36 @@ def check_lengths(values: Mapping[str, Any]) -> None:
 def _check(key: str, text: str) -> None:
     limit = limit_of(key)
     if len(text) > limit:
-        what = key.replace("_", " ")
+        what = _field_name(key)
         raise BadInput(
             _("{what}: {n} characters, at most {limit} allowed").format(
-                what=what, n=f"{len(text):,}", limit=f"{limit:,}"
+                what=what, n=_count(len(text)), limit=_count(limit)
             )
         )
+
+
+def _count(n: int) -> str:
+    """`2,000` in English, `2 000` in Russian, Ukrainian and Bulgarian."""
+    text = f"{n:,}"
+    return text if language() == "en" else text.replace(",", " ")
+
+
+def _field_name(key: str) -> str:
+    """The name of a field in a message: `next_step` -> `next step`, in the user's language when it is a common one
+    (a custom field's name is shown as it is)."""
+    names = {
+        "name": pgettext("field", "name"), "title": pgettext("field", "title"),
+        "subject": pgettext("field", "subject"), "notes": pgettext("field", "notes"),
+        "note": pgettext("field", "note"), "body": pgettext("field", "body"),
+        "description": pgettext("field", "description"), "resolution": pgettext("field", "resolution"),
+        "role": pgettext("field", "role"), "city": pgettext("field", "city"), "goal": pgettext("field", "goal"),
+        "summary": pgettext("field", "summary"), "email": pgettext("field", "email"),
+        "emails": pgettext("field", "emails"), "phone": pgettext("field", "phone"),
+        "phones": pgettext("field", "phones"), "tag": pgettext("field", "tag"), "tags": pgettext("field", "tags"),
+        "source": pgettext("field", "source"), "channel": pgettext("field", "channel"),
+        "next_step": pgettext("field", "next step"), "label": pgettext("field", "label"),
+    }  # fmt: skip
+    return names.get(key, key.replace("_", " "))
 
 
 P = ParamSpec("P")
