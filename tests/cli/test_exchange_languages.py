@@ -113,6 +113,9 @@ def test_mail_and_hooks_in_ukrainian(db_target):
     res = _run(db_target, UK, "mail", "log", input="not a message")
     assert res.returncode == 2 and res.stderr.startswith("error: у стандартному вводі не лист")
     _ok(db_target, UK, "hook", "add", "deal.won", "--url", "http://127.0.0.1:9/hook")
+    listed = _ok(db_target, UK, "hook", "list").stdout
+    assert re.search(r"deal\.won\s+вебхук\s+http://127\.0\.0\.1:9/hook\s+без підпису", listed), listed
+    assert json.loads(_ok(db_target, UK, "hook", "list", "-f", "json").stdout)[0]["kind"] == "webhook"
     res = _ok(db_target, UK, "hook", "remove", "deal.won")
     assert res.stderr.strip() == "видалено 1 вебхук deal.won"
     res = _run(db_target, UK, "hook", "add", "deal.wn", "--url", "http://127.0.0.1:9/hook")

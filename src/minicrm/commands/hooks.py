@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from minicrm.commands._common import FormatOpt, LimitOpt, app_ctx
-from minicrm.i18n import N_, _, ngettext
+from minicrm.i18n import N_, _, ngettext, pgettext
 from minicrm.output import Format
 
 app = typer.Typer(help="Hooks and webhooks run on events: a deal won, a contact added...", no_args_is_help=True)
@@ -32,6 +32,17 @@ LOG_COLUMNS = [
     ("next_attempt_at", N_("Next try"), 3),
 ]
 TEST_COLUMNS = [("kind", N_("Kind"), 1), ("target", N_("Target"), 1), ("result", N_("Result"), 1)]
+
+
+def _words(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
+    """The table's kinds, results and states in the user's language (JSON and CSV keep hook, ok, pending...)."""
+    if fmt is not Format.table:
+        return rows
+    words = {"hook": pgettext("hook kind", "hook"), "webhook": pgettext("hook kind", "webhook"),
+             "ok": pgettext("hook result", "ok"), "delivered": pgettext("webhook post", "delivered"),
+             "pending": pgettext("webhook post", "pending"), "failed": pgettext("webhook post", "failed")}  # fmt: skip
+    shown = ("kind", "result", "state")
+    return [{k: words.get(v, v) if k in shown and isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
 
 def _event(name: str, *, before: bool = False) -> str:
@@ -66,7 +77,9 @@ def list_hooks(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
         rows.append({"event": hook.event, "kind": "webhook", "target": hook.url, "id": hook.id, "detail": detail,
                      "secret_env": hook.secret_env, "pending": hook.pending, "failed": hook.failed})  # fmt: skip
     rows.sort(key=lambda r: (r["event"], r["kind"]))
-    output.emit_rows(rows, LIST_COLUMNS, fmt, empty=_("no hooks in {folder} and no webhooks").format(folder=folder))
+    output.emit_rows(
+        _words(rows, fmt), LIST_COLUMNS, fmt, empty=_("no hooks in {folder} and no webhooks").format(folder=folder)
+    )
 
 
 @app.command("add")
@@ -134,7 +147,7 @@ def test(ctx: typer.Context, event: EventArg, fmt: FormatOpt = Format.table) -> 
         for result in results:
             if result["output"].strip():
                 output.note(result["output"].rstrip("\n"))
-    output.emit_rows(results, TEST_COLUMNS, fmt, empty=_("nothing listens to {event}").format(event=name))
+    output.emit_rows(_words(results, fmt), TEST_COLUMNS, fmt, empty=_("nothing listens to {event}").format(event=name))
     if not all(r["ok"] for r in results):
         raise typer.Exit(1)
 
@@ -186,7 +199,7 @@ def log(
 
     actx = app_ctx(ctx)
     rows = attempt_log(actx.session(), event=_event(event) if event else None, limit=limit)
-    output.emit_rows(rows, LOG_COLUMNS, fmt, empty=_("no webhook attempts yet"))
+    output.emit_rows(_words(rows, fmt), LOG_COLUMNS, fmt, empty=_("no webhook attempts yet"))
 
 
 def register(app_: typer.Typer) -> None:
