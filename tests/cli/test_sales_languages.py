@@ -112,7 +112,7 @@ def test_plan_report_and_pipeline_in_russian(db_target):
     _ok(db_target, "C.UTF-8", "plan", "set", "--period", "2026-12", "--team", "--deals", "5", "--revenue", "50000",
         "EUR")  # fmt: skip
     lines = _ok(db_target, RU, "report", "plan").stdout.splitlines()
-    assert lines[0].strip() == "План 2026-12 (2026-12-01..2026-12-31): 2 из 23 рабочих дней"
+    assert lines[0].strip() == "План 2026-12 (01.12.2026..31.12.2026): 2 из 23 рабочих дней"
     assert lines[1].split() == ["Пользователь", "Показатель", "План", "Факт", "Выполнено", "%", "Прогноз", "Прогноз",
                                 "%"]  # fmt: skip
     assert lines[2].split()[:4] == ["команда", "выручка", "50", "000,00"]
@@ -136,8 +136,12 @@ def test_tasks_campaigns_and_team_in_bulgarian(db_target):
     res = _run(db_target, BG, "campaign", "show", "Пролет")
     assert (res.returncode, res.stderr) == (1, "error: няма кампания, отговаряща на „Пролет“\n")
     assert _ok(db_target, BG, "campaign", "list").stderr == "няма кампании\n"
+    _ok(db_target, "C.UTF-8", "campaign", "add", "Пролет", "--channel", "email", "--budget", "1000")
+    card = _ok(db_target, BG, "campaign", "show", "Пролет").stdout
+    assert "Бюджет" in card and "1 000,00 €" in card and "0 (спечелени: 0)" in card
+    assert not english_left(card, {"email", "planned"}), card  # the channel and status stay as stored
     team = _ok(db_target, BG, "report", "team").stdout.splitlines()
-    assert team[0].startswith("Екип 2026-12 (2026-12-01..2026-12-31); просрочено и отворено: към 2026-12-02")
+    assert team[0].startswith("Екип 2026-12 (01.12.2026..31.12.2026); просрочено и отворено: към 02.12.2026")
     assert team[-1].split()[0] == "екип"  # the team's row; JSON keeps "team"
     assert json.loads(_ok(db_target, BG, "report", "team", "-f", "json").stdout)[-1]["user"] == "team"
 

@@ -209,7 +209,7 @@ def report_plan(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Plan against fact per user and for the team: % done and the run-rate projection on working days."""
-    from minicrm import output
+    from minicrm import display, output
     from minicrm.store.people.users import resolve_user
     from minicrm.store.sales.plan_report import plan_report
 
@@ -235,7 +235,8 @@ def report_plan(
         first = rows[[r["period"] for r in rows].index(label)]
         title = ngettext("Plan {period} ({start}..{end}): {elapsed} of {n} working day",
                          "Plan {period} ({start}..{end}): {elapsed} of {n} working days", first["working_days"]).format(
-            period=label, start=first["starts_on"], end=first["ends_on"], elapsed=first["working_days_elapsed"],
+            period=label, start=display.cell(first["starts_on"]), end=display.cell(first["ends_on"]),
+            elapsed=first["working_days_elapsed"],
             n=first["working_days"])  # fmt: skip
         if n:
             output.write("")

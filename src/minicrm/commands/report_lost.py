@@ -48,12 +48,12 @@ def report_lost(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Lost clients: they bought (won deals, orders) and nothing for N months; lifetime value, last contact, owner."""
-    from minicrm import output
+    from minicrm import display, output
     from minicrm.store.sales.lost import lost_clients, months_before
 
     actx = app_ctx(ctx)
     rows = lost_clients(actx.session(), today=actx.today(), months=months, owner_id=owner_id(actx, owner), sort=sort)
-    cutoff = months_before(actx.today(), months).isoformat()
+    cutoff = display.day(months_before(actx.today(), months))
     if fmt is not Format.table:
         output.emit_rows(rows, [], fmt, per_currency=("lifetime_value",))
         return

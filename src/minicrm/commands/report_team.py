@@ -36,7 +36,7 @@ def report_team(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Each user side by side: interactions by kind, new clients, deals won/lost, revenue, plan %, what is late."""
-    from minicrm import output
+    from minicrm import display, output
     from minicrm.commands.followups import _default_forgotten_days
     from minicrm.dates import parse_period
     from minicrm.errors import BadInput
@@ -65,10 +65,10 @@ def report_team(
     columns.append(("plan", N_("Plan % done"), 2))
     label = rows[0]["period"]
     if ".." in label:
-        title = _("Team {period}; late and open: on {today}").format(period=label, today=today)
+        title = _("Team {period}; late and open: on {today}").format(period=label, today=display.day(today))
     else:
         title = _("Team {period} ({start}..{end}); late and open: on {today}").format(
-            period=label, start=start, end=end, today=today
+            period=label, start=display.day(start), end=display.day(end), today=display.day(today)
         )
     output.emit_rows([_shown(r) for r in rows], columns, fmt, title=title)
 
