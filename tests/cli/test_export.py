@@ -227,7 +227,7 @@ def test_json_bad_input(cli, tmp_path):
     bad.write_text('{"format": "minicrm-database", "version": 1, "schema": "0001", "tables": '
                    '{"contact_email": [{"id": 1, "contact_id": 42, "email": "a@b.c", "email_key": "a@b.c",'
                    ' "label": null, "position": 0}]}}')  # fmt: skip
-    cli.fails("import", "json", str(bad), code=2, match="point at missing rows")
+    cli.fails("import", "json", str(bad), code=2, match="at missing rows (first in table contact_email")
     cli.fails("export", "json", "--tag", "vip", code=2, match="--tag does not apply")
 
 
