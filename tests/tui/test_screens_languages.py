@@ -163,6 +163,7 @@ async def test_reports_deals_and_requests_in_the_users_language(demo_db, in_lang
         assert "→ send quote 28 ное" in board  # the next step as typed, its day in Bulgarian
         footer = "\n".join(region_text(app, app.screen.query_one(Footer)))
         assert "[ Наляво ] Надясно" in footer and "Move" not in footer
+        assert "w Спечелена x Загубена" in footer  # the keys' own words: one deal won, one lost
         await pilot.press("6")
         await settle(pilot)
         status = str(app.screen.query_one("#requests-status", Static).render())
@@ -176,3 +177,5 @@ async def test_reports_deals_and_requests_in_the_users_language(demo_db, in_lang
         # priorities and statuses in Bulgarian, the subjects as typed, the due day the Bulgarian way
         assert "спешен" in table and "нова" in table and "Printer on fire" in table and "23.11.2026" in table
         assert "urgent" not in table and "normal" not in table
+        footer = "\n".join(region_text(app, app.screen.query_one(Footer)))
+        assert "c Затвори" in footer  # closes a request (not the `Close` date of a deal)

@@ -41,15 +41,19 @@ def when(happened_at: str) -> str:
     return display.moment(datetime.fromisoformat(happened_at))
 
 
-def translate_bindings(node: DOMNode) -> None:
+def translate_bindings(node: DOMNode, words: dict[str, str] | None = None) -> None:
     """Show `node`'s key descriptions (footer, `?`) in the user's language.
 
     `BINDINGS` are class attributes, evaluated at import, before the language may be known; their descriptions
-    are marked with `N_` and translated here, per instance, when the screen or the app is created."""
+    are marked with `N_` and translated here, per instance, when the screen or the app is created. `words` gives
+    a key its own translation where the English word means something else elsewhere (`Close` a request, the
+    `Close` date of a deal)."""
+    words = words or {}
     node._bindings.key_to_bindings = {
-        key: [replace(b, description=_(b.description)) if b.description else b for b in bindings]
+        key: [replace(b, description=words.get(b.description) or _(b.description)) if b.description else b
+              for b in bindings]
         for key, bindings in node._bindings.key_to_bindings.items()
-    }
+    }  # fmt: skip
 
 
 def run_db(
@@ -114,8 +118,12 @@ class CrmScreen(AddActions, Screen):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        translate_bindings(self)
+        translate_bindings(self, self.key_words())
         self.ADD_HELP = _(type(self).ADD_HELP)
+
+    def key_words(self) -> dict[str, str]:
+        """English key description -> this screen's own translation of it (see `translate_bindings`)."""
+        return {}
 
     @property
     def crm(self) -> MiniCrmApp:

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ListItem, ListView, Static
 
-from minicrm.i18n import N_, _
+from minicrm.i18n import N_, _, pgettext
 from minicrm.tui.screens.adding import Added
 from minicrm.tui.screens.base import CrmScreen, day_month
 from minicrm.tui.widgets.render import FitLines, Part, money
@@ -80,6 +80,10 @@ class DealsScreen(CrmScreen):
         self.stage_names: list[str] = []
         self.focus_stage = 0
         self.focus_deal: int | None = None
+
+    def key_words(self) -> dict[str, str]:
+        # the keys mark one deal (`Won` alone heads the won amounts)
+        return {"Won": pgettext("key", "Won"), "Lost": pgettext("key", "Lost")}
 
     def compose(self) -> ComposeResult:
         yield self.nav()

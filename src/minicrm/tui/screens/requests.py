@@ -38,6 +38,9 @@ class RequestsScreen(CrmScreen):
         self.show_all = False
         self.rows: dict[str, Any] = {}
 
+    def key_words(self) -> dict[str, str]:
+        return {"Close": pgettext("key", "Close")}  # closes a request (`Close` alone is a deal's close date)
+
     def compose(self) -> ComposeResult:
         yield self.nav()
         with Vertical(id="requests-body"):
