@@ -100,7 +100,7 @@ def plan_set(
     ] = None,
 ) -> None:
     """Set a sales plan's targets and print its id (targets not given stay as they were)."""
-    from minicrm import output
+    from minicrm import display, output
     from minicrm.store.sales.plans import set_plan
     from minicrm.values.money import parse_money
 
@@ -115,7 +115,8 @@ def plan_set(
                  "interactions": interactions},
     )  # fmt: skip
     output.write(str(plan.id))
-    span = {"period": plan.period.label, "start": plan.period.start, "end": plan.period.end}
+    span = {"period": plan.period.label, "start": display.cell(str(plan.period.start)),
+            "end": display.cell(str(plan.period.end))}  # fmt: skip
     if plan.user is None:
         text = (_("new plan: the team, {period} ({start}..{end})") if created
                 else _("plan updated: the team, {period} ({start}..{end})"))  # fmt: skip
@@ -250,13 +251,18 @@ _METRICS = {"revenue": N_("revenue"), "deals": N_("deals"), "new_clients": N_("n
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
     """A report row as the table shows it: amounts with their currency, percentages with %, the team marked."""
+    from minicrm import display
+
     cur = f" {row['currency']}" if row["currency"] else ""
+    mark = display.number(0)[-3]  # the decimal mark shown: `11,5` in Russian
 
     def amount(value: Any) -> str:
-        return "" if value is None else f"{value}{cur}"
+        if value is None:
+            return ""
+        return f"{value}{cur}" if cur else str(value).replace(".", mark)  # money: formatted as a cell
 
     def pct(value: str | None) -> str:
-        return "" if value is None else f"{value}%"
+        return "" if value is None else value.replace(".", mark) + "%"
 
     user = _("team") if row["scope"] == "team" else row["user"]
     if row["plan_source"] != "plan":
