@@ -77,6 +77,9 @@ async def test_the_help_window_in_russian_and_bulgarian(empty_db, monkeypatch, b
             left = set(re.findall(r"[A-Za-z]{2,}", text)) - KEY_NAMES
             assert not left, f"{lang}: English left in the ? window of screen {screen}: {left}\n{text}"
             assert "Ctrl+P" in text and "Shift+Tab" in text
+            # the window's own key (Textual's key lists): close it, not the `Close` date of a deal
+            closing = app.screen.active_bindings["escape"].binding.description
+            assert closing == {"ru": "Закрыть", "bg": "Затвори"}[lang]
             await pilot.press("escape")
             await settle(pilot)
             assert not isinstance(app.screen, HelpModal)
@@ -134,3 +137,20 @@ async def test_the_request_and_deal_forms_in_bulgarian(empty_db, monkeypatch, ba
         assert problems(app) == "• сделката трябва да има заглавие"
         left = [w for w in ("Title", "Amount", "Currency", "Stage", "Expected", "Next step", "Save") if w in text]
         assert not left, f"English left in the deal form: {left}\n{text}"
+
+
+def test_the_cards_last_contact_is_shown_the_users_way(monkeypatch, back_to_english):  # noqa: F811
+    """`Последний 21.11.2026 10:00` as the contacts table shows it, not the stored `2026-11-21T10:00:00`."""
+    from datetime import date
+
+    from minicrm import display
+    from minicrm.tui.widgets.render import contact_card_text
+
+    in_language(monkeypatch, "ru")
+    display.configure(language="ru")
+    try:
+        card = {"name": "Ада", "last_interaction_at": "2026-11-21T10:00:00", "emails": []}
+        lines = contact_card_text(card, today=date(2026, 11, 22)).plain.splitlines()
+        assert "Последний  21.11.2026 10:00" in lines, lines
+    finally:
+        display.configure(language="en")

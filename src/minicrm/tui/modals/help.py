@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from minicrm.i18n import N_, _
+from minicrm.i18n import N_, _, pgettext
 from minicrm.tui.screens.base import translate_bindings
 
 NAMES = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "slash": "/", "left_square_bracket": "[",
@@ -40,7 +40,7 @@ class HelpModal(ModalScreen[None]):
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
-        translate_bindings(self)
+        translate_bindings(self, {"Close": pgettext("button", "Close")})  # close the window (`Close` alone: a date)
         rows: list[tuple[int, str, str]] = []
         seen: set[str] = set()
         # the screen's keys, then the app's, then moving between panels; widget keys (cursor moves, text

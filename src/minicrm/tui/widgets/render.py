@@ -186,7 +186,14 @@ def _heading(card: dict[str, Any]) -> Text:
 
 def _last(lines: _Card, card: dict[str, Any]) -> None:
     last = card.get("last_interaction_at")
-    lines.line(_("Last"), last.replace("T", " ")[:16] if last else _("never"), "" if last else "dim")
+    if not last:
+        lines.line(_("Last"), _("never"), "dim")
+        return
+    try:
+        shown = display.moment(datetime.fromisoformat(last))  # the user's date format, as the tables show it
+    except ValueError:
+        shown = last.replace("T", " ")[:16]
+    lines.line(_("Last"), shown, "")
 
 
 def contact_card_text(card: dict[str, Any], *, today: date) -> Text:
