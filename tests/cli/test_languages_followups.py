@@ -88,7 +88,7 @@ def test_due_help_in_russian_has_no_english_line(db_target):
 def test_due_forgotten_and_requests_in_the_users_language(db_target):
     _seed(db_target)
     uk = _run(db_target, UK, "due").stdout
-    assert "2 дн." in uk and "Overdue" not in uk
+    assert "2 дн." in uk and "звʼязок" in uk and "Overdue" not in uk  # the kind too; JSON keeps follow-up
     assert _run(db_target, UK, "due", "--overdue", "--kind", "task").stderr == "простроченого немає\n"
     res = _run(db_target, BG, "request", "add", "Не работи входът", "--contact", "Анна", "--priority", "high")
     assert res.returncode == 0, res.stderr

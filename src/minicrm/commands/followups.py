@@ -80,6 +80,7 @@ def due(
 ) -> None:
     """What needs doing: follow-ups, tasks, deal next steps, birthdays and dates; overdue first."""
     from minicrm import output
+    from minicrm.store.followups.digest import kind_label
     from minicrm.store.followups.due import KINDS, due_items
 
     actx = app_ctx(ctx)
@@ -92,6 +93,7 @@ def due(
     if fmt is Format.table:
         for row in rows:
             row["late"] = _("{n}d").format(n=row["days_overdue"]) if row["days_overdue"] else ""
+            row["kind"] = kind_label(row["kind"])
     from minicrm import display
 
     empty = _("nothing overdue") if overdue else _("nothing due until {day}").format(day=display.day(last))
@@ -144,7 +146,10 @@ def forgotten(
                 owner_id=owner_id(actx, owner), limit=limit, kinds=kinds)  # fmt: skip
     out = [r.to_json() for r in rows]
     if fmt is Format.table:
+        from minicrm.store.core.records import entity_name
+
         for row, r in zip(out, rows, strict=True):
+            row["kind"] = entity_name(row["kind"])
             n = r.days_silent or 0
             row["silent"] = (
                 _("never contacted") if r.never_contacted else ngettext("{n} day", "{n} days", n).format(n=n)

@@ -52,7 +52,7 @@ class Digest:
             return ""
         lines = [f"minicrm: {long_date(self.today)}"]
         window = _("today") if self.until == self.today else _("until {day}").format(day=short_date(self.until))
-        kinds = {i.kind: _kind(i.kind) for i in (*self.overdue, *self.due, *self.dates)}
+        kinds = {i.kind: kind_label(i.kind) for i in (*self.overdue, *self.due, *self.dates)}
         width = max(9, *(len(k) for k in kinds.values())) if kinds else 9
 
         def line(i: DueItem, show_late: bool) -> str:
@@ -88,7 +88,7 @@ class Digest:
         return "\n".join(lines) + "\n"
 
 
-def _kind(kind: str) -> str:
+def kind_label(kind: str) -> str:
     """The due item's kind as the digest shows it (JSON keeps the English value)."""
     names = {"follow-up": pgettext("due kind", "follow-up"), "task": pgettext("due kind", "task"),
              "deal": pgettext("due kind", "deal"), "request": pgettext("due kind", "request"),
