@@ -15,7 +15,7 @@ from minicrm.commands._common import (
     on_date,
     read_text_arg,
 )
-from minicrm.i18n import N_, _, ngettext
+from minicrm.i18n import N_, _, ngettext, pgettext
 from minicrm.output import Format
 
 app = typer.Typer(help="Service requests: what clients asked and the time spent on it.", no_args_is_help=True)
@@ -353,7 +353,7 @@ def report_service(
     output.write("")
     output.emit_rows(
         data["subjects"],
-        [("subject", N_("Subject")), ("requests", N_("Requests")), ("open", N_("Open"))],
+        [("subject", N_("Subject")), ("requests", N_("Requests")), ("open", pgettext("requests still open", "Open"))],
         fmt,
         title=_("Most frequent subjects"),
         empty=_("no requests"),

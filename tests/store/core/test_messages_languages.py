@@ -73,3 +73,18 @@ def test_values_stale_edits_and_long_texts_in_ukrainian():
         parse_money("-3")
     with pytest.raises(BadInput, match=r"^role: 2,001 characters, at most 2,000 allowed$"):
         check_lengths({"role": "x" * 2001})
+
+
+def test_every_setting_of_config_show_has_its_text_marked():
+    """`config show` translates what each setting does: the texts of config.KEYS are marked in commands/team.py."""
+    from minicrm.commands.team import SETTING_ABOUT
+    from minicrm.config import KEYS
+
+    assert [about for _parse, about in KEYS.values()] == list(SETTING_ABOUT)
+    i18n.use("ru")
+    try:
+        from minicrm.i18n import _
+
+        assert _(KEYS["currency"][1]) == "валюта новых сделок (код ISO)"
+    finally:
+        i18n.use("en")
