@@ -158,3 +158,15 @@ def test_help_in_bulgarian_has_no_english_left(args):
 def test_the_help_check_sees_english():
     res = run_minicrm("import", "csv", "--help", env={"LANG": "C.UTF-8", "COLUMNS": "250"})
     assert "Import" in english_left(res.stdout)
+
+
+def test_a_bad_typed_field_value_in_russian_names_its_contact(db_target, tmp_path):
+    """The whole error in the user's language, the contact it belongs to included (it was ` of contact 1`)."""
+    _ok(db_target, RU, "field", "define", "turnover", "--type", "number")
+    path = tmp_path / "people.csv"
+    path.write_text("Name,field:turnover\nAda Lovelace,many\n", encoding="utf-8")
+    res = _run(db_target, RU, "import", "csv", str(path))
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.startswith("error: ") and "turnover" in res.stderr and "many" in res.stderr
+    assert not re.findall(r"\b(?!turnover|many|csv)[A-Za-z]{3,}", res.stderr.removeprefix("error: ")), res.stderr
+    assert _ok(db_target, RU, "contact", "list", "-f", "json").stdout.strip() == "[]"

@@ -234,7 +234,7 @@ def typed_fields(session: Session, fields: list[tuple[Any, ...]], *, now: dateti
     from minicrm.store.people.field_types import definitions, normalise
 
     defs = definitions(session, "contact", {key for _, key, _ in fields})
-    return [(cid, key, *normalise(defs.get(key), value, now=now, where=f" of contact {cid}"))
+    return [(cid, key, *normalise(defs.get(key), value, now=now, where=_(" of contact {id}").format(id=cid)))
             for cid, key, value in fields]  # fmt: skip
 
 
