@@ -127,6 +127,8 @@ def _cell_text(key: str, value: Any) -> Any:
     """
     if hasattr(value, "plain"):
         return value
+    if value is True:  # JSON says true, CSV true; a person reads yes
+        return i18n.pgettext("table cell", "yes")
     if key in ("emails", "phones") and isinstance(value, (list, tuple)) and len(value) > 1:
         value = f"{value[0]} +{len(value) - 1}"
     text = terminal_safe(display.cell(cell(value)))
@@ -388,7 +390,7 @@ def key_values(pairs: Iterable[tuple[str, Any]], title: str | None = None):
     if title:
         grid.title = title
     for label, value in pairs:
-        text = display.cell(cell(value))
+        text = i18n.pgettext("table cell", "yes") if value is True else display.cell(cell(value))
         if text:
             grid.add_row(label, text)
     return grid

@@ -9,6 +9,7 @@ import json
 import re
 
 import icalendar
+import pytest
 
 from conftest import run_minicrm
 
@@ -105,3 +106,19 @@ def test_due_forgotten_and_requests_in_the_users_language(db_target):
     assert (data["status"], data["priority"]) == ("open", "high")  # what scripts read stays English
     res = _run(db_target, UK, "cadence", "set", "default", "14d")
     assert res.stderr.startswith("default: кожні 14 днів; охоплено 2 контакти, ")
+
+
+@pytest.mark.sqlite_only("a user added on PostgreSQL gets a database login: this checks only the listing's words")
+def test_user_list_and_config_show_in_bulgarian(db_target):
+    assert _run(db_target, EN, "user", "add", "Ана Иванова").returncode == 0
+    table = _run(db_target, BG, "user", "list").stdout.splitlines()
+    assert table[0].split()[:5] == ["ID", "Име", "Роля", "Вход", "Имейл"]
+    assert table[1].split()[:5] == ["1", "Ана", "Иванова", "мениджър", "да"]  # role and yes in Bulgarian
+    data = json.loads(_run(db_target, BG, "user", "list", "-f", "json").stdout)
+    assert (data[0]["role"], data[0]["active"]) == ("manager", True)  # scripts read English
+    shown = run_minicrm("config", "show", env={"LANG": BG, "COLUMNS": "200"}).stdout
+    assert "валута на новите сделки (код по ISO)" in shown and shown.split()[:3] == [
+        "Параметър",
+        "Стойност",
+        "Описание",
+    ]

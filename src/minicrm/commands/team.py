@@ -129,7 +129,13 @@ def user_list(
     from minicrm.store.people.users import list_users
 
     users = list_users(app_ctx(ctx).session(), include_inactive=not active)
-    output.emit_rows([u.to_json() for u in users], USER_COLUMNS, fmt, empty=_("no users"))
+    rows = [u.to_json() for u in users]
+    if fmt is Format.table:
+        roles = {"admin": pgettext("role", "admin"), "head": pgettext("role", "head"),
+                 "manager": pgettext("role", "manager"), "viewer": pgettext("role", "viewer")}  # fmt: skip
+        for row in rows:
+            row["role"] = roles.get(row["role"], row["role"])
+    output.emit_rows(rows, USER_COLUMNS, fmt, empty=_("no users"))
 
 
 @users_app.command("deactivate")
