@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 
 def day_month(day: date) -> str:
-    """`28 Nov`, `28 нояб.`: a day of this season in the user's language (a card's next step, a report's week)."""
+    """`28 Nov`, `28 ноя`: a day near today in the user's language (a card's next step, a report's week)."""
     return _("{day:02d} {month}").format(day=day.day, month=i18n._month(day, True))  # the abbreviations of `short_date`
 
 
