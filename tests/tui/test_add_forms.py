@@ -202,7 +202,7 @@ async def test_a_on_requests_adds_a_request_and_v_shows_all(demo_db):
         assert "Invoice copy" in screen_text(app)
         await pilot.press("v")
         await settle(pilot)
-        assert "requests" in str(app.screen.query_one("#requests-status", Static).render())
+        assert str(app.screen.query_one("#requests-status", Static).render()).startswith("1 request (v: all")
     assert query(demo_db, "SELECT due_on, priority FROM service_request WHERE subject = 'Invoice copy'") == [
         (date(2026, 12, 5), "normal")
     ]

@@ -84,8 +84,7 @@ class RequestsScreen(CrmScreen):
                 _("0 requests — none yet: a adds one") if self.show_all else _("0 open requests — none yet: a adds one")
             )
         elif self.show_all:
-            # English says `1 requests` here as it always has (tests/tui/test_add_forms.py reads `requests` after `v`)
-            status = ngettext("{n} requests", "{n} requests", n).format(n=n)
+            status = ngettext("{n} request", "{n} requests", n).format(n=n)
         else:
             status = ngettext("{n} open request", "{n} open requests", n).format(n=n)
         self.query_one("#requests-status", Static).update(_("{status} (v: all/open, c: close)").format(status=status))
