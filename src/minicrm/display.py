@@ -57,6 +57,15 @@ def day(value: date) -> str:
     return value.strftime(DATE_FORMATS[_style.date])
 
 
+def yearless(month: int, day_of_month: int) -> str:
+    """A day of the year without its year: `--12-05`, `05.12` or `12/05`."""
+    if _style.date == "dmy":
+        return f"{day_of_month:02d}.{month:02d}"
+    if _style.date == "mdy":
+        return f"{month:02d}/{day_of_month:02d}"
+    return f"--{month:02d}-{day_of_month:02d}"
+
+
 def moment(value: datetime) -> str:
     """A day and its time of day: `05.12.2026 15:00`."""
     return f"{day(value)} {value:%H:%M}"
@@ -85,6 +94,7 @@ def money(value: Decimal | int | str, currency: str | None) -> str:
 
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::\d{2})?")
+_YEARLESS = re.compile(r"--(\d{2})-(\d{2})")  # a birthday or date without its year (vCard's --MM-DD)
 _AMOUNT = re.compile(r"-?\d+\.\d{2}")
 _MONEY = re.compile(r"(-?\d+\.\d{2}) ([A-Z]{3})")
 
@@ -99,6 +109,8 @@ def cell(text: str) -> str:
             return day(date.fromisoformat(text))
         if _MOMENT.fullmatch(text):
             return moment(datetime.fromisoformat(text))
+        if m := _YEARLESS.fullmatch(text):
+            return yearless(int(m[1]), int(m[2]))
         if _AMOUNT.fullmatch(text):
             return number(text)
         parts = text.split(", ")

@@ -83,3 +83,26 @@ def test_tables_and_cards_show_dates_and_amounts_the_users_way(db_target, hermet
         run_minicrm("--db", str(db_target), "deal", "list", "-f", "json", env={"LANG": "ru_RU.UTF-8"}).stdout
     )
     assert (data[0]["amount"], data[0]["expected_close"]) == ("32000.00", "2027-02-16")
+
+
+def test_year_less_and_card_dates_and_due_reasons_in_the_users_format(db_target):
+    """`01.01` for a year-less birthday, `11.12.2012` in a card's dates and `последний контакт 07.11.2026` in a
+    due reason, where English keeps `--01-01` and ISO days."""
+    ru = "ru_RU.UTF-8"
+    assert (
+        _run(db_target, "C.UTF-8", "contact", "add", "Ада", "--birthday", "--01-01", "--every", "10d").returncode == 0
+    )
+    assert (
+        _run(db_target, "C.UTF-8", "contact", "date", "add", "Ада", "Wedding", "2012-12-11", "--yearly").returncode == 0
+    )
+    assert _run(db_target, "C.UTF-8", "log", "Ада", "call", "hi", "--at", "2026-11-07 10:00").returncode == 0
+    card = run_minicrm("--db", str(db_target), "--today", "2026-12-02", "contact", "show", "Ада",
+                       env={"LANG": ru, "COLUMNS": "120"}).stdout  # fmt: skip
+    lines = [" ".join(line.split()) for line in card.splitlines()]
+    assert "День рождения 01.01" in lines and "Даты Wedding 11.12.2012 ежегодно" in lines, card
+    english = run_minicrm("--db", str(db_target), "--today", "2026-12-02", "contact", "show", "Ада",
+                          env={"LANG": "C.UTF-8", "COLUMNS": "120"}).stdout  # fmt: skip
+    lines = [" ".join(line.split()) for line in english.splitlines()]
+    assert "Birthday --01-01" in lines and "Dates Wedding 2012-12-11 yearly" in lines, english
+    due = json.loads(_run(db_target, ru, "due", "-f", "json").stdout)
+    assert "последний контакт 07.11.2026" in due[0]["reason"], due

@@ -28,9 +28,11 @@ DATE_COLUMNS = [
 
 def dates_text(dates: list[dict[str, Any]]) -> str:
     """A card's dates on one line: `Wedding anniversary 2015-01-02 yearly; Name day --12-21`."""
+    from minicrm import display
+
     yearly = _("{label} {date} yearly")
-    return "; ".join((yearly if d["yearly"] and d["date"][0] != "-" else "{label} {date}").format(**d)
-                     for d in dates)  # fmt: skip
+    return "; ".join((yearly if d["yearly"] and d["date"][0] != "-" else "{label} {date}").format(
+        label=d["label"], date=display.cell(d["date"])) for d in dates)  # fmt: skip
 
 
 @app.command("add", context_settings={"ignore_unknown_options": True})  # a year-less --12-05 is the DATE

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from minicrm import display
 from minicrm.errors import BadInput
 from minicrm.i18n import _, ngettext
 from minicrm.store.core.db import Session
@@ -155,7 +156,7 @@ def followup_item(r: Any, today: date) -> DueItem:
         reason = _("follow-up planned for {day}").format(day=on.isoformat())
     else:
         title = r["next_contact_goal"] or _("Stay in touch")
-        since = _("last contact {day}").format(day=last.date().isoformat()) if last else _("never contacted")
+        since = _("last contact {day}").format(day=display.day(last.date())) if last else _("never contacted")
         every = _("stay in touch every {days}, {since}")
         reason = every.format(days=days_text(r["cadence"]), since=since) if r["cadence"] else _("follow-up due")
     return DueItem("follow-up", on, r["next_contact_time"], r["id"], r["name"], r["company"], title, late, r["id"],
