@@ -71,6 +71,12 @@ def moment(value: datetime) -> str:
     return f"{day(value)} {value:%H:%M}"
 
 
+def decimal(text: str) -> str:
+    """A plain decimal (`37.8`) with the user's decimal mark (`37,8`), without grouping: percentages, ratios."""
+    mark = (_style.separators or ("", "."))[1]
+    return text.replace(".", mark)
+
+
 def number(value: Decimal | int | str, *, grouping: tuple[str, str] | None = None) -> str:
     """`1500.5` -> `1 500,50` / `1,500.50`; plain `1500.50` where no grouping is configured."""
     amount = Decimal(str(value)).quantize(Decimal("0.01"))

@@ -7,6 +7,7 @@ stages, kinds, what was typed) is shown as typed, never as markup. English again
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from tests.tui.conftest import contact_id, make_app, query, region_text, screen_text, settle
@@ -157,6 +158,12 @@ async def test_reports_deals_and_requests_in_the_users_language(demo_db, in_lang
             "Активност — взаимодействия по седмици за последните 12 седмици",
             "Текущи планове — % изпълнение, темп до края на периода",
         ]
+        app.screen.query_one("#reports").scroll_to_widget(app.screen.query_one("#report-plan"), animate=False)
+        await settle(pilot)
+        plans = [" ".join(line.split()) for line in region_text(app, app.screen.query_one("#plan-chart"))]
+        team = [line for line in plans if "2026-Q4" in line]
+        assert team and all(line.startswith("екип · ") for line in team), plans  # not `team`
+        assert any(re.search(r" \d+,\d%", line) for line in team), plans  # `37,8%`: the decimal comma
         await pilot.press("4")
         await settle(pilot)
         board = "\n".join(region_text(app, app.screen.query_one("#board")))

@@ -254,15 +254,14 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     from minicrm import display
 
     cur = f" {row['currency']}" if row["currency"] else ""
-    mark = display.number(0)[-3]  # the decimal mark shown: `11,5` in Russian
 
     def amount(value: Any) -> str:
         if value is None:
             return ""
-        return f"{value}{cur}" if cur else str(value).replace(".", mark)  # money: formatted as a cell
+        return f"{value}{cur}" if cur else display.decimal(str(value))  # money: formatted as a cell
 
     def pct(value: str | None) -> str:
-        return "" if value is None else value.replace(".", mark) + "%"
+        return "" if value is None else display.decimal(value) + "%"  # `11,5%` in Russian
 
     user = _("team") if row["scope"] == "team" else row["user"]
     if row["plan_source"] != "plan":

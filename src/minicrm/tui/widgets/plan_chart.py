@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from minicrm import display
 from minicrm.i18n import _, pgettext
 from minicrm.tui.widgets.charts import BarChart, BarRow
 from minicrm.tui.widgets.render import money
@@ -47,11 +48,12 @@ def plan_chart(rows: list[dict[str, Any]]) -> BarChart:
             r["period"],
             _figure(r, "fact"),
             _figure(r, "plan"),
-            "—" if r["done_percent"] is None else f"{r['done_percent']}%",
-            "—" if projected is None else f"→ {projected}%",
+            "—" if r["done_percent"] is None else f"{display.decimal(r['done_percent'])}%",
+            "—" if projected is None else f"→ {display.decimal(projected)}%",
         )
         style = "green" if on_track else "yellow"
-        bars.append(BarRow(f"{r['user']} · {metric}", float(min(done, Decimal(150))), style, figures))
+        who = _("team") if r.get("scope") == "team" else r["user"]
+        bars.append(BarRow(f"{who} · {metric}", float(min(done, Decimal(150))), style, figures))
     empty = _("No plan for a period running today (minicrm plan set --period 2026-12 --user NAME ...).")
     headers = (_("Period"), _("Fact"), _("Plan"), _("Done"), _("Projected"))
     return BarChart(bars, priorities=(2, 1, 3, 0, 1), headers=headers, label_max=24, empty=empty)
