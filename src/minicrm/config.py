@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from minicrm.errors import BadInput, StoreError
-from minicrm.i18n import _
+from minicrm.i18n import N_, _
 
 
 def _days(value: str) -> int:
@@ -102,18 +102,18 @@ DATE_FORMATS = {"iso": "%Y-%m-%d", "dmy": "%d.%m.%Y", "mdy": "%m/%d/%Y"}
 
 #: key -> (parser of the typed text, description)
 KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
-    "db": (_db, "default database file or URL (postgresql+psycopg://USER@HOST/DB)"),
-    "user": (_user, "who you are: recorded as owner/created_by/logged_by"),
-    "forgotten_days": (_days, "a contact not reached for this long counts as forgotten (e.g. 90d)"),
-    "default_cadence": (_days, "stay-in-touch interval set on new databases (e.g. 4w)"),
-    "currency": (_currency, "currency of new deals (ISO code)"),
-    "date_format": (_date_format, "how dates are shown: iso, dmy or mdy"),
-    "number_format": (_number_format, "how you write amounts: 1,234.56 or 1.234,56 (or 1 234,56)"),
-    "region": (lambda v: v.strip().upper(), "region for phone numbers without +country (DE, GB, FR...)"),
-    "me": (_me, "your own e-mail addresses, comma-separated (@domain for all of one): mail you send is outgoing"),
-    "language": (_language, "language of messages: en, ru, uk or bg (default: from LANG)"),
-    "hook_timeout": (lambda v: _seconds(v), "seconds a hook may run before it is stopped (default 10)"),
-    "webhook_timeout": (lambda v: _seconds(v), "seconds a command waits for a webhook (default 5)"),
+    "db": (_db, N_("default database file or URL (postgresql+psycopg://USER@HOST/DB)")),
+    "user": (_user, N_("who you are: recorded as owner/created_by/logged_by")),
+    "forgotten_days": (_days, N_("a contact not reached for this long counts as forgotten (e.g. 90d)")),
+    "default_cadence": (_days, N_("stay-in-touch interval set on new databases (e.g. 4w)")),
+    "currency": (_currency, N_("currency of new deals (ISO code)")),
+    "date_format": (_date_format, N_("how dates are shown: iso, dmy or mdy")),
+    "number_format": (_number_format, N_("how you write amounts: 1,234.56 or 1.234,56 (or 1 234,56)")),
+    "region": (lambda v: v.strip().upper(), N_("region for phone numbers without +country (DE, GB, FR...)")),
+    "me": (_me, N_("your own e-mail addresses, comma-separated (@domain for all of one): mail you send is outgoing")),
+    "language": (_language, N_("language of messages: en, ru, uk or bg (default: from LANG)")),
+    "hook_timeout": (lambda v: _seconds(v), N_("seconds a hook may run before it is stopped (default 10)")),
+    "webhook_timeout": (lambda v: _seconds(v), N_("seconds a command waits for a webhook (default 5)")),
 }
 
 

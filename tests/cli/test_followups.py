@@ -160,7 +160,7 @@ def test_cadence_most_specific_wins_and_rules_reschedule(cli, db_target):
     cli.ok("contact", "add", "Fred Two Tags", "--tag", "vip", "--tag", "hot")
 
     res = cli.ok("cadence", "set", "default", "60d")
-    assert "4 next-contact date(s) recomputed" in res.stderr  # Ada, Bob, Dan, Fred: Carl has his own, Eve by hand
+    assert "4 next-contact dates recomputed" in res.stderr  # Ada, Bob, Dan, Fred: Carl has his own, Eve by hand
     cli.ok("cadence", "set", "company:acme", "30d")
     cli.ok("cadence", "set", "tag:VIP", "2w")
     cli.ok("cadence", "set", "tag:hot", "5d")

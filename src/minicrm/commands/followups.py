@@ -248,9 +248,9 @@ def cadence_set(
     days = span_days(every)
     rule = set_cadence(actx.session(), scope, days, now=actx.now(), user_id=actx.user_id())
     target = f" ({rule.target})" if rule.target and rule.target not in rule.scope else ""
-    covered = ngettext("{n} contact(s) covered", "{n} contact(s) covered", rule.contacts).format(n=rule.contacts)
+    covered = ngettext("{n} contact covered", "{n} contacts covered", rule.contacts).format(n=rule.contacts)
     recomputed = ngettext(
-        "{n} next-contact date(s) recomputed", "{n} next-contact date(s) recomputed", rule.rescheduled
+        "{n} next-contact date recomputed", "{n} next-contact dates recomputed", rule.rescheduled
     ).format(n=rule.rescheduled)
     output.note(
         ngettext(
@@ -274,8 +274,8 @@ def cadence_unset(
     rule = unset_cadence(actx.session(), scope, now=actx.now(), user_id=actx.user_id())
     output.note(
         ngettext(
-            "{scope}: removed; {n} next-contact date(s) recomputed",
-            "{scope}: removed; {n} next-contact date(s) recomputed",
+            "{scope}: removed; {n} next-contact date recomputed",
+            "{scope}: removed; {n} next-contact dates recomputed",
             rule.rescheduled,
         ).format(scope=rule.scope, n=rule.rescheduled)
     )

@@ -345,7 +345,7 @@ def report_service(
         more = len(clients) - top
         output.note(
             ngettext(
-                "... and {n} more clients (all of them: --format csv or json)",  # English says clients even for one
+                "... and {n} more client (all of them: --format csv or json)",
                 "... and {n} more clients (all of them: --format csv or json)",
                 more,
             ).format(n=more)

@@ -344,23 +344,6 @@ def _emit_audit(entries, fmt: Format, *, empty: str) -> None:
     output.emit_rows(rows, AUDIT_COLUMNS, fmt, empty=empty)
 
 
-#: What each setting does (config.KEYS), marked here for the catalogs: `config show` translates them.
-SETTING_ABOUT = (
-    N_("default database file or URL (postgresql+psycopg://USER@HOST/DB)"),
-    N_("who you are: recorded as owner/created_by/logged_by"),
-    N_("a contact not reached for this long counts as forgotten (e.g. 90d)"),
-    N_("stay-in-touch interval set on new databases (e.g. 4w)"),
-    N_("currency of new deals (ISO code)"),
-    N_("how dates are shown: iso, dmy or mdy"),
-    N_("how you write amounts: 1,234.56 or 1.234,56 (or 1 234,56)"),
-    N_("region for phone numbers without +country (DE, GB, FR...)"),
-    N_("your own e-mail addresses, comma-separated (@domain for all of one): mail you send is outgoing"),
-    N_("language of messages: en, ru, uk or bg (default: from LANG)"),
-    N_("seconds a hook may run before it is stopped (default 10)"),
-    N_("seconds a command waits for a webhook (default 5)"),
-)
-
-
 # -- config -----------------------------------------------------------------------------------------
 @config_app.command("path")
 def config_path() -> None:

@@ -76,11 +76,9 @@ def test_values_stale_edits_and_long_texts_in_ukrainian():
 
 
 def test_every_setting_of_config_show_has_its_text_marked():
-    """`config show` translates what each setting does: the texts of config.KEYS are marked in commands/team.py."""
-    from minicrm.commands.team import SETTING_ABOUT
+    """`config show` translates what each setting does: the texts of config.KEYS are marked (`N_`) there."""
     from minicrm.config import KEYS
 
-    assert [about for _parse, about in KEYS.values()] == list(SETTING_ABOUT)
     i18n.use("ru")
     try:
         from minicrm.i18n import _
