@@ -110,3 +110,35 @@ def test_the_config_key_wins(monkeypatch, hermetic_home):
     monkeypatch.setenv("LANG", "ru_RU.UTF-8")
     subprocess.run([sys.executable, "-m", "minicrm", "config", "set", "language", "bg"], check=True, timeout=60)
     assert i18n.use() == "bg"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_catalog_reader_answers_as_gettext_does(lang):
+    """minicrm reads its .mo files on demand (`i18n._Catalog`); every message, context and plural form comes out
+    as the standard library's GNUTranslations gives it, and unknown ones fall back the same way."""
+    import gettext
+
+    path = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "minicrm.mo"
+    ours = i18n._Catalog(path)
+    with open(path, "rb") as f:
+        theirs = gettext.GNUTranslations(f)
+    checked = 0
+    for m in _po(lang):
+        if not m.id:
+            continue
+        if isinstance(m.id, tuple):
+            for n in (0, 1, 2, 5, 11, 21, 22, 25, 111):
+                if m.context:
+                    assert ours.npgettext(m.context, *m.id, n) == theirs.npgettext(m.context, *m.id, n)
+                else:
+                    assert ours.ngettext(*m.id, n) == theirs.ngettext(*m.id, n)
+        elif m.context:
+            assert ours.pgettext(m.context, m.id) == theirs.pgettext(m.context, m.id)
+        else:
+            assert ours.gettext(m.id) == theirs.gettext(m.id)
+        checked += 1
+    assert checked > 1500
+    assert ours.gettext("no such message") == "no such message"
+    assert ours.ngettext("{n} thing", "{n} things", 1) == "{n} thing"
+    assert ours.ngettext("{n} thing", "{n} things", 5) == "{n} things"
+    assert ours.pgettext("nowhere", "Close") == "Close"

@@ -22,13 +22,13 @@ from minicrm import cli, i18n
 
 i18n.use(sys.argv[1])
 texts = []
-kept = getattr(i18n._translations(), "_catalog", {})  # a text the translators kept as it is (`2026-Q3, ytd...`)
+catalog = i18n._translations()  # a text the translators kept as it is (`2026-Q3, ytd...`) is in it
 
 def walk(command, path):
     texts.append([path, command.help or "", False])
     for param in command.params:
         help = getattr(param, "help", None) or ""
-        texts.append([f"{path} {param.name}", help, help in kept.values()])
+        texts.append([f"{path} {param.name}", help, isinstance(catalog, i18n._Catalog) and help in catalog])
     for name, sub in sorted(getattr(command, "commands", {}).items()):
         walk(sub, f"{path} {name}")
 
