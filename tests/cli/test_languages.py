@@ -106,3 +106,16 @@ def test_year_less_and_card_dates_and_due_reasons_in_the_users_format(db_target)
     assert "Birthday --01-01" in lines and "Dates Wedding 2012-12-11 yearly" in lines, english
     due = json.loads(_run(db_target, ru, "due", "-f", "json").stdout)
     assert "последний контакт 07.11.2026" in due[0]["reason"], due
+
+
+def test_notes_and_reasons_show_days_the_users_way(db_target):
+    """`следующий контакт: 16.12.2026` after `log`, `срок задачи 04.12.2026` in the due reason (ISO in English)."""
+    ru = "ru_RU.UTF-8"
+    assert _run(db_target, ru, "contact", "add", "Иван").returncode == 0
+    logged = _run(db_target, ru, "log", "Иван", "call", "цены", "--next", "через 2 недели")
+    assert "следующий контакт: 16.12.2026" in logged.stderr, logged.stderr
+    assert _run(db_target, ru, "task", "add", "Позвонить", "--due", "послезавтра", "--contact", "Иван").returncode == 0
+    reasons = [item["reason"] for item in json.loads(_run(db_target, ru, "due", "-f", "json").stdout)]
+    assert any(r.startswith("срок задачи 04.12.2026") for r in reasons), reasons
+    english = [item["reason"] for item in json.loads(_run(db_target, "C.UTF-8", "due", "-f", "json").stdout)]
+    assert any(r.startswith("task due 2026-12-04") for r in english), english

@@ -88,7 +88,9 @@ def log(
     if logged.next_changed:
         if logged.next_contact_on:
             goal_text = f" — {logged.next_contact_goal}" if logged.next_contact_goal else ""
-            output.note(_("next contact: {date}").format(date=logged.next_contact_on.isoformat()) + goal_text)
+            from minicrm import display
+
+            output.note(_("next contact: {date}").format(date=display.day(logged.next_contact_on)) + goal_text)
         else:
             output.note(_("next contact: none scheduled"))
     output.write(str(logged.id))

@@ -153,7 +153,7 @@ def followup_item(r: Any, today: date) -> DueItem:
     last = maybe_moment(r["last_interaction_at"])
     if r["next_contact_on"] is not None and not r["next_contact_auto"]:
         title = r["next_contact_goal"] or _("Follow up")
-        reason = _("follow-up planned for {day}").format(day=on.isoformat())
+        reason = _("follow-up planned for {day}").format(day=display.day(on))
     else:
         title = r["next_contact_goal"] or _("Stay in touch")
         since = _("last contact {day}").format(day=display.day(last.date())) if last else _("never contacted")
@@ -188,7 +188,7 @@ def task_query(*, since: date | None, until: date, owner_id: int | None, count: 
 def _task_item(r: Any, today: date) -> DueItem:
     on = as_day(r["due_on"])
     late = max((today - on).days, 0)
-    reason = _("task due {day}").format(day=on.isoformat()) + (
+    reason = _("task due {day}").format(day=display.day(on)) + (
         _(" (deal '{deal}')").format(deal=r["deal"]) if r["deal"] else ""
     )
     return DueItem("task", on, r["due_time"], r["contact_id"], r["contact"], r["company"], r["title"], late, r["id"],
@@ -326,7 +326,7 @@ def _birthday_item(r: Any, day: date) -> DueItem:
     born = birth_year(r["birthday"])
     title = _("Birthday (turns {age})").format(age=day.year - born) if born else _("Birthday")
     return DueItem("birthday", day, None, r["id"], r["name"], r["company"], title, 0, r["id"],
-                   _("birthday on {day}").format(day=day.isoformat()))  # fmt: skip
+                   _("birthday on {day}").format(day=display.day(day)))  # fmt: skip
 
 
 def _date_item(r: Any, day: date) -> DueItem:
@@ -334,7 +334,7 @@ def _date_item(r: Any, day: date) -> DueItem:
     years = day.year - first if r["yearly"] and first and day.year > first else None
     title = r["label"] + (" (" + ngettext("{n} year", "{n} years", years).format(n=years) + ")" if years else "")
     return DueItem("date", day, None, r["id"], r["name"], r["company"], title, 0, r["id"],
-                   _("{label} on {day}").format(label=r["label"], day=day.isoformat()))  # fmt: skip
+                   _("{label} on {day}").format(label=r["label"], day=display.day(day)))  # fmt: skip
 
 
 def date_rows(session: Session, *, start: date, end: date, owner_id: int | None) -> list[tuple[Any, date]]:
