@@ -161,7 +161,8 @@ def pgettext(context: str, message: str) -> str:
     return _translations().pgettext(context, message)
 
 
-def _weekday(d: date, short: bool) -> str:
+def weekday_name(d: date, short: bool = False) -> str:
+    """`Wednesday`/`среда`, or with `short` `Wed`/`ср`."""
     if short:
         names = (pgettext("short", "Mon"), pgettext("short", "Tue"), pgettext("short", "Wed"),
                  pgettext("short", "Thu"), pgettext("short", "Fri"), pgettext("short", "Sat"),
@@ -189,13 +190,13 @@ def _month(d: date, short: bool) -> str:
 def long_date(d: date) -> str:
     """`Wednesday 02 December 2026`, `среда, 2 декабря 2026`."""
     return _("{weekday} {day:02d} {month} {year}").format(
-        weekday=_weekday(d, False), day=d.day, month=_month(d, False), year=d.year
+        weekday=weekday_name(d), day=d.day, month=_month(d, False), year=d.year
     )
 
 
 def short_date(d: date) -> str:
     """`Wed 09 Dec`, `ср 9 дек`."""
-    return _("{weekday} {day:02d} {month}").format(weekday=_weekday(d, True), day=d.day, month=_month(d, True))
+    return _("{weekday} {day:02d} {month}").format(weekday=weekday_name(d, True), day=d.day, month=_month(d, True))
 
 
 _COUNTED = {

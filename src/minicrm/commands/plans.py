@@ -245,10 +245,6 @@ def report_plan(
 
 
 #: the metrics as the report's table names them (JSON and CSV keep the keys)
-_METRICS = {"revenue": N_("revenue"), "deals": N_("deals"), "new_clients": N_("new clients"), "calls": N_("calls"),
-            "meetings": N_("meetings"), "interactions": N_("interactions")}  # fmt: skip
-
-
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
     """A report row as the table shows it: amounts with their currency, percentages with %, the team marked."""
     from minicrm import display
@@ -266,7 +262,9 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     user = _("team") if row["scope"] == "team" else row["user"]
     if row["plan_source"] != "plan":
         user = _("{user} (sum of plans)").format(user=user)
-    metric = _(_METRICS[row["metric"]]) if row["metric"] in _METRICS else row["metric"].replace("_", " ")
+    from minicrm.store.sales.plans import metric_label
+
+    metric = metric_label(row["metric"])
     return {**row, "user": user, "metric": metric, "plan": amount(row["plan"]),
             "fact": amount(row["fact"]), "projection": amount(row["projection"]),
             "done_percent": pct(row["done_percent"]), "projected_percent": pct(row["projected_percent"])}  # fmt: skip

@@ -93,7 +93,6 @@ def _funnel(rows: list[dict[str, Any]]) -> None:
 
     from minicrm import display, output
 
-    mark = display.number(0)[-3]  # the decimal mark shown
     widest = max((r["count"] for r in rows), default=0) or 1
     columns = output.table_width()
     span = 30 if columns is None else max(10, min(30, columns - 66))  # the bars get what the numbers leave
@@ -107,7 +106,7 @@ def _funnel(rows: list[dict[str, Any]]) -> None:
             "bar": Text(" " * pad + "█" * width + " " * (span - width - pad), style=colour),
             "weighted": _money_text(r["weighted"]),
             "conversion": f"{r['conversion']:.0%}" if r["conversion"] is not None else "",
-            "avg_days": f"{r['avg_days']:.1f}".replace(".", mark) if r["avg_days"] is not None else "",
+            "avg_days": display.decimal(f"{r['avg_days']:.1f}") if r["avg_days"] is not None else "",
         })  # fmt: skip
     output.emit_rows(shown, _FUNNEL_COLUMNS, Format.table, title=_("Pipeline"))
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from minicrm.errors import BadInput, NotFound
-from minicrm.i18n import _
+from minicrm.i18n import _, pgettext
 from minicrm.store.core import audit
 from minicrm.store.core.db import Session
 from minicrm.store.core.records import iso
@@ -25,6 +25,17 @@ from minicrm.values.money import from_minor, parse_currency, to_minor
 #: The targets of a plan, in the order reports show them.
 METRICS = ("revenue", "deals", "new_clients", "calls", "meetings", "interactions")
 COUNTS = METRICS[1:]
+
+
+def metric_label(metric: str) -> str:
+    """A plan's metric as people read it (`new_clients` -> `new clients`, `новые клиенты`); JSON keeps the key."""
+    names = {"revenue": pgettext("plan metric", "revenue"), "deals": pgettext("plan metric", "deals"),
+             "new_clients": pgettext("plan metric", "new clients"), "calls": pgettext("plan metric", "calls"),
+             "meetings": pgettext("plan metric", "meetings"),
+             "interactions": pgettext("plan metric", "interactions")}  # fmt: skip
+    return names.get(metric, metric.replace("_", " "))
+
+
 #: A count target beyond this is a typo (a million calls a month).
 COUNT_MAX = 1_000_000
 

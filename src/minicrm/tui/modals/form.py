@@ -56,9 +56,9 @@ def problem(fn: Any, *args: Any, **kw: Any) -> tuple[Any, str | None]:
 
 def day_label(day: date) -> str:
     """`Fri 2026-12-04` (`пт 2026-12-04`): the weekday makes a typed phrase (`friday`, `+1w`) easy to check."""
-    from minicrm.i18n import _weekday
+    from minicrm.i18n import weekday_name
 
-    return f"{_weekday(day, True)} {day.isoformat()}"
+    return f"{weekday_name(day, True)} {day.isoformat()}"
 
 
 def when_label(when: When) -> str:

@@ -16,7 +16,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
 from minicrm import display, i18n
-from minicrm.i18n import N_, _, ngettext, pgettext
+from minicrm.i18n import N_, _, ngettext
 from minicrm.tui import columns
 from minicrm.tui.screens.actions import ContactActions
 from minicrm.tui.screens.base import CrmScreen
@@ -38,10 +38,7 @@ FORGOTTEN_DAYS = 90
 
 def weekday(day: Any) -> str:
     """`Mon`, `пн`: the short name of `day`'s weekday in the user's language."""
-    names = (pgettext("short", "Mon"), pgettext("short", "Tue"), pgettext("short", "Wed"),
-             pgettext("short", "Thu"), pgettext("short", "Fri"), pgettext("short", "Sat"),
-             pgettext("short", "Sun"))  # fmt: skip
-    return names[day.weekday()]
+    return i18n.weekday_name(day, short=True)
 
 
 def short_day(day: Any, today: Any) -> str:
@@ -184,12 +181,14 @@ class DashboardScreen(ContactActions, CrmScreen):
         self._show_birthdays(data["birthdays"])
 
     def _show_due(self, items: list[Any], total: int | None = None, overdue: int | None = None) -> None:
+        from minicrm.store.followups.digest import kind_label
+
         today = self.crm.today()
         rows: list[Row] = []
         for item in items[:MAX_ROWS]:
             style = "red" if item.days_overdue else ""
             when = short_day(item.on, today) + (f" {item.time}" if item.time else "")
-            what = item.title if item.kind == "follow-up" else f"{pgettext('due kind', item.kind)}: {item.title}"
+            what = item.title if item.kind == "follow-up" else f"{kind_label(item.kind)}: {item.title}"
             target = f"deal:{item.ref_id}" if item.kind == "deal" else f"contact:{item.contact_id}"
             if item.contact_id is None and item.kind != "deal":
                 target = "none:0"

@@ -6,22 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from minicrm import display
-from minicrm.i18n import _, pgettext
+from minicrm.i18n import _
+from minicrm.store.sales.plans import metric_label
 from minicrm.tui.widgets.charts import BarChart, BarRow
 from minicrm.tui.widgets.render import money
-
-
-def _metric(name: str) -> str:
-    """A plan's metric (`new_clients`) as the chart names it: `new clients`, `новые клиенты`."""
-    names = {
-        "revenue": pgettext("plan metric", "revenue"),
-        "deals": pgettext("plan metric", "deals"),
-        "new_clients": pgettext("plan metric", "new clients"),
-        "calls": pgettext("plan metric", "calls"),
-        "meetings": pgettext("plan metric", "meetings"),
-        "interactions": pgettext("plan metric", "interactions"),
-    }
-    return names.get(name, name.replace("_", " "))
 
 
 def _figure(row: dict[str, Any], key: str) -> str:
@@ -43,7 +31,7 @@ def plan_chart(rows: list[dict[str, Any]]) -> BarChart:
         done = Decimal(r["done_percent"]) if r["done_percent"] is not None else Decimal(0)
         projected = r["projected_percent"]
         on_track = (projected is not None and Decimal(projected) >= 100) or done >= 100
-        metric = _metric(r["metric"]) + (f" {r['currency']}" if r["currency"] else "")
+        metric = metric_label(r["metric"]) + (f" {r['currency']}" if r["currency"] else "")
         figures = (
             r["period"],
             _figure(r, "fact"),
